@@ -1,0 +1,28 @@
+/**
+ * agtest's protocol layer: FIPA ACL messages as JSON, their validation and threading. Pure
+ * TypeScript with no Workers or Node dependency, shared by the runtime, the harness and the action.
+ *
+ * @see http://www.fipa.org/specs/fipa00061/SC00061G.html FIPA SC00061 (ACL Message Structure)
+ * @see http://www.fipa.org/specs/fipa00037/SC00037J.html FIPA SC00037 (Communicative Act Library)
+ */
+export { PERFORMATIVES, isPerformative, type Performative } from "./performatives.js";
+export { AGENT_NAME_PATTERN, MAX_AGENT_URL_LENGTH, isAgentAddress, isAgentName, isAgentUrl } from "./address.js";
+export { MAX_CONTENT_DEPTH, findJsonProblem, type JsonProblem, type JsonValue } from "./json.js";
+export {
+  AclMessageSchema,
+  MESSAGE_FIELDS,
+  RoutableMessageSchema,
+  type AclMessage,
+  type MessageField,
+  type RoutableMessage,
+} from "./message.js";
+export {
+  parseMessage,
+  parseMessageText,
+  parseRoutable,
+  parseRoutableText,
+  type MessageError,
+  type ParseResult,
+} from "./parse.js";
+export { newMessageId, receiversOf, replyTo, type ReplyFields } from "./reply.js";
+export { MAX_MESSAGE_BYTES, messageByteLength } from "./size.js";

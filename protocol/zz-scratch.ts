@@ -1,0 +1,11 @@
+import type { AclMessage } from "./message.js";
+import type { JsonValue } from "./json.js";
+type Known = { [K in keyof AclMessage as string extends K ? never : K]: AclMessage[K] };
+type Plain = { performative: string; content?: JsonValue; receiver?: string | string[] | null };
+export type R1 = Rpc.Result<{ replies: Known[] }>;
+export type R2 = Rpc.Result<{ replies: Plain[] }>;
+export type R3 = Rpc.Result<{ replies: { a?: string; [k: string]: unknown }[] }>;
+export type R4 = Rpc.Result<{ replies: { a?: string; content?: JsonValue; [k: string]: unknown }[] }>;
+export type R5 = Rpc.Result<{ replies: AclMessage }>;
+export type R6 = Rpc.Result<{ replies: Known }>;
+declare const a: R1, b: R2, c: R3, d: R4, e: R5, f: R6; export const x = [a, b, c, d, e, f];

@@ -1,0 +1,13 @@
+import type { AgentHost } from "./host/index.js";
+import type { Registry } from "./registry/index.js";
+
+/** Bindings of the edge runtime (see wrangler.toml). */
+export type Env = {
+  /** Bearer token for every route but health; a Worker secret at the edge, `.dev.vars` locally. */
+  AGTEST_TOKEN?: string;
+  AGTEST_VERSION?: string;
+  /** Dynamic Worker loader: one sandboxed isolate per agent version. */
+  LOADER: WorkerLoader;
+  REGISTRY: DurableObjectNamespace<Registry>;
+  AGENT_HOST: DurableObjectNamespace<AgentHost>;
+};

@@ -1,0 +1,8 @@
+import { app } from "./app.js";
+import type { Env } from "./env.js";
+
+export { AgentHost } from "./host/index.js";
+export { Registry } from "./registry/index.js";
+
+/** The edge runtime's Worker entry. */
+export default app satisfies ExportedHandler<Env>;

@@ -1,0 +1,115 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+import { AclMessageSchema } from "../protocol/index.js";
+import { AgentRecordSchema } from "./host/record.js";
+import { ManifestSchema } from "./upload.js";
+
+/**
+ * The OpenAPI 3.1 description of `/v1`, generated from the same zod schemas the routes validate
+ * with, so the document cannot drift from the code on messages, manifests and records.
+ */
+const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+const AcceptedSchema = z.object({ message_id: z.string(), conversation_id: z.string() });
+const name = z.object({ name: z.string() });
+const json = (schema: z.ZodType, description: string): ResponseConfig => ({
+  description,
+  content: { "application/json": { schema } },
+});
+const errors = (...codes: number[]): Record<number, ResponseConfig> =>
+  Object.fromEntries(codes.map((code) => [code, json(ErrorSchema, `error (${code})`)]));
+const moduleBody = {
+  content: {
+    "application/wasm": { schema: z.string().meta({ format: "binary" }) },
+    "multipart/form-data": {
+      schema: z.object({ module: z.string().meta({ format: "binary" }), manifest: ManifestSchema.optional() }),
+    },
+  },
+};
+
+function build(version: string) {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  const security = [{ bearer: [] }];
+  registry.registerPath({
+    method: "get",
+    path: "/v1/health",
+    summary: "Liveness and version",
+    responses: { 200: json(z.object({ status: z.literal("ok"), version: z.string() }), "the runtime is up") },
+  });
+  registry.registerPath({
+    method: "post",
+    path: "/v1/agents",
+    summary: "Deploy an agent (validated against ABI agtest/1, memory capped, instrumented with fuel)",
+    security,
+    request: { query: z.object({ name: z.string().optional() }), body: moduleBody },
+    responses: { 201: json(AgentRecordSchema, "the agent record"), ...errors(400, 401, 409, 413, 415) },
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/v1/agents",
+    summary: "List agents",
+    security,
+    responses: { 200: json(z.object({ agents: z.array(AgentRecordSchema) }), "every agent"), ...errors(401) },
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/v1/agents/{name}",
+    summary: "One agent's record",
+    security,
+    request: { params: name },
+    responses: { 200: json(AgentRecordSchema, "the agent record"), ...errors(401, 404) },
+  });
+  registry.registerPath({
+    method: "put",
+    path: "/v1/agents/{name}",
+    summary: "Hot reload to a new module version without dropping messages",
+    security,
+    request: { params: name, body: moduleBody },
+    responses: { 200: json(AgentRecordSchema, "the agent record"), ...errors(400, 401, 404, 413, 415) },
+  });
+  for (const action of ["stop", "start"] as const) {
+    registry.registerPath({
+      method: "post",
+      path: `/v1/agents/{name}/${action}`,
+      summary: action === "stop" ? "Stop the agent" : "Start a stopped or failed agent",
+      security,
+      request: { params: name },
+      responses: { 200: json(AgentRecordSchema, "the agent record"), ...errors(401, 404) },
+    });
+  }
+  registry.registerPath({
+    method: "delete",
+    path: "/v1/agents/{name}",
+    summary: "Delete the agent and everything it stored",
+    security,
+    request: { params: name },
+    responses: { 204: { description: "deleted" }, ...errors(401, 404) },
+  });
+  registry.registerPath({
+    method: "post",
+    path: "/v1/messages",
+    summary: "Route a FIPA ACL message; with ?wait=MS answer with the first reply in the conversation",
+    security,
+    request: {
+      query: z.object({ wait: z.number().int().min(0).max(30_000).optional() }),
+      body: { content: { "application/json": { schema: AclMessageSchema } } },
+    },
+    responses: {
+      200: json(AclMessageSchema, "the first reply"),
+      202: json(AcceptedSchema, "accepted (no reply within wait, or no wait asked)"),
+      ...errors(400, 401, 404, 409, 413),
+    },
+  });
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: "3.1.0",
+    info: { title: "agtest edge runtime", version, description: "Sandboxed WebAssembly agents speaking FIPA ACL." },
+  });
+}
+
+let cached: ReturnType<typeof build> | undefined;
+
+/** The OpenAPI document (built once per isolate). */
+export function openApiDocument(version: string): ReturnType<typeof build> {
+  cached ??= build(version);
+  return cached;
+}

@@ -1,0 +1,113 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env.js";
+import { type Result, failure } from "../errors.js";
+import type { AgentState, ServiceEntry } from "../host/record.js";
+import { type Sql, sqlOf } from "../sql.js";
+
+const SCHEMA_VERSION = 1;
+
+/** What the registry knows of an agent; the agent's host holds the full record. */
+export type AgentSummary = {
+  name: string;
+  version: number;
+  state: AgentState;
+  services: ServiceEntry[];
+  created_at: string;
+  updated_at: string;
+};
+
+type AgentRow = { name: string; version: number; state: string; created_at: string; updated_at: string };
+type ServiceRow = { agent: string; name: string; type: string | null; protocols: string; ontologies: string };
+
+/**
+ * The runtime-wide index of agents (names are unique: reserving one is atomic because a Durable
+ * Object runs one call at a time between awaits) and of the services they register.
+ */
+export class Registry extends DurableObject<Env> {
+  readonly #sql: Sql;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#sql = sqlOf(ctx.storage);
+    this.#sql.run("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    this.#sql.run(
+      "CREATE TABLE IF NOT EXISTS agents (name TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+    );
+    this.#sql.run(
+      "CREATE TABLE IF NOT EXISTS services (agent TEXT NOT NULL, name TEXT NOT NULL, type TEXT, protocols TEXT NOT NULL, ontologies TEXT NOT NULL)",
+    );
+    this.#sql.run("CREATE INDEX IF NOT EXISTS services_by_agent ON services (agent)");
+    this.#sql.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
+  }
+
+  /** Claims a name for a new agent; fails with 409 if taken. */
+  async reserve(name: string): Promise<Result<null>> {
+    if (this.#sql.one("SELECT name FROM agents WHERE name = ?", name)) {
+      return failure(409, "AGENT_ALREADY_EXISTS", `an agent named \`${name}\` already exists; use PUT /v1/agents/${name} to reload it`);
+    }
+    const now = new Date().toISOString();
+    this.#sql.run(
+      "INSERT INTO agents (name, version, state, created_at, updated_at) VALUES (?, 0, 'loaded', ?, ?)",
+      name,
+      now,
+      now,
+    );
+    return { ok: true, value: null };
+  }
+
+  /** Records an agent's current state and services (called by its host on every lifecycle change). */
+  async upsert(summary: AgentSummary): Promise<void> {
+    this.#sql.run(
+      "INSERT INTO agents (name, version, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET version = excluded.version, state = excluded.state, updated_at = excluded.updated_at",
+      summary.name,
+      summary.version,
+      summary.state,
+      summary.created_at,
+      summary.updated_at,
+    );
+    this.#sql.run("DELETE FROM services WHERE agent = ?", summary.name);
+    for (const service of summary.services) {
+      this.#sql.run(
+        "INSERT INTO services (agent, name, type, protocols, ontologies) VALUES (?, ?, ?, ?, ?)",
+        summary.name,
+        service.name,
+        service.type ?? null,
+        JSON.stringify(service.protocols ?? []),
+        JSON.stringify(service.ontologies ?? []),
+      );
+    }
+  }
+
+  /** Forgets an agent and its services. */
+  async remove(name: string): Promise<void> {
+    this.#sql.run("DELETE FROM services WHERE agent = ?", name);
+    this.#sql.run("DELETE FROM agents WHERE name = ?", name);
+  }
+
+  /** Whether a name is registered. */
+  async has(name: string): Promise<boolean> {
+    return this.#sql.one("SELECT name FROM agents WHERE name = ?", name) !== undefined;
+  }
+
+  /** Every agent, by name. */
+  async list(): Promise<AgentSummary[]> {
+    const services = new Map<string, ServiceEntry[]>();
+    for (const row of this.#sql.all<ServiceRow>("SELECT agent, name, type, protocols, ontologies FROM services")) {
+      const entry: ServiceEntry = {
+        name: row.name,
+        protocols: JSON.parse(row.protocols) as string[],
+        ontologies: JSON.parse(row.ontologies) as string[],
+      };
+      if (row.type !== null) entry.type = row.type;
+      services.set(row.agent, [...(services.get(row.agent) ?? []), entry]);
+    }
+    return this.#sql
+      .all<AgentRow>("SELECT name, version, state, created_at, updated_at FROM agents ORDER BY name")
+      .map((row) => ({ ...row, state: row.state as AgentState, services: services.get(row.name) ?? [] }));
+  }
+}
+
+/** The runtime's single registry. */
+export function registryOf(env: Env): DurableObjectStub<Registry> {
+  return env.REGISTRY.get(env.REGISTRY.idFromName("registry"));
+}

@@ -1,0 +1,29 @@
+import { type PreparedModule, WasmValidationError, prepareModule } from "../wasm/index.js";
+import { ApiError } from "../errors.js";
+import { type AgentLimits, memoryPages } from "../limits.js";
+import type { ModuleUpload } from "../host/record.js";
+
+/**
+ * The deploy pipeline, run before anything is stored: validate the module against ABI
+ * `agtest/1`, cap its memory to the agent's limit, instrument it with fuel, and digest it.
+ */
+export async function buildModule(bytes: Uint8Array, limits: AgentLimits): Promise<ModuleUpload> {
+  if (bytes.byteLength > limits.module_bytes) {
+    throw new ApiError(413, "PAYLOAD_TOO_LARGE", `module is ${bytes.byteLength} bytes; the limit is ${limits.module_bytes}`);
+  }
+  let prepared: PreparedModule;
+  try {
+    prepared = prepareModule(bytes, { maxMemoryPages: memoryPages(limits), fuel: BigInt(limits.fuel) });
+  } catch (err) {
+    if (err instanceof WasmValidationError) throw new ApiError(400, "INVALID_WASM", err.message);
+    throw err;
+  }
+  const out = prepared.bytes.slice().buffer;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", out));
+  return {
+    bytes: out,
+    originalBytes: bytes.byteLength,
+    sha256: [...digest].map((b) => b.toString(16).padStart(2, "0")).join(""),
+    hasInit: prepared.info.hasInit,
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The glue module that runs inside each agent's Dynamic Worker, next to `agent.wasm` (the
+ * instrumented module). It is plain JavaScript because the isolate loads it as source.
+ *
+ * It instantiates the module once per isolate, implements the `agent.*` imports of ABI
+ * `agtest/1`, sets the fuel budget before every call, and returns what the agent emitted with
+ * `send`. A trap drops the instance (its memory may be half-written) so the next message starts
+ * from a fresh one; the fuel and OOM globals tell a limit violation from any other trap.
+ */
+export const GLUE_SOURCE = String.raw`
+import wasmModule from "agent.wasm";
+import { WorkerEntrypoint } from "cloudflare:workers";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const utf16 = new TextDecoder("utf-16le");
+const encoder = new TextEncoder();
+const MAX_LOGS = 100;
+const MAX_LOG_BYTES = 4096;
+
+class AgentAbort extends Error {}
+class AgentFault extends Error {}
+
+let instance = null;
+let call = null;
+
+function memoryBytes(ptr, len) {
+  const buffer = instance.exports.memory.buffer;
+  ptr >>>= 0; len >>>= 0;
+  if (ptr + len > buffer.byteLength) throw new AgentFault("pointer out of bounds: " + ptr + "+" + len + " > " + buffer.byteLength);
+  return new Uint8Array(buffer, ptr, len);
+}
+
+// AssemblyScript passes strings to env.abort as UTF-16 with the byte length at ptr - 4.
+function asString(ptr) {
+  if (!ptr) return "";
+  try {
+    const view = new DataView(instance.exports.memory.buffer);
+    const len = view.getUint32(ptr - 4, true);
+    return utf16.decode(memoryBytes(ptr, Math.min(len, 2048)));
+  } catch { return "?"; }
+}
+
+const imports = {
+  agent: {
+    send(ptr, len) {
+      if (len > call.maxMessageBytes) return -2;
+      if (call.sent.length >= call.maxSends) return -3;
+      let text;
+      try { text = utf8.decode(memoryBytes(ptr, len)); JSON.parse(text); } catch { return -1; }
+      call.sent.push(text);
+      return 0;
+    },
+    log(level, ptr, len) {
+      if (call.logs.length >= MAX_LOGS) return;
+      let text;
+      try { text = utf8.decode(memoryBytes(ptr, Math.min(len >>> 0, MAX_LOG_BYTES))); } catch { text = "(invalid utf-8)"; }
+      call.logs.push({ level: Math.max(0, Math.min(3, level)), text });
+    },
+    now() { return BigInt(Date.now()); },
+    random(ptr, len) {
+      const bytes = memoryBytes(ptr, len);
+      for (let i = 0; i < bytes.length; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
+    },
+  },
+  env: {
+    abort(msg, file, line, col) {
+      throw new AgentAbort("abort: " + asString(msg) + " at " + asString(file) + ":" + line + ":" + col);
+    },
+  },
+};
+
+function setFuel(fuel) { instance.exports.__agtest_fuel.value = BigInt(fuel); }
+
+function classify(err) {
+  let fuelLeft = null, oom = 0;
+  if (instance) {
+    fuelLeft = instance.exports.__agtest_fuel.value;
+    oom = instance.exports.__agtest_oom.value;
+  }
+  if (fuelLeft !== null && fuelLeft < 0n) return "cpu";
+  if (oom === 1) return "memory";
+  if (err instanceof RangeError && /memory/i.test(err.message)) return "memory";
+  return "trap";
+}
+
+function ensureInstance(options) {
+  if (instance) return;
+  instance = new WebAssembly.Instance(wasmModule, imports);
+  if (typeof instance.exports.init === "function") {
+    call.phase = "init";
+    setFuel(options.fuel);
+    const rc = instance.exports.init();
+    if (rc !== 0) throw new AgentFault("init returned " + rc);
+  }
+}
+
+function attempt(options, work) {
+  call = { phase: "instantiate", sent: [], logs: [], maxMessageBytes: options.maxMessageBytes, maxSends: options.maxSends };
+  try {
+    ensureInstance(options);
+    call.phase = "handle";
+    setFuel(options.fuel);
+    const rc = work();
+    const fuelUsed = options.fuel - Number(instance.exports.__agtest_fuel.value);
+    return { ok: true, rc, sent: call.sent, logs: call.logs, fuelUsed };
+  } catch (err) {
+    const kind = classify(err);
+    instance = null;
+    const message = err instanceof Error ? err.message : String(err);
+    return { ok: false, kind, phase: call.phase, message, sent: call.sent, logs: call.logs };
+  }
+}
+
+export default class AgentSandbox extends WorkerEntrypoint {
+  /** Instantiates the module and runs init (deploy, reload, restart). */
+  async boot(options) {
+    return attempt(options, () => 0);
+  }
+
+  /** Delivers one message (UTF-8 JSON text) to the agent. */
+  async deliver(text, options) {
+    return attempt(options, () => {
+      const bytes = encoder.encode(text);
+      const ptr = instance.exports.alloc(bytes.length);
+      memoryBytes(ptr, bytes.length).set(bytes);
+      return instance.exports.handle(ptr, bytes.length);
+    });
+  }
+}
+`;

@@ -1,0 +1,67 @@
+import type { AgentLimits } from "../limits.js";
+import { GLUE_SOURCE } from "./glue.js";
+
+/** Compatibility date of agent isolates; pinned so a runtime upgrade does not change agents. */
+const AGENT_COMPATIBILITY_DATE = "2026-04-20";
+
+/** At most this many messages emitted per handled message. */
+export const MAX_SENDS_PER_MESSAGE = 64;
+
+/** A log line written by the agent with `agent.log`. */
+export type AgentLog = { level: number; text: string };
+
+/** What the glue returns for one delivered message. */
+export type SandboxOutcome =
+  | { ok: true; rc: number; sent: string[]; logs: AgentLog[]; fuelUsed: number }
+  | {
+      ok: false;
+      /** `cpu`: fuel exhausted; `memory`: memory.grow failed before the trap; `trap`: anything else. */
+      kind: "cpu" | "memory" | "trap";
+      phase: "instantiate" | "init" | "handle";
+      message: string;
+      sent: string[];
+      logs: AgentLog[];
+    };
+
+/** The entrypoint the glue exports, as seen through RPC. */
+type CallOptions = { fuel: number; maxMessageBytes: number; maxSends: number };
+type SandboxEntrypoint = {
+  boot(options: CallOptions): Promise<SandboxOutcome>;
+  deliver(text: string, options: CallOptions): Promise<SandboxOutcome>;
+};
+
+/** Identifies one sandbox: an agent, its version and its module digest (so a redeploy never reuses a stale isolate). */
+export type SandboxKey = { name: string; version: number; digest: string };
+
+/**
+ * Runs one message through the agent's Dynamic Worker. The isolate is keyed by name, version and
+ * digest; `loadModule` is only called when the loader has no warm isolate for that key.
+ */
+export async function runInSandbox(
+  loader: WorkerLoader,
+  key: SandboxKey,
+  limits: AgentLimits,
+  loadModule: () => ArrayBuffer,
+  /** The message text to deliver, or `null` to boot the agent (instantiate and run `init`). */
+  text: string | null,
+): Promise<SandboxOutcome> {
+  const stub = loader.get(`${key.name}@${key.version}#${key.digest.slice(0, 16)}`, () => ({
+    compatibilityDate: AGENT_COMPATIBILITY_DATE,
+    mainModule: "glue.js",
+    modules: { "glue.js": GLUE_SOURCE, "agent.wasm": { wasm: loadModule() } },
+    // No network: the isolate can only answer the runtime.
+    globalOutbound: null,
+    // Enforced at the edge; local workerd ignores it, which is why the module carries fuel.
+    limits: { cpuMs: limits.cpu_ms },
+  }));
+  const entry = stub.getEntrypoint() as unknown as SandboxEntrypoint;
+  try {
+    const options = { fuel: limits.fuel, maxMessageBytes: limits.message_bytes, maxSends: MAX_SENDS_PER_MESSAGE };
+    return await (text === null ? entry.boot(options) : entry.deliver(text, options));
+  } catch (err) {
+    // The isolate itself died (edge CPU or memory limit, or a crash the glue could not catch).
+    const message = err instanceof Error ? err.message : String(err);
+    const kind = /cpu/i.test(message) ? "cpu" : /memory/i.test(message) ? "memory" : "trap";
+    return { ok: false, kind, phase: "handle", message, sent: [], logs: [] };
+  }
+}

@@ -1,0 +1,106 @@
+import { z } from "zod";
+import { ApiError } from "./errors.js";
+import { LimitsSchema } from "./limits.js";
+import { ServiceSchema } from "./host/record.js";
+import { AGENT_NAME_PATTERN } from "../protocol/index.js";
+
+/** The manifest that may accompany a module (multipart field `manifest`). */
+export const ManifestSchema = z
+  .object({
+    name: z.string().regex(AGENT_NAME_PATTERN, "an agent name: lowercase letters, digits, - _ . (at most 63)").optional(),
+    limits: LimitsSchema.optional(),
+    services: z.array(ServiceSchema).max(64).optional(),
+    /** Hosts the runtime may reach on the agent's behalf (exact host names, or `*.example.com`). */
+    egress: z.array(z.string().regex(/^(\*\.)?[a-z0-9.-]+(:\d+)?$/i, "a host name")).max(64).optional(),
+  })
+  .strict();
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+/** Room for the manifest and multipart framing on top of the module limit. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+/**
+ * Reads a request body, refusing it with 413 as soon as it passes `limit` bytes — from the
+ * Content-Length when given, else while streaming, so an oversized upload is never buffered whole.
+ */
+export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+  const tooLarge = () => new ApiError(413, "PAYLOAD_TOO_LARGE", `request body exceeds the limit of ${limit} bytes`);
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared > limit) throw tooLarge();
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/** An uploaded module with its manifest. */
+export type Upload = { bytes: Uint8Array; manifest: Manifest };
+
+/**
+ * Parses a deploy or reload body: `application/wasm` (or `application/octet-stream`) is the bare
+ * module; `multipart/form-data` carries `module` and an optional JSON `manifest`.
+ */
+export async function readUpload(request: Request, moduleLimit: number): Promise<Upload> {
+  const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (type === "application/wasm" || type === "application/octet-stream") {
+    return { bytes: await readBody(request, moduleLimit), manifest: {} };
+  }
+  if (type !== "multipart/form-data") {
+    throw new ApiError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      `expected Content-Type application/wasm or multipart/form-data (module + manifest), got ${type || "none"}`,
+    );
+  }
+  const body = await readBody(request, moduleLimit + MULTIPART_OVERHEAD);
+  let form: FormData;
+  try {
+    form = await new Response(body, { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
+  } catch {
+    throw new ApiError(400, "INVALID_REQUEST", "malformed multipart/form-data body");
+  }
+  const module = form.get("module");
+  if (!module || typeof module === "string") {
+    throw new ApiError(400, "INVALID_REQUEST", "multipart field `module` (the .wasm file) is missing");
+  }
+  if (module.size > moduleLimit) {
+    throw new ApiError(413, "PAYLOAD_TOO_LARGE", `module exceeds the limit of ${moduleLimit} bytes`);
+  }
+  return { bytes: new Uint8Array(await module.arrayBuffer()), manifest: await parseManifest(form.get("manifest")) };
+}
+
+async function parseManifest(field: File | string | null): Promise<Manifest> {
+  if (field === null) return {};
+  // Clients send the manifest either as a text field or as a JSON file part.
+  const text = typeof field === "string" ? field : await field.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "INVALID_MANIFEST", "manifest is not valid JSON");
+  }
+  const parsed = ManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue?.path.join(".") || "(manifest)";
+    throw new ApiError(400, "INVALID_MANIFEST", `manifest.${key}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
+}
