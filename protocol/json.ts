@@ -1,5 +1,17 @@
 /** Any value JSON can carry: what `JSON.parse` returns and `JSON.stringify` writes back unchanged. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | JsonArray | JsonObject;
+
+// Interfaces, not inline `JsonValue[]` / `{ [key: string]: JsonValue }`: TypeScript expands an
+// interface lazily, which keeps recursive mappers such as the Workers RPC stub types
+// (`Rpc.Result<...>`) from failing with "Type instantiation is excessively deep".
+
+/** A JSON array. */
+export interface JsonArray extends Array<JsonValue> {}
+
+/** A JSON object. */
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
 
 /**
  * Deepest nesting accepted inside `content`. JSON itself has no limit, but the runtime, storage

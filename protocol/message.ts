@@ -31,7 +31,7 @@ const content = z.custom<JsonValue>().superRefine((value, ctx) => {
   if (problem !== undefined) {
     ctx.addIssue({ code: "custom", path: problem.path, input: value, message: `expected a JSON value, but ${problem.reason}` });
   }
-});
+}).meta({ description: "a string or any JSON value", type: ["string", "number", "boolean", "object", "array", "null"] });
 
 // Field order is SC00061's; the first invalid field in this order is the one reported.
 const fields = {

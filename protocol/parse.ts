@@ -19,7 +19,8 @@ export type ParseResult<M> = { ok: true; message: M } | { ok: false; error: Mess
 
 /**
  * Validates `input` (already parsed JSON, or an object built in code) as a FIPA ACL message.
- * Never throws. On success `message` is a copy with the same fields, unknown keys included.
+ * Never throws. On success `message` is a shallow copy of the input with the same fields,
+ * unknown keys included (nested values such as `content` are shared, not cloned).
  *
  * @see http://www.fipa.org/specs/fipa00061/SC00061G.html
  */

@@ -169,7 +169,8 @@ export class AgentHost extends DurableObject<Env> {
     return this.#serial(async () => {
       const record = this.#record;
       if (!record) return notFound();
-      if (record.state !== "running") {
+      // Draining means a reload waits behind this message: it still runs, on the old version.
+      if (record.state !== "running" && record.state !== "draining") {
         const why = record.termination_reason ? ` (${record.termination_reason})` : "";
         return failure(409, "AGENT_NOT_RUNNING", `agent \`${record.name}\` is ${record.state}${why}`);
       }

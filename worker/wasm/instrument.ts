@@ -89,7 +89,7 @@ function payloads(m: ParsedModule, l: Layout, fuel: bigint, memory: { initial: n
 }
 
 /** Rebuilds the module: replaced sections in place, missing ones inserted where the order wants them. */
-function assemble(m: ParsedModule, replaced: Map<number, Uint8Array>): Uint8Array {
+function assemble(m: ParsedModule, replaced: Map<number, Uint8Array>): Uint8Array<ArrayBuffer> {
   const w = new Writer(m.bytes.length + 1024);
   w.bytes(m.bytes.subarray(0, 8));
   const present = new Set(m.sections.map((s) => s.id));

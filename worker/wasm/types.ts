@@ -23,7 +23,8 @@ export type PrepareOptions = {
 
 /** A module ready to run: instrumented bytes and the memory limits it will get. */
 export type PreparedModule = {
-  bytes: Uint8Array;
+  /** The instrumented module (backed by a plain ArrayBuffer, ready for `WebAssembly.Module`). */
+  bytes: Uint8Array<ArrayBuffer>;
   info: ModuleInfo;
   memory: { initial: number; maximum: number };
 };

@@ -2,7 +2,7 @@ const encoder = new TextEncoder();
 
 /** A growable byte buffer with the binary format's encodings. */
 export class Writer {
-  private buf: Uint8Array;
+  private buf: Uint8Array<ArrayBuffer>;
   private len = 0;
 
   constructor(capacity = 256) {
@@ -65,7 +65,7 @@ export class Writer {
   }
 
   /** A copy of the bytes written. */
-  finish(): Uint8Array {
+  finish(): Uint8Array<ArrayBuffer> {
     return this.buf.slice(0, this.len);
   }
 }

@@ -19,7 +19,7 @@ export function section(id: number, payload: number[]): number[] {
 export const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
 /** A module from a header and raw sections. */
-export function module(...sections: number[][]): Uint8Array {
+export function module(...sections: number[][]): Uint8Array<ArrayBuffer> {
   return new Uint8Array([...HEADER, ...sections.flat()]);
 }
 
@@ -28,7 +28,7 @@ export function module(...sections: number[][]): Uint8Array {
  * and which has one of everything an immediate may name: type, function, table, memory,
  * global, element segment and data segment (index 0 is valid for each).
  */
-export function moduleWithBody(code: number[]): Uint8Array {
+export function moduleWithBody(code: number[]): Uint8Array<ArrayBuffer> {
   const body = [0x01, 0x01, 0x7f, ...code];
   return module(
     section(1, [1, 0x60, 0, 0]),

@@ -22,13 +22,13 @@ export function loadWabt(): Promise<Wabt> {
 }
 
 /** Assembles WebAssembly text into a binary module with wabt. */
-export async function wat(source: string): Promise<Uint8Array> {
+export async function wat(source: string): Promise<Uint8Array<ArrayBuffer>> {
   const w = await loadWabt();
   const mod = w.parseWat("test.wat", source, FEATURES);
   try {
     mod.resolveNames();
     mod.validate();
-    return mod.toBinary({ write_debug_names: true }).buffer;
+    return new Uint8Array(mod.toBinary({ write_debug_names: true }).buffer);
   } finally {
     mod.destroy();
   }
@@ -42,9 +42,13 @@ export const AGENT_IMPORTS = `
   (import "agent" "random" (func $random (param i32 i32)))
   (import "env" "abort" (func $abort (param i32 i32 i32 i32)))`;
 
-/** A minimal valid agent: bump allocator, `handle` returns 0. `extra` is spliced into the module. */
-export function agentWat(extra = ""): string {
+/**
+ * A minimal valid agent: bump allocator, `handle` returns 0. `extra` is spliced in after its
+ * definitions and `imports` before them (WAT wants imports first).
+ */
+export function agentWat(extra = "", imports = ""): string {
   return `(module
+  ${imports}
   (memory (export "memory") 1)
   (global $heap (mut i32) (i32.const 1024))
   (func (export "alloc") (param $size i32) (result i32)

@@ -1,0 +1,55 @@
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+
+const protectedRoutes: [string, string][] = [
+  ["GET", "/v1/agents"],
+  ["POST", "/v1/agents?name=x"],
+  ["GET", "/v1/agents/x"],
+  ["PUT", "/v1/agents/x"],
+  ["DELETE", "/v1/agents/x"],
+  ["POST", "/v1/agents/x/stop"],
+  ["POST", "/v1/messages"],
+  ["GET", "/v1/openapi.json"],
+];
+
+describe("bearer-token auth", () => {
+  it("health is public", async () => {
+    const res = await SELF.fetch("http://agtest.test/v1/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok", version: expect.any(String) });
+  });
+
+  it.each(protectedRoutes)("%s %s without a token is 401 UNAUTHORIZED", async (method, path) => {
+    const res = await SELF.fetch(`http://agtest.test${path}`, { method });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: "UNAUTHORIZED" } });
+  });
+
+  it.each(protectedRoutes)("%s %s with a wrong token is 401 UNAUTHORIZED", async (method, path) => {
+    const res = await SELF.fetch(`http://agtest.test${path}`, { method, headers: { authorization: "Bearer wrong-token" } });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: "UNAUTHORIZED", message: "invalid bearer token" } });
+  });
+
+  it("the OpenAPI document describes every route", async () => {
+    const res = await SELF.fetch("http://agtest.test/v1/openapi.json", { headers: { authorization: "Bearer test-token" } });
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      "/v1/agents",
+      "/v1/agents/{name}",
+      "/v1/agents/{name}/start",
+      "/v1/agents/{name}/stop",
+      "/v1/health",
+      "/v1/messages",
+    ]);
+    expect(Object.keys(doc.paths["/v1/agents"] ?? {}).sort()).toEqual(["get", "post"]);
+  });
+
+  it("unknown routes are a JSON 404", async () => {
+    const res = await SELF.fetch("http://agtest.test/v1/nope", { headers: { authorization: "Bearer test-token" } });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
+  });
+});

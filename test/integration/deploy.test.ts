@@ -1,0 +1,95 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { agentModule, badMagic, emptyModule, importedMemory } from "../helpers/modules.js";
+import { api, deploy, uniqueName } from "./api.js";
+
+type ErrorBody = { error: { code: string; message: string } };
+
+async function rejected(res: Response, status: number, code: string): Promise<string> {
+  expect(res.status).toBe(status);
+  const body = (await res.json()) as ErrorBody;
+  expect(body.error.code).toBe(code);
+  return body.error.message;
+}
+
+describe("deploy rejections, each with its code and a message naming the problem", () => {
+  it("bad magic", async () => {
+    expect(await rejected(await deploy(uniqueName("bad"), badMagic), 400, "INVALID_WASM")).toMatch(/magic/i);
+  });
+
+  it("truncated section", async () => {
+    const ping = new Uint8Array(env.FIXTURE_PING);
+    const message = await rejected(await deploy(uniqueName("trunc"), ping.slice(0, ping.length - 100)), 400, "INVALID_WASM");
+    expect(message).toMatch(/truncat|overrun|unexpected end/i);
+  });
+
+  it("missing exports", async () => {
+    expect(await rejected(await deploy(uniqueName("empty"), emptyModule), 400, "INVALID_WASM")).toMatch(/memory|export/i);
+  });
+
+  it("forbidden import", async () => {
+    const message = await rejected(await deploy(uniqueName("forbid"), env.FIXTURE_FORBIDDEN_IMPORT), 400, "INVALID_WASM");
+    expect(message).toMatch(/forbidden import `wasi_snapshot_preview1\.fd_write`/);
+  });
+
+  it("imported memory", async () => {
+    expect(await rejected(await deploy(uniqueName("impmem"), importedMemory), 400, "INVALID_WASM")).toMatch(/imported memory/i);
+  });
+
+  it("memory over the limit", async () => {
+    const message = await rejected(await deploy(uniqueName("bigmem"), agentModule(300)), 400, "INVALID_WASM");
+    expect(message).toMatch(/300 pages.*256/);
+  });
+
+  it("accepts the same hand-made module under the limit", async () => {
+    const res = await deploy(uniqueName("okmem"), agentModule(2));
+    expect(res.status).toBe(201);
+  });
+
+  it("an over-size upload is 413 before the module is parsed", async () => {
+    const huge = new Uint8Array(8 * 1024 * 1024 + 1);
+    huge.set(new Uint8Array(env.FIXTURE_PING));
+    await rejected(await deploy(uniqueName("huge"), huge), 413, "PAYLOAD_TOO_LARGE");
+  });
+
+  it("a duplicate name is 409 and the first agent keeps running", async () => {
+    const name = uniqueName("dup");
+    expect((await deploy(name, env.FIXTURE_PING)).status).toBe(201);
+    await rejected(await deploy(name, env.FIXTURE_ECHO), 409, "AGENT_ALREADY_EXISTS");
+    expect(((await (await api(`/v1/agents/${name}`)).json()) as { module: { bytes: number } }).module.bytes).toBe(
+      env.FIXTURE_PING.byteLength,
+    );
+  });
+
+  it("an invalid name, a wrong content type and a bad manifest", async () => {
+    await rejected(await deploy("Bad Name", env.FIXTURE_PING), 400, "INVALID_REQUEST");
+    await rejected(
+      await api(`/v1/agents?name=${uniqueName("ct")}`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" }),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+    );
+    const form = new FormData();
+    form.set("module", new Blob([env.FIXTURE_PING]), "ping.wasm");
+    form.set("manifest", JSON.stringify({ limits: { memory_bytes: 1024 * 1024 * 1024 } }));
+    const message = await rejected(await api(`/v1/agents?name=${uniqueName("mf")}`, { method: "POST", body: form }), 400, "INVALID_MANIFEST");
+    expect(message).toMatch(/memory_bytes/);
+  });
+
+  it("deploys with a multipart manifest and reports its limits and services", async () => {
+    const name = uniqueName("mp");
+    const form = new FormData();
+    form.set("module", new Blob([env.FIXTURE_PING]), "ping.wasm");
+    form.set(
+      "manifest",
+      JSON.stringify({ name, limits: { memory_bytes: 4 * 1024 * 1024 }, services: [{ name: "ping", protocols: ["fipa-request"] }] }),
+    );
+    const res = await api("/v1/agents", { method: "POST", body: form });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({
+      name,
+      state: "running",
+      limits: { memory_bytes: 4 * 1024 * 1024 },
+      services: [{ name: "ping", protocols: ["fipa-request"] }],
+    });
+  });
+});

@@ -1,0 +1,178 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { WasmValidationError, inspectModule, prepareModule } from "../../worker/wasm/index.js";
+import { section } from "./helpers/bytes.js";
+import { PLENTY, instantiatePrepared, memory } from "./helpers/run.js";
+import { agentWat, wat } from "./helpers/wat.js";
+
+/** Index of `needle` in `hay`, or -1. */
+function indexOf(hay: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** Calls `call` once and expects the trap that fuel exhaustion causes. */
+function expectFuelTrap(call: () => unknown): void {
+  let error: unknown;
+  try {
+    call();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(WebAssembly.RuntimeError);
+  expect(String(error)).toMatch(/unreachable/);
+}
+
+describe("fuel", () => {
+  let bytes: Uint8Array<ArrayBuffer>;
+  beforeAll(async () => {
+    bytes = await wat(agentWat(`
+      (func (export "one") (result i32) (i32.const 1))
+      (func (export "count") (param $n i32)
+        (loop $l (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+      (func $fac (export "fac") (param $n i64) (result i64)
+        (if (result i64) (i64.eqz (local.get $n))
+          (then (i64.const 1))
+          (else (i64.mul (local.get $n) (call $fac (i64.sub (local.get $n) (i64.const 1)))))))
+      (func $down (export "down") (param $n i32) (result i32) (call $down (local.get $n)))
+      (func (export "spin") (loop $l (br $l)))`));
+  });
+
+  it("exports the fuel global initialised to opts.fuel", () => {
+    const { fuel, oom } = instantiatePrepared(bytes, { fuel: 12345n });
+    expect(fuel.value).toBe(12345n);
+    expect(oom.value).toBe(0);
+    fuel.value = 7n;
+    expect(fuel.value).toBe(7n);
+  });
+
+  it("charges a function its instruction count at entry", () => {
+    const { fuel, fn } = instantiatePrepared(bytes, { fuel: 1000n });
+    expect(fn("one")()).toBe(1);
+    expect(fuel.value).toBe(1000n - 2n); // i32.const, end
+  });
+
+  it("charges a loop body on every iteration", () => {
+    const { fuel, fn } = instantiatePrepared(bytes, { fuel: 1000n });
+    fn("count")(10);
+    // function: loop + end = 2; loop body: local.get i32.const i32.sub local.tee br_if end = 6
+    expect(fuel.value).toBe(1000n - 2n - 6n * 10n);
+  });
+
+  it("charges a recursive function at each entry", () => {
+    const { fuel, fn } = instantiatePrepared(bytes, { fuel: 10_000n });
+    expect(fn("fac")(5n)).toBe(120n);
+    expect(fuel.value).toBe(10_000n - 13n * 6n); // 13 instructions, 6 calls
+  });
+
+  it("stops unbounded recursion by fuel before the stack overflows", () => {
+    const { fuel, fn } = instantiatePrepared(bytes, { fuel: 1000n });
+    expectFuelTrap(() => fn("down")(1));
+    expect(fuel.value).toBeLessThan(0n);
+  });
+
+  it("traps an infinite loop once the fuel is exhausted, leaving it negative", () => {
+    const { fuel, fn } = instantiatePrepared(bytes);
+    fuel.value = 100n;
+    expectFuelTrap(() => fn("spin")());
+    expect(fuel.value).toBeLessThan(0n);
+    expect(fuel.value).toBeGreaterThanOrEqual(-2n); // the loop body costs 2 (br, end)
+    // The instance stays usable once the host refuels it.
+    fuel.value = 100n;
+    expect(fn("one")()).toBe(1);
+  });
+
+  it("bounds a start function with the initial fuel", async () => {
+    const spinStart = await wat(agentWat(`(func $s (loop $l (br $l))) (start $s)`));
+    expect(() => instantiatePrepared(spinStart, { fuel: 1000n })).toThrow(/unreachable/);
+    const quickStart = await wat(agentWat(`(func $s) (start $s)`));
+    expect(instantiatePrepared(quickStart, { fuel: 1000n }).fuel.value).toBe(999n);
+  });
+
+  it("is deterministic", () => {
+    const a = prepareModule(bytes, { maxMemoryPages: 16, fuel: 5n });
+    const b = prepareModule(bytes, { maxMemoryPages: 16, fuel: 5n });
+    expect(a.bytes).toEqual(b.bytes);
+  });
+});
+
+describe("memory", () => {
+  const growAgent = (memoryDecl: string): Promise<Uint8Array<ArrayBuffer>> =>
+    wat(agentWat(`(func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))`)
+      .replace(`(memory (export "memory") 1)`, memoryDecl)
+      .replace(`(func (export "handle") (param i32 i32) (result i32) (i32.const 0))`,
+        `(func (export "handle") (param i32 i32) (result i32) (memory.grow (i32.const 1000)))`));
+
+  it("caps a missing maximum to the limit", async () => {
+    const bytes = await growAgent(`(memory (export "memory") 1)`);
+    expect(prepareModule(bytes, { maxMemoryPages: 4, fuel: PLENTY }).memory).toEqual({ initial: 1, maximum: 4 });
+    const { fn, oom, exports } = instantiatePrepared(bytes, { maxMemoryPages: 4 });
+    expect(fn("grow")(2)).toBe(1);
+    expect(oom.value).toBe(0);
+    expect(fn("grow")(2)).toBe(-1);
+    expect(oom.value).toBe(1);
+    expect(memory(exports).buffer.byteLength).toBe(3 * 65536);
+    expect(fn("grow")(1)).toBe(3); // growth within the cap still works
+  });
+
+  it("lowers a larger maximum and keeps a smaller one", async () => {
+    const large = await growAgent(`(memory (export "memory") 1 100)`);
+    expect(prepareModule(large, { maxMemoryPages: 4, fuel: PLENTY }).memory).toEqual({ initial: 1, maximum: 4 });
+    expect(instantiatePrepared(large, { maxMemoryPages: 4 }).fn("grow")(4)).toBe(-1);
+    const small = await growAgent(`(memory (export "memory") 1 2)`);
+    expect(prepareModule(small, { maxMemoryPages: 4, fuel: PLENTY }).memory).toEqual({ initial: 1, maximum: 2 });
+    const { fn, oom } = instantiatePrepared(small, { maxMemoryPages: 4 });
+    expect(fn("grow")(1)).toBe(1);
+    expect(fn("grow")(1)).toBe(-1);
+    expect(oom.value).toBe(1);
+  });
+
+  it("flags a handle that grows memory past the cap", async () => {
+    const { fn, oom } = instantiatePrepared(await growAgent(`(memory (export "memory") 1)`), { maxMemoryPages: 16 });
+    expect(fn("handle")(0, 0)).toBe(-1);
+    expect(oom.value).toBe(1);
+  });
+});
+
+describe("module layout", () => {
+  it("passes custom and name sections through byte for byte", async () => {
+    const named = await wat(agentWat(`(func $spin_named (export "spin") (loop $l (br $l)))`));
+    const note = new Uint8Array(section(0, [4, ...new TextEncoder().encode("note"), 1, 2, 3]));
+    const input = new Uint8Array([...named, ...note]);
+    const out = prepareModule(input, { maxMemoryPages: 4, fuel: PLENTY }).bytes;
+    expect(indexOf(out, note)).toBe(out.length - note.length);
+    const nameSection = named.subarray(indexOf(named, new Uint8Array([0x04, ...new TextEncoder().encode("name")])) - 2);
+    expect(indexOf(out, nameSection)).toBeGreaterThan(0);
+  });
+
+  it("creates a global section when the module has none", async () => {
+    const bytes = await wat(`(module (memory (export "memory") 1)
+      (func (export "alloc") (param i32) (result i32) (local.get 0))
+      (func (export "handle") (param i32 i32) (result i32) (loop $l (br $l)) (i32.const 0)))`);
+    const { fuel, fn } = instantiatePrepared(bytes, { fuel: 50n });
+    expect(fuel.value).toBe(50n);
+    expectFuelTrap(() => fn("handle")(0, 0));
+  });
+
+  it("appends exactly one function and stays parseable, but cannot be prepared twice", async () => {
+    const bytes = await wat(agentWat());
+    const out = prepareModule(bytes, { maxMemoryPages: 4, fuel: PLENTY }).bytes;
+    expect(inspectModule(out).functions).toBe(inspectModule(bytes).functions + 1);
+    expect(inspectModule(out).exports.map((e) => e.name)).toEqual(["memory", "alloc", "handle", "__agtest_fuel", "__agtest_oom"]);
+    expect(() => prepareModule(out, { maxMemoryPages: 4, fuel: PLENTY })).toThrow(WasmValidationError);
+  });
+
+  it("refuses code that names the globals instrumentation would append", async () => {
+    // Valid wasm can't do this; a module crafted to become valid after instrumentation must fail.
+    const bytes = await wat(agentWat(`(func (export "refuel") (global.set 0 (i32.const 0)))`));
+    const heapSet = new Uint8Array([0x41, 0x00, 0x24, 0x00]);
+    const at = indexOf(bytes, heapSet);
+    expect(at).toBeGreaterThan(0);
+    const tampered = bytes.slice();
+    tampered[at + 3] = 0x01; // global.set 1 = the fuel global after instrumentation
+    expect(WebAssembly.validate(tampered)).toBe(false);
+    expect(() => prepareModule(tampered, { maxMemoryPages: 4, fuel: PLENTY })).toThrow(/^global index 1 out of range/);
+  });
+});
