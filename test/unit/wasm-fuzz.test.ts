@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { WasmValidationError, inspectModule, prepareModule, validateModule } from "../../worker/wasm/index.js";
 import { HEADER, section } from "./helpers/bytes.js";
 import { corpus, fixtureAgents } from "./helpers/corpus.js";
+import { mutateBody, mutateModule, mutation } from "./helpers/mutate.js";
 
 const OPTS = { maxMemoryPages: 64, fuel: 1_000_000n };
 
@@ -31,32 +32,6 @@ function checkAll(bytes: Uint8Array<ArrayBuffer>): void {
 // Rejections of modules V8 accepts that are deliberate: proposals we do not support, and the
 // MVP's stricter single-byte encodings of memory indices.
 const DELIBERATE = /unsupported|expected memory index byte/;
-
-type Mutation =
-  | { kind: "set"; at: number; value: number }
-  | { kind: "insert"; at: number; bytes: Uint8Array }
-  | { kind: "delete"; at: number; length: number }
-  | { kind: "truncate"; at: number };
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant("set" as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 6 }) }),
-  fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 6 }) }),
-  fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
-);
-
-function mutate(base: Uint8Array, ops: Mutation[]): Uint8Array<ArrayBuffer> {
-  let bytes = Array.from(base);
-  for (const op of ops) {
-    // Keep the header intact most of the time so that mutations reach the sections.
-    const at = 8 + (op.at % Math.max(1, bytes.length - 8));
-    if (op.kind === "set") bytes[at] = op.value;
-    else if (op.kind === "insert") bytes.splice(at, 0, ...op.bytes);
-    else if (op.kind === "delete") bytes.splice(at, op.length);
-    else bytes = bytes.slice(0, at);
-  }
-  return new Uint8Array(bytes);
-}
 
 describe("property: refuses cleanly, never emits broken modules", { timeout: 120_000 }, () => {
   let bases: Uint8Array<ArrayBuffer>[];
@@ -89,7 +64,7 @@ describe("property: refuses cleanly, never emits broken modules", { timeout: 120
   it("valid modules with random mutations, insertions, deletions and truncations", () => {
     fc.assert(
       fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 4 }), (pick, ops) => {
-        const bytes = mutate(bases[pick % bases.length]!, ops);
+        const bytes = mutateModule(bases[pick % bases.length]!, ops);
         checkAll(bytes);
         (globalThis as any).__stats ??= { n: 0, v8: 0, prep: 0, rej: {} };
         const st = (globalThis as any).__stats; st.n++;
@@ -103,6 +78,25 @@ describe("property: refuses cleanly, never emits broken modules", { timeout: 120
       { seed: 42, numRuns: 3000 },
     );
     const st = (globalThis as any).__stats; console.log(st.n, st.v8, st.prep, Object.entries(st.rej).sort((a: any, b: any) => b[1] - a[1]).slice(0, 40));
+  });
+
+  it("valid modules with random edits inside function bodies (sizes re-encoded)", () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 3 }), (pick, body, ops) => {
+        const bytes = mutateBody(bases[pick % bases.length]!, body, ops);
+        checkAll(bytes);
+        (globalThis as any).__s2 ??= { n: 0, v8: 0, prep: 0, both: 0 };
+        const st = (globalThis as any).__s2; st.n++;
+        const v = WebAssembly.validate(bytes); if (v) st.v8++;
+        try { prepareModule(bytes, OPTS); st.prep++; if (v) st.both++; } catch {}
+        if (WebAssembly.validate(bytes)) {
+          const result = refusesCleanly(() => inspectModule(bytes));
+          if (result instanceof WasmValidationError) expect(result.message).toMatch(DELIBERATE);
+        }
+      }),
+      { seed: 42, numRuns: 3000 },
+    );
+    console.log((globalThis as any).__s2);
   });
 
   it("every truncation of every corpus module: accepted exactly when V8 accepts it", () => {
