@@ -18,10 +18,10 @@ const MiB = 1024 * 1024;
 const PAGE = 64 * 1024;
 
 /**
- * Fuel worth roughly 50 ms of work on a current x86 core: measured by `npm run bench` (fuel
- * overhead section) on the `cpu-burn` and `spin` fixtures.
+ * Fuel worth roughly 50 ms of work on a current x86 core: `npm run bench` measured about 10 M fuel
+ * per millisecond on the `cpu-burn` fixture, and `spin` exhausts this budget in about 40 ms.
  */
-export const DEFAULT_FUEL = 100_000_000;
+export const DEFAULT_FUEL = 500_000_000;
 
 /** Defaults for an agent whose manifest says nothing. */
 export const DEFAULT_LIMITS: AgentLimits = {

@@ -17,8 +17,11 @@ function refusesCleanly<T>(f: () => T): T | WasmValidationError {
   }
 }
 
-/** Every entry point either succeeds or throws WasmValidationError; what prepareModule emits is valid iff its input was. */
-function checkAll(bytes: Uint8Array<ArrayBuffer>): void {
+/**
+ * Every entry point either succeeds or throws WasmValidationError; what prepareModule emits is
+ * valid iff its input was. Returns whether prepareModule accepted the module.
+ */
+function checkAll(bytes: Uint8Array<ArrayBuffer>): boolean {
   refusesCleanly(() => inspectModule(bytes));
   refusesCleanly(() => validateModule(bytes, OPTS));
   const prepared = refusesCleanly(() => prepareModule(bytes, OPTS));
@@ -26,7 +29,9 @@ function checkAll(bytes: Uint8Array<ArrayBuffer>): void {
     // Instrumentation must not break valid code, nor make invalid code valid (e.g. by naming
     // the appended globals); the engine is the judge of validity.
     expect(WebAssembly.validate(prepared.bytes)).toBe(WebAssembly.validate(bytes));
+    return true;
   }
+  return false;
 }
 
 // Rejections of modules V8 accepts that are deliberate: proposals we do not support, and the
@@ -40,12 +45,12 @@ describe("property: refuses cleanly, never emits broken modules", { timeout: 120
   });
 
   it("random bytes", () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => checkAll(new Uint8Array(b))), { seed: 42, numRuns: 2000 });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => void checkAll(new Uint8Array(b))), { seed: 42, numRuns: 2000 });
   });
 
   it("random bytes after a valid header", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), (b) => checkAll(new Uint8Array([...HEADER, ...b]))),
+      fc.property(fc.uint8Array({ maxLength: 300 }), (b) => void checkAll(new Uint8Array([...HEADER, ...b]))),
       { seed: 42, numRuns: 2000 },
     );
   });
@@ -56,20 +61,17 @@ describe("property: refuses cleanly, never emits broken modules", { timeout: 120
       { maxLength: 8 },
     );
     fc.assert(
-      fc.property(sections, (ss) => checkAll(new Uint8Array([...HEADER, ...ss.flatMap((s) => section(s.id, [...s.payload]))]))),
+      fc.property(sections, (ss) => void checkAll(new Uint8Array([...HEADER, ...ss.flatMap((s) => section(s.id, [...s.payload]))]))),
       { seed: 42, numRuns: 2000 },
     );
   });
 
   it("valid modules with random mutations, insertions, deletions and truncations", () => {
+    let prepared = 0;
     fc.assert(
       fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 4 }), (pick, ops) => {
         const bytes = mutateModule(bases[pick % bases.length]!, ops);
-        checkAll(bytes);
-        (globalThis as any).__stats ??= { n: 0, v8: 0, prep: 0, rej: {} };
-        const st = (globalThis as any).__stats; st.n++;
-        if (WebAssembly.validate(bytes)) st.v8++;
-        try { prepareModule(bytes, OPTS); st.prep++; } catch (e) { const m = String((e as Error).message).replace(/\d+/g, "N"); st.rej[m] = (st.rej[m] ?? 0) + 1; }
+        if (checkAll(bytes)) prepared++;
         if (WebAssembly.validate(bytes)) {
           const result = refusesCleanly(() => inspectModule(bytes));
           if (result instanceof WasmValidationError) expect(result.message).toMatch(DELIBERATE);
@@ -77,26 +79,28 @@ describe("property: refuses cleanly, never emits broken modules", { timeout: 120
       }),
       { seed: 42, numRuns: 3000 },
     );
-    const st = (globalThis as any).__stats; console.log(st.n, st.v8, st.prep, Object.entries(st.rej).sort((a: any, b: any) => b[1] - a[1]).slice(0, 40));
+    expect(prepared).toBeGreaterThan(100); // the property is not vacuous
   });
 
   it("valid modules with random edits inside function bodies (sizes re-encoded)", () => {
+    let prepared = 0;
+    let validPrepared = 0;
     fc.assert(
       fc.property(fc.nat(), fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 3 }), (pick, body, ops) => {
         const bytes = mutateBody(bases[pick % bases.length]!, body, ops);
-        checkAll(bytes);
-        (globalThis as any).__s2 ??= { n: 0, v8: 0, prep: 0, both: 0 };
-        const st = (globalThis as any).__s2; st.n++;
-        const v = WebAssembly.validate(bytes); if (v) st.v8++;
-        try { prepareModule(bytes, OPTS); st.prep++; if (v) st.both++; } catch {}
+        const accepted = checkAll(bytes);
+        if (accepted) prepared++;
         if (WebAssembly.validate(bytes)) {
+          if (accepted) validPrepared++;
           const result = refusesCleanly(() => inspectModule(bytes));
           if (result instanceof WasmValidationError) expect(result.message).toMatch(DELIBERATE);
         }
       }),
       { seed: 42, numRuns: 3000 },
     );
-    console.log((globalThis as any).__s2);
+    // Not vacuous: many edited modules get instrumented, valid ones among them.
+    expect(prepared).toBeGreaterThan(300);
+    expect(validPrepared).toBeGreaterThan(50);
   });
 
   it("every truncation of every corpus module: accepted exactly when V8 accepts it", () => {

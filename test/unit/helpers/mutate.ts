@@ -40,15 +40,27 @@ export function mutateModule(base: Uint8Array, ops: Mutation[]): Uint8Array<Arra
  * so that the edit reaches the instruction decoder and the instrumenter instead of the framing.
  */
 export function mutateBody(base: Uint8Array, pick: number, ops: Mutation[]): Uint8Array<ArrayBuffer> {
-  const m = parseModule(base);
+  let m = parsed.get(base);
+  if (m === undefined) parsed.set(base, (m = parseModule(base)));
   const code = m.sections.find((s) => s.id === 10);
   if (code === undefined || m.bodies.length === 0) return new Uint8Array(base);
-  const target = pick % m.bodies.length;
-  const bodies = m.bodies.map((plan, i) => {
-    const body = base.subarray(plan.body.start, plan.body.end);
-    const bytes = i === target ? applyMutations(body, ops, plan.codeStart - plan.body.start) : Array.from(body);
-    return [...leb(bytes.length), ...bytes];
-  });
-  const payload = [...leb(bodies.length), ...bodies.flat()];
-  return new Uint8Array([...base.subarray(0, code.headerStart), ...section(10, payload), ...base.subarray(code.end)]);
+  const plan = m.bodies[pick % m.bodies.length]!;
+  const { start, end } = plan.body;
+  const body = applyMutations(base.subarray(start, end), ops, plan.codeStart - start);
+  const before = base.subarray(code.start, start - leb(end - start).length); // count and earlier bodies
+  const after = base.subarray(end, code.end);
+  const payload = [...before, ...leb(body.length), ...body, ...after];
+  return concat(base.subarray(0, code.headerStart), new Uint8Array(section(10, payload)), base.subarray(code.end));
+}
+
+const parsed = new WeakMap<Uint8Array, ReturnType<typeof parseModule>>();
+
+function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

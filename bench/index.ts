@@ -1,0 +1,46 @@
+import { parseArgs } from "node:util";
+import { DEFAULT_FUEL } from "../worker/limits.js";
+import { benchFuel } from "./fuel.js";
+import { benchRuntime } from "./runtime.js";
+import { fmt } from "./stats.js";
+
+const HELP = `agtest bench — figures measured side by side in one run
+
+Usage: npm run bench [-- --rounds N] [-- --json]
+
+Each comparison alternates its two sides in the same loop, so both see the same machine load;
+the ratio is what to read, not the absolute milliseconds.`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { rounds: { type: "string", default: "200" }, json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+  });
+  if (values.help) return void console.log(HELP);
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 2) throw new Error(`--rounds must be an integer >= 2, got ${values.rounds}`);
+  const progress = values.json ? () => undefined : (s: string) => process.stderr.write(`${s}\n`);
+
+  progress("fuel overhead (Node, cpu-burn fixture)…");
+  const fuel = await benchFuel(Math.max(10, Math.floor(rounds / 10)));
+  progress("runtime (local workerd)…");
+  const runtime = await benchRuntime(rounds);
+
+  const rows: [string, string, string, string][] = [
+    ["request→reply to ping through the runtime (p50 / p99)", `${fmt(runtime.reply.p50)} / ${fmt(runtime.reply.p99)} ms`, `bare Hono route ${fmt(runtime.bare.p50)} / ${fmt(runtime.bare.p99)} ms`, `×${fmt(runtime.reply.p50 / runtime.bare.p50)}`],
+    ["cold deploy → first reply (p50 / max of n)", `${fmt(runtime.cold.p50)} / ${fmt(runtime.cold.p99)} ms (n=${runtime.cold.n})`, "", ""],
+    ["fuel: cpu-burn(200000), instrumented vs plain (p50)", `${fmt(fuel.fueled.p50)} ms`, `plain ${fmt(fuel.plain.p50)} ms`, `×${fmt(fuel.fueled.p50 / fuel.plain.p50)}`],
+    ["fuel burnt per ms of cpu-burn work", `${fmt(fuel.fuelPerMs / 1000)}k/ms`, `default budget ${DEFAULT_FUEL / 1e6}M`, `≈${fmt(DEFAULT_FUEL / fuel.fuelPerMs)} ms`],
+  ];
+  if (values.json) {
+    console.log(JSON.stringify({ rounds, runtime, fuel }, null, 2));
+    return;
+  }
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
+  console.log(`\nagtest bench (${rounds} rounds, ${new Date().toISOString()})\n`);
+  for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("   ").trimEnd());
+}
+
+main().catch((err: unknown) => {
+  console.error(`agtest bench: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
