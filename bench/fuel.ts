@@ -9,7 +9,7 @@ type Exports = {
   __agtest_fuel?: WebAssembly.Global;
 };
 
-function instantiate(bytes: Uint8Array): { call(text: string): string } {
+function instantiate(bytes: Uint8Array<ArrayBuffer>): { call(text: string): string } {
   let sent = "";
   let exports: Exports | undefined;
   const memory = () => (exports as Exports).memory.buffer;
@@ -41,14 +41,15 @@ export async function benchFuel(rounds: number): Promise<{ plain: Summary; fuele
   const original = new Uint8Array(readFileSync("fixtures/agents/cpu-burn.wasm"));
   const prepared = prepareModule(original, { maxMemoryPages: 256, fuel: 10n ** 15n });
   const plain = instantiate(original);
-  const fueled = instantiate(prepared.bytes);
+  const instrumented = prepared.bytes as Uint8Array<ArrayBuffer>;
+  const fueled = instantiate(instrumented);
   const message = JSON.stringify({ performative: "request", sender: "b", receiver: "cpu-burn", content: "200000" });
   if (plain.call(message) !== fueled.call(message)) throw new Error("instrumented module answered differently");
   for (let i = 0; i < 3; i++) plain.call(message), fueled.call(message);
   const [tp, tf] = await sideBySide(rounds, async () => plain.call(message), async () => fueled.call(message));
 
   // How much fuel one millisecond of this work burns: calibrates the default budget.
-  const probe = new WebAssembly.Instance(new WebAssembly.Module(prepared.bytes), {
+  const probe = new WebAssembly.Instance(new WebAssembly.Module(instrumented), {
     agent: { send: () => 0, log: () => undefined, now: () => 0n, random: () => undefined },
     env: { abort: () => undefined },
   }).exports as unknown as Required<Exports>;
