@@ -39,6 +39,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
+          testTimeout: 20_000,
         },
       },
       {

@@ -26,3 +26,20 @@ export {
 } from "./parse.js";
 export { newMessageId, receiversOf, replyTo, type ReplyFields } from "./reply.js";
 export { MAX_MESSAGE_BYTES, messageByteLength } from "./size.js";
+export {
+  ConversationSchema,
+  PARTY_STATES,
+  PROTOCOL_NAMES,
+  VIOLATION_KINDS,
+  advance,
+  describeState,
+  expire,
+  isProtocolName,
+  nextActs,
+  openConversation,
+  type Conversation,
+  type PartyState,
+  type ProtocolName,
+  type ProtocolStep,
+  type ViolationKind,
+} from "./protocols/index.js";

@@ -4,18 +4,27 @@ import type { Env } from "./env.js";
 import { ApiError } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
 import { agents } from "./routes/agents.js";
-import { messages } from "./routes/messages.js";
+import { agtalk, agtalkInbox } from "./routes/agtalk.js";
+import { conversations } from "./routes/conversations.js";
+import { directory } from "./routes/directory.js";
+import { inbox, messages } from "./routes/messages.js";
 
 /** Version reported by health and the OpenAPI document when wrangler.toml does not set one. */
 const FALLBACK_VERSION = "0.0.0";
 
 /** The runtime's HTTP API (`/v1`). */
 export const app = new Hono<{ Bindings: Env }>()
+  // Public: health, hosted agents' inboxes and relay inboxes (capability URLs).
   .get("/v1/health", (c) => c.json({ status: "ok", version: c.env.AGTEST_VERSION ?? FALLBACK_VERSION }))
+  .route("/v1/agents", inbox)
+  .route("/v1/agtalk/sessions", agtalkInbox)
   .use("/v1/*", bearerAuth())
   .get("/v1/openapi.json", (c) => c.json(openApiDocument(c.env.AGTEST_VERSION ?? FALLBACK_VERSION)))
   .route("/v1/agents", agents)
   .route("/v1/messages", messages)
+  .route("/v1/conversations", conversations)
+  .route("/v1/directory", directory)
+  .route("/v1/agtalk/sessions", agtalk)
   .notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` } }, 404))
   .onError((err, c) => {
     if (err instanceof ApiError) return c.json(err.toBody(), err.status);

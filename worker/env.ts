@@ -1,4 +1,6 @@
+import type { Conversation } from "./conversation/index.js";
 import type { AgentHost } from "./host/index.js";
+import type { AgtalkSession } from "./relay/index.js";
 import type { Registry } from "./registry/index.js";
 
 /** Bindings of the edge runtime (see wrangler.toml). */
@@ -10,4 +12,6 @@ export type Env = {
   LOADER: WorkerLoader;
   REGISTRY: DurableObjectNamespace<Registry>;
   AGENT_HOST: DurableObjectNamespace<AgentHost>;
+  CONVERSATION: DurableObjectNamespace<Conversation>;
+  AGTALK: DurableObjectNamespace<AgtalkSession>;
 };

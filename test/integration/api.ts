@@ -34,9 +34,9 @@ export function request(receiver: string, content: unknown, extra: Record<string
   };
 }
 
-/** Sends a message and waits for the first reply. */
-export function send(message: unknown, wait = 5000): Promise<Response> {
-  return api(`/v1/messages?wait=${wait}`, {
+/** Sends a message and waits for the first reply (`wait` ms), or only until it is accepted (`null`). */
+export function send(message: unknown, wait: number | null = 5000): Promise<Response> {
+  return api(wait === null ? "/v1/messages" : `/v1/messages?wait=${wait}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(message),

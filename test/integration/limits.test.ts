@@ -34,10 +34,15 @@ describe("limits terminate the offender while other agents keep answering", () =
     expect(elapsed).toBeLessThan(1000);
     await pingAnswers(ping);
 
-    // A failed agent refuses messages with a clear error, not silence.
+    // A failed agent answers at once with a failure naming the reason, not silence.
     const refused = await send(request(spin, "again"));
-    expect(refused.status).toBe(409);
-    expect(await refused.json()).toMatchObject({ error: { code: "AGENT_NOT_RUNNING", message: expect.stringMatching(/CpuLimitExceeded/) } });
+    expect(refused.status).toBe(200);
+    expect(await refused.json()).toMatchObject({
+      performative: "failure",
+      sender: spin,
+      content: expect.stringMatching(/is failed \(CpuLimitExceeded\)/),
+      x_agtest_origin: "runtime",
+    });
   });
 
   it("a memory hog ends failed with MemoryLimitExceeded; ping still answers", async () => {

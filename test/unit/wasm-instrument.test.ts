@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { WasmValidationError, inspectModule, prepareModule } from "../../worker/wasm/index.js";
 import { section } from "./helpers/bytes.js";
-import { PLENTY, instantiatePrepared, memory } from "./helpers/run.js";
+import { instrumentParsed } from "../../worker/wasm/instrument.js";
+import { parseModule } from "../../worker/wasm/parse.js";
+import { PLENTY, fn, global, instantiatePrepared, memory } from "./helpers/run.js";
 import { agentWat, wat } from "./helpers/wat.js";
 
 /** Index of `needle` in `hay`, or -1. */
@@ -174,5 +176,18 @@ describe("module layout", () => {
     tampered[at + 3] = 0x01; // global.set 1 = the fuel global after instrumentation
     expect(WebAssembly.validate(tampered)).toBe(false);
     expect(() => prepareModule(tampered, { maxMemoryPages: 4, fuel: PLENTY })).toThrow(/^global index 1 out of range/);
+  });
+});
+
+describe("instrumentParsed (without the ABI checks)", () => {
+  it("adds an (i32) -> i32 type for the grow helper when the module has none", async () => {
+    const bytes = await wat(`(module (memory (export "memory") 1)
+      (func (export "g") (result i32) (memory.grow (i32.const 2))))`);
+    const prepared = instrumentParsed(parseModule(bytes), { maxMemoryPages: 2, fuel: 100n });
+    expect(WebAssembly.validate(prepared.bytes)).toBe(true);
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(prepared.bytes));
+    expect(fn(exports, "g")()).toBe(-1);
+    expect(global(exports, "__agtest_oom").value).toBe(1);
+    expect(global(exports, "__agtest_fuel").value).toBe(100n - 3n); // i32.const, memory.grow, end
   });
 });

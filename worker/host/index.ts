@@ -1,80 +1,68 @@
 import { DurableObject } from "cloudflare:workers";
-import {
-  type AclMessage,
-  type RoutableMessage,
-  newMessageId,
-  parseRoutableText,
-  replyTo,
-} from "../../protocol/index.js";
+import { type AclMessage, type RoutableMessage, parseRoutableText, replyTo } from "../../protocol/index.js";
 import type { Env } from "../env.js";
 import { type Result, failure } from "../errors.js";
 import type { AgentLimits } from "../limits.js";
 import { registryOf } from "../registry/index.js";
+import { MAX_HOPS, route } from "../routing/index.js";
 import { type SandboxOutcome, runInSandbox } from "../sandbox/index.js";
 import { type Sql, sqlOf } from "../sql.js";
+import * as mailbox from "./mailbox.js";
 import { loadModule, pruneModules, storeModule } from "./modules.js";
-import {
-  type AgentRecord,
-  type AgentState,
-  type ModuleUpload,
-  type ServiceEntry,
-  type TerminationReason,
-  emptyStats,
-} from "./record.js";
+import { type AgentRecord, type AgentState, type ModuleUpload, type ServiceEntry, type TerminationReason, emptyStats } from "./record.js";
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /** A trap-only circuit breaker: this many traps within the window terminate the agent. */
 const CRASH_LOOP_TRAPS = 5;
 const CRASH_LOOP_WINDOW_MS = 60_000;
 
-/** What happened to one delivered message. */
-export type Delivery = {
-  message_id: string;
-  outcome: "handled" | "failed" | "terminated";
-  /** Messages the agent emitted (sender set to the agent), or the runtime's `failure` to the sender. */
-  replies: AclMessage[];
-  /** Emitted messages the runtime refused (invalid), with the reason. */
-  rejected: { text: string; reason: string }[];
-  logs: { level: number; text: string }[];
-};
+/** Delivery into the sandbox is retried this many times (isolate lost, restarting) before the message is dead-lettered. */
+export const MAX_ATTEMPTS = 6;
+const backoffMs = (attempts: number) => Math.min(30_000, 100 * 2 ** attempts);
 
 /** Deploy request, validated and instrumented by the route. */
-export type DeployInput = {
-  name: string;
-  limits: AgentLimits;
-  services: ServiceEntry[];
-  egress: string[];
-  module: ModuleUpload;
-};
+export type DeployInput = { name: string; limits: AgentLimits; services: ServiceEntry[]; egress: string[]; module: ModuleUpload };
 
 /**
- * One agent: its module bytes (chunked), its record and counters, in the Durable Object's own
- * SQLite. Messages and lifecycle changes go through one serial queue, so a hot reload waits for
- * the message in flight and every later message runs on the new version: none is lost.
+ * One agent: its module bytes (chunked), record, counters and mailbox, in the Durable Object's
+ * own SQLite. A message is written to the mailbox before it is acknowledged and removed only after
+ * the agent handled it and what it emitted was routed (at-least-once; duplicates are suppressed by
+ * `message_id`). Handling and lifecycle changes take turns in one serial queue, one message per
+ * turn, so a hot reload waits only for the message in flight and none is lost.
  */
 export class AgentHost extends DurableObject<Env> {
   readonly #sql: Sql;
-  #record: AgentRecord | null;
+  #record: AgentRecord | null = null;
   #queue: Promise<unknown> = Promise.resolve();
+  #pumping = false;
   #traps: number[] = [];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = sqlOf(ctx.storage);
+    // An address that was never deployed gets no tables: routing to an unknown name stores nothing.
+    if (this.#sql.one("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'")) {
+      this.#createTables();
+      const row = this.#sql.one<{ value: string }>("SELECT value FROM meta WHERE key = 'record'");
+      this.#record = row ? (JSON.parse(row.value) as AgentRecord) : null;
+    }
+  }
+
+  #createTables(): void {
     this.#sql.run("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     this.#sql.run(
       "CREATE TABLE IF NOT EXISTS module_chunks (version INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (version, seq))",
     );
-    this.#sql.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
-    const row = this.#sql.one<{ value: string }>("SELECT value FROM meta WHERE key = 'record'");
-    this.#record = row ? (JSON.parse(row.value) as AgentRecord) : null;
+    mailbox.createMailbox(this.#sql);
+    this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
   }
 
   /** Stores a new agent (version 1) and boots it. */
   async deploy(input: DeployInput): Promise<Result<AgentRecord>> {
     return this.#serial(async () => {
       const now = new Date().toISOString();
+      this.#createTables();
       this.#sql.run("DELETE FROM module_chunks");
       storeModule(this.#sql, 1, input.module.bytes);
       this.#record = {
@@ -92,20 +80,24 @@ export class AgentHost extends DurableObject<Env> {
         updated_at: now,
       };
       this.#traps = [];
-      await this.#save();
+      this.#save();
       return { ok: true, value: await this.#boot() };
     });
   }
 
   /** The agent record. */
   async record(): Promise<Result<AgentRecord>> {
-    const record = this.#record;
-    return record ? { ok: true, value: record } : notFound();
+    return this.#current();
+  }
+
+  /** Messages that could not be delivered. */
+  async deadLetters(): Promise<Result<mailbox.DeadLetter[]>> {
+    return this.#record ? { ok: true, value: mailbox.deadLetters(this.#sql) } : notFound();
   }
 
   /**
-   * Hot reload: the agent drains (messages already queued finish on the old version), then the
-   * new version is stored and booted, and messages queued meanwhile run on it.
+   * Hot reload: the agent drains (the message in flight finishes on the old version), then the
+   * new version is stored and booted; queued messages run on it.
    */
   async reload(module: ModuleUpload): Promise<Result<AgentRecord>> {
     const current = this.#record;
@@ -120,16 +112,15 @@ export class AgentHost extends DurableObject<Env> {
       Object.assign(record, { version, module: moduleInfo(module), termination_reason: null, termination_detail: null });
       this.#traps = [];
       pruneModules(this.#sql, version);
-      if (resumeAs === "stopped") {
-        await this.#setState("stopped");
-        return { ok: true, value: record };
-      }
-      await this.#setState("loaded");
-      return { ok: true, value: await this.#boot() };
+      await this.#setState(resumeAs === "stopped" ? "stopped" : "loaded");
+      if (resumeAs === "stopped") return { ok: true, value: record };
+      const booted = await this.#boot();
+      this.#pump();
+      return { ok: true, value: booted };
     });
   }
 
-  /** Stops the agent after the message in flight; messages to a stopped agent are refused. */
+  /** Stops the agent after the message in flight; messages sent meanwhile wait in the mailbox. */
   async stop(): Promise<Result<AgentRecord>> {
     if (!this.#record) return notFound();
     return this.#serial(async () => {
@@ -138,10 +129,10 @@ export class AgentHost extends DurableObject<Env> {
     });
   }
 
-  /** Starts a stopped or failed agent again (a failed one gets a fresh isolate and counters for traps). */
+  /** Starts a stopped or failed agent (a failed one gets a fresh isolate); waiting messages are delivered. */
   async start(): Promise<Result<AgentRecord>> {
     if (!this.#record) return notFound();
-    return this.#serial(async () => {
+    const result = await this.#serial(async (): Promise<Result<AgentRecord>> => {
       const record = this.#record;
       if (!record) return notFound();
       if (record.state === "running") return { ok: true, value: record };
@@ -151,33 +142,100 @@ export class AgentHost extends DurableObject<Env> {
       await this.#setState("loaded");
       return { ok: true, value: await this.#boot() };
     });
+    this.#pump();
+    return result;
   }
 
-  /** Deletes everything this agent stored. */
+  /** Deletes everything this agent stored; messages still waiting are answered with `failure`. */
   async destroy(): Promise<Result<null>> {
-    if (!this.#record) return notFound();
+    const record = this.#record;
+    if (!record) return notFound();
     return this.#serial(async () => {
+      const waiting = mailbox.pendingAll(this.#sql);
       this.#record = null;
+      await this.ctx.storage.deleteAlarm();
       await this.ctx.storage.deleteAll();
+      for (const pending of waiting) {
+        await this.#answer(record, JSON.parse(pending.text) as RoutableMessage, pending.hops, `agent \`${record.name}\` was deleted before it handled the message`);
+      }
       return { ok: true, value: null };
     });
   }
 
-  /** Delivers one message to the agent and returns what it emitted. */
-  async deliver(message: RoutableMessage): Promise<Result<Delivery>> {
-    if (!this.#record) return notFound();
-    return this.#serial(async () => {
-      const record = this.#record;
-      if (!record) return notFound();
-      // Draining means a reload waits behind this message: it still runs, on the old version.
-      if (record.state !== "running" && record.state !== "draining") {
-        const why = record.termination_reason ? ` (${record.termination_reason})` : "";
-        return failure(409, "AGENT_NOT_RUNNING", `agent \`${record.name}\` is ${record.state}${why}`);
+  /**
+   * Takes a message into the mailbox (durably, before returning): `absent` when no agent lives
+   * here. A message that breaks its conversation's protocol (`violation`) or went around too many
+   * agents is refused. A failed agent answers at once with `failure` instead of letting the
+   * sender hang. Each receiver of a multicast gets the message addressed to itself alone (FIPA's
+   * per-receiver envelope), so an agent can tell its own name.
+   */
+  async enqueue(message: RoutableMessage, hops: number, violation: boolean): Promise<"queued" | "absent" | "refused" | "hop-limit"> {
+    const record = this.#record;
+    if (!record) return "absent";
+    if (violation) return "refused";
+    if (hops >= MAX_HOPS) return "hop-limit";
+    if (record.state === "failed") {
+      await this.#answer(record, message, hops, `agent \`${record.name}\` is failed (${record.termination_reason ?? "unknown"}); start it again`);
+      return "queued";
+    }
+    if (mailbox.enqueue(this.#sql, String(message.message_id), JSON.stringify(message), hops, Date.now())) {
+      await this.#ensureAlarm(Date.now());
+      this.#pump();
+    }
+    return "queued";
+  }
+
+  /** The alarm resumes delivery after a restart or a backoff. */
+  override async alarm(): Promise<void> {
+    await this.#drain();
+  }
+
+  #pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    this.ctx.waitUntil(this.#drain().finally(() => (this.#pumping = false)));
+  }
+
+  /** Delivers due messages one per turn of the serial queue, so lifecycle calls can slip in between. */
+  async #drain(): Promise<void> {
+    while (await this.#serial(() => this.#deliverOne())) {
+      // keep going while messages are due and the agent runs
+    }
+  }
+
+  async #deliverOne(): Promise<boolean> {
+    const record = this.#record;
+    if (!record || (record.state !== "running" && record.state !== "draining")) return false;
+    const pending = mailbox.head(this.#sql);
+    if (!pending) return false;
+    const now = Date.now();
+    if (pending.next_at > now) {
+      await this.#ensureAlarm(pending.next_at);
+      return false;
+    }
+    const message = JSON.parse(pending.text) as RoutableMessage;
+    const outcome = await this.#run(pending.text);
+    if (!outcome.ok && outcome.kind === "transient") {
+      if (pending.attempts + 1 >= MAX_ATTEMPTS) {
+        mailbox.bury(this.#sql, pending.message_id, pending.text, `not delivered after ${MAX_ATTEMPTS} attempts: ${outcome.message}`);
+        await this.#answer(record, message, pending.hops, `agent \`${record.name}\` could not take the message: ${outcome.message}`);
+        return true;
       }
-      const text = JSON.stringify(message);
-      const outcome = await this.#run(text);
-      return { ok: true, value: await this.#settle(record, message, outcome) };
-    });
+      const at = now + backoffMs(pending.attempts);
+      mailbox.retryLater(this.#sql, pending, at);
+      await this.#ensureAlarm(at);
+      return false;
+    }
+    const terminated = await this.#settle(record, message, pending, outcome);
+    mailbox.settle(this.#sql, pending);
+    if (terminated) await this.#terminate(terminated.reason, terminated.detail);
+    this.#save();
+    return true;
+  }
+
+  async #ensureAlarm(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
@@ -187,19 +245,16 @@ export class AgentHost extends DurableObject<Env> {
   }
 
   #current(): Result<AgentRecord> {
-    return this.#record ? { ok: true, value: this.#record } : notFound();
+    const record = this.#record;
+    if (!record) return notFound();
+    record.stats.mailbox_depth = mailbox.depth(this.#sql);
+    return { ok: true, value: record };
   }
 
   #run(text: string | null): Promise<SandboxOutcome> {
     const record = this.#record as AgentRecord;
     const { version } = record;
-    return runInSandbox(
-      this.env.LOADER,
-      { name: record.name, version, digest: record.module.sha256 },
-      record.limits,
-      () => loadModule(this.#sql, version),
-      text,
-    );
+    return runInSandbox(this.env.LOADER, { name: record.name, version, digest: record.module.sha256 }, record.limits, () => loadModule(this.#sql, version), text);
   }
 
   /** Boots the current version: instantiates it and runs `init`. */
@@ -207,56 +262,65 @@ export class AgentHost extends DurableObject<Env> {
     const record = this.#record as AgentRecord;
     const outcome = await this.#run(null);
     if (!outcome.ok) {
-      await this.#terminate(reasonFor(outcome.kind, null) ?? "InitFailed", `${outcome.phase}: ${outcome.message}`);
+      const reason = outcome.kind === "cpu" ? "CpuLimitExceeded" : outcome.kind === "memory" ? "MemoryLimitExceeded" : "InitFailed";
+      await this.#terminate(reason, `${outcome.phase}: ${outcome.message}`);
       return record;
     }
     await this.#setState("running");
     return record;
   }
 
-  async #settle(record: AgentRecord, message: RoutableMessage, outcome: SandboxOutcome): Promise<Delivery> {
+  /** Routes what the agent emitted (as itself), and answers the sender when the agent failed the message. */
+  async #settle(
+    record: AgentRecord,
+    message: RoutableMessage,
+    pending: mailbox.Pending,
+    outcome: SandboxOutcome,
+  ): Promise<{ reason: TerminationReason; detail: string } | null> {
     const stats = record.stats;
     stats.messages_in++;
     stats.last_message_at = new Date().toISOString();
-    const delivery: Delivery = {
-      message_id: message.message_id ?? "",
-      outcome: "handled",
-      replies: [],
-      rejected: [],
-      logs: outcome.logs,
-    };
-    for (const text of outcome.sent) {
+    const emitted = outcome.sent.flatMap((text, i) => {
       const parsed = parseRoutableText(text);
       if (!parsed.ok) {
-        delivery.rejected.push({ text, reason: parsed.error.message });
-        continue;
+        stats.rejected_sends++;
+        return [];
       }
-      // An agent speaks only as itself: a spoofed sender is rewritten.
-      delivery.replies.push({ ...parsed.message, sender: record.name, message_id: parsed.message.message_id ?? newMessageId() });
-    }
-    stats.messages_out += delivery.replies.length;
+      // An agent speaks only as itself: a spoofed sender is rewritten. Ids are derived from the
+      // message being handled, so a redelivery after a crash emits the same ids and is deduplicated.
+      const derived = `${pending.message_id}/${record.name}/${i}`;
+      const out: RoutableMessage = { ...parsed.message, sender: record.name, message_id: parsed.message.message_id ?? derived };
+      out.conversation_id ??= `c-${derived}`;
+      return [out];
+    });
+    stats.messages_out += emitted.length;
+    for (const out of emitted) await route(this.env, out, { origin: "agent", hops: pending.hops + 1, egress: record.egress });
     if (outcome.ok) {
       stats.fuel_used += outcome.fuelUsed;
       if (outcome.rc !== 0) {
         stats.failures++;
-        delivery.outcome = "failed";
-        delivery.replies.push(failureReply(record, message, `agent returned ${outcome.rc} from handle`));
+        await this.#answer(record, message, pending.hops, `agent returned ${outcome.rc} from handle`);
       }
-      await this.#save();
-      return delivery;
+      return null;
     }
     stats.failures++;
     stats.traps++;
-    const reason = reasonFor(outcome.kind, null) ?? this.#crashLoop();
-    delivery.replies.push(failureReply(record, message, reason ? `${reason}: ${outcome.message}` : outcome.message));
-    if (reason) {
-      delivery.outcome = "terminated";
-      await this.#terminate(reason, outcome.message);
-    } else {
-      delivery.outcome = "failed";
-      await this.#save();
-    }
-    return delivery;
+    const reason: TerminationReason | null =
+      outcome.kind === "cpu" ? "CpuLimitExceeded" : outcome.kind === "memory" ? "MemoryLimitExceeded" : this.#crashLoop();
+    await this.#answer(record, message, pending.hops, reason ? `${reason}: ${outcome.message}` : `agent trapped: ${outcome.message}`);
+    return reason ? { reason, detail: outcome.message } : null;
+  }
+
+  /** A `failure` from this agent to the sender of `message`, marked as written by the runtime. */
+  async #answer(record: AgentRecord, message: AclMessage, hops: number, reason: string): Promise<void> {
+    const reply: RoutableMessage = {
+      ...replyTo(message, "failure", { content: reason }),
+      sender: record.name,
+      receiver: (message.reply_to ?? message.sender) as string | string[],
+      message_id: `${String(message.message_id)}/${record.name}/failure`,
+      x_agtest_origin: "runtime",
+    };
+    await route(this.env, reply, { origin: "runtime", hops: hops + 1, egress: [] });
   }
 
   /** Counts a trap; returns `CrashLoop` once the breaker opens. */
@@ -271,12 +335,17 @@ export class AgentHost extends DurableObject<Env> {
     record.termination_reason = reason;
     record.termination_detail = detail.slice(0, 500);
     await this.#setState("failed");
+    // Whatever waits behind the fatal message is answered now, not left hanging.
+    for (const pending of mailbox.pendingAll(this.#sql)) {
+      mailbox.bury(this.#sql, pending.message_id, pending.text, `agent terminated: ${reason}`);
+      await this.#answer(record, JSON.parse(pending.text) as RoutableMessage, pending.hops, `agent \`${record.name}\` is failed (${reason})`);
+    }
   }
 
   async #setState(state: AgentState): Promise<void> {
     const record = this.#record as AgentRecord;
     record.state = state;
-    await this.#save();
+    this.#save();
     await registryOf(this.env).upsert({
       name: record.name,
       version: record.version,
@@ -287,21 +356,12 @@ export class AgentHost extends DurableObject<Env> {
     });
   }
 
-  async #save(): Promise<void> {
+  #save(): void {
     const record = this.#record as AgentRecord;
     record.updated_at = new Date().toISOString();
+    record.stats.mailbox_depth = mailbox.depth(this.#sql);
     this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('record', ?)", JSON.stringify(record));
   }
-}
-
-function reasonFor(kind: "cpu" | "memory" | "trap", otherwise: TerminationReason | null): TerminationReason | null {
-  if (kind === "cpu") return "CpuLimitExceeded";
-  if (kind === "memory") return "MemoryLimitExceeded";
-  return otherwise;
-}
-
-function failureReply(record: AgentRecord, message: AclMessage, reason: string): AclMessage {
-  return { ...replyTo(message, "failure", { content: reason }), sender: record.name, message_id: newMessageId() };
 }
 
 function moduleInfo(module: ModuleUpload): AgentRecord["module"] {

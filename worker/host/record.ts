@@ -27,6 +27,10 @@ export const StatsSchema = z.object({
   failures: z.number().int(),
   traps: z.number().int(),
   fuel_used: z.number(),
+  /** Messages the agent emitted that were not valid routable FIPA messages (not sent). */
+  rejected_sends: z.number().int(),
+  /** Messages waiting in the mailbox. */
+  mailbox_depth: z.number().int(),
   last_message_at: z.string().nullable(),
 });
 export type AgentStats = z.infer<typeof StatsSchema>;
@@ -65,5 +69,5 @@ export type ModuleUpload = {
 
 /** Fresh counters. */
 export function emptyStats(): AgentStats {
-  return { messages_in: 0, messages_out: 0, failures: 0, traps: 0, fuel_used: 0, last_message_at: null };
+  return { messages_in: 0, messages_out: 0, failures: 0, traps: 0, fuel_used: 0, rejected_sends: 0, mailbox_depth: 0, last_message_at: null };
 }

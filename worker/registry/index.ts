@@ -16,6 +16,12 @@ export type AgentSummary = {
   updated_at: string;
 };
 
+/** Filters of a directory search; null = any. */
+export type DirectoryFilter = { service: string | null; type: string | null; protocol: string | null; ontology: string | null };
+
+/** A directory search hit. */
+export type DirectoryEntry = { name: string; state: AgentState; services: ServiceEntry[] };
+
 type AgentRow = { name: string; version: number; state: string; created_at: string; updated_at: string };
 type ServiceRow = { agent: string; name: string; type: string | null; protocols: string; ontologies: string };
 
@@ -87,6 +93,22 @@ export class Registry extends DurableObject<Env> {
   /** Whether a name is registered. */
   async has(name: string): Promise<boolean> {
     return this.#sql.one("SELECT name FROM agents WHERE name = ?", name) !== undefined;
+  }
+
+  /**
+   * Directory search: agents with a service matching every given filter (service name, type,
+   * protocol, ontology), each with the services that matched.
+   */
+  async search(filter: DirectoryFilter): Promise<DirectoryEntry[]> {
+    const matches = (s: ServiceEntry) =>
+      (filter.service === null || s.name === filter.service) &&
+      (filter.type === null || s.type === filter.type) &&
+      (filter.protocol === null || (s.protocols ?? []).includes(filter.protocol)) &&
+      (filter.ontology === null || (s.ontologies ?? []).includes(filter.ontology));
+    return (await this.list()).flatMap((agent) => {
+      const services = agent.services.filter(matches);
+      return services.length > 0 ? [{ name: agent.name, state: agent.state, services }] : [];
+    });
   }
 
   /** Every agent, by name. */

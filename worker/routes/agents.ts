@@ -2,22 +2,21 @@ import { Hono } from "hono";
 import { AGENT_NAME_PATTERN } from "../../protocol/index.js";
 import type { Env } from "../env.js";
 import { ApiError, unwrap } from "../errors.js";
-import type { AgentHost } from "../host/index.js";
+import { hostOf } from "../hosts.js";
 import { MAX_LIMITS, resolveLimits } from "../limits.js";
 import { registryOf } from "../registry/index.js";
 import { readUpload } from "../upload.js";
 import { buildModule } from "./deploy.js";
 
-/** The agent host of a name. */
-export function hostOf(env: Env, name: string): DurableObjectStub<AgentHost> {
-  return env.AGENT_HOST.get(env.AGENT_HOST.idFromName(name));
-}
+/** Names the runtime speaks as, or routes elsewhere; no agent may take them. */
+const RESERVED = /^(runtime$|agtalk-)/;
 
 function checkName(name: string | undefined): string {
   if (!name) throw new ApiError(400, "INVALID_REQUEST", "the agent name is missing: POST /v1/agents?name=NAME (or `name` in the manifest)");
   if (!AGENT_NAME_PATTERN.test(name)) {
     throw new ApiError(400, "INVALID_REQUEST", `invalid agent name \`${name}\`: lowercase letters, digits, - _ . (1 to 63, starting with a letter or digit)`);
   }
+  if (RESERVED.test(name)) throw new ApiError(400, "INVALID_REQUEST", `\`${name}\` is reserved by the runtime`);
   return name;
 }
 
@@ -70,6 +69,7 @@ export const agents = new Hono<{ Bindings: Env }>()
     const module = await buildModule(upload.bytes, current.limits);
     return c.json(unwrap(await host.reload(module)));
   })
+  .get("/:name/dead-letters", async (c) => c.json({ dead_letters: unwrap(await hostOf(c.env, c.req.param("name")).deadLetters()) }))
   .post("/:name/stop", async (c) => c.json(unwrap(await hostOf(c.env, c.req.param("name")).stop())))
   .post("/:name/start", async (c) => c.json(unwrap(await hostOf(c.env, c.req.param("name")).start())))
   .delete("/:name", async (c) => {

@@ -15,8 +15,11 @@ export type SandboxOutcome =
   | { ok: true; rc: number; sent: string[]; logs: AgentLog[]; fuelUsed: number }
   | {
       ok: false;
-      /** `cpu`: fuel exhausted; `memory`: memory.grow failed before the trap; `trap`: anything else. */
-      kind: "cpu" | "memory" | "trap";
+      /**
+       * `cpu`: fuel exhausted; `memory`: memory.grow failed before the trap; `trap`: any other trap
+       * in the agent; `transient`: the isolate could not be reached (retry later).
+       */
+      kind: "cpu" | "memory" | "trap" | "transient";
       phase: "instantiate" | "init" | "handle";
       message: string;
       sent: string[];
@@ -59,9 +62,10 @@ export async function runInSandbox(
     const options = { fuel: limits.fuel, maxMessageBytes: limits.message_bytes, maxSends: MAX_SENDS_PER_MESSAGE };
     return await (text === null ? entry.boot(options) : entry.deliver(text, options));
   } catch (err) {
-    // The isolate itself died (edge CPU or memory limit, or a crash the glue could not catch).
+    // The isolate itself died: an edge CPU or memory limit ends the agent; anything else (isolate
+    // evicted, restarting) is worth another attempt.
     const message = err instanceof Error ? err.message : String(err);
-    const kind = /cpu/i.test(message) ? "cpu" : /memory/i.test(message) ? "memory" : "trap";
+    const kind = /cpu/i.test(message) ? "cpu" : /memory/i.test(message) ? "memory" : "transient";
     return { ok: false, kind, phase: "handle", message, sent: [], logs: [] };
   }
 }

@@ -1,6 +1,6 @@
 import { matches } from "./abi.js";
 import { Reader } from "./reader.js";
-import { ORDER, SECTION } from "./sections.js";
+import { ORDER, SECTION, sectionLabel } from "./sections.js";
 import type { BodyPlan, ParsedModule, PrepareOptions, PreparedModule, Section } from "./types.js";
 import { FUEL_EXPORT, OOM_EXPORT, infoOf, validateParsed } from "./validate.js";
 import { Writer } from "./writer.js";
@@ -13,10 +13,21 @@ const MAX_I64 = (1n << 63n) - 1n;
 /** Where instrumentation puts what it adds; every index comes after the module's own. */
 type Layout = { fuel: number; oom: number; grow: number; growType: number; newType: boolean };
 
+/** The fixed bytes of a fuel check around its cost (see `fuelCheck`). */
+type FuelCode = { before: Uint8Array; after: Uint8Array };
+
+function fuelCode(fuel: number): FuelCode {
+  return {
+    before: new Writer(8).u8(0x23).u32(fuel).u8(0x42).finish(), // global.get fuel; i64.const
+    after: new Writer(24) // i64.sub; global.set fuel; global.get fuel; i64.const 0; i64.lt_s; if; unreachable; end
+      .u8(0x7d).u8(0x24).u32(fuel).u8(0x23).u32(fuel).u8(0x42).u8(0x00).u8(0x53).u8(0x04).u8(0x40).u8(0x00).u8(0x0b)
+      .finish(),
+  };
+}
+
 /** `global.get fuel; i64.const cost; i64.sub; global.set fuel; global.get fuel; i64.const 0; i64.lt_s; if; unreachable; end` */
-function fuelCheck(w: Writer, fuel: number, cost: number): void {
-  w.u8(0x23).u32(fuel).u8(0x42).s64(BigInt(cost)).u8(0x7d).u8(0x24).u32(fuel);
-  w.u8(0x23).u32(fuel).u8(0x42).u8(0x00).u8(0x53).u8(0x04).u8(0x40).u8(0x00).u8(0x0b);
+function fuelCheck(w: Writer, code: FuelCode, cost: number): void {
+  w.bytes(code.before).sPositive(cost).bytes(code.after);
 }
 
 /** `(func (param i32) (result i32) (local i32) memory.grow, and on -1 set the OOM global)` */
@@ -31,16 +42,16 @@ function growBody(oom: number): Uint8Array {
   return new Writer().u32(code.length).bytes(code).finish();
 }
 
-function rewriteBody(bytes: Uint8Array, plan: BodyPlan, l: Layout, out: Writer): void {
+function rewriteBody(bytes: Uint8Array, plan: BodyPlan, l: Layout, fuel: FuelCode, out: Writer): void {
   const { body, codeStart, cost, patches } = plan;
   const w = new Writer(body.end - body.start + 32 * (patches.length + 1));
   w.bytes(bytes.subarray(body.start, codeStart));
-  fuelCheck(w, l.fuel, cost);
+  fuelCheck(w, fuel, cost);
   let pos = codeStart;
   for (const p of patches) {
     w.bytes(bytes.subarray(pos, p.at));
     if (p.kind === "fuel") {
-      fuelCheck(w, l.fuel, p.cost);
+      fuelCheck(w, fuel, p.cost);
       pos = p.at;
     } else {
       w.u8(0x10).u32(l.grow); // memory.grow 0 -> call $__agtest_grow
@@ -48,7 +59,7 @@ function rewriteBody(bytes: Uint8Array, plan: BodyPlan, l: Layout, out: Writer):
     }
   }
   w.bytes(bytes.subarray(pos, body.end));
-  out.u32(w.length).bytes(w.finish());
+  out.u32(w.length).bytes(w.view());
 }
 
 /** Writes a vector section's count plus `extra`, its entries verbatim, then the new entries. */
@@ -57,7 +68,7 @@ function extend(bytes: Uint8Array, s: Section | undefined, extra: number, add: (
   if (s === undefined) {
     w.u32(extra);
   } else {
-    const r = new Reader(bytes, s.start, s.end, "section");
+    const r = new Reader(bytes, s.start, s.end, sectionLabel(s.id));
     w.u32(r.u32() + extra).bytes(bytes.subarray(r.pos, s.end));
   }
   add(w);
@@ -82,7 +93,8 @@ function payloads(m: ParsedModule, l: Layout, fuel: bigint, memory: { initial: n
   }));
   const code = new Writer(bytes.length + 64);
   code.u32(m.bodies.length + 1);
-  for (const plan of m.bodies) rewriteBody(bytes, plan, l, code);
+  const fuelBytes = fuelCode(l.fuel);
+  for (const plan of m.bodies) rewriteBody(bytes, plan, l, fuelBytes, code);
   code.bytes(growBody(l.oom));
   out.set(SECTION.code, code.finish());
   return out;
@@ -123,10 +135,18 @@ export function prepareModule(bytes: Uint8Array, opts: PrepareOptions): Prepared
   if (typeof opts.fuel !== "bigint" || opts.fuel < 0n || opts.fuel > MAX_I64) {
     throw new RangeError(`fuel must be a bigint in [0, 2^63 - 1], got ${String(opts.fuel)}`);
   }
-  const m = validateParsed(bytes, opts);
+  return instrumentParsed(validateParsed(bytes, opts), opts);
+}
+
+/**
+ * The instrumentation step of `prepareModule`, for a parsed module that has exactly one memory,
+ * defined by the module (which `validateParsed` guarantees).
+ */
+export function instrumentParsed(m: ParsedModule, opts: PrepareOptions): PreparedModule {
   const { initial, maximum } = m.memories[0]!;
   const memory = { initial, maximum: Math.min(maximum ?? opts.maxMemoryPages, opts.maxMemoryPages) };
   const globals = m.importedGlobals + m.globals;
+  // The ABI's `alloc` has this type, but reuse is not a requirement: add the type if it is missing.
   const existing = m.types.findIndex((t) => matches(t, GROW_TYPE));
   const layout: Layout = {
     fuel: globals,
@@ -138,4 +158,3 @@ export function prepareModule(bytes: Uint8Array, opts: PrepareOptions): Prepared
   const out = assemble(m, payloads(m, layout, opts.fuel, memory));
   return { bytes: out, info: infoOf(m), memory };
 }
-

@@ -35,7 +35,7 @@ export class Reader {
 
   /** One byte. */
   u8(): number {
-    this.need(1);
+    if (this.pos >= this.end) this.need(1);
     return this.bytes[this.pos++] as number;
   }
 
@@ -55,11 +55,21 @@ export class Reader {
 
   /** Unsigned 32-bit LEB128, strictly: at most 5 bytes and no unused bits set. */
   u32(): number {
+    const b = this.bytes[this.pos] as number;
+    if (b < 0x80 && this.pos < this.end) {
+      this.pos++;
+      return b; // one-byte fast path: most indices and counts
+    }
     return this.leb(32, false);
   }
 
   /** Signed 32-bit LEB128. */
   s32(): number {
+    const b = this.bytes[this.pos] as number;
+    if (b < 0x80 && this.pos < this.end) {
+      this.pos++;
+      return b < 0x40 ? b : b - 0x80;
+    }
     return this.leb(32, true);
   }
 

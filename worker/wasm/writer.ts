@@ -58,10 +58,25 @@ export class Writer {
     }
   }
 
+  /** Signed LEB128 of a non-negative safe integer (fuel costs), without BigInt arithmetic. */
+  sPositive(n: number): this {
+    for (;;) {
+      const b = n % 128;
+      n = Math.floor(n / 128);
+      if (n === 0 && b < 0x40) return this.u8(b);
+      this.u8(b | 0x80);
+    }
+  }
+
   /** A length-prefixed UTF-8 name. */
   name(s: string): this {
     const b = encoder.encode(s);
     return this.u32(b.length).bytes(b);
+  }
+
+  /** The bytes written so far, without copying (valid until the next write). */
+  view(): Uint8Array<ArrayBuffer> {
+    return this.buf.subarray(0, this.len);
   }
 
   /** A copy of the bytes written. */

@@ -1,0 +1,10 @@
+import { messageBackchannel, runSuite } from "./harness/core/index.js";
+import { openHttpChannel } from "./harness/node/channels/http.js";
+import { fipa } from "./suites/fipa/index.js";
+import { fakeAgent } from "./test/unit/helpers/fake-agent.js";
+import { startHttpAgent } from "./test/unit/helpers/http-agent.js";
+const agent = await startHttpAgent(fakeAgent({ name: "agent" }), "async");
+const channel = await openHttpChannel({ endpoint: agent.url, agent: "agent" });
+const t0 = Date.now();
+const report = await runSuite(fipa, { channel, backchannel: messageBackchannel(channel, { timeout: 1000 }), features: ["core.passive", "core.active"], onProgress: (e) => e.type === "test-end" && console.log(Date.now() - t0, e.result.test, e.result.status, e.result.ms, JSON.stringify(e.result.failure ?? "").slice(0, 300)) });
+await channel.close(); await agent.close();

@@ -1,0 +1,67 @@
+import type { Delivery } from "../channel.js";
+import { AgentUnreachable } from "../errors.js";
+import { inboundFromValue, type Inbox } from "../inbox.js";
+
+/** Options of {@link postMessage}. */
+export type PostOptions = {
+  /** Where messages in the response body go. */
+  inbox: Inbox;
+  headers?: Record<string, string>;
+  fetch?: typeof fetch;
+  /** Called for statuses that mean the target itself is unusable (e.g. 401: bad token). */
+  fatal?: (status: number) => boolean;
+};
+
+/**
+ * POSTs a message as JSON. A response body holding a message (or an array of them) is an
+ * answer: each goes to the inbox. 2xx -> sent; other statuses -> refused with the reason the
+ * target gave; no connection -> {@link AgentUnreachable}.
+ */
+export async function postMessage(url: string, message: unknown, options: PostOptions): Promise<{ delivery: Delivery; status: number }> {
+  const { inbox, headers = {}, fetch: fetcher = fetch, fatal } = options;
+  let res: Response;
+  try {
+    res = await fetcher(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(message) });
+  } catch (error) {
+    throw new AgentUnreachable(`cannot reach ${url}: ${causeOf(error)}`);
+  }
+  const text = await res.text().catch(() => "");
+  const body = parseJson(text);
+  if (!res.ok) {
+    const reason = `HTTP ${res.status}: ${errorMessage(body) ?? (text.slice(0, 300) || res.statusText)}`;
+    if (fatal?.(res.status)) throw new AgentUnreachable(`${url} answered ${reason}`);
+    return { delivery: { status: "refused", reason }, status: res.status };
+  }
+  for (const value of Array.isArray(body) ? body : [body]) {
+    // An acknowledgement (`{"message_id": ...}`) is not a message; anything with a performative is.
+    if (value !== null && typeof value === "object" && "performative" in value) inbox.push(inboundFromValue(value, url));
+  }
+  return { delivery: { status: "sent" }, status: res.status };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text === "" ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The runtime's `{"error": {"message"}}`, when the body is one. */
+export function errorMessage(body: unknown): string | undefined {
+  if (body === null || typeof body !== "object" || !("error" in body)) return undefined;
+  const error: unknown = body.error;
+  if (error !== null && typeof error === "object" && "message" in error && typeof error.message === "string") {
+    const code = "code" in error && typeof error.code === "string" ? `${error.code} ` : "";
+    return `${code}${error.message}`;
+  }
+  return typeof error === "string" ? error : undefined;
+}
+
+/** A network error's root cause (`ECONNREFUSED`), which `fetch` hides under "fetch failed". */
+export function causeOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause: unknown = error.cause;
+  if (cause instanceof Error) return `${error.message} (${"code" in cause ? String(cause.code) : cause.message})`;
+  return error.message;
+}

@@ -1,0 +1,102 @@
+import type { Channel, Delivery } from "../channel.js";
+import { AgentUnreachable } from "../errors.js";
+import { Inbox } from "../inbox.js";
+import { httpChannel } from "./http.js";
+import { postMessage } from "./post.js";
+import { openRelaySession, type RelaySession } from "./relay.js";
+
+/** Options of {@link openRuntimeChannel}. */
+export type RuntimeChannelOptions = {
+  /** The runtime's base URL. */
+  url: string;
+  token: string;
+  /** The hosted agent's name. */
+  agent: string;
+  /** The harness's address in wait mode (default `agtest`); relay mode uses the session's. */
+  name?: string;
+  /**
+   * Receive through the runtime's agtalk relay (full duplex: every message the agent sends us);
+   * `auto` (default) uses it when the runtime has one, else `?wait=` mode (only the first reply
+   * to each message comes back).
+   */
+  relay?: boolean | "auto";
+  /** `?wait=` in ms for wait mode (default 5 s). */
+  wait?: number;
+  fetch?: typeof fetch;
+};
+
+/**
+ * A channel to an agent hosted on an agtest runtime, through its `/v1/messages` route. Sending
+ * is the same in both modes; only how replies come back differs, and that is decided here once.
+ */
+export async function openRuntimeChannel(options: RuntimeChannelOptions): Promise<Channel> {
+  const { url, token, agent, name = "agtest", relay = "auto", wait = 5_000, fetch: fetcher = fetch } = options;
+  const root = url.replace(/\/+$/, "");
+  const inbox = new Inbox();
+  const headers = { authorization: `Bearer ${token}` };
+  // 401/403: a wrong token, 404: no such agent: nothing a test could pass.
+  const fatal = (status: number) => status === 401 || status === 403 || status === 404;
+  let session: RelaySession | undefined;
+  if (relay !== false) {
+    session = await openRelaySession({ url: root, token, inbox, fetch: fetcher });
+    if (session !== undefined && !(await relays(root, headers, session.name, inbox, fetcher))) {
+      await session.close();
+      session = undefined;
+      if (relay === true) throw new AgentUnreachable(`the runtime at ${root} does not route messages to its agtalk relay sessions`);
+    }
+    if (session === undefined && relay === true) throw new AgentUnreachable(`the runtime at ${root} has no agtalk relay`);
+  }
+  if (session !== undefined) {
+    const s = session;
+    const channel = httpChannel({ endpoint: `${root}/v1/messages`, agent, name: s.name, inbox, fetch: fetcher, onClose: () => s.close() });
+    return {
+      ...channel,
+      kind: "embedded",
+      async send(message): Promise<Delivery> {
+        return (await postMessage(`${root}/v1/messages`, message, { inbox, headers, fetch: fetcher, fatal })).delivery;
+      },
+    };
+  }
+  const closing = new AbortController();
+  const abortable: typeof fetch = (input, init) => fetcher(input, { ...init, signal: closing.signal });
+  return {
+    kind: "embedded",
+    name,
+    agent,
+    inbox,
+    async send(message): Promise<Delivery> {
+      // The runtime answers once the first reply is in or `wait` ran out. Refusals come at once;
+      // past a short grace the send counts as sent and the reply, if any, joins the inbox later.
+      const posting = postMessage(`${root}/v1/messages?wait=${wait}`, message, { inbox, headers, fetch: abortable, fatal });
+      const early = await Promise.race([posting, sleep(GRACE_MS)]);
+      if (early !== undefined) return early.delivery.status === "sent" ? { status: "sent", complete: true } : early.delivery;
+      posting.catch((error: unknown) => {
+        if (error instanceof AgentUnreachable && !closing.signal.aborted) inbox.close(error);
+      });
+      return { status: "sent" };
+    },
+    async close() {
+      closing.abort();
+    },
+  };
+}
+
+/** How long `send` waits for the runtime's answer before letting the test go on. */
+const GRACE_MS = 250;
+
+function sleep(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms));
+}
+
+/**
+ * Whether a message routed to the session's address (what a hosted agent's reply is) comes out
+ * of the session: a relay that accepts sessions but does not route to them must not be used.
+ */
+async function relays(root: string, headers: Record<string, string>, address: string, inbox: Inbox, fetcher: typeof fetch): Promise<boolean> {
+  const conversation = `c-agtest-relay-check-${crypto.randomUUID()}`;
+  const check = { performative: "inform", sender: address, receiver: address, ontology: "agtest-relay-check", content: "relay check", conversation_id: conversation };
+  const { delivery } = await postMessage(`${root}/v1/messages`, check, { inbox, headers, fetch: fetcher });
+  const arrived = delivery.status === "sent" && (await inbox.take((i) => i.ok && i.message.conversation_id === conversation, { timeout: 2_000 })) !== undefined;
+  inbox.ignore(conversation);
+  return arrived;
+}

@@ -1,0 +1,144 @@
+import { newMessageId, type AclMessage, type Performative } from "../../protocol/index.js";
+import type { Backchannel } from "./backchannel.js";
+import type { Channel, Delivery } from "./channel.js";
+import { ActionUnsupported, BackchannelBroken, TestError, TestFailure } from "./errors.js";
+import { describeFilter, matches, type MessageFilter } from "./filter.js";
+import type { Inbound } from "./inbox.js";
+import { expectations } from "./expect.js";
+
+/** Fields for {@link TestContext.message}: a performative and whatever else to set or override. */
+export type MessageFields = { performative: Performative } & Partial<Omit<AclMessage, "performative">>;
+
+/** Failure details: what was expected, what came instead. */
+export type FailureDetails = { expected?: unknown; received?: unknown };
+
+/**
+ * What a test gets: a small API to talk to the agent (`message`, `send`, `expect`, `ask`), to
+ * ask it to act (`act`) and to judge (`fail`, `assert...`). Failures carry the expected and the
+ * received message.
+ */
+export type TestContext = {
+  /** The test's id, e.g. `core.passive.reply-echoes-conversation-id`. */
+  readonly id: string;
+  /** The tested agent's address. */
+  readonly agent: string;
+  /** The harness's address (what the agent sees as `sender`). */
+  readonly self: string;
+  /** Where replies go when that is not {@link self}. */
+  readonly replyTo: string | undefined;
+  /** Aborted when the test runs out of time or the run is cancelled. */
+  readonly signal: AbortSignal;
+  /**
+   * A message from the harness to the agent: sender, receiver, reply_to (when the channel has
+   * one), a fresh `conversation_id`, `reply_with` and `message_id`; `fields` override.
+   */
+  message(fields: MessageFields): AclMessage;
+  /** Sends a message (any JSON value); a refusal by the transport fails the test. */
+  send(message: unknown): Promise<Delivery>;
+  /** Sends a message and returns the delivery, refused or not. */
+  trySend(message: unknown): Promise<Delivery>;
+  /**
+   * The first inbound message matching `filter` (default: any), waiting up to `timeout` ms
+   * (default: what is left of the test's budget). Fails with expected vs received otherwise.
+   */
+  expect(filter?: MessageFilter, options?: { timeout?: number }): Promise<AclMessage>;
+  /** Fails if a message matching `filter` (default: any) arrives within `within` ms. */
+  expectNone(filter: MessageFilter | undefined, options: { within: number }): Promise<void>;
+  /** `message(fields)`, `send` it, then `expect(filter)`: the common request/answer round trip. */
+  ask(fields: MessageFields, filter?: MessageFilter): Promise<{ request: AclMessage; reply: AclMessage }>;
+  /** Asks the backchannel for `action`; unsupported fails (essential) or skips the test. */
+  act(action: string, ...params: string[]): Promise<void>;
+  /** Fails the test. */
+  fail(message: string, details?: FailureDetails): never;
+  /**
+   * Fails the test unless `condition` holds. (Not an `asserts` signature: TypeScript would then
+   * demand an explicit type on every `t` parameter in suites.)
+   */
+  assert(condition: unknown, message: string, details?: FailureDetails): void;
+  /** Fails unless `actual` equals `expected` as JSON; `received` defaults to `actual`. */
+  assertEqual(actual: unknown, expected: unknown, message: string, received?: unknown): void;
+  /** Fails unless `message[field]` equals `expected`; the failure shows the whole message. */
+  assertField(message: AclMessage, field: string, expected: unknown, text: string): void;
+  /** Adds a remark to the test's result (shown in reports). */
+  note(text: string): void;
+};
+
+/** What the runner hands {@link createContext}. */
+export type ContextOptions = {
+  id: string;
+  channel: Channel;
+  backchannel: Backchannel;
+  actions: ReadonlySet<string>;
+  deadline: number;
+  signal: AbortSignal;
+  /** Conversations of earlier tests: their late messages are ignored, never taken. */
+  stale: ReadonlySet<string>;
+};
+
+/** The context's own records, read by the runner after the test. */
+export type ContextRecord = { conversations: Set<string>; notes: string[] };
+
+/** Builds a test's context; returns it with the records the runner reads afterwards. */
+export function createContext(options: ContextOptions): { t: TestContext; record: ContextRecord } {
+  const { id, channel, backchannel, actions, deadline, signal, stale } = options;
+  const record: ContextRecord = { conversations: new Set(), notes: [] };
+  const fail = (message: string, details: FailureDetails = {}): never => {
+    throw new TestFailure(message, details);
+  };
+  const left = () => Math.max(0, deadline - Date.now());
+  const fresh = (item: Inbound) => !item.ok || item.message.conversation_id == null || !stale.has(item.message.conversation_id);
+  const { expect, expectNone } = expectations({ inbox: channel.inbox, signal, left, fresh });
+  const t: TestContext = {
+    id,
+    agent: channel.agent,
+    self: channel.name,
+    replyTo: channel.replyTo,
+    signal,
+    message(fields) {
+      const message: AclMessage = {
+        sender: channel.name,
+        receiver: channel.agent,
+        ...(channel.replyTo ? { reply_to: channel.replyTo } : {}),
+        conversation_id: `c-agtest-${crypto.randomUUID()}`,
+        reply_with: `r-${crypto.randomUUID().slice(0, 8)}`,
+        message_id: newMessageId(),
+        ...fields,
+      };
+      if (typeof message.conversation_id === "string") record.conversations.add(message.conversation_id);
+      return message;
+    },
+    async send(message) {
+      const delivery = await channel.send(message);
+      if (delivery.status === "refused") fail(`the agent's transport refused the message: ${delivery.reason}`, { expected: "the message delivered", received: delivery.reason });
+      return delivery;
+    },
+    trySend: (message) => channel.send(message),
+    expect,
+    expectNone,
+    async ask(fields, filter) {
+      const request = t.message(fields);
+      await t.send(request);
+      return { request, reply: await expect(filter) };
+    },
+    async act(action, ...params) {
+      if (!actions.has(action)) throw new TestError(`the suite does not declare agact action \`${action}\``);
+      const result = await backchannel.act(action, params, signal);
+      if (result.code === 127) throw new ActionUnsupported(action, result.detail);
+      if (result.code === 1) throw new BackchannelBroken(`agact ${action} failed${result.detail ? `: ${result.detail}` : ""}`);
+    },
+    fail,
+    assert(condition, message, details) {
+      if (!condition) fail(message, details);
+    },
+    assertEqual(actual, expected, message, received = actual) {
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) fail(message, { expected, received });
+    },
+    assertField(message, field, expected, text) {
+      if (!matches(message, { [field]: expected })) fail(text, { expected: describeFilter({ [field]: expected }), received: message });
+    },
+    note(text) {
+      record.notes.push(text);
+    },
+  };
+  return { t, record };
+}

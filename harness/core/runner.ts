@@ -1,0 +1,88 @@
+import { noBackchannel, probeBackchannel, type Backchannel } from "./backchannel.js";
+import type { Channel } from "./channel.js";
+import { suiteDigest } from "./digest.js";
+import { RunAborted } from "./errors.js";
+import type { ProgressEvent, RunReport, Subject, TestResult } from "./report.js";
+import { scoreJunction } from "./score.js";
+import type { Suite, SuiteTest } from "./suite.js";
+import { runTest, type Hooks } from "./run-test.js";
+
+/** Options of {@link runSuite}. */
+export type RunOptions = {
+  channel: Channel;
+  /** Default: none (every action unsupported, active junctions not run). */
+  backchannel?: Backchannel;
+  /** Claimed junctions (`core.passive`, ...); default every junction of the suite. */
+  features?: readonly string[];
+  /** Replaces every test's own time budget (ms), e.g. for a slow transport. */
+  timeout?: number;
+  /** Who is tested, for the profile (default: the channel's agent address). */
+  subject?: Subject;
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+};
+
+/**
+ * Runs the claimed junctions of `suite` against the agent behind `channel`: probes the
+ * backchannel, then for every test drains the inbox, asks for `setup`, runs the test within its
+ * budget, asks for `teardown`, and finally scores each junction.
+ *
+ * Throws (and stops) on what makes results meaningless: `BackchannelLies`, `BackchannelBroken`,
+ * `AgentUnreachable`, `RunAborted`; a `RangeError` for a feature the suite does not have.
+ */
+export async function runSuite(suite: Suite, options: RunOptions): Promise<RunReport> {
+  const { channel, backchannel = noBackchannel, features, timeout, onProgress, signal } = options;
+  const known = new Set(suite.junctions.map((j) => j.id));
+  const claimed = new Set(features ?? known);
+  for (const f of claimed) if (!known.has(f)) throw new RangeError(`suite ${suite.id} has no junction ${JSON.stringify(f)}`);
+  const started = Date.now();
+  const digest = await suiteDigest(suite);
+  await probeBackchannel(backchannel, signal);
+
+  const notRun: RunReport["not_run"] = [];
+  const junctions = suite.junctions.filter((j) => {
+    if (!claimed.has(j.id)) return false;
+    if (j.side === "active" && backchannel.kind === "none") {
+      notRun.push({ junction: j.id, reason: "active tests ask the agent to act, and no backchannel is configured (--agact or --backchannel)" });
+      return false;
+    }
+    return true;
+  });
+  const tests: SuiteTest[] = junctions.flatMap((j) => j.tests);
+  const notes: string[] = [];
+  const hooks: Hooks = { setup: true, teardown: true, notes };
+  const stale = new Set<string>();
+  const actions = new Set(Object.keys(suite.actions));
+  const results: TestResult[] = [];
+  onProgress?.({ type: "start", total: tests.length, junctions: junctions.map((j) => j.id) });
+  for (const [index, test] of tests.entries()) {
+    if (signal?.aborted) throw new RunAborted("the run was cancelled");
+    channel.inbox.drain();
+    onProgress?.({ type: "test-start", test: test.id, index, total: tests.length });
+    const budget = timeout ?? test.timeout;
+    const result = await runTest(test, { channel, backchannel, actions, budget, stale, hooks, ...(signal ? { signal } : {}) });
+    results.push(result);
+    onProgress?.({ type: "test-end", result, index, total: tests.length });
+  }
+  return {
+    suite: { id: suite.id, version: suite.version, uri: suite.uri, digest, title: suite.title },
+    subject: options.subject ?? { name: channel.agent },
+    channel: channel.kind,
+    backchannel: backchannel.kind,
+    started_at: new Date(started).toISOString(),
+    ms: Date.now() - started,
+    junctions: junctions.map((j) => {
+      const mine = results.filter((r) => r.junction === j.id);
+      return {
+        junction: j.id,
+        score: scoreJunction(mine),
+        passed: mine.filter((r) => r.status === "pass").length,
+        total: mine.length,
+        essential_failures: mine.filter((r) => r.essential && r.status !== "pass").map((r) => r.test),
+      };
+    }),
+    not_run: notRun,
+    results,
+    notes,
+  };
+}

@@ -1,0 +1,49 @@
+/** `agtest run --help`. */
+export const RUN_HELP = `agtest run — run a test suite against an agent and score its interop junctions
+
+Usage:
+  agtest run --agent FILE.wasm [options]                 host it on an embedded runtime (default)
+  agtest run --endpoint URL --name NAME [options]        direct HTTP to an agent
+  agtest run --outbox DIR --inbox DIR --name NAME [...]  agtalk folders (with an adapter)
+  agtest run --relay URL --relay-token T --endpoint URL  send over HTTP, receive via an edge relay
+
+Agent:
+      --agent FILE.wasm     start the edge runtime in this process, deploy FILE, test it there
+      --name NAME           the agent's address (default: the file name for --agent, NAME of a
+                            runtime's /v1/agents/NAME/inbox for --endpoint, else the URL)
+      --endpoint URL        the agent's HTTP endpoint; replies come in response bodies and on
+                            a loopback server given as reply_to
+      --outbox DIR          agtalk: write messages as files here (an adapter sends them)
+      --inbox DIR           agtalk: read messages an adapter puts here
+      --self ADDRESS        the harness's own address as the agent sees it (default agtest;
+                            with agtalk, the adapter's reply URL)
+      --relay URL           an agtest runtime whose /v1/agtalk relay receives for the harness
+      --relay-token T       its bearer token (default $AGTEST_TOKEN)
+
+Backchannel (how the agent is asked to act; setup/teardown run around every test):
+      --agact CMD           run CMD ACTION [PARAMS...]: exit 0 ok, 1 broken, 127 unsupported
+      --backchannel X       an http(s) URL (Aries-style POST URL/agent/command/agact/ACTION),
+                            "message" (agact requests sent to the agent itself, ontology agact),
+                            or "none". Default: "message" with --agent, else "none".
+                            With none, active junctions are not run (absent = divergent).
+
+Suite and scoring:
+      --suite ID            the suite (default fipa; see agtest suites)
+      --features A,B        claimed junctions, e.g. core.passive (default: every junction the
+                            backchannel allows). Unclaimed junctions are absent from the profile.
+      --timeout MS          every test's time budget (default: each test's own, usually 5000)
+      --fail-on P           exit 1 when a claimed junction is divergent (default), below
+                            interoperable ("constrained"), or never
+
+Output:
+      --format F            table (default) or json (the profile) on stdout; progress on stderr
+      --out FILE            write the interop profile (JSON)
+      --junit FILE          write JUnit XML
+      --markdown FILE       write a Markdown summary (for a pull request comment)
+      --config FILE         JSON config; keys are the flag names ("fail-on", "relay-token"),
+                            "features" an array; paths relative to the file; flags override
+  -h, --help                show this help
+
+Exit codes: 0 ok, 1 --fail-on tripped, 2 usage or config error, 3 agent unreachable or deploy
+failed, 4 backchannel broken or says yes to everything, 130 interrupted.
+`;

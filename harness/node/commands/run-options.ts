@@ -1,0 +1,73 @@
+import { CliError } from "../exit.js";
+import { keyName, mergeConfig, readConfigFile, validateFlags, type RunConfig, type Sources } from "../config.js";
+import { didYouMean } from "../hints.js";
+import type { Suite } from "../../core/index.js";
+
+/** The flags of `agtest run` (for `util.parseArgs`). */
+export const RUN_FLAGS = {
+  suite: { type: "string" },
+  agent: { type: "string" },
+  name: { type: "string" },
+  endpoint: { type: "string" },
+  outbox: { type: "string" },
+  inbox: { type: "string" },
+  self: { type: "string" },
+  relay: { type: "string" },
+  "relay-token": { type: "string" },
+  features: { type: "string" },
+  agact: { type: "string" },
+  backchannel: { type: "string" },
+  config: { type: "string" },
+  out: { type: "string" },
+  junit: { type: "string" },
+  markdown: { type: "string" },
+  format: { type: "string" },
+  "fail-on": { type: "string" },
+  timeout: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Flag values in config shape: `--features a,b` -> `["a","b"]`, `--timeout 500` -> 500. */
+export function flagsToConfig(values: Record<string, string | boolean | undefined>): RunConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (key === "config" || key === "help" || value === undefined) continue;
+    raw[key] = value;
+  }
+  if (typeof raw.features === "string") raw.features = raw.features.split(",").map((f) => f.trim()).filter((f) => f !== "");
+  if (typeof raw.timeout === "string") {
+    if (!/^\d+$/.test(raw.timeout)) throw new CliError(`--timeout: expected a whole number of ms, got "${raw.timeout}"`);
+    raw.timeout = Number(raw.timeout);
+  }
+  return validateFlags(raw);
+}
+
+/** The settings of a run, merged (config file, then flags) and checked against each other. */
+export function resolveRunConfig(values: Record<string, string | boolean | undefined>): { config: RunConfig; sources: Sources } {
+  const flags = flagsToConfig(values);
+  const file = typeof values.config === "string" ? readConfigFile(values.config) : {};
+  const merged = mergeConfig(file, flags);
+  const { config } = merged;
+  const name = (key: keyof RunConfig) => keyName([key], merged.sources[key] ?? "flag");
+  if ((config.outbox === undefined) !== (config.inbox === undefined)) {
+    throw new CliError(`${config.outbox === undefined ? "--outbox" : "--inbox"}: --outbox and --inbox go together (agtalk folders)`);
+  }
+  const targets = [config.agent && "--agent", config.endpoint && !config.relay && "--endpoint", config.outbox && "--outbox/--inbox", config.relay && "--relay"].filter(Boolean);
+  if (targets.length === 0) throw new CliError("run: say which agent to test: --agent FILE.wasm, --endpoint URL, --outbox DIR --inbox DIR, or --relay URL --endpoint URL\nSee: agtest run --help");
+  if (targets.length > 1) throw new CliError(`run: choose one agent to test, not ${targets.join(" and ")}`);
+  if (config.relay && !config.endpoint) throw new CliError(`${name("relay")}: the relay channel sends to the agent's --endpoint URL; give one`);
+  if (config.agent && config.endpoint) throw new CliError("run: --agent (a .wasm to host) and --endpoint (an agent elsewhere) exclude each other");
+  if (config.outbox && !config.name) throw new CliError("--name: the agent's address is needed with --outbox/--inbox (the sender its replies carry)");
+  if (config.agact && config.backchannel) throw new CliError(`${name("agact")}: choose one backchannel: --agact or --backchannel`);
+  return merged;
+}
+
+/** Checks claimed junctions against the suite; errors name the key (`config.features[2]`). */
+export function checkFeatures(suite: Suite, config: RunConfig, sources: Sources): void {
+  const known = suite.junctions.map((j) => j.id);
+  for (const [index, feature] of (config.features ?? []).entries()) {
+    if (known.includes(feature)) continue;
+    const key = sources.features === "config" ? `config.features[${index}]` : "--features";
+    throw new CliError(`${key}: unknown junction "${feature}"${didYouMean(feature, known)}; suite ${suite.id} has ${known.join(", ")}`);
+  }
+}

@@ -1,0 +1,93 @@
+import { writeFile } from "node:fs/promises";
+import {
+  AgentUnreachable,
+  BackchannelBroken,
+  BackchannelLies,
+  RunAborted,
+  junitReport,
+  markdownReport,
+  profileJson,
+  runSuite,
+  tableReport,
+  type RunReport,
+} from "../../core/index.js";
+import { parseCommand } from "../args.js";
+import { CliError, EXIT, type ExitCode } from "../exit.js";
+import type { Io } from "../io.js";
+import { progressDisplay } from "../progress.js";
+import { loadSuite } from "../suites.js";
+import { openBackchannel, openTarget } from "./open.js";
+import { RUN_FLAGS, checkFeatures, resolveRunConfig } from "./run-options.js";
+import { RUN_HELP } from "./run-help.js";
+
+/** `agtest run`: runs a suite against an agent, prints the report, writes the profile. */
+export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
+  const { values } = parseCommand("run", argv, RUN_FLAGS);
+  if (values.help) {
+    io.out(RUN_HELP);
+    return EXIT.ok;
+  }
+  const { config, sources } = resolveRunConfig(values);
+  const suite = await loadSuite(config.suite ?? "fipa", sources.suite === "config" ? "config.suite" : "--suite");
+  checkFeatures(suite, config, sources);
+  const target = await openTarget(config);
+  const controller = new AbortController();
+  const interrupt = () => controller.abort();
+  process.once("SIGINT", interrupt);
+  const progress = progressDisplay(io.progress);
+  let report: RunReport;
+  try {
+    const backchannel = openBackchannel(config, target.channel);
+    // Without a backchannel active junctions cannot run; unless claimed explicitly, leave them out.
+    const features = config.features ?? suite.junctions.filter((j) => backchannel.kind !== "none" || j.side === "passive").map((j) => j.id);
+    report = await runSuite(suite, {
+      channel: target.channel,
+      backchannel,
+      features,
+      subject: target.subject,
+      onProgress: progress.onProgress,
+      signal: controller.signal,
+      ...(config.timeout ? { timeout: config.timeout } : {}),
+    });
+  } catch (error) {
+    throw asCliError(error);
+  } finally {
+    progress.done();
+    process.off("SIGINT", interrupt);
+    await target.close().catch(() => undefined);
+  }
+  await writeOutputs(report, config);
+  io.out(config.format === "json" ? profileJson(report) : tableReport(report));
+  return policy(report, config["fail-on"] ?? "divergent");
+}
+
+async function writeOutputs(report: RunReport, config: { out?: string; junit?: string; markdown?: string }): Promise<void> {
+  const outputs: [string | undefined, string, () => string][] = [
+    [config.out, "--out", () => profileJson(report)],
+    [config.junit, "--junit", () => junitReport(report)],
+    [config.markdown, "--markdown", () => markdownReport(report)],
+  ];
+  for (const [path, flag, render] of outputs) {
+    if (path === undefined) continue;
+    try {
+      await writeFile(path, render());
+    } catch (error) {
+      throw new CliError(`${flag}: cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  }
+}
+
+/** Exit code under `--fail-on`: claimed junctions that did not run count as divergent. */
+export function policy(report: RunReport, failOn: "divergent" | "constrained" | "never"): ExitCode {
+  if (failOn === "never") return EXIT.ok;
+  const scores = [...report.junctions.map((j) => j.score), ...report.not_run.map(() => "divergent")];
+  const tripped = failOn === "divergent" ? scores.some((s) => s === "divergent") : scores.some((s) => s !== "interoperable");
+  return tripped ? EXIT.policy : EXIT.ok;
+}
+
+function asCliError(error: unknown): unknown {
+  if (error instanceof BackchannelLies || error instanceof BackchannelBroken) return new CliError(error.message, EXIT.backchannel);
+  if (error instanceof AgentUnreachable) return new CliError(`the agent is unreachable: ${error.message}`, EXIT.unreachable);
+  if (error instanceof RunAborted) return new CliError("interrupted", EXIT.interrupted);
+  return error;
+}

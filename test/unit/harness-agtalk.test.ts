@@ -1,0 +1,140 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { defineSuite, messageBackchannel, runSuite, test } from "../../harness/core/index.js";
+import { startHttpAdapter, type HttpAdapter } from "../../harness/node/agtalk/adapter-http.js";
+import { writeMessageFile } from "../../harness/node/agtalk/files.js";
+import { openFolderChannel } from "../../harness/node/channels/folder.js";
+import { fipa } from "../../suites/fipa/index.js";
+import { fakeAgent } from "./helpers/fake-agent.js";
+import { startHttpAgent, type HttpAgent } from "./helpers/http-agent.js";
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+function folders() {
+  const root = mkdtempSync(join(tmpdir(), "agtest-agtalk-"));
+  cleanup.push(() => rmSync(root, { recursive: true, force: true }));
+  return { outbox: join(root, "outbox"), inbox: join(root, "inbox") };
+}
+
+async function until(condition: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe("agtalk folders + the HTTP adapter, end to end against a loopback HTTP agent", () => {
+  it.each(["sync", "async"] as const)("the fipa core cluster passes through folders (%s answers)", async (answering) => {
+    const dirs = folders();
+    const agent: HttpAgent = await startHttpAgent(fakeAgent({ name: "agent" }), answering);
+    cleanup.push(() => agent.close());
+    const adapter: HttpAdapter = await startHttpAdapter({ ...dirs, target: agent.url, interval: 20 });
+    cleanup.push(() => adapter.close());
+    const channel = await openFolderChannel({ ...dirs, agent: "agent", self: adapter.url, interval: 20 });
+    cleanup.push(() => channel.close());
+    const report = await runSuite(fipa, { channel, backchannel: messageBackchannel(channel, { timeout: 1000 }), features: ["core.passive", "core.active"] });
+    expect(report.results.filter((r) => r.status !== "pass")).toEqual([]);
+    expect(report.junctions.map((j) => j.score)).toEqual(["interoperable", "interoperable"]);
+    await until(() => readdirSync(dirs.inbox).length === 0);
+    expect(readdirSync(dirs.outbox)).toEqual([]);
+    expect(readdirSync(dirs.inbox)).toEqual([]);
+  });
+
+  it("the adapter sends outbox files in creation order and deletes each once sent", async () => {
+    const dirs = folders();
+    const agent = await startHttpAgent(() => undefined, "sync");
+    cleanup.push(() => agent.close());
+    const channel = await openFolderChannel({ ...dirs, agent: "agent" });
+    cleanup.push(() => channel.close());
+    for (let n = 0; n < 20; n++) await channel.send({ performative: "inform", sender: "agtest", receiver: "agent", content: n });
+    const adapter = await startHttpAdapter({ ...dirs, target: agent.url });
+    cleanup.push(() => adapter.close());
+    await until(() => agent.received.length === 20);
+    expect(agent.received.map((m) => (m as { content: number }).content)).toEqual([...Array(20).keys()]);
+    await until(() => readdirSync(dirs.outbox).length === 0);
+  });
+
+  it("never deletes an unsent file: retries with backoff until the target answers", async () => {
+    const dirs = folders();
+    const probe = await startHttpAgent(() => undefined, "sync");
+    const port = Number(new URL(probe.url).port);
+    await probe.close(); // a port nobody listens on (for now)
+    const adapter = await startHttpAdapter({ ...dirs, target: `http://127.0.0.1:${port}/agent`, interval: 20 });
+    cleanup.push(() => adapter.close());
+    const name = await writeMessageFile(dirs.outbox, JSON.stringify({ performative: "inform", content: "kept" }));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(existsSync(join(dirs.outbox, name))).toBe(true);
+    const agent = await startHttpAgent(() => undefined, "sync", port);
+    cleanup.push(() => agent.close());
+    await until(() => agent.received.length === 1, 8000);
+    await until(() => !existsSync(join(dirs.outbox, name)));
+  });
+
+  it("writes messages POSTed to its server into the inbox, one file each", async () => {
+    const dirs = folders();
+    const adapter = await startHttpAdapter({ ...dirs, target: "http://127.0.0.1:9/unused" });
+    cleanup.push(() => adapter.close());
+    const res = await fetch(adapter.url, { method: "POST", body: JSON.stringify([{ performative: "inform", content: 1 }, { performative: "inform", content: 2 }]) });
+    expect(res.status).toBe(202);
+    expect(readdirSync(dirs.inbox).filter((f) => !f.startsWith("."))).toHaveLength(2);
+  });
+});
+
+describe("the folder channel", () => {
+  /** A suite of one test that runs `arrange` (drop files in the inbox), then waits for a message. */
+  const reader = (arrange: () => void) =>
+    defineSuite({
+      id: "reader",
+      version: "1.0.0",
+      title: "reads one message",
+      clusters: [
+        {
+          id: "r",
+          title: "r",
+          passive: [
+            test("reads", { description: "reads one message", timeout: 2000 }, async (t) => {
+              arrange();
+              await t.expect();
+            }),
+          ],
+        },
+      ],
+    });
+
+  it.each([
+    ['{"performative": "inf', "error", "not JSON"],
+    ['{"performative": "xyzzy"}', "fail", "malformed FIPA ACL message"],
+  ])("a file holding %s is a clear %s result for the test, never a crash", async (content, status, text) => {
+    const dirs = folders();
+    const channel = await openFolderChannel({ ...dirs, agent: "agent", interval: 20 });
+    cleanup.push(() => channel.close());
+    const file = join(dirs.inbox, "000-garbage.json");
+    const suite = reader(() => {
+      writeFileSync(file, content);
+      const old = new Date(Date.now() - 10_000);
+      utimesSync(file, old, old); // long settled: nobody is still writing it
+    });
+    const [result] = (await runSuite(suite, { channel })).results;
+    expect(result).toMatchObject({ status, failure: { message: expect.stringContaining(text), received: content } });
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("waits for a fresh partial file to be completed instead of calling it garbage", async () => {
+    const dirs = folders();
+    const channel = await openFolderChannel({ ...dirs, agent: "agent", interval: 20 });
+    cleanup.push(() => channel.close());
+    const file = join(dirs.inbox, "000-partial.json");
+    const suite = reader(() => {
+      writeFileSync(file, '{"performative": "inf');
+      setTimeout(() => writeFileSync(file, '{"performative": "inform", "sender": "agent"}'), 100);
+    });
+    const [result] = (await runSuite(suite, { channel })).results;
+    expect(result?.status).toBe("pass");
+  });
+});

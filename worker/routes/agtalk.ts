@@ -1,0 +1,51 @@
+import { Hono } from "hono";
+import type { Env } from "../env.js";
+import { ApiError } from "../errors.js";
+import { MAX_LIMITS } from "../limits.js";
+import { AGTALK_PREFIX, relayOf } from "../relay/index.js";
+import { readBody } from "../upload.js";
+import { parseWait } from "./messages.js";
+
+const ID = /^[0-9a-f]{32}$/;
+
+function sessionId(raw: string): string {
+  if (!ID.test(raw)) throw new ApiError(404, "NOT_FOUND", "no such agtalk session");
+  return raw;
+}
+
+/**
+ * `/v1/agtalk/sessions`: relay mailboxes for runners that cannot accept inbound connections.
+ * Creating, reading and closing need the token; the inbox URL is a capability (unguessable id).
+ */
+export const agtalk = new Hono<{ Bindings: Env }>()
+  .post("/", async (c) => {
+    const id = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    await relayOf(c.env, id).open(id);
+    const origin = new URL(c.req.url).origin;
+    return c.json({ id, name: `${AGTALK_PREFIX}${id}`, inbox_url: `${origin}/v1/agtalk/sessions/${id}/inbox` }, 201);
+  })
+  .get("/:id/messages", async (c) => {
+    const after = Number(c.req.query("after") ?? 0);
+    if (!Number.isInteger(after) || after < 0) throw new ApiError(400, "INVALID_REQUEST", "after must be a sequence number (an integer >= 0)");
+    const read = await relayOf(c.env, sessionId(c.req.param("id"))).read(after, parseWait(c.req.query("wait")) ?? 0);
+    if (!read) throw new ApiError(404, "NOT_FOUND", "no such agtalk session");
+    return c.json(read);
+  })
+  .delete("/:id", async (c) => {
+    if (!(await relayOf(c.env, sessionId(c.req.param("id"))).close())) throw new ApiError(404, "NOT_FOUND", "no such agtalk session");
+    return c.body(null, 204);
+  });
+
+/** `POST /v1/agtalk/sessions/:id/inbox`: what an external agent posts to (public capability URL). */
+export const agtalkInbox = new Hono<{ Bindings: Env }>().post("/:id/inbox", async (c) => {
+  const body = await readBody(c.req.raw, MAX_LIMITS.message_bytes);
+  let message: unknown;
+  try {
+    message = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    throw new ApiError(400, "INVALID_MESSAGE", "(body): not valid JSON");
+  }
+  // The relay keeps what the agent sent as it is, valid or not: judging it is the harness's job.
+  if (!(await relayOf(c.env, sessionId(c.req.param("id"))).push(message))) throw new ApiError(404, "NOT_FOUND", "no such agtalk session");
+  return c.json({ accepted: true }, 202);
+});
