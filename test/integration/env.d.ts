@@ -10,6 +10,9 @@ declare global {
       FIXTURE_MEMORY_HOG: ArrayBuffer;
       FIXTURE_FORBIDDEN_IMPORT: ArrayBuffer;
       FIXTURE_CPU_BURN: ArrayBuffer;
+      FIXTURE_BUYER: ArrayBuffer;
+      FIXTURE_SELLER: ArrayBuffer;
+      FIXTURE_MEDIATOR: ArrayBuffer;
     }
   }
 }

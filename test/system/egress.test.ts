@@ -1,0 +1,100 @@
+import { type IncomingMessage, type Server, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalRuntime, startRuntime } from "../../worker/local/runtime.js";
+
+const token = "egress-token";
+const auth = { authorization: `Bearer ${token}` };
+const wasm = (name: string) => readFileSync(`fixtures/agents/${name}.wasm`);
+
+/** A real external HTTP agent on loopback: records every message POSTed to it. */
+function externalAgent(): Promise<{ url: string; received: Record<string, unknown>[]; server: Server }> {
+  const received: Record<string, unknown>[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      received.push(JSON.parse(body) as Record<string, unknown>);
+      res.writeHead(202).end();
+    });
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/agent`, received, server })));
+}
+
+async function until<T>(probe: () => T | undefined, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("external agents over HTTP", () => {
+  let runtime: LocalRuntime;
+  let outside: Awaited<ReturnType<typeof externalAgent>>;
+
+  beforeAll(async () => {
+    runtime = await startRuntime({ port: 0, token, persistTo: false });
+    outside = await externalAgent();
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+    outside?.server.close();
+  });
+
+  const deploy = async (name: string, fixture: string, manifest?: object) => {
+    const form = new FormData();
+    form.set("module", new Blob([wasm(fixture)]), `${fixture}.wasm`);
+    if (manifest) form.set("manifest", JSON.stringify(manifest));
+    const res = await fetch(`${runtime.url}/v1/agents?name=${name}`, { method: "POST", headers: auth, body: form });
+    expect(res.status).toBe(201);
+  };
+
+  it("an external agent posts to a hosted agent's inbox and gets the reply POSTed back to its URL", async () => {
+    await deploy("ping", "ping");
+    const res = await fetch(`${runtime.url}/v1/agents/ping/inbox`, {
+      method: "POST",
+      body: JSON.stringify({ performative: "request", sender: outside.url, receiver: "ping", content: "ping", reply_with: "x-1" }),
+    });
+    expect(res.status).toBe(202);
+    const reply = await until(() => outside.received.find((m) => m.in_reply_to === "x-1"));
+    expect(reply).toMatchObject({ performative: "inform", content: "pong", sender: "ping", receiver: outside.url });
+  });
+
+  it("an agent reaches an external URL only when its host is on the egress allowlist", async () => {
+    await deploy("buyer-open", "buyer", { egress: ["127.0.0.1"] });
+    await deploy("buyer-closed", "buyer");
+    const ask = (buyer: string, conversation_id: string) =>
+      fetch(`${runtime.url}/v1/messages`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({
+          performative: "request",
+          sender: "harness",
+          receiver: buyer,
+          protocol: "fipa-request",
+          conversation_id,
+          content: { product: "p", mediator: outside.url, sellers: ["s"] },
+        }),
+      });
+    expect((await ask("buyer-open", "c-open")).status).toBe(202);
+    const forwarded = await until(() => outside.received.find((m) => m.conversation_id === "c-open/broker"));
+    expect(forwarded).toMatchObject({ performative: "request", sender: "buyer-open", receiver: outside.url });
+
+    expect((await ask("buyer-closed", "c-closed")).status).toBe(202);
+    const transcript = async () =>
+      (await (await fetch(`${runtime.url}/v1/conversations/${encodeURIComponent("c-closed/broker")}`, { headers: auth })).json()) as {
+        messages: { message: Record<string, unknown> }[];
+      };
+    let refused: Record<string, unknown> | undefined;
+    for (let i = 0; i < 200 && !refused; i++) {
+      refused = (await transcript()).messages.map((m) => m.message).find((m) => m.performative === "failure");
+      if (!refused) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(refused).toMatchObject({ receiver: "buyer-closed", content: expect.stringMatching(/egress to 127\.0\.0\.1:\d+ is not on buyer-closed's allowlist/) });
+    expect(outside.received.some((m) => m.conversation_id === "c-closed/broker")).toBe(false);
+  });
+});
