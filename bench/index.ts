@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_FUEL } from "../worker/limits.js";
 import { benchFuel } from "./fuel.js";
+import { benchMessaging } from "./messaging.js";
 import { benchRuntime } from "./runtime.js";
 import { fmt } from "./stats.js";
 
@@ -24,15 +25,29 @@ async function main(): Promise<void> {
   const fuel = await benchFuel(Math.max(10, Math.floor(rounds / 10)));
   progress("runtime (local workerd)…");
   const runtime = await benchRuntime(rounds);
+  progress("messaging (durable path, local workerd)…");
+  const messaging = await benchMessaging(Math.max(4, Math.floor(rounds / 20)));
 
   const rows: [string, string, string, string][] = [
     ["request→reply to ping through the runtime (p50 / p99)", `${fmt(runtime.reply.p50)} / ${fmt(runtime.reply.p99)} ms`, `bare Hono route ${fmt(runtime.bare.p50)} / ${fmt(runtime.bare.p99)} ms`, `×${fmt(runtime.reply.p50 / runtime.bare.p50)}`],
     ["cold deploy → first reply (p50 / max of n)", `${fmt(runtime.cold.p50)} / ${fmt(runtime.cold.p99)} ms (n=${runtime.cold.n})`, "", ""],
+    [
+      "agent→agent messages/s, durable path (echo↔echo loops)",
+      `${fmt(messaging.runtimePerSec)}/s (n=${messaging.delivered})`,
+      `in-process handle ${fmt(messaging.inProcessPerSec)}/s`,
+      `×${fmt(messaging.inProcessPerSec / messaging.runtimePerSec)} slower`,
+    ],
+    [
+      "request→reply to ping, durable path (p50 / p99)",
+      `${fmt(messaging.reply.p50)} / ${fmt(messaging.reply.p99)} ms`,
+      `in-process ${fmt(messaging.replyInProcess.p50 * 1000)} / ${fmt(messaging.replyInProcess.p99 * 1000)} µs`,
+      `×${fmt(messaging.reply.p50 / messaging.replyInProcess.p50)}`,
+    ],
     ["fuel: cpu-burn(200000), instrumented vs plain (p50)", `${fmt(fuel.fueled.p50)} ms`, `plain ${fmt(fuel.plain.p50)} ms`, `×${fmt(fuel.fueled.p50 / fuel.plain.p50)}`],
     ["fuel burnt per ms of cpu-burn work", `${fmt(fuel.fuelPerMs / 1000)}k/ms`, `default budget ${DEFAULT_FUEL / 1e6}M`, `≈${fmt(DEFAULT_FUEL / fuel.fuelPerMs)} ms`],
   ];
   if (values.json) {
-    console.log(JSON.stringify({ rounds, runtime, fuel }, null, 2));
+    console.log(JSON.stringify({ rounds, runtime, messaging, fuel }, null, 2));
     return;
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));

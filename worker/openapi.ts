@@ -1,7 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { AclMessageSchema } from "../protocol/index.js";
-import { AgentRecordSchema } from "./host/record.js";
+import { AgentRecordSchema, ServiceSchema } from "./host/record.js";
 import { ManifestSchema } from "./upload.js";
 
 /**
@@ -99,6 +99,94 @@ function build(version: string) {
       202: json(AcceptedSchema, "accepted (no reply within wait, or no wait asked)"),
       ...errors(400, 401, 404, 409, 413),
     },
+  });
+  const Logged = z.object({
+    seq: z.number().int(),
+    at: z.string(),
+    origin: z.enum(["external", "agent", "runtime"]),
+    violation: z.string().nullable(),
+    message: AclMessageSchema,
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/v1/conversations/{id}",
+    summary: "Every message of a conversation, in order, with its interaction protocol and state",
+    security,
+    request: { params: z.object({ id: z.string() }) },
+    responses: {
+      200: json(
+        z.object({ conversation_id: z.string(), protocol: z.string().nullable(), state: z.string(), violations: z.number().int(), messages: z.array(Logged) }),
+        "the transcript",
+      ),
+      ...errors(401, 404),
+    },
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/v1/directory",
+    summary: "Directory facilitator: agents registering a service that matches every filter",
+    security,
+    request: { query: z.object({ service: z.string().optional(), type: z.string().optional(), protocol: z.string().optional(), ontology: z.string().optional() }) },
+    responses: {
+      200: json(z.object({ agents: z.array(z.object({ name: z.string(), state: z.string(), services: z.array(ServiceSchema) })) }), "matches"),
+      ...errors(401),
+    },
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/v1/agents/{name}/dead-letters",
+    summary: "Messages that could not be delivered to the agent",
+    security,
+    request: { params: name },
+    responses: {
+      200: json(z.object({ dead_letters: z.array(z.object({ message_id: z.string(), message: AclMessageSchema, reason: z.string(), at: z.string() })) }), "dead letters"),
+      ...errors(401, 404),
+    },
+  });
+  registry.registerPath({
+    method: "post",
+    path: "/v1/agents/{name}/inbox",
+    summary: "Public HTTP transport of a hosted agent (no token): what external agents post to",
+    request: {
+      params: name,
+      query: z.object({ wait: z.number().int().min(0).max(30_000).optional() }),
+      body: { content: { "application/json": { schema: AclMessageSchema } } },
+    },
+    responses: { 200: json(AclMessageSchema, "the first reply"), 202: json(AcceptedSchema, "accepted"), ...errors(400, 413) },
+  });
+  const Session = z.object({ id: z.string(), name: z.string(), inbox_url: z.string() });
+  registry.registerPath({
+    method: "post",
+    path: "/v1/agtalk/sessions",
+    summary: "Open an agtalk relay session (a mailbox for runners that cannot accept inbound connections)",
+    security,
+    responses: { 201: json(Session, "the session"), ...errors(401) },
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/v1/agtalk/sessions/{id}/messages",
+    summary: "Long-poll the messages a relay session received",
+    security,
+    request: { params: z.object({ id: z.string() }), query: z.object({ after: z.number().int().optional(), wait: z.number().int().optional() }) },
+    responses: {
+      200: json(z.object({ messages: z.array(z.object({ seq: z.number().int(), message: z.unknown() })), next: z.number().int() }), "messages"),
+      ...errors(401, 404),
+    },
+  });
+  registry.registerPath({
+    method: "delete",
+    path: "/v1/agtalk/sessions/{id}",
+    summary: "Close a relay session",
+    security,
+    request: { params: z.object({ id: z.string() }) },
+    responses: { 204: { description: "closed" }, ...errors(401, 404) },
+  });
+  registry.registerPath({
+    method: "post",
+    path: "/v1/agtalk/sessions/{id}/inbox",
+    summary: "Public capability URL of a relay session: external agents post messages here (kept as sent)",
+    request: { params: z.object({ id: z.string() }), body: { content: { "application/json": { schema: z.unknown() } } } },
+    responses: { 202: json(z.object({ accepted: z.literal(true) }), "kept"), ...errors(400, 404, 413) },
   });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",

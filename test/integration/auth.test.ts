@@ -10,6 +10,11 @@ const protectedRoutes: [string, string][] = [
   ["POST", "/v1/agents/x/stop"],
   ["POST", "/v1/messages"],
   ["GET", "/v1/openapi.json"],
+  ["GET", "/v1/conversations/c-1"],
+  ["GET", "/v1/directory"],
+  ["GET", "/v1/agents/x/dead-letters"],
+  ["POST", "/v1/agtalk/sessions"],
+  ["GET", "/v1/agtalk/sessions/0123456789abcdef0123456789abcdef/messages"],
 ];
 
 describe("bearer-token auth", () => {
@@ -39,8 +44,16 @@ describe("bearer-token auth", () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/v1/agents",
       "/v1/agents/{name}",
+      "/v1/agents/{name}/dead-letters",
+      "/v1/agents/{name}/inbox",
       "/v1/agents/{name}/start",
       "/v1/agents/{name}/stop",
+      "/v1/agtalk/sessions",
+      "/v1/agtalk/sessions/{id}",
+      "/v1/agtalk/sessions/{id}/inbox",
+      "/v1/agtalk/sessions/{id}/messages",
+      "/v1/conversations/{id}",
+      "/v1/directory",
       "/v1/health",
       "/v1/messages",
     ]);

@@ -36,6 +36,8 @@ export class AgentHost extends DurableObject<Env> {
   #record: AgentRecord | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   #pumping = false;
+  /** The alarm time last set or seen, to spare a storage round trip per message. */
+  #alarmAt: number | null = null;
   #traps: number[] = [];
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -187,6 +189,7 @@ export class AgentHost extends DurableObject<Env> {
 
   /** The alarm resumes delivery after a restart or a backoff. */
   override async alarm(): Promise<void> {
+    this.#alarmAt = null;
     await this.#drain();
   }
 
@@ -233,9 +236,12 @@ export class AgentHost extends DurableObject<Env> {
     return true;
   }
 
+  /** Keeps an alarm at or before `at` (a safety net: after a crash, the alarm resumes delivery). */
   async #ensureAlarm(at: number): Promise<void> {
+    if (this.#alarmAt !== null && this.#alarmAt <= at && this.#alarmAt > Date.now() - 60_000) return;
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    this.#alarmAt = current === null || current > at ? at : current;
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
