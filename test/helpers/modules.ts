@@ -2,31 +2,11 @@
  * Tiny hand-assembled modules for rejection tests, built byte by byte so each one has exactly the
  * defect under test. Pure TypeScript: used by workerd and Node tests alike.
  */
-const MAGIC = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
+import { leb, module as moduleOf, section } from "./bytes.js";
 
 function name(text: string): number[] {
   const bytes = [...new TextEncoder().encode(text)];
   return [...leb(bytes.length), ...bytes];
-}
-
-function section(id: number, payload: number[]): number[] {
-  return [id, ...leb(payload.length), ...payload];
-}
-
-/** A module of the given sections. */
-export function moduleOf(...sections: number[][]): Uint8Array {
-  return new Uint8Array([...MAGIC, ...sections.flat()]);
 }
 
 /** Bytes that do not start with `\0asm` (an ELF header). */

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { WasmValidationError, inspectModule, prepareModule, validateModule } from "../../worker/wasm/index.js";
-import { HEADER, section } from "./helpers/bytes.js";
+import { HEADER, section } from "../helpers/bytes.js";
 import { corpus, fixtureAgents } from "./helpers/corpus.js";
 import { mutateBody, mutateModule, mutation } from "./helpers/mutate.js";
 

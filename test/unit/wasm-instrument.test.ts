@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { WasmValidationError, inspectModule, prepareModule } from "../../worker/wasm/index.js";
-import { section } from "./helpers/bytes.js";
+import { section } from "../helpers/bytes.js";
 import { instrumentParsed } from "../../worker/wasm/instrument.js";
 import { parseModule } from "../../worker/wasm/parse.js";
 import { PLENTY, fn, global, instantiatePrepared, memory } from "./helpers/run.js";

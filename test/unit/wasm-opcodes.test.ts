@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { inspectModule } from "../../worker/wasm/index.js";
-import { leb, moduleWithBody } from "./helpers/bytes.js";
+import { leb, moduleWithBody } from "../helpers/bytes.js";
 
 // Differential test of the opcode tables against V8: for every opcode (one byte, 0xFC and 0xFD
 // prefixes), V8 accepts *some* well-typed use of it exactly when our decoder knows it. Our

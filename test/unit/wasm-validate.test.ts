@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { WasmValidationError, inspectModule, prepareModule, validateModule } from "../../worker/wasm/index.js";
-import { HEADER, leb, module, moduleWithBody, section } from "./helpers/bytes.js";
+import { HEADER, leb, module, moduleWithBody, section } from "../helpers/bytes.js";
 import { AGENT_IMPORTS, agentWat, wat } from "./helpers/wat.js";
 
 const LIMIT = { maxMemoryPages: 256 };

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { parseModule } from "../../../worker/wasm/parse.js";
-import { leb, section } from "./bytes.js";
+import { leb, section } from "../../helpers/bytes.js";
 
 /** One random edit of a byte array. */
 export type Mutation =
