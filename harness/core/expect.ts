@@ -45,7 +45,7 @@ export function expectations({ inbox, signal, left, fresh }: Options) {
     const item = await inbox.take(wanted(filter), { timeout: Math.min(within, left()), signal });
     if (item === undefined) return;
     if (!item.ok) reject(item);
-    else throw new TestFailure(`expected no message within ${within} ms, but one arrived`, { expected: `no ${JSON.stringify(describeFilter(filter))}`, received: item.message });
+    else throw new TestFailure(`expected no message within ${within} ms, but one arrived`, { expected: filter === undefined ? "no message at all" : { none_matching: describeFilter(filter) }, received: item.message });
   }
 
   return { expect, expectNone };

@@ -138,3 +138,41 @@ describe("the folder channel", () => {
     expect(result?.status).toBe("pass");
   });
 });
+
+describe("the CLI over agtalk folders", () => {
+  it("agtest adapter http prints its reply URL; agtest run --outbox/--inbox scores through it", async () => {
+    const { spawn } = await import("node:child_process");
+    const dirs = folders();
+    const agent = await startHttpAgent(fakeAgent({ name: "agent" }), "async");
+    cleanup.push(() => agent.close());
+    const adapter = spawn(process.execPath, ["harness/node/bin.mjs", "adapter", "http", "--outbox", dirs.outbox, "--inbox", dirs.inbox, "--target", agent.url, "--quiet"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<number | null>((resolve) => adapter.on("close", resolve));
+    cleanup.push(async () => {
+      adapter.kill("SIGTERM");
+      await exited;
+    });
+    const replyUrl = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      adapter.stdout.on("data", (c: Buffer) => {
+        out += c.toString();
+        const m = /^reply URL: (\S+)$/m.exec(out);
+        if (m?.[1]) resolve(m[1]);
+      });
+      setTimeout(() => reject(new Error(`no reply URL in ${JSON.stringify(out)}`)), 10_000);
+    });
+    const run = spawn(
+      process.execPath,
+      ["harness/node/bin.mjs", "run", "--outbox", dirs.outbox, "--inbox", dirs.inbox, "--name", "agent", "--self", replyUrl, "--backchannel", "message", "--format", "json"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    run.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    const code = await new Promise<number | null>((resolve) => run.on("close", resolve));
+    expect(JSON.parse(out).profile).toEqual({ "core.passive": "interoperable", "core.active": "interoperable" });
+    expect(code).toBe(0);
+    adapter.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  }, 30_000);
+});

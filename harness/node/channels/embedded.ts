@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { startRuntime, type LocalRuntime } from "../../../worker/local/runtime.js";
+import type { LocalRuntime } from "../../../worker/local/runtime.js";
 import { AgentUnreachable, openRuntimeChannel, type Channel, type Subject } from "../../core/index.js";
 import { CliError, EXIT } from "../exit.js";
 import { deployAgent } from "../deploy.js";
@@ -31,6 +31,8 @@ export async function openEmbedded(options: { wasm: string; name?: string }): Pr
   const token = crypto.randomUUID();
   let runtime: LocalRuntime;
   try {
+    // Loaded on demand: wrangler is heavy, and most commands never start a runtime.
+    const { startRuntime } = await import("../../../worker/local/runtime.js");
     runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error" });
   } catch (error) {
     throw new CliError(`could not start the embedded runtime: ${error instanceof Error ? error.message : String(error)}`, EXIT.unreachable);

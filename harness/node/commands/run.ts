@@ -56,6 +56,8 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     process.off("SIGINT", interrupt);
     await target.close().catch(() => undefined);
   }
+  const unclaimed = config.features ? [] : suite.junctions.filter((j) => !report.junctions.some((r) => r.junction === j.id)).map((j) => j.id);
+  if (unclaimed.length > 0) report.notes.push(`not claimed, as there is no backchannel to ask the agent to act (--agact, --backchannel): ${unclaimed.join(", ")}`);
   await writeOutputs(report, config);
   io.out(config.format === "json" ? profileJson(report) : tableReport(report));
   return policy(report, config["fail-on"] ?? "divergent");

@@ -1,0 +1,65 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseProfile } from "../../harness/core/index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "agtest-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the real `agtest` bin (the package's bin shim, through tsx) as a child process. */
+function agtest(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["harness/node/bin.mjs", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    child.on("close", (code) => resolve({ code, out, err }));
+  });
+}
+
+describe("agtest run against the embedded runtime", () => {
+  it("ping: core.passive interoperable, core.active divergent (no agact), and the table says why", async () => {
+    const out = join(dir, "profile.json");
+    const junit = join(dir, "junit.xml");
+    const markdown = join(dir, "summary.md");
+    const run = await agtest("run", "--suite", "fipa", "--agent", "fixtures/agents/ping.wasm", "--features", "core.passive,core.active", "--out", out, "--junit", junit, "--markdown", markdown);
+    expect(run.err).not.toMatch(/\n\s+at /);
+    expect(run.code).toBe(1); // --fail-on divergent (the default): core.active is divergent
+    const profile = parseProfile(JSON.parse(readFileSync(out, "utf8")));
+    expect(profile.test_suite).toBe("urn:agtest:suite:fipa:1.0.0");
+    expect(profile.profile).toEqual({ "core.passive": "interoperable", "core.active": "divergent" });
+    expect(profile.suite_digest).toMatch(/^sha256-[0-9a-f]{64}$/);
+    expect(profile.subject).toMatchObject({ name: "ping", digest: expect.stringMatching(/^sha256-/) });
+    expect(profile.results?.filter((r) => r.status === "pass").length).toBe(13);
+    // ping answers agact requests with not-understood: the message backchannel reads that as unsupported.
+    expect(run.out).toMatch(/core\.active +divergent +0 of 6 passed/);
+    expect(run.out).toContain("core.active is divergent: 4 essential tests did not pass: core.active.sends-when-asked");
+    expect(run.out).toContain("this essential test needs action `send`, which the message backchannel does not support (127)");
+    expect(readFileSync(junit, "utf8")).toContain('<property name="score" value="divergent"/>');
+    expect(readFileSync(markdown, "utf8")).toContain("| `core.passive` | ✅ interoperable | 13 of 13 |");
+    // Not a TTY: one plain progress line per test on stderr.
+    expect(run.err).toMatch(/^pass  core\.passive\.reply-echoes-conversation-id \(/m);
+  });
+
+  it("--features core.passive --format json: the profile on stdout, exit 0", async () => {
+    const run = await agtest("run", "--agent", "fixtures/agents/ping.wasm", "--features", "core.passive", "--format", "json");
+    expect(run.code).toBe(0);
+    expect(parseProfile(JSON.parse(run.out)).profile).toEqual({ "core.passive": "interoperable" });
+  });
+
+  it("a module the runtime refuses: exit 3 with the runtime's reason, no stack trace", async () => {
+    const run = await agtest("run", "--agent", "fixtures/agents/forbidden-import.wasm");
+    expect(run.code).toBe(3);
+    expect(run.err).toContain("deploy of forbidden-import failed: INVALID_WASM forbidden import `wasi_snapshot_preview1.fd_write`");
+    expect(run.err).not.toMatch(/\n\s+at /);
+  });
+
+  it("an HTTP endpoint nobody listens on: exit 3", async () => {
+    const run = await agtest("run", "--endpoint", "http://127.0.0.1:9/agent", "--name", "nobody");
+    expect(run.code).toBe(3);
+    expect(run.err).toMatch(/agtest: the agent is unreachable: cannot reach http:\/\/127\.0\.0\.1:9\/agent/);
+  });
+});
