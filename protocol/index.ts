@@ -43,3 +43,15 @@ export {
   type ProtocolStep,
   type ViolationKind,
 } from "./protocols/index.js";
+export {
+  InteropProfileSchema,
+  SCORE_PATTERN,
+  isScore,
+  parseProfile,
+  parseScore,
+  scoreJunction,
+  type InteropProfile,
+  type ParsedScore,
+  type Score,
+  type TestStatus,
+} from "./profile.js";
