@@ -1,6 +1,7 @@
 import type { Conversation } from "./conversation/index.js";
 import type { AgentHost } from "./host/index.js";
 import type { AgtalkSession } from "./relay/index.js";
+import type { ProfileStore } from "./profiles/index.js";
 import type { Registry } from "./registry/index.js";
 
 /** Bindings of the edge runtime (see wrangler.toml). */
@@ -14,4 +15,5 @@ export type Env = {
   AGENT_HOST: DurableObjectNamespace<AgentHost>;
   CONVERSATION: DurableObjectNamespace<Conversation>;
   AGTALK: DurableObjectNamespace<AgtalkSession>;
+  PROFILES: DurableObjectNamespace<ProfileStore>;
 };

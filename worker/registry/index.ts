@@ -19,6 +19,9 @@ export type AgentSummary = {
 /** Filters of a directory search; null = any. */
 export type DirectoryFilter = { service: string | null; type: string | null; protocol: string | null; ontology: string | null };
 
+/** A published profile's address. */
+export type PublishedProfile = { owner: string; repo: string; ref: string; test_suite: string; stored_at: string };
+
 /** A directory search hit. */
 export type DirectoryEntry = { name: string; state: AgentState; services: ServiceEntry[] };
 
@@ -43,6 +46,9 @@ export class Registry extends DurableObject<Env> {
       "CREATE TABLE IF NOT EXISTS services (agent TEXT NOT NULL, name TEXT NOT NULL, type TEXT, protocols TEXT NOT NULL, ontologies TEXT NOT NULL)",
     );
     this.#sql.run("CREATE INDEX IF NOT EXISTS services_by_agent ON services (agent)");
+    this.#sql.run(
+      "CREATE TABLE IF NOT EXISTS published (owner TEXT NOT NULL, repo TEXT NOT NULL, ref TEXT NOT NULL, test_suite TEXT NOT NULL, stored_at TEXT NOT NULL, PRIMARY KEY (owner, repo, ref, test_suite))",
+    );
     this.#sql.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
   }
 
@@ -109,6 +115,23 @@ export class Registry extends DurableObject<Env> {
       const services = agent.services.filter(matches);
       return services.length > 0 ? [{ name: agent.name, state: agent.state, services }] : [];
     });
+  }
+
+  /** Notes that a repository published a profile (the dashboard lists them). */
+  async published(entry: PublishedProfile): Promise<void> {
+    this.#sql.run(
+      "INSERT OR REPLACE INTO published (owner, repo, ref, test_suite, stored_at) VALUES (?, ?, ?, ?, ?)",
+      entry.owner,
+      entry.repo,
+      entry.ref,
+      entry.test_suite,
+      entry.stored_at,
+    );
+  }
+
+  /** Every repository ref that published a profile, most recent first. */
+  async publishedProfiles(): Promise<PublishedProfile[]> {
+    return this.#sql.all<PublishedProfile>("SELECT owner, repo, ref, test_suite, stored_at FROM published ORDER BY stored_at DESC");
   }
 
   /** Every agent, by name. */
