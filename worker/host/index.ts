@@ -57,6 +57,7 @@ export class AgentHost extends DurableObject<Env> {
       "CREATE TABLE IF NOT EXISTS module_chunks (version INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (version, seq))",
     );
     mailbox.createMailbox(this.#sql);
+    this.#sql.run("CREATE TABLE IF NOT EXISTS recent_conversations (conversation_id TEXT PRIMARY KEY, at TEXT NOT NULL)");
     this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
   }
 
@@ -90,6 +91,17 @@ export class AgentHost extends DurableObject<Env> {
   /** The agent record. */
   async record(): Promise<Result<AgentRecord>> {
     return this.#current();
+  }
+
+  /** The conversations this agent took part in most recently (newest first), for the dashboard. */
+  async recentConversations(): Promise<string[]> {
+    if (!this.#record) return [];
+    return this.#sql.all<{ conversation_id: string }>("SELECT conversation_id FROM recent_conversations ORDER BY at DESC").map((r) => r.conversation_id);
+  }
+
+  #remember(conversationId: string): void {
+    this.#sql.run("INSERT OR REPLACE INTO recent_conversations (conversation_id, at) VALUES (?, ?)", conversationId, new Date().toISOString());
+    this.#sql.run("DELETE FROM recent_conversations WHERE conversation_id NOT IN (SELECT conversation_id FROM recent_conversations ORDER BY at DESC LIMIT 20)");
   }
 
   /** Messages that could not be delivered. */
@@ -285,6 +297,7 @@ export class AgentHost extends DurableObject<Env> {
   ): Promise<{ reason: TerminationReason; detail: string } | null> {
     const stats = record.stats;
     stats.messages_in++;
+    this.#remember(String(message.conversation_id));
     stats.last_message_at = new Date().toISOString();
     const emitted = outcome.sent.flatMap((text, i) => {
       const parsed = parseRoutableText(text);
