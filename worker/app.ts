@@ -9,6 +9,7 @@ import { conversations } from "./routes/conversations.js";
 import { directory } from "./routes/directory.js";
 import { inbox, messages } from "./routes/messages.js";
 import { profiles } from "./routes/profiles.js";
+import { runs } from "./routes/runs.js";
 
 /** Version reported by health and the OpenAPI document when wrangler.toml does not set one. */
 const FALLBACK_VERSION = "0.0.0";
@@ -27,6 +28,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .route("/v1/directory", directory)
   .route("/v1/agtalk/sessions", agtalk)
   .route("/v1/profiles", profiles)
+  .route("/v1/runs", runs)
   .notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` } }, 404))
   .onError((err, c) => {
     if (err instanceof ApiError) return c.json(err.toBody(), err.status);

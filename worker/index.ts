@@ -1,5 +1,6 @@
 import { app } from "./app.js";
 import type { Env } from "./env.js";
+import { rerunAll } from "./routes/runs.js";
 
 export { Conversation } from "./conversation/index.js";
 export { AgentHost } from "./host/index.js";
@@ -7,5 +8,10 @@ export { ProfileStore } from "./profiles/index.js";
 export { AgtalkSession } from "./relay/index.js";
 export { Registry } from "./registry/index.js";
 
-/** The edge runtime's Worker entry. */
-export default app satisfies ExportedHandler<Env>;
+/** The edge runtime's Worker entry: the HTTP API, and the nightly re-run of every hosted agent. */
+export default {
+  fetch: app.fetch,
+  scheduled(_controller, env, ctx) {
+    ctx.waitUntil(rerunAll(env, ctx));
+  },
+} satisfies ExportedHandler<Env>;

@@ -35,7 +35,7 @@ export async function runTest(test: SuiteTest, run: TestRun): Promise<TestResult
   signal?.addEventListener("abort", cancel, { once: true });
   const { t, record } = createContext({ id: test.id, channel, backchannel, actions, deadline: Date.now() + budget, signal: controller.signal, stale });
   const started = performance.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: ReturnType<typeof setTimeout> | null = null;
   const outOfTime = new Promise<never>((_, reject) => {
     // A little past the budget, so a wait that ends at the deadline reports what it waited for.
     timer = setTimeout(() => reject(new OutOfTime(`the test did not finish within its ${budget} ms`)), budget + OVERRUN_GRACE_MS);
@@ -50,7 +50,7 @@ export async function runTest(test: SuiteTest, run: TestRun): Promise<TestResult
     if (signal?.aborted) throw new RunAborted("the run was cancelled");
     result = { ...base, ...verdict(error, test.essential, backchannel.kind), ms: 0 };
   } finally {
-    clearTimeout(timer);
+    if (timer !== null) clearTimeout(timer);
     controller.abort();
     signal?.removeEventListener("abort", cancel);
   }

@@ -19,6 +19,14 @@ export type AgentSummary = {
 /** Filters of a directory search; null = any. */
 export type DirectoryFilter = { service: string | null; type: string | null; protocol: string | null; ontology: string | null };
 
+/** Junction scores of a run, in suite order. */
+export type RunSummary = { junctions: { junction: string; score: string; passed: number; total: number }[]; ms: number };
+
+/** An edge-side run as stored: `report` is the harness's RunReport (per-test results and failures). */
+export type StoredRun = { id: string; agent: string; suite: string; started_at: string; summary: RunSummary; report: unknown };
+
+type RunRow = { id: string; agent: string; suite: string; started_at: string; summary: string; report: string };
+
 /** A published profile's address. */
 export type PublishedProfile = { owner: string; repo: string; ref: string; test_suite: string; stored_at: string };
 
@@ -46,6 +54,10 @@ export class Registry extends DurableObject<Env> {
       "CREATE TABLE IF NOT EXISTS services (agent TEXT NOT NULL, name TEXT NOT NULL, type TEXT, protocols TEXT NOT NULL, ontologies TEXT NOT NULL)",
     );
     this.#sql.run("CREATE INDEX IF NOT EXISTS services_by_agent ON services (agent)");
+    this.#sql.run(
+      "CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, agent TEXT NOT NULL, suite TEXT NOT NULL, started_at TEXT NOT NULL, summary TEXT NOT NULL, report TEXT NOT NULL)",
+    );
+    this.#sql.run("CREATE INDEX IF NOT EXISTS runs_by_agent ON runs (agent, started_at)");
     this.#sql.run(
       "CREATE TABLE IF NOT EXISTS published (owner TEXT NOT NULL, repo TEXT NOT NULL, ref TEXT NOT NULL, test_suite TEXT NOT NULL, stored_at TEXT NOT NULL, PRIMARY KEY (owner, repo, ref, test_suite))",
     );
@@ -132,6 +144,35 @@ export class Registry extends DurableObject<Env> {
   /** Every repository ref that published a profile, most recent first. */
   async publishedProfiles(): Promise<PublishedProfile[]> {
     return this.#sql.all<PublishedProfile>("SELECT owner, repo, ref, test_suite, stored_at FROM published ORDER BY stored_at DESC");
+  }
+
+  /** Keeps an edge-side run's report (the newest 500 runs are kept). */
+  async recordRun(run: StoredRun): Promise<void> {
+    this.#sql.run(
+      "INSERT OR REPLACE INTO runs (id, agent, suite, started_at, summary, report) VALUES (?, ?, ?, ?, ?, ?)",
+      run.id,
+      run.agent,
+      run.suite,
+      run.started_at,
+      JSON.stringify(run.summary),
+      JSON.stringify(run.report),
+    );
+    this.#sql.run("DELETE FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY started_at DESC LIMIT 500)");
+  }
+
+  /** One run, with its full report. */
+  async run(id: string): Promise<StoredRun | null> {
+    const row = this.#sql.one<RunRow>("SELECT id, agent, suite, started_at, summary, report FROM runs WHERE id = ?", id);
+    return row ? { ...row, summary: JSON.parse(row.summary) as RunSummary, report: JSON.parse(row.report) as unknown } : null;
+  }
+
+  /** Runs, newest first, optionally of one agent (summaries only). */
+  async runs(agent: string | null): Promise<Omit<StoredRun, "report">[]> {
+    const rows =
+      agent === null
+        ? this.#sql.all<RunRow>("SELECT id, agent, suite, started_at, summary, '' AS report FROM runs ORDER BY started_at DESC LIMIT 100")
+        : this.#sql.all<RunRow>("SELECT id, agent, suite, started_at, summary, '' AS report FROM runs WHERE agent = ? ORDER BY started_at DESC LIMIT 100", agent);
+    return rows.map(({ report: _report, ...row }) => ({ ...row, summary: JSON.parse(row.summary) as RunSummary }));
   }
 
   /** Every agent, by name. */
