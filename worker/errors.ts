@@ -15,6 +15,7 @@ export type ErrorCode =
   | "UNSUPPORTED_MEDIA_TYPE"
   | "PAYLOAD_TOO_LARGE"
   | "RATE_LIMITED"
+  | "RUN_FAILED"
   | "INTERNAL";
 
 /** The JSON body of every error response. */

@@ -12,6 +12,11 @@ export type AgentLimits = {
   fuel: number;
   /** Wall-clock CPU limit of the agent's isolate at the edge (`limits.cpuMs` of the Dynamic Worker). */
   cpu_ms: number;
+  /**
+   * Messages per second the agent's mailbox takes in (a token bucket refilled at this rate, holding
+   * {@link BURST_SECONDS} seconds' worth); beyond it senders get `429` or a `failure` bounce.
+   */
+  rate_per_sec: number;
 };
 
 const MiB = 1024 * 1024;
@@ -30,6 +35,7 @@ export const DEFAULT_LIMITS: AgentLimits = {
   module_bytes: 8 * MiB,
   fuel: DEFAULT_FUEL,
   cpu_ms: 50,
+  rate_per_sec: 100,
 };
 
 /** The runtime's maxima: a manifest may lower any limit, and raise it up to these. */
@@ -39,7 +45,11 @@ export const MAX_LIMITS: AgentLimits = {
   module_bytes: 8 * MiB,
   fuel: DEFAULT_FUEL * 10,
   cpu_ms: 500,
+  rate_per_sec: 1000,
 };
+
+/** The rate limiter's bucket holds this many seconds of an agent's `rate_per_sec` (the burst). */
+export const BURST_SECONDS = 2;
 
 /** Limits as a manifest states them: any subset, each a positive integer. */
 export const LimitsSchema = z
@@ -49,6 +59,7 @@ export const LimitsSchema = z
     module_bytes: z.number().int().min(8),
     fuel: z.number().int().min(1000),
     cpu_ms: z.number().int().min(1),
+    rate_per_sec: z.number().int().min(1),
   })
   .partial()
   .strict();

@@ -14,6 +14,8 @@ export type RuntimeOptions = {
   /** Folder for Durable Object storage; `false` keeps it in memory only. */
   persistTo?: string | false;
   logLevel?: "none" | "error" | "warn" | "info" | "log" | "debug";
+  /** Expose `GET /__scheduled` to fire the cron trigger by hand (tests). */
+  testScheduled?: boolean;
 };
 
 /** A running local runtime. */
@@ -28,7 +30,7 @@ export type LocalRuntime = {
  * wrangler.toml, same bundle, same Durable Objects and Worker Loader.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<LocalRuntime> {
-  const { port = 8787, hostname = "127.0.0.1", token, persistTo = false, logLevel = "warn" } = options;
+  const { port = 8787, hostname = "127.0.0.1", token, persistTo = false, logLevel = "warn", testScheduled = false } = options;
   process.env.WRANGLER_SEND_METRICS ??= "false";
   process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
   const worker = await unstable_startWorker({
@@ -43,6 +45,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<LocalRuntim
       logLevel,
       watch: false,
       liveReload: false,
+      testScheduled,
       remote: false,
       enableContainers: false,
     },

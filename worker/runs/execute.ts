@@ -1,4 +1,13 @@
-import { type RunReport, messageBackchannel, openRuntimeChannel, runSuite, toProfile } from "../../harness/core/index.js";
+import {
+  AgentUnreachable,
+  BackchannelBroken,
+  BackchannelLies,
+  type RunReport,
+  messageBackchannel,
+  openRuntimeChannel,
+  runSuite,
+  toProfile,
+} from "../../harness/core/index.js";
 import type { InteropProfile } from "../../protocol/index.js";
 import { SUITES } from "../../suites/index.js";
 import type { Env } from "../env.js";
@@ -42,6 +51,12 @@ export async function executeRun(env: Env, self: SelfFetch, agent: string, suite
       ...(features ? { features } : {}),
       subject: { name: agent, version: String(record.version), digest: `sha256-${record.module.sha256}` },
     });
+  } catch (err) {
+    // What makes a run meaningless is the caller's to hear about, not a 500.
+    if (err instanceof BackchannelLies || err instanceof BackchannelBroken || err instanceof AgentUnreachable) {
+      throw new ApiError(422, "RUN_FAILED", `the run of ${suite.id} against \`${agent}\` stopped: ${err.message}`);
+    }
+    throw err;
   } finally {
     await channel.close().catch(() => undefined);
   }
