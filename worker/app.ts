@@ -1,8 +1,10 @@
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { bearerAuth } from "./auth.js";
 import type { Env } from "./env.js";
 import { ApiError } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
+import { pages } from "./pages/index.js";
 import { agents } from "./routes/agents.js";
 import { agtalk, agtalkInbox } from "./routes/agtalk.js";
 import { conversations } from "./routes/conversations.js";
@@ -29,9 +31,12 @@ export const app = new Hono<{ Bindings: Env }>()
   .route("/v1/agtalk/sessions", agtalk)
   .route("/v1/profiles", profiles)
   .route("/v1/runs", runs)
+  .route("/", pages)
   .notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` } }, 404))
   .onError((err, c) => {
-    if (err instanceof ApiError) return c.json(err.toBody(), err.status);
+    if (err instanceof ApiError) return c.json(err.toBody(), err.status, err.headers);
+    // Hono's own middleware (basic auth on the dashboard) answers with its prepared response.
+    if (err instanceof HTTPException) return err.getResponse();
     console.error("unhandled error", err);
     return c.json({ error: { code: "INTERNAL", message: "internal error; see the runtime's log" } }, 500);
   });

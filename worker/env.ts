@@ -8,6 +8,8 @@ import type { Registry } from "./registry/index.js";
 export type Env = {
   /** Bearer token for every route but health; a Worker secret at the edge, `.dev.vars` locally. */
   AGTEST_TOKEN?: string;
+  /** Optional read-only token: GET routes and the dashboard only. */
+  AGTEST_READ_TOKEN?: string;
   AGTEST_VERSION?: string;
   /** Dynamic Worker loader: one sandboxed isolate per agent version. */
   LOADER: WorkerLoader;

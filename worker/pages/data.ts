@@ -1,0 +1,46 @@
+import type { InteropProfile } from "../../protocol/index.js";
+import type { Env } from "../env.js";
+import type { AgentRecord } from "../host/record.js";
+import { hostOf } from "../hosts.js";
+import { type StoredProfile, profilesOf } from "../profiles/index.js";
+import { registryOf } from "../registry/index.js";
+import { HOSTED_OWNER, HOSTED_REF } from "../runs/execute.js";
+
+/** Every hosted agent's record, by name. */
+export async function hostedAgents(env: Env): Promise<AgentRecord[]> {
+  const summaries = await registryOf(env).list();
+  const records = await Promise.all(summaries.map(async (s) => (await hostOf(env, s.name).record()) as { ok: boolean; value?: AgentRecord }));
+  return records.flatMap((r) => (r.ok && r.value ? [r.value] : []));
+}
+
+/** The latest profile a hosted agent's edge runs produced for a suite URI prefix, if any. */
+export async function hostedProfile(env: Env, agent: string): Promise<StoredProfile | null> {
+  return (await profilesOf(env, HOSTED_OWNER, agent).latest(HOSTED_REF, null)) as StoredProfile | null;
+}
+
+/** One row of the matrix: who, where the profile came from, and the profile. */
+export type MatrixRow = { label: string; href: string | null; source: "hosted" | "published"; stored_at: string; profile: InteropProfile };
+
+/**
+ * The matrix rows for a suite: every hosted agent with a profile for it, then every repository ref
+ * the action published one for (newest first).
+ */
+export async function matrixRows(env: Env, suiteUri: string): Promise<MatrixRow[]> {
+  const rows: MatrixRow[] = [];
+  for (const agent of await registryOf(env).list()) {
+    const stored = (await profilesOf(env, HOSTED_OWNER, agent.name).latest(HOSTED_REF, suiteUri)) as StoredProfile | null;
+    if (stored) rows.push({ label: agent.name, href: `/agents/${encodeURIComponent(agent.name)}`, source: "hosted", stored_at: stored.stored_at, profile: stored.profile });
+  }
+  for (const p of await registryOf(env).publishedProfiles()) {
+    if (p.test_suite !== suiteUri || p.owner === HOSTED_OWNER) continue;
+    const stored = (await profilesOf(env, p.owner, p.repo).latest(p.ref, suiteUri)) as StoredProfile | null;
+    if (stored) rows.push({ label: `${p.owner}/${p.repo}@${p.ref}`, href: null, source: "published", stored_at: stored.stored_at, profile: stored.profile });
+  }
+  return rows;
+}
+
+/** Junctions interoperable of those claimed, e.g. `3/5`. */
+export function tally(profile: InteropProfile): { interoperable: number; claimed: number } {
+  const scores = Object.values(profile.profile);
+  return { interoperable: scores.filter((s) => s === "interoperable").length, claimed: scores.length };
+}
