@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
-import { AclMessageSchema } from "../protocol/index.js";
+import { AclMessageSchema, InteropProfileSchema } from "../protocol/index.js";
 import { AgentRecordSchema, ServiceSchema } from "./host/record.js";
 import { ManifestSchema } from "./upload.js";
 
@@ -187,6 +187,68 @@ function build(version: string) {
     summary: "Public capability URL of a relay session: external agents post messages here (kept as sent)",
     request: { params: z.object({ id: z.string() }), body: { content: { "application/json": { schema: z.unknown() } } } },
     responses: { 202: json(z.object({ accepted: z.literal(true) }), "kept"), ...errors(400, 404, 413) },
+  });
+  const Profile = InteropProfileSchema;
+  const repoRef = z.object({ owner: z.string(), repo: z.string(), ref: z.string() });
+  registry.registerPath({
+    method: "put",
+    path: "/v1/profiles/{owner}/{repo}/{ref}",
+    summary: "Store an interop profile for a repository ref (the GitHub Action publishes here)",
+    security,
+    request: { params: repoRef, body: { content: { "application/json": { schema: Profile } } } },
+    responses: {
+      200: json(z.object({ owner: z.string(), repo: z.string(), ref: z.string(), test_suite: z.string(), stored_at: z.string() }), "replaced"),
+      201: json(z.object({ owner: z.string(), repo: z.string(), ref: z.string(), test_suite: z.string(), stored_at: z.string() }), "stored"),
+      ...errors(400, 401, 413),
+    },
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/v1/profiles/{owner}/{repo}/{ref}",
+    summary: "The latest interop profile of a repository ref (?suite=URI to choose the suite)",
+    security,
+    request: { params: repoRef, query: z.object({ suite: z.string().optional() }) },
+    responses: { 200: json(Profile, "the profile"), ...errors(401, 404) },
+  });
+  registry.registerPath({
+    method: "post",
+    path: "/v1/runs",
+    summary: "Run a suite against a hosted agent at the edge and store the report and profile",
+    security,
+    request: {
+      body: {
+        content: {
+          "application/json": { schema: z.object({ agent: z.string(), suite: z.string().optional(), features: z.array(z.string()).optional() }) },
+        },
+      },
+    },
+    responses: {
+      201: json(z.object({ id: z.string(), agent: z.string(), suite: z.string(), profile: Profile }), "the run"),
+      ...errors(400, 401, 404, 409, 422),
+    },
+  });
+  const RunSummary = z.object({
+    id: z.string(),
+    agent: z.string(),
+    suite: z.string(),
+    started_at: z.string(),
+    summary: z.object({ junctions: z.array(z.object({ junction: z.string(), score: z.string(), passed: z.number(), total: z.number() })), ms: z.number() }),
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/v1/runs",
+    summary: "Stored runs, newest first (?agent=NAME to filter)",
+    security,
+    request: { query: z.object({ agent: z.string().optional() }) },
+    responses: { 200: json(z.object({ runs: z.array(RunSummary) }), "runs"), ...errors(401) },
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/v1/runs/{id}",
+    summary: "One run with its full report (every test, failures with expected and received)",
+    security,
+    request: { params: z.object({ id: z.string() }) },
+    responses: { 200: json(RunSummary.extend({ report: z.unknown() }), "the run"), ...errors(401, 404) },
   });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",

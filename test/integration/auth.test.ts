@@ -56,6 +56,9 @@ describe("bearer-token auth", () => {
       "/v1/directory",
       "/v1/health",
       "/v1/messages",
+      "/v1/profiles/{owner}/{repo}/{ref}",
+      "/v1/runs",
+      "/v1/runs/{id}",
     ]);
     expect(Object.keys(doc.paths["/v1/agents"] ?? {}).sort()).toEqual(["get", "post"]);
   });
