@@ -7,6 +7,7 @@ import { openApiDocument } from "./openapi.js";
 import { pages } from "./pages/index.js";
 import { agents } from "./routes/agents.js";
 import { agtalk, agtalkInbox } from "./routes/agtalk.js";
+import { badges } from "./routes/badges.js";
 import { conversations } from "./routes/conversations.js";
 import { directory } from "./routes/directory.js";
 import { inbox, messages } from "./routes/messages.js";
@@ -18,10 +19,11 @@ const FALLBACK_VERSION = "0.0.0";
 
 /** The runtime's HTTP API (`/v1`). */
 export const app = new Hono<{ Bindings: Env }>()
-  // Public: health, hosted agents' inboxes and relay inboxes (capability URLs).
+  // Public: health, hosted agents' inboxes, relay inboxes (capability URLs) and badges.
   .get("/v1/health", (c) => c.json({ status: "ok", version: c.env.AGTEST_VERSION ?? FALLBACK_VERSION }))
   .route("/v1/agents", inbox)
   .route("/v1/agtalk/sessions", agtalkInbox)
+  .route("/v1/badges", badges)
   .use("/v1/*", bearerAuth())
   .get("/v1/openapi.json", (c) => c.json(openApiDocument(c.env.AGTEST_VERSION ?? FALLBACK_VERSION)))
   .route("/v1/agents", agents)

@@ -41,3 +41,28 @@ describe("the profile store", () => {
     expect((await api("/v1/profiles/acme/never-published/main")).status).toBe(404);
   });
 });
+
+describe("badges", () => {
+  it("serves a valid SVG and shields.io JSON for a stored profile, publicly, and 404 for an unknown one", async () => {
+    const repo = `repo-${crypto.randomUUID().slice(0, 6)}`;
+    expect((await put(`acme/${repo}/main`, profile)).status).toBe(201);
+    const svg = await SELF.fetch(`http://agtest.test/v1/badges/acme/${repo}/main.svg`);
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+    const text = await svg.text();
+    expect(text).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(text).toContain("interop");
+    expect(text).toContain("1/3");
+    const json = await SELF.fetch(`http://agtest.test/v1/badges/acme/${repo}/main.json`);
+    expect(await json.json()).toEqual({ schemaVersion: 1, label: "interop", message: "1/3", color: "red" });
+    const unknown = await SELF.fetch(`http://agtest.test/v1/badges/acme/${repo}/nope.svg`);
+    expect(unknown.status).toBe(404);
+  });
+
+  it("a ref with slashes works URL-encoded", async () => {
+    const repo = `repo-${crypto.randomUUID().slice(0, 6)}`;
+    expect((await put(`acme/${repo}/${encodeURIComponent("refs/pull/7/merge")}`, { ...profile, profile: { "core.passive": "interoperable" } })).status).toBe(201);
+    const json = await SELF.fetch(`http://agtest.test/v1/badges/acme/${repo}/${encodeURIComponent("refs/pull/7/merge")}.json`);
+    expect(await json.json()).toMatchObject({ message: "1/1", color: "brightgreen" });
+  });
+});

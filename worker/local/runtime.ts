@@ -37,6 +37,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<LocalRuntim
     config: `${ROOT}wrangler.toml`,
     bindings: { AGTEST_TOKEN: { type: "secret_text", value: token } },
     envFiles: [],
+    // wrangler 4.86's startWorker does not derive this from compatibility_flags as deploy does.
+    build: { nodejsCompatMode: "v2" },
     sendMetrics: false,
     dev: {
       server: { hostname, port },

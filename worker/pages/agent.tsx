@@ -2,7 +2,7 @@ import type { LoggedMessage } from "../conversation/index.js";
 import type { AgentRecord } from "../host/record.js";
 import type { StoredProfile } from "../profiles/index.js";
 import type { RunSummary } from "../registry/index.js";
-import { tally } from "./data.js";
+import { tally } from "../../protocol/index.js";
 import { Layout } from "./layout.js";
 import { SequenceDiagram } from "./sequence.js";
 

@@ -38,9 +38,3 @@ export async function matrixRows(env: Env, suiteUri: string): Promise<MatrixRow[
   }
   return rows;
 }
-
-/** Junctions interoperable of those claimed, e.g. `3/5`. */
-export function tally(profile: InteropProfile): { interoperable: number; claimed: number } {
-  const scores = Object.values(profile.profile);
-  return { interoperable: scores.filter((s) => s === "interoperable").length, claimed: scores.length };
-}

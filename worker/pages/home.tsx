@@ -1,7 +1,7 @@
 import type { AgentRecord } from "../host/record.js";
 import type { StoredProfile } from "../profiles/index.js";
 import { Layout } from "./layout.js";
-import { tally } from "./data.js";
+import { tally } from "../../protocol/index.js";
 
 const MiB = 1024 * 1024;
 
