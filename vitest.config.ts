@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
-import { defineConfig } from "vitest/config";
+import { type TestProjectInlineConfiguration, defineConfig } from "vitest/config";
 
 /** Every fixture agent as a data binding (`FIXTURE_PING`, `FIXTURE_MEMORY_HOG`...): real files, read by workerd. */
 const fixtureBindings = Object.fromEntries(
@@ -9,48 +9,70 @@ const fixtureBindings = Object.fromEntries(
     .map((file) => [`FIXTURE_${file.slice(0, -5).toUpperCase().replaceAll("-", "_")}`, `fixtures/agents/${file}`]),
 );
 
+/** The dashboard's pages are Hono JSX (tsconfig's `jsxImportSource`), for every project's transform. */
+const jsx = { oxc: { jsx: { runtime: "automatic", importSource: "hono/jsx" } } } as const;
+
+/** A project whose tests run inside real workerd (the Workers pool): the worker, its Durable Objects and Worker Loader. */
+function workerd(name: string, include: string[], serviceBindings: Record<string, (request: Request) => Response> = {}): TestProjectInlineConfiguration {
+  return {
+    ...jsx,
+    plugins: [
+      cloudflareTest({
+        main: "./worker/index.ts",
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: { AGTEST_TOKEN: "test-token", AGTEST_READ_TOKEN: "read-token" },
+          dataBlobBindings: fixtureBindings,
+          serviceBindings,
+        },
+      }),
+    ],
+    test: { name, include, testTimeout: 20_000 },
+  };
+}
+
+/** A project whose tests run in Node and start runtime processes themselves. */
+function node(name: string, include: string[], timeout: number): TestProjectInlineConfiguration {
+  return { ...jsx, test: { name, include, environment: "node", testTimeout: timeout, hookTimeout: timeout } };
+}
+
 /**
- * Three levels, one command (`npm test`):
- * - unit: pure TypeScript in Node (wasm pipeline, protocol, harness core);
+ * The test levels, one project each (`npm run test:<level>`):
+ * - unit: pure TypeScript in Node (wasm pipeline, protocol, harness core), fuzzing included;
  * - integration: the worker inside real workerd through the Workers pool;
- * - system: real workerd processes started by the test (restart, local server).
+ * - system: real runtimes started by the test (restart, local server, harness, action end to end);
+ * - security: the threat model's tests (SECURITY.md), in workerd;
+ * - chaos and load: long, bounded runs against a real runtime on loopback (`npm run test:long`).
+ * `npm test` runs all but the long ones.
  */
 export default defineConfig({
   test: {
     projects: [
-      {
-        test: {
-          name: "unit",
-          include: ["test/unit/**/*.test.ts"],
-          environment: "node",
-        },
-      },
-      {
-        plugins: [
-          cloudflareTest({
-            main: "./worker/index.ts",
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: { AGTEST_TOKEN: "test-token" },
-              dataBlobBindings: fixtureBindings,
-            },
-          }),
-        ],
-        test: {
-          name: "integration",
-          include: ["test/integration/**/*.test.ts"],
-          testTimeout: 20_000,
-        },
-      },
-      {
-        test: {
-          name: "system",
-          include: ["test/system/**/*.test.ts"],
-          environment: "node",
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-        },
-      },
+      { ...jsx, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
+      workerd("integration", ["test/integration/**/*.test.ts"]),
+      node("system", ["test/system/**/*.test.ts"], 60_000),
+      // PROBE_OUTBOUND: a network for the sandbox test's control probe (answers every request 200).
+      workerd("security", ["test/security/**/*.test.ts"], { PROBE_OUTBOUND: () => new Response("out there") }),
+      node("chaos", ["test/chaos/**/*.test.ts"], 120_000),
+      node("load", ["test/load/**/*.test.ts"], 180_000),
     ],
+    // `npm run coverage`: npm test's levels (unit, integration, system, security) in one merged
+    // report. istanbul, because V8 coverage cannot run inside workerd. Code that system tests run
+    // in a workerd process of their own (a started runtime, the bundled action) is out of reach.
+    coverage: {
+      provider: "istanbul",
+      include: ["protocol/**/*.ts", "worker/**/*.{ts,tsx}", "harness/**/*.ts", "suites/**/*.ts", "action/src/**/*.ts"],
+      exclude: ["worker/local/**", "**/*.d.ts"],
+      reporter: ["text-summary", "text", "json-summary", "html"],
+      reportOnFailure: true,
+      thresholds: {
+        lines: 80,
+        // The deploy validator: validate.ts and everything it calls to parse the module and check
+        // the ABI (parser, reader, sections, segments, code bodies, opcodes, limits, ABI table, errors).
+        "worker/wasm/{validate,parse,reader,sections,segments,code,opcodes,limits,abi,errors}.ts": { lines: 100 },
+        // The interop profile: scoring (scoreJunction, parseScore, isScore) and the profile parser.
+        "protocol/profile.ts": { lines: 100 },
+      },
+    },
   },
 });

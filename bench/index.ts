@@ -1,6 +1,8 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_FUEL } from "../worker/limits.js";
+import { benchAction } from "./action.js";
 import { benchFuel } from "./fuel.js";
+import { benchLoad } from "./load.js";
 import { benchMessaging } from "./messaging.js";
 import { benchRuntime } from "./runtime.js";
 import { fmt } from "./stats.js";
@@ -27,6 +29,9 @@ async function main(): Promise<void> {
   const runtime = await benchRuntime(rounds);
   progress("messaging (durable path, local workerd)…");
   const messaging = await benchMessaging(Math.max(4, Math.floor(rounds / 20)));
+  progress("load (8 senders, 4 echo agents, local workerd)…");
+  const load = await benchLoad({ senders: 8, seconds: Math.max(2, Math.floor(rounds / 40)), agents: 4 });
+  if (load.roundTrip.lost + load.fire.lost + load.roundTrip.errors + load.fire.errors > 0) process.exitCode = 1;
 
   const rows: [string, string, string, string][] = [
     ["request→reply to ping through the runtime (p50 / p99)", `${fmt(runtime.reply.p50)} / ${fmt(runtime.reply.p99)} ms`, `bare Hono route ${fmt(runtime.bare.p50)} / ${fmt(runtime.bare.p99)} ms`, `×${fmt(runtime.reply.p50 / runtime.bare.p50)}`],
@@ -43,11 +48,18 @@ async function main(): Promise<void> {
       `in-process ${fmt(messaging.replyInProcess.p50 * 1000)} / ${fmt(messaging.replyInProcess.p99 * 1000)} µs`,
       `×${fmt(messaging.reply.p50 / messaging.replyInProcess.p50)}`,
     ],
+    ...[load.roundTrip, load.fire].map((l): [string, string, string, string] => [
+      `load, ${l.mode === "fire" ? "acknowledged (fire and forget)" : "request→reply"}: ${l.senders} senders × ${l.seconds} s → ${l.agents} agents (p50 / p99)`,
+      `${fmt(l.throughput)}/s, ${fmt(l.latency.p50)} / ${fmt(l.latency.p99)} ms`,
+      `${l.acknowledged} acked, ${l.lost} lost, ${l.duplicates} dup, ${l.errors} errors`,
+      l.lost === 0 && l.errors === 0 && l.duplicates === 0 ? "ok" : "FAILED",
+    ]),
     ["fuel: cpu-burn(200000), instrumented vs plain (p50)", `${fmt(fuel.fueled.p50)} ms`, `plain ${fmt(fuel.plain.p50)} ms`, `×${fmt(fuel.fueled.p50 / fuel.plain.p50)}`],
     ["fuel burnt per ms of cpu-burn work", `${fmt(fuel.fuelPerMs / 1000)}k/ms`, `default budget ${DEFAULT_FUEL / 1e6}M`, `≈${fmt(DEFAULT_FUEL / fuel.fuelPerMs)} ms`],
+    await benchAction(Math.max(5, Math.floor(rounds / 20))).then((a): [string, string, string, string] => ["GitHub Action: bundle size / start-up to an input error (p50)", `${fmt(a.bytes / 1024)} KiB in ${a.files} files / ${fmt(a.startup.p50)} ms`, `bare node ${fmt(a.bare.p50)} ms`, `×${fmt(a.startup.p50 / a.bare.p50)}`]),
   ];
   if (values.json) {
-    console.log(JSON.stringify({ rounds, runtime, messaging, fuel }, null, 2));
+    console.log(JSON.stringify({ rounds, runtime, messaging, load, fuel }, null, 2));
     return;
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
+import { MAX_LIMITS } from "../worker/limits.js";
 import { startRuntime } from "../worker/local/runtime.js";
+import { RuntimeClient } from "./client.js";
 import { type Summary, summarize } from "./stats.js";
 
 type Exports = { memory: WebAssembly.Memory; alloc(n: number): number; handle(p: number, n: number): number };
@@ -34,13 +36,10 @@ export async function benchMessaging(loops: number): Promise<{ runtimePerSec: nu
   const auth = { authorization: `Bearer ${token}` };
   const runtime = await startRuntime({ port: 0, token, persistTo: false });
   try {
+    // At the runtime's maximum rate: many loops at once must measure delivery, not the rate limiter.
+    const client = new RuntimeClient(runtime.url, token);
     for (const name of ["echo-a", "echo-b", "ping"]) {
-      const res = await fetch(`${runtime.url}/v1/agents?name=${name}`, {
-        method: "POST",
-        headers: { ...auth, "content-type": "application/wasm" },
-        body: readFileSync(`fixtures/agents/${name.startsWith("echo") ? "echo" : name}.wasm`),
-      });
-      if (res.status !== 201) throw new Error(`deploy ${name}: ${res.status}`);
+      await client.deploy(name, name.startsWith("echo") ? "echo" : name, { limits: { rate_per_sec: MAX_LIMITS.rate_per_sec } });
     }
     const agentMessages = async (id: string) => {
       const body = (await (await fetch(`${runtime.url}/v1/conversations/${id}`, { headers: auth })).json()) as {

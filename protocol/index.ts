@@ -55,3 +55,14 @@ export {
   type Score,
   type TestStatus,
 } from "./profile.js";
+export {
+  badgeFor,
+  scoreLine,
+  shieldsEndpoint,
+  shieldsStaticUrl,
+  tally,
+  type Badge,
+  type BadgeColor,
+  type ShieldsEndpoint,
+  type Tally,
+} from "./badge.js";

@@ -31,6 +31,8 @@ export class ApiError extends Error {
     readonly status: ContentfulStatusCode,
     readonly code: ErrorCode,
     message: string,
+    /** Extra response headers (`Retry-After` of a 429). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

@@ -97,7 +97,7 @@ function build(version: string) {
     responses: {
       200: json(AclMessageSchema, "the first reply"),
       202: json(AcceptedSchema, "accepted (no reply within wait, or no wait asked)"),
-      ...errors(400, 401, 404, 409, 413),
+      ...errors(400, 401, 403, 404, 409, 413, 429),
     },
   });
   const Logged = z.object({
@@ -152,7 +152,7 @@ function build(version: string) {
       query: z.object({ wait: z.number().int().min(0).max(30_000).optional() }),
       body: { content: { "application/json": { schema: AclMessageSchema } } },
     },
-    responses: { 200: json(AclMessageSchema, "the first reply"), 202: json(AcceptedSchema, "accepted"), ...errors(400, 413) },
+    responses: { 200: json(AclMessageSchema, "the first reply"), 202: json(AcceptedSchema, "accepted"), ...errors(400, 413, 429) },
   });
   const Session = z.object({ id: z.string(), name: z.string(), inbox_url: z.string() });
   registry.registerPath({

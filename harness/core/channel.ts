@@ -10,6 +10,13 @@ import { Inbox, inboundFromValue } from "./inbox.js";
 export type Delivery = { status: "sent"; complete?: boolean } | { status: "refused"; reason: string };
 
 /**
+ * What a channel knows of the agent's HTTP transport, for `transports.http` tests: the agent's
+ * endpoint, a URL that lands in the channel's inbox (a loopback server, a relay session's inbox)
+ * and that the agent, or its runtime, can reach, and the `fetch` to reach the endpoint with.
+ */
+export type HttpAccess = { endpoint?: string; replyUrl?: string; fetch?: typeof fetch };
+
+/**
  * How the harness, acting as an agent itself, talks to the tested agent (HIPE 0015's transport
  * adapters). Implementations: the embedded runtime, direct HTTP, agtalk folders, the edge relay,
  * and {@link memoryChannel} for tests.
@@ -25,6 +32,8 @@ export interface Channel {
   readonly agent: string;
   /** Messages addressed to the harness, in arrival order. */
   readonly inbox: Inbox;
+  /** The agent's HTTP transport, when this channel knows it. */
+  readonly http?: HttpAccess;
   /**
    * Sends one message. Any JSON value goes (tests send deliberately broken messages). Throws
    * `AgentUnreachable` when the agent cannot be reached at all.

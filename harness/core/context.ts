@@ -1,7 +1,8 @@
 import { newMessageId, type AclMessage, type Performative } from "../../protocol/index.js";
 import type { Backchannel } from "./backchannel.js";
 import type { Channel, Delivery } from "./channel.js";
-import { ActionUnsupported, BackchannelBroken, TestError, TestFailure } from "./errors.js";
+import { postMessage } from "./channels/post.js";
+import { ActionUnsupported, BackchannelBroken, TestError, TestFailure, TestSkipped } from "./errors.js";
 import { describeFilter, matches, type MessageFilter } from "./filter.js";
 import type { Inbound } from "./inbox.js";
 import { expectations } from "./expect.js";
@@ -11,6 +12,12 @@ export type MessageFields = { performative: Performative } & Partial<Omit<AclMes
 
 /** Failure details: what was expected, what came instead. */
 export type FailureDetails = { expected?: unknown; received?: unknown };
+
+/** The suite a test belongs to: what the metadata tests ask an agent's profile for. */
+export type SuiteInfo = { id: string; version: string; uri: string; junctions: readonly string[] };
+
+/** What {@link TestContext.post} did: the HTTP status, and the delivery as `send` reports it. */
+export type Posted = { status: number; delivery: Delivery };
 
 /**
  * What a test gets: a small API to talk to the agent (`message`, `send`, `expect`, `ask`), to
@@ -28,6 +35,13 @@ export type TestContext = {
   readonly replyTo: string | undefined;
   /** Aborted when the test runs out of time or the run is cancelled. */
   readonly signal: AbortSignal;
+  /** The suite being run (id, version, URI, junction ids). */
+  readonly suite: SuiteInfo;
+  /**
+   * The agent's HTTP transport as the channel knows it: `endpoint` (where messages are POSTed)
+   * and `replyUrl` (a URL that lands in the harness's inbox), each absent when unknown.
+   */
+  readonly http: { endpoint?: string; replyUrl?: string };
   /**
    * A message from the harness to the agent: sender, receiver, reply_to (when the channel has
    * one), a fresh `conversation_id`, `reply_with` and `message_id`; `fields` override.
@@ -37,6 +51,12 @@ export type TestContext = {
   send(message: unknown): Promise<Delivery>;
   /** Sends a message and returns the delivery, refused or not. */
   trySend(message: unknown): Promise<Delivery>;
+  /**
+   * POSTs `message` as JSON to `url` (with `raw`, a string body as it is), past the channel:
+   * messages in the response body join the inbox. An unreachable URL stops the run
+   * (`AgentUnreachable`); any HTTP status is returned, not judged.
+   */
+  post(url: string, message: unknown, options?: { raw?: boolean }): Promise<Posted>;
   /**
    * The first inbound message matching `filter` (default: any), waiting up to `timeout` ms
    * (default: what is left of the test's budget). Fails with expected vs received otherwise.
@@ -50,6 +70,8 @@ export type TestContext = {
   act(action: string, ...params: string[]): Promise<void>;
   /** Fails the test. */
   fail(message: string, details?: FailureDetails): never;
+  /** Ends the test as `skip` (it cannot be exercised through this channel), saying why. */
+  skip(reason: string): never;
   /**
    * Fails the test unless `condition` holds. (Not an `asserts` signature: TypeScript would then
    * demand an explicit type on every `t` parameter in suites.)
@@ -66,6 +88,7 @@ export type TestContext = {
 /** What the runner hands {@link createContext}. */
 export type ContextOptions = {
   id: string;
+  suite: SuiteInfo;
   channel: Channel;
   backchannel: Backchannel;
   actions: ReadonlySet<string>;
@@ -80,7 +103,7 @@ export type ContextRecord = { conversations: Set<string>; notes: string[] };
 
 /** Builds a test's context; returns it with the records the runner reads afterwards. */
 export function createContext(options: ContextOptions): { t: TestContext; record: ContextRecord } {
-  const { id, channel, backchannel, actions, deadline, signal, stale } = options;
+  const { id, suite, channel, backchannel, actions, deadline, signal, stale } = options;
   const record: ContextRecord = { conversations: new Set(), notes: [] };
   const fail = (message: string, details: FailureDetails = {}): never => {
     throw new TestFailure(message, details);
@@ -94,6 +117,11 @@ export function createContext(options: ContextOptions): { t: TestContext; record
     self: channel.name,
     replyTo: channel.replyTo,
     signal,
+    suite,
+    http: {
+      ...(channel.http?.endpoint ? { endpoint: channel.http.endpoint } : {}),
+      ...(channel.http?.replyUrl ? { replyUrl: channel.http.replyUrl } : {}),
+    },
     message(fields) {
       const message: AclMessage = {
         sender: channel.name,
@@ -113,6 +141,10 @@ export function createContext(options: ContextOptions): { t: TestContext; record
       return delivery;
     },
     trySend: (message) => channel.send(message),
+    async post(url, message, { raw = false } = {}) {
+      const { delivery, status } = await postMessage(url, message, { inbox: channel.inbox, raw, ...(channel.http?.fetch ? { fetch: channel.http.fetch } : {}) });
+      return { status, delivery };
+    },
     expect,
     expectNone,
     async ask(fields, filter) {
@@ -127,6 +159,9 @@ export function createContext(options: ContextOptions): { t: TestContext; record
       if (result.code === 1) throw new BackchannelBroken(`agact ${action} failed${result.detail ? `: ${result.detail}` : ""}`);
     },
     fail,
+    skip(reason) {
+      throw new TestSkipped(reason);
+    },
     assert(condition, message, details) {
       if (!condition) fail(message, details);
     },

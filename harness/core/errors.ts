@@ -30,6 +30,14 @@ export class TestError extends Error {
   }
 }
 
+/**
+ * A test that cannot be exercised through this channel (e.g. an HTTP transport test over agtalk
+ * folders): recorded as `skip` with the reason. A skip proves nothing, so it counts as not passed.
+ */
+export class TestSkipped extends Error {
+  override readonly name = "TestSkipped";
+}
+
 /** The backchannel answered 127 for an action a test needed. */
 export class ActionUnsupported extends Error {
   override readonly name = "ActionUnsupported";

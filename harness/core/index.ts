@@ -9,17 +9,21 @@
 // What suites need from protocol/, so a suite imports from one place.
 export {
   PERFORMATIVES,
+  advance,
   isPerformative,
+  nextActs,
+  openConversation,
   parseMessage,
   parseRoutable,
   receiversOf,
   replyTo,
   type AclMessage,
+  type Conversation,
   type Performative,
 } from "../../protocol/index.js";
 export { cluster, defineSuite, suiteUri, test, DEFAULT_TEST_TIMEOUT } from "./suite.js";
 export type { ActionSpec, ClusterSpec, Junction, Side, Suite, SuiteSpec, SuiteTest, TestFn, TestOptions, TestSpec } from "./suite.js";
-export type { FailureDetails, MessageFields, TestContext } from "./context.js";
+export type { FailureDetails, MessageFields, Posted, SuiteInfo, TestContext } from "./context.js";
 export { describeFilter, matches, replyOf, type MessageFilter } from "./filter.js";
 export { runSuite, type RunOptions } from "./runner.js";
 export type { Failure, JunctionReport, ProgressEvent, RunReport, Subject, TestResult } from "./report.js";
@@ -27,7 +31,7 @@ export { SCORE_PATTERN, isScore, parseScore, scoreJunction, type ParsedScore, ty
 export { canonicalSuite, suiteDigest } from "./digest.js";
 export { InteropProfileSchema, parseProfile, toProfile, type InteropProfile } from "./profile.js";
 export { Inbox, inboundFromText, inboundFromValue, type Inbound, type TakeOptions } from "./inbox.js";
-export { memoryChannel, type Channel, type Delivery, type MemoryAgent, type MemoryChannelOptions } from "./channel.js";
+export { memoryChannel, type Channel, type Delivery, type HttpAccess, type MemoryAgent, type MemoryChannelOptions } from "./channel.js";
 export { UNSUPPORTED, noBackchannel, probeAction, probeBackchannel, type ActCode, type ActResult, type Backchannel } from "./backchannel.js";
 export { httpBackchannel, type HttpBackchannelOptions } from "./backchannels/http.js";
 export { AGACT_ONTOLOGY, messageBackchannel } from "./backchannels/message.js";
@@ -45,6 +49,7 @@ export {
   SuiteDefinitionError,
   TestError,
   TestFailure,
+  TestSkipped,
 } from "./errors.js";
 export { tableReport } from "./reporters/table.js";
 export { profileJson } from "./reporters/json.js";

@@ -1,7 +1,7 @@
 import type { Backchannel } from "./backchannel.js";
 import type { Channel } from "./channel.js";
-import { createContext } from "./context.js";
-import { ActionUnsupported, AgentUnreachable, BackchannelBroken, RunAborted, TestError, TestFailure } from "./errors.js";
+import { createContext, type SuiteInfo } from "./context.js";
+import { ActionUnsupported, AgentUnreachable, BackchannelBroken, RunAborted, TestError, TestFailure, TestSkipped } from "./errors.js";
 import type { TestResult } from "./report.js";
 import type { SuiteTest } from "./suite.js";
 
@@ -10,6 +10,7 @@ export type Hooks = { setup: boolean; teardown: boolean; notes: string[] };
 
 /** What {@link runTest} needs from the runner. */
 export type TestRun = {
+  suite: SuiteInfo;
   channel: Channel;
   backchannel: Backchannel;
   actions: ReadonlySet<string>;
@@ -28,12 +29,12 @@ class OutOfTime extends Error {
 
 /** Runs one test between `setup` and `teardown`; rethrows only what must stop the whole run. */
 export async function runTest(test: SuiteTest, run: TestRun): Promise<TestResult> {
-  const { channel, backchannel, actions, budget, stale, hooks, signal } = run;
+  const { suite, channel, backchannel, actions, budget, stale, hooks, signal } = run;
   await hook("setup", [test.id], run);
   const controller = new AbortController();
   const cancel = () => controller.abort(new RunAborted("the run was cancelled"));
   signal?.addEventListener("abort", cancel, { once: true });
-  const { t, record } = createContext({ id: test.id, channel, backchannel, actions, deadline: Date.now() + budget, signal: controller.signal, stale });
+  const { t, record } = createContext({ id: test.id, suite, channel, backchannel, actions, deadline: Date.now() + budget, signal: controller.signal, stale });
   const started = performance.now();
   let timer: ReturnType<typeof setTimeout> | null = null;
   const outOfTime = new Promise<never>((_, reject) => {
@@ -66,6 +67,7 @@ function verdict(error: unknown, essential: boolean, kind: string): Pick<TestRes
     return { status: "fail", failure: { message: error.message, ...details(error) } };
   }
   if (error instanceof OutOfTime) return { status: "fail", failure: { message: error.message } };
+  if (error instanceof TestSkipped) return { status: "skip", failure: { message: error.message } };
   if (error instanceof ActionUnsupported) {
     // An essential test the agent cannot be asked to run can never pass: the junction cannot be
     // interoperable, so it is a failure; a non-essential one is skipped (it still counts as not passed).

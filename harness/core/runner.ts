@@ -54,13 +54,14 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<RunRe
   const stale = new Set<string>();
   const actions = new Set(Object.keys(suite.actions));
   const results: TestResult[] = [];
+  const info = { id: suite.id, version: suite.version, uri: suite.uri, junctions: suite.junctions.map((j) => j.id) };
   onProgress?.({ type: "start", total: tests.length, junctions: junctions.map((j) => j.id) });
   for (const [index, test] of tests.entries()) {
     if (signal?.aborted) throw new RunAborted("the run was cancelled");
     channel.inbox.drain();
     onProgress?.({ type: "test-start", test: test.id, index, total: tests.length });
     const budget = timeout ?? test.timeout;
-    const result = await runTest(test, { channel, backchannel, actions, budget, stale, hooks, ...(signal ? { signal } : {}) });
+    const result = await runTest(test, { suite: info, channel, backchannel, actions, budget, stale, hooks, ...(signal ? { signal } : {}) });
     results.push(result);
     onProgress?.({ type: "test-end", result, index, total: tests.length });
   }

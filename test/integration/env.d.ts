@@ -13,6 +13,9 @@ declare global {
       FIXTURE_BUYER: ArrayBuffer;
       FIXTURE_SELLER: ArrayBuffer;
       FIXTURE_MEDIATOR: ArrayBuffer;
+      FIXTURE_CHAIN_RELAY: ArrayBuffer;
+      FIXTURE_SPOOFER: ArrayBuffer;
+      FIXTURE_FLOODER: ArrayBuffer;
     }
   }
 }

@@ -29,17 +29,17 @@ describe("agtest run against the embedded runtime", () => {
     expect(run.err).not.toMatch(/\n\s+at /);
     expect(run.code).toBe(1); // --fail-on divergent (the default): core.active is divergent
     const profile = parseProfile(JSON.parse(readFileSync(out, "utf8")));
-    expect(profile.test_suite).toBe("urn:agtest:suite:fipa:1.0.0");
+    expect(profile.test_suite).toBe("urn:agtest:suite:fipa:1.1.0");
     expect(profile.profile).toEqual({ "core.passive": "interoperable", "core.active": "divergent" });
     expect(profile.suite_digest).toMatch(/^sha256-[0-9a-f]{64}$/);
     expect(profile.subject).toMatchObject({ name: "ping", digest: expect.stringMatching(/^sha256-/) });
-    expect(profile.results?.filter((r) => r.status === "pass").length).toBe(13);
+    expect(profile.results?.filter((r) => r.status === "pass").length).toBe(14);
     // ping answers agact requests with not-understood: the message backchannel reads that as unsupported.
     expect(run.out).toMatch(/core\.active +divergent +0 of 6 passed/);
     expect(run.out).toContain("core.active is divergent: 4 essential tests did not pass: core.active.sends-when-asked");
     expect(run.out).toContain("this essential test needs action `send`, which the message backchannel does not support (127)");
     expect(readFileSync(junit, "utf8")).toContain('<property name="score" value="divergent"/>');
-    expect(readFileSync(markdown, "utf8")).toContain("| `core.passive` | ✅ interoperable | 13 of 13 |");
+    expect(readFileSync(markdown, "utf8")).toContain("| `core.passive` | ✅ interoperable | 14 of 14 |");
     // Not a TTY: one plain progress line per test on stderr.
     expect(run.err).toMatch(/^pass  core\.passive\.reply-echoes-conversation-id \(/m);
   });

@@ -164,7 +164,7 @@ describe("the CLI over agtalk folders", () => {
     });
     const run = spawn(
       process.execPath,
-      ["harness/node/bin.mjs", "run", "--outbox", dirs.outbox, "--inbox", dirs.inbox, "--name", "agent", "--self", replyUrl, "--backchannel", "message", "--format", "json"],
+      ["harness/node/bin.mjs", "run", "--outbox", dirs.outbox, "--inbox", dirs.inbox, "--name", "agent", "--self", replyUrl, "--backchannel", "message", "--features", "core.passive,core.active", "--format", "json"],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     let out = "";

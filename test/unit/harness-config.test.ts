@@ -87,7 +87,7 @@ describe("help", () => {
 describe("suites and validate", () => {
   it("lists the fipa suite's junctions and tests, as JSON too", async () => {
     const { out } = await agtest("suites");
-    expect(out).toContain("urn:agtest:suite:fipa:1.0.0");
+    expect(out).toContain("urn:agtest:suite:fipa:1.1.0");
     expect(out).toMatch(/core\.passive +\(\d+ tests, \d+ essential\)/);
     const { out: json } = await agtest("suites", "--json");
     const parsed = JSON.parse(json) as { suites: { id: string; junctions: { id: string }[] }[] };

@@ -45,9 +45,10 @@ describe("defineSuite", () => {
 });
 
 describe("the fipa suite", () => {
-  it("is fipa 1.0.0 with the core cluster on both sides, essential tests on each", () => {
-    expect(fipa.uri).toBe("urn:agtest:suite:fipa:1.0.0");
-    expect(fipa.junctions.map((j) => j.id)).toEqual(expect.arrayContaining(["core.passive", "core.active"]));
+  it("is fipa 1.1.0 with six clusters on both sides, essential tests on each", () => {
+    expect(fipa.uri).toBe("urn:agtest:suite:fipa:1.1.0");
+    const clusters = ["core", "protocols.fipa-request", "protocols.fipa-query", "protocols.fipa-contract-net", "metadata", "transports.http"];
+    expect(fipa.junctions.map((j) => j.id)).toEqual(clusters.flatMap((c) => [`${c}.passive`, `${c}.active`]));
     for (const j of fipa.junctions) expect(j.tests.some((t) => t.essential)).toBe(true);
     expect(fipa.tests.map((t) => t.id)).toContain("core.passive.reply-echoes-conversation-id");
   });

@@ -1,7 +1,7 @@
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WasmValidationError, inspectModule, prepareModule, validateModule } from "../../worker/wasm/index.js";
-import { HEADER, section } from "../helpers/bytes.js";
+import { HEADER, leb, module, section } from "../helpers/bytes.js";
 import { corpus, fixtureAgents } from "./helpers/corpus.js";
 import { mutateBody, mutateModule, mutation } from "./helpers/mutate.js";
 
@@ -18,10 +18,27 @@ function refusesCleanly<T>(f: () => T): T | WasmValidationError {
 }
 
 /**
+ * Never a hang: the slowest single input of a property, in ms. Every input here is small (a few
+ * hundred bytes, or a fixture of tens of KiB with a few edits) and takes well under a
+ * millisecond to tens of milliseconds; a second means super-linear work or a loop.
+ */
+const PER_INPUT_MS = 1000;
+let slowest = 0;
+
+/**
  * Every entry point either succeeds or throws WasmValidationError; what prepareModule emits is
  * valid iff its input was. Returns whether prepareModule accepted the module.
  */
 function checkAll(bytes: Uint8Array<ArrayBuffer>): boolean {
+  const t0 = performance.now();
+  try {
+    return checkAllUntimed(bytes);
+  } finally {
+    slowest = Math.max(slowest, performance.now() - t0);
+  }
+}
+
+function checkAllUntimed(bytes: Uint8Array<ArrayBuffer>): boolean {
   refusesCleanly(() => inspectModule(bytes));
   refusesCleanly(() => validateModule(bytes, OPTS));
   const prepared = refusesCleanly(() => prepareModule(bytes, OPTS));
@@ -38,10 +55,16 @@ function checkAll(bytes: Uint8Array<ArrayBuffer>): boolean {
 // MVP's stricter single-byte encodings of memory indices.
 const DELIBERATE = /unsupported|expected memory index byte/;
 
-describe("property: refuses cleanly, never emits broken modules", { timeout: 120_000 }, () => {
+describe("property: refuses cleanly, never emits broken modules, never hangs", { timeout: 120_000 }, () => {
   let bases: Uint8Array<ArrayBuffer>[];
   beforeAll(async () => {
     bases = [...Object.values(await corpus()), ...Object.values(fixtureAgents())];
+  });
+  beforeEach(() => {
+    slowest = 0;
+  });
+  afterEach(() => {
+    expect(slowest, "the slowest input's time (ms)").toBeLessThan(PER_INPUT_MS);
   });
 
   it("random bytes", () => {
@@ -114,5 +137,55 @@ describe("property: refuses cleanly, never emits broken modules", { timeout: 120
         expect(accepted, `truncated to ${n} bytes`).toBe(WebAssembly.validate(prefix));
       }
     }
+  });
+});
+
+/** An agent-shaped module (memory, alloc, handle) whose `handle` has the given body (locals + code). */
+function agentWithHandle(body: number[]): Uint8Array<ArrayBuffer> {
+  const name = (t: string) => [t.length, ...new TextEncoder().encode(t)];
+  const alloc = [0, 0x41, 0x80, 0x08, 0x0b];
+  return module(
+    section(1, [2, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 2, 0x7f, 0x7f, 1, 0x7f]),
+    section(3, [2, 0, 1]),
+    section(5, [1, 0x00, 1]),
+    section(7, [3, ...name("memory"), 0x02, 0, ...name("alloc"), 0x00, 0, ...name("handle"), 0x00, 1]),
+    section(10, [2, alloc.length, ...alloc, ...leb(body.length), ...body]),
+  );
+}
+
+const repeat = (n: number, bytes: number[]) => Array.from({ length: n }, () => bytes).flat();
+const MAX_U32 = 0xffffffff;
+
+/**
+ * Note: the validator checks the binary format and the agent ABI, not the engines' own
+ * implementation limits (the JS API's 50,000 locals per function, 7,654,321-byte bodies; V8's
+ * 65,520 br_table targets). A module past those is prepared here, then refused by the engine
+ * when its isolate loads it, and the agent ends `InitFailed`: no crash, no hang.
+ */
+describe("never a hang: pathological inputs are judged in bounded time", () => {
+  // Counts that claim billions of entries with no bytes behind them, and bodies megabytes long
+  // (the module limit is 8 MiB): each must be refused or prepared within seconds, never looped on.
+  const cases: [string, Uint8Array<ArrayBuffer>][] = [
+    ["a type section claiming 2^32-1 types", module(section(1, leb(MAX_U32)))],
+    ["an import section claiming 2^32-1 imports", module(section(2, leb(MAX_U32)))],
+    ["a function section claiming 2^32-1 functions", module(section(1, [1, 0x60, 0, 0]), section(3, leb(MAX_U32)))],
+    ["a data section claiming 2^32-1 segments", module(section(11, leb(MAX_U32)))],
+    ["a custom section whose name claims 4 GiB", module([0, ...leb(10), ...leb(MAX_U32)])],
+    ["a body declaring 2^32-1 locals", agentWithHandle([1, ...leb(MAX_U32), 0x7f, 0x41, 0, 0x0b])],
+    ["a body declaring 2 x 2^31 locals", agentWithHandle([2, ...leb(2 ** 31), 0x7f, ...leb(2 ** 31), 0x7f, 0x41, 0, 0x0b])],
+    ["a br_table claiming 2^32-1 targets", agentWithHandle([0, 0x41, 0, 0x0e, ...leb(MAX_U32), 0x0b])],
+    ["a br_table with a million targets", agentWithHandle([0, 0x02, 0x40, 0x41, 0, 0x0e, ...leb(1_000_000), ...repeat(1_000_001, [0]), 0x0b, 0x41, 0, 0x0b])],
+    ["200,000 nested blocks", agentWithHandle([0, ...repeat(200_000, [0x02, 0x40]), ...repeat(200_000, [0x0b]), 0x41, 0, 0x0b])],
+    ["a million nested loops (each gets a fuel check)", agentWithHandle([0, ...repeat(1_000_000, [0x03, 0x40]), ...repeat(1_000_000, [0x0b]), 0x41, 0, 0x0b])],
+    ["400,000 memory.grow (each gets an OOM check)", agentWithHandle([0, ...repeat(400_000, [0x41, 1, 0x40, 0, 0x1a]), 0x41, 0, 0x0b])],
+    ["an unterminated body of a million nops", agentWithHandle([0, ...repeat(1_000_000, [0x01])])],
+  ];
+
+  it.each(cases)("%s", (_, bytes) => {
+    const t0 = performance.now();
+    const result = refusesCleanly(() => prepareModule(bytes, OPTS));
+    expect(performance.now() - t0).toBeLessThan(5000);
+    // Accepted and valid: the fuel and OOM checks were added (see the note above on engine limits).
+    if (!(result instanceof WasmValidationError) && WebAssembly.validate(bytes)) expect(result.bytes.byteLength).toBeGreaterThan(bytes.byteLength);
   });
 });

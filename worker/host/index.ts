@@ -2,13 +2,14 @@ import { DurableObject } from "cloudflare:workers";
 import { type AclMessage, type RoutableMessage, parseRoutableText, replyTo } from "../../protocol/index.js";
 import type { Env } from "../env.js";
 import { type Result, failure } from "../errors.js";
-import type { AgentLimits } from "../limits.js";
+import { type AgentLimits, BURST_SECONDS, DEFAULT_LIMITS } from "../limits.js";
 import { registryOf } from "../registry/index.js";
 import { MAX_HOPS, route } from "../routing/index.js";
 import { type SandboxOutcome, runInSandbox } from "../sandbox/index.js";
 import { type Sql, sqlOf } from "../sql.js";
 import * as mailbox from "./mailbox.js";
 import { loadModule, pruneModules, storeModule } from "./modules.js";
+import { TokenBucket } from "./rate.js";
 import { type AgentRecord, type AgentState, type ModuleUpload, type ServiceEntry, type TerminationReason, emptyStats } from "./record.js";
 
 const SCHEMA_VERSION = 2;
@@ -20,6 +21,16 @@ const CRASH_LOOP_WINDOW_MS = 60_000;
 /** Delivery into the sandbox is retried this many times (isolate lost, restarting) before the message is dead-lettered. */
 export const MAX_ATTEMPTS = 6;
 const backoffMs = (attempts: number) => Math.min(30_000, 100 * 2 ** attempts);
+
+/** What {@link AgentHost.enqueue} did with a message. */
+export type Enqueued =
+  | { status: "queued" | "absent" | "refused" | "hop-limit" }
+  /** The agent's rate limit: its bucket is empty for `retry_after_ms`. */
+  | { status: "rate-limited"; retry_after_ms: number; rate_per_sec: number }
+  /** Larger than the agent's `message_bytes`. */
+  | { status: "too-large"; bytes: number; limit: number };
+
+const utf8 = new TextEncoder();
 
 /** Deploy request, validated and instrumented by the route. */
 export type DeployInput = { name: string; limits: AgentLimits; services: ServiceEntry[]; egress: string[]; module: ModuleUpload };
@@ -39,6 +50,7 @@ export class AgentHost extends DurableObject<Env> {
   /** The alarm time last set or seen, to spare a storage round trip per message. */
   #alarmAt: number | null = null;
   #traps: number[] = [];
+  #bucket: TokenBucket | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -83,6 +95,7 @@ export class AgentHost extends DurableObject<Env> {
         updated_at: now,
       };
       this.#traps = [];
+      this.#bucket = null;
       this.#save();
       return { ok: true, value: await this.#boot() };
     });
@@ -180,23 +193,37 @@ export class AgentHost extends DurableObject<Env> {
    * Takes a message into the mailbox (durably, before returning): `absent` when no agent lives
    * here. A message that breaks its conversation's protocol (`violation`) or went around too many
    * agents is refused. A failed agent answers at once with `failure` instead of letting the
-   * sender hang. Each receiver of a multicast gets the message addressed to itself alone (FIPA's
-   * per-receiver envelope), so an agent can tell its own name.
+   * sender hang. A message larger than the agent's `message_bytes`, or beyond its rate limit (a
+   * token bucket: `rate_per_sec`, holding {@link BURST_SECONDS} seconds of it), is not taken: the
+   * router answers the sender. A duplicate (`message_id` already queued or delivered) is
+   * acknowledged and dropped without costing a token. Each receiver of a multicast gets the
+   * message addressed to itself alone (FIPA's per-receiver envelope), so an agent can tell its
+   * own name.
    */
-  async enqueue(message: RoutableMessage, hops: number, violation: boolean): Promise<"queued" | "absent" | "refused" | "hop-limit"> {
+  async enqueue(message: RoutableMessage, hops: number, violation: boolean): Promise<Enqueued> {
     const record = this.#record;
-    if (!record) return "absent";
-    if (violation) return "refused";
-    if (hops >= MAX_HOPS) return "hop-limit";
+    if (!record) return { status: "absent" };
+    if (violation) return { status: "refused" };
+    if (hops >= MAX_HOPS) return { status: "hop-limit" };
     if (record.state === "failed") {
       await this.#answer(record, message, hops, `agent \`${record.name}\` is failed (${record.termination_reason ?? "unknown"}); start it again`);
-      return "queued";
+      return { status: "queued" };
     }
-    if (mailbox.enqueue(this.#sql, String(message.message_id), JSON.stringify(message), hops, Date.now())) {
-      await this.#ensureAlarm(Date.now());
+    const id = String(message.message_id);
+    if (mailbox.known(this.#sql, id)) return { status: "queued" };
+    const text = JSON.stringify(message);
+    const bytes = utf8.encode(text).byteLength;
+    if (bytes > record.limits.message_bytes) return { status: "too-large", bytes, limit: record.limits.message_bytes };
+    const now = Date.now();
+    const rate = record.limits.rate_per_sec ?? DEFAULT_LIMITS.rate_per_sec;
+    this.#bucket ??= new TokenBucket(rate, rate * BURST_SECONDS, now);
+    const wait = this.#bucket.take(now);
+    if (wait > 0) return { status: "rate-limited", retry_after_ms: wait, rate_per_sec: rate };
+    if (mailbox.enqueue(this.#sql, id, text, hops, now)) {
+      await this.#ensureAlarm(now);
       this.#pump();
     }
-    return "queued";
+    return { status: "queued" };
   }
 
   /** The alarm resumes delivery after a restart or a backoff. */
@@ -243,7 +270,11 @@ export class AgentHost extends DurableObject<Env> {
     }
     const terminated = await this.#settle(record, message, pending, outcome);
     mailbox.settle(this.#sql, pending);
-    if (terminated) await this.#terminate(terminated.reason, terminated.detail);
+    if (terminated) {
+      await this.#terminate(terminated.reason, terminated.detail);
+      // Answered only once the agent is failed: whoever reads the answer, then the record, sees it failed.
+      await this.#answer(record, message, pending.hops, `${terminated.reason}: ${terminated.detail}`);
+    }
     this.#save();
     return true;
   }
@@ -288,7 +319,10 @@ export class AgentHost extends DurableObject<Env> {
     return record;
   }
 
-  /** Routes what the agent emitted (as itself), and answers the sender when the agent failed the message. */
+  /**
+   * Routes what the agent emitted (as itself), and answers the sender when the agent failed the
+   * message; returns the termination when the failure ends the agent (the caller answers then).
+   */
   async #settle(
     record: AgentRecord,
     message: RoutableMessage,
@@ -305,10 +339,12 @@ export class AgentHost extends DurableObject<Env> {
         stats.rejected_sends++;
         return [];
       }
-      // An agent speaks only as itself: a spoofed sender is rewritten. Ids are derived from the
-      // message being handled, so a redelivery after a crash emits the same ids and is deduplicated.
+      // An agent speaks only as itself: a spoofed sender is rewritten, and it cannot pass for the
+      // runtime (`x_agtest_origin` is the runtime's mark). Ids are derived from the message being
+      // handled, so a redelivery after a crash emits the same ids and is deduplicated.
       const derived = `${pending.message_id}/${record.name}/${i}`;
-      const out: RoutableMessage = { ...parsed.message, sender: record.name, message_id: parsed.message.message_id ?? derived };
+      const { x_agtest_origin: _forged, ...fields } = parsed.message;
+      const out: RoutableMessage = { ...fields, sender: record.name, message_id: parsed.message.message_id ?? derived };
       out.conversation_id ??= `c-${derived}`;
       return [out];
     });
@@ -326,8 +362,10 @@ export class AgentHost extends DurableObject<Env> {
     stats.traps++;
     const reason: TerminationReason | null =
       outcome.kind === "cpu" ? "CpuLimitExceeded" : outcome.kind === "memory" ? "MemoryLimitExceeded" : this.#crashLoop();
-    await this.#answer(record, message, pending.hops, reason ? `${reason}: ${outcome.message}` : `agent trapped: ${outcome.message}`);
-    return reason ? { reason, detail: outcome.message } : null;
+    // A fatal trap is answered by the caller, after the agent is marked failed.
+    if (reason) return { reason, detail: outcome.message };
+    await this.#answer(record, message, pending.hops, `agent trapped: ${outcome.message}`);
+    return null;
   }
 
   /** A `failure` from this agent to the sender of `message`, marked as written by the runtime. */

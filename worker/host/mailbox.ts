@@ -20,14 +20,18 @@ export function createMailbox(sql: Sql): void {
   );
 }
 
+/** Whether a message id is queued or was delivered already (a duplicate). */
+export function known(sql: Sql, messageId: string): boolean {
+  return sql.one("SELECT seq FROM seen WHERE message_id = ?", messageId) !== undefined || sql.one("SELECT seq FROM mailbox WHERE message_id = ?", messageId) !== undefined;
+}
+
 /**
  * Writes a message to the mailbox unless its id is already queued or was delivered; returns
  * whether it was new. The write is durable before the caller's RPC returns (the Durable Object's
  * output gate holds the answer until storage confirms it).
  */
 export function enqueue(sql: Sql, messageId: string, text: string, hops: number, now: number): boolean {
-  if (sql.one("SELECT seq FROM seen WHERE message_id = ?", messageId)) return false;
-  if (sql.one("SELECT seq FROM mailbox WHERE message_id = ?", messageId)) return false;
+  if (known(sql, messageId)) return false;
   sql.run("INSERT INTO mailbox (message_id, text, hops, next_at) VALUES (?, ?, ?, ?)", messageId, text, hops, now);
   return true;
 }

@@ -4,7 +4,7 @@ import { type LoggedMessage, conversationOf } from "../conversation/index.js";
 import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
 import { MAX_LIMITS } from "../limits.js";
-import { route } from "../routing/index.js";
+import { type Refusal, route } from "../routing/index.js";
 import { readBody } from "../upload.js";
 
 /** The longest `?wait=` a caller may ask for. */
@@ -25,10 +25,32 @@ export async function readMessage(request: Request): Promise<RoutableMessage> {
   const body = await readBody(request, MAX_LIMITS.message_bytes);
   const parsed = parseRoutableText(new TextDecoder().decode(body));
   if (!parsed.ok) throw new ApiError(400, "INVALID_MESSAGE", parsed.error.message);
-  const message = parsed.message;
+  // `x_agtest_origin` is the runtime's own mark: nobody outside may pass for it.
+  const { x_agtest_origin: _forged, ...message } = parsed.message;
   message.message_id ??= newMessageId();
   message.conversation_id ??= `c-${crypto.randomUUID()}`;
-  return message;
+  return message as RoutableMessage;
+}
+
+/**
+ * Answers a receiver's refusal over HTTP: `413 PAYLOAD_TOO_LARGE` for a message larger than the
+ * receiver takes, else `429 RATE_LIMITED` with `Retry-After` (whole seconds). Receivers of a
+ * multicast that took the message keep it; retrying with the same `message_id` is safe, as they
+ * drop the duplicate.
+ */
+function refuseIfRefused(message: RoutableMessage, refused: Refusal[]): void {
+  const tooLarge = refused.find((r) => r.status === 413);
+  if (tooLarge) throw new ApiError(413, "PAYLOAD_TOO_LARGE", tooLarge.reason);
+  const limited = refused.flatMap((r) => (r.status === 429 ? [r] : []));
+  if (limited.length === 0) return;
+  const retryMs = Math.max(...limited.map((r) => r.retry_after_ms));
+  const names = limited.map((r) => `\`${r.receiver}\``).join(", ");
+  throw new ApiError(
+    429,
+    "RATE_LIMITED",
+    `${limited[0]?.reason ?? "rate limited"}${limited.length > 1 ? ` (also ${names})` : ""}; message ${String(message.message_id)} was not delivered to ${names}: retry it with the same message_id`,
+    { "retry-after": String(Math.max(1, Math.ceil(retryMs / 1000))) },
+  );
 }
 
 /**
@@ -37,7 +59,8 @@ export async function readMessage(request: Request): Promise<RoutableMessage> {
  * addressed back to the sender (its `reply_to`, else `sender`), or null when none came in time.
  */
 export async function acceptExternal(env: Env, message: RoutableMessage, wait: number | null): Promise<AclMessage | null> {
-  const logged = await route(env, message, { origin: "external", hops: 0, egress: [] });
+  const logged = await route(env, message, { origin: "external", hops: 0, egress: [], refuse: true });
+  refuseIfRefused(message, logged.refused);
   if (wait === null) return null;
   const replyAddress = receiversOf({ receiver: message.reply_to })[0] ?? message.sender;
   // The stub's RPC type of a loose JSON message is too deep for tsc; the DO method's own type is exact.

@@ -15,12 +15,25 @@ export type RouteContext = {
   hops: number;
   /** The sending agent's egress allowlist (hosts it may reach over HTTP). */
   egress: readonly string[];
+  /**
+   * The caller answers a receiver's refusal itself (an HTTP client gets `413`/`429`) instead of
+   * the sender getting a `failure` message; the refusals are returned.
+   */
+  refuse?: boolean;
 };
+
+/** A hosted receiver that would not take the message: too large for it, or over its rate limit. */
+export type Refusal =
+  | { receiver: string; status: 413; reason: string }
+  | { receiver: string; status: 429; reason: string; retry_after_ms: number };
+
+/** What routing did: the conversation log entry, and the refusals the caller must answer (`refuse`). */
+export type Routed = Logged & { refused: Refusal[] };
 
 /** `isAgentUrl` as a plain predicate: as a type guard its false branch would narrow a string to never. */
 const isUrl = (address: string): boolean => isAgentUrl(address);
 
-type Delivered = { ok: true } | { ok: false; performative: "failure" | "not-understood"; reason: string };
+type Delivered = { ok: true } | { ok: false; performative: "failure" | "not-understood"; reason: string; refusal?: Refusal };
 
 /**
  * Routes one message to every receiver: logs it in its conversation (checking the protocol),
@@ -28,17 +41,23 @@ type Delivered = { ok: true } | { ok: false; performative: "failure" | "not-unde
  * in the log for the conversation's external client. A receiver it cannot reach gets the sender a
  * `failure` (a protocol violation a `not-understood`): never a silent drop.
  */
-export async function route(env: Env, message: RoutableMessage, ctx: RouteContext): Promise<Logged> {
+export async function route(env: Env, message: RoutableMessage, ctx: RouteContext): Promise<Routed> {
   const conversationId = String(message.conversation_id);
   const logged = await conversationOf(env, conversationId).log(conversationId, message, ctx.origin);
+  const refused: Refusal[] = [];
   for (const receiver of receiversOf(message)) {
     const delivered = await deliver(env, receiver, message, logged, ctx);
+    if (delivered.ok) continue;
+    if (delivered.refusal && ctx.refuse) {
+      refused.push(delivered.refusal);
+      continue;
+    }
     // A bounce that cannot be delivered is only logged: no failure about a failure.
-    if (!delivered.ok && ctx.origin !== "runtime") {
+    if (ctx.origin !== "runtime") {
       await route(env, bounce(message, receiver, delivered.performative, delivered.reason), { origin: "runtime", hops: ctx.hops + 1, egress: [] });
     }
   }
-  return logged;
+  return { ...logged, refused };
 }
 
 async function deliver(env: Env, receiver: string, message: RoutableMessage, logged: Logged, ctx: RouteContext): Promise<Delivered> {
@@ -59,9 +78,24 @@ async function deliver(env: Env, receiver: string, message: RoutableMessage, log
   // Hosted agents first: an external client cannot shadow a hosted agent's name.
   const violation = ctx.origin === "runtime" ? null : logged.violation;
   const taken = await hostOf(env, receiver).enqueue({ ...message, receiver }, ctx.hops, violation !== null);
-  if (taken === "queued") return { ok: true };
-  if (taken === "refused") return { ok: false, performative: "not-understood", reason: `protocol violation: ${String(violation)}` };
-  if (taken === "hop-limit") return { ok: false, performative: "failure", reason: `hop limit (${MAX_HOPS}) reached: a message loop?` };
+  switch (taken.status) {
+    case "queued":
+      return { ok: true };
+    case "refused":
+      return { ok: false, performative: "not-understood", reason: `protocol violation: ${String(violation)}` };
+    case "hop-limit":
+      return { ok: false, performative: "failure", reason: `hop limit (${MAX_HOPS}) reached: a message loop?` };
+    case "too-large": {
+      const reason = `message of ${taken.bytes} bytes exceeds \`${receiver}\`'s limit of ${taken.limit} bytes`;
+      return { ok: false, performative: "failure", reason, refusal: { receiver, status: 413, reason } };
+    }
+    case "rate-limited": {
+      const reason = `rate limited: \`${receiver}\` takes at most ${taken.rate_per_sec} messages/s; retry in ${taken.retry_after_ms} ms`;
+      return { ok: false, performative: "failure", reason, refusal: { receiver, status: 429, reason, retry_after_ms: taken.retry_after_ms } };
+    }
+    case "absent":
+      break;
+  }
   // Not hosted: an external party of the conversation reads it from the log (?wait=, transcript).
   if (external) return { ok: true };
   return { ok: false, performative: "failure", reason: `unknown receiver \`${receiver}\`` };

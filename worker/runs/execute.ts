@@ -41,6 +41,9 @@ export async function executeRun(env: Env, self: SelfFetch, agent: string, suite
   for (const f of features ?? []) {
     if (!suite.junctions.some((j) => j.id === f)) throw new ApiError(400, "INVALID_REQUEST", `suite ${suite.id} has no junction \`${f}\``);
   }
+  // Transports are tested over real HTTP: in-process there is no URL an agent could reach, so
+  // unless asked for explicitly those junctions are left out (absent: not claimed) with a note.
+  const claimed = features ?? suite.junctions.filter((j) => !j.cluster.startsWith("transports.")).map((j) => j.id);
   const fetcher = abortable(self);
   const channel = await openRuntimeChannel({ url: "http://agtest.internal", token: env.AGTEST_TOKEN, agent, fetch: fetcher, relay: true });
   let report: RunReport;
@@ -48,7 +51,7 @@ export async function executeRun(env: Env, self: SelfFetch, agent: string, suite
     report = await runSuite(suite, {
       channel,
       backchannel: messageBackchannel(channel),
-      ...(features ? { features } : {}),
+      features: claimed,
       subject: { name: agent, version: String(record.version), digest: `sha256-${record.module.sha256}` },
     });
   } catch (err) {
@@ -60,6 +63,7 @@ export async function executeRun(env: Env, self: SelfFetch, agent: string, suite
   } finally {
     await channel.close().catch(() => undefined);
   }
+  if (!features) report.notes.push("transports.* junctions are not claimed in edge-side runs: they need a URL the agent can reach over HTTP");
   const profile = toProfile(report);
   const id = `run-${crypto.randomUUID()}`;
   await profilesOf(env, HOSTED_OWNER, agent).put(HOSTED_REF, profile);

@@ -33,6 +33,23 @@ type SandboxEntrypoint = {
   deliver(text: string, options: CallOptions): Promise<SandboxOutcome>;
 };
 
+/**
+ * The Dynamic Worker definition of an agent isolate, for any set of modules: no network
+ * (`globalOutbound: null`), no bindings (no `env`), the agents' pinned compatibility date and the
+ * edge CPU limit. Exported so the security tests can load a probe with exactly these options.
+ */
+export function isolateCode(limits: Pick<AgentLimits, "cpu_ms">, mainModule: string, modules: WorkerLoaderWorkerCode["modules"]): WorkerLoaderWorkerCode {
+  return {
+    compatibilityDate: AGENT_COMPATIBILITY_DATE,
+    mainModule,
+    modules,
+    // No network: the isolate can only answer the runtime.
+    globalOutbound: null,
+    // Enforced at the edge; local workerd ignores it, which is why the module carries fuel.
+    limits: { cpuMs: limits.cpu_ms },
+  };
+}
+
 /** Identifies one sandbox: an agent, its version and its module digest (so a redeploy never reuses a stale isolate). */
 export type SandboxKey = { name: string; version: number; digest: string };
 
@@ -48,15 +65,9 @@ export async function runInSandbox(
   /** The message text to deliver, or `null` to boot the agent (instantiate and run `init`). */
   text: string | null,
 ): Promise<SandboxOutcome> {
-  const stub = loader.get(`${key.name}@${key.version}#${key.digest.slice(0, 16)}`, () => ({
-    compatibilityDate: AGENT_COMPATIBILITY_DATE,
-    mainModule: "glue.js",
-    modules: { "glue.js": GLUE_SOURCE, "agent.wasm": { wasm: loadModule() } },
-    // No network: the isolate can only answer the runtime.
-    globalOutbound: null,
-    // Enforced at the edge; local workerd ignores it, which is why the module carries fuel.
-    limits: { cpuMs: limits.cpu_ms },
-  }));
+  const stub = loader.get(`${key.name}@${key.version}#${key.digest.slice(0, 16)}`, () =>
+    isolateCode(limits, "glue.js", { "glue.js": GLUE_SOURCE, "agent.wasm": { wasm: loadModule() } }),
+  );
   const entry = stub.getEntrypoint() as unknown as SandboxEntrypoint;
   try {
     const options = { fuel: limits.fuel, maxMessageBytes: limits.message_bytes, maxSends: MAX_SENDS_PER_MESSAGE };

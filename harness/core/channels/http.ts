@@ -32,6 +32,7 @@ export function httpChannel(options: HttpChannelOptions): Channel {
     ...(replyTo ? { replyTo } : {}),
     agent,
     inbox,
+    http: { endpoint, ...(isUrl(replyTo) ? { replyUrl: replyTo } : {}), fetch: fetcher },
     async send(message) {
       return (await postMessage(endpoint, message, { inbox, fetch: fetcher })).delivery;
     },
@@ -39,4 +40,8 @@ export function httpChannel(options: HttpChannelOptions): Channel {
       await onClose?.();
     },
   };
+}
+
+function isUrl(address: string | undefined): address is string {
+  return address !== undefined && /^https?:\/\//.test(address);
 }

@@ -10,6 +10,8 @@ export type PostOptions = {
   fetch?: typeof fetch;
   /** Called for statuses that mean the target itself is unusable (e.g. 401: bad token). */
   fatal?: (status: number) => boolean;
+  /** Send `message`, a string, as the body as it is (tests of malformed bodies), not as JSON. */
+  raw?: boolean;
 };
 
 /**
@@ -18,21 +20,22 @@ export type PostOptions = {
  * target gave; no connection -> {@link AgentUnreachable}.
  */
 export async function postMessage(url: string, message: unknown, options: PostOptions): Promise<{ delivery: Delivery; status: number }> {
-  const { inbox, headers = {}, fetch: fetcher = fetch, fatal } = options;
+  const { inbox, headers = {}, fetch: fetcher = fetch, fatal, raw = false } = options;
+  const body = raw && typeof message === "string" ? message : JSON.stringify(message);
   let res: Response;
   try {
-    res = await fetcher(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(message) });
+    res = await fetcher(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
   } catch (error) {
     throw new AgentUnreachable(`cannot reach ${url}: ${causeOf(error)}`);
   }
   const text = await res.text().catch(() => "");
-  const body = parseJson(text);
+  const answer = parseJson(text);
   if (!res.ok) {
-    const reason = `HTTP ${res.status}: ${errorMessage(body) ?? (text.slice(0, 300) || res.statusText)}`;
+    const reason = `HTTP ${res.status}: ${errorMessage(answer) ?? (text.slice(0, 300) || res.statusText)}`;
     if (fatal?.(res.status)) throw new AgentUnreachable(`${url} answered ${reason}`);
     return { delivery: { status: "refused", reason }, status: res.status };
   }
-  for (const value of Array.isArray(body) ? body : [body]) {
+  for (const value of Array.isArray(answer) ? answer : [answer]) {
     // An acknowledgement (`{"message_id": ...}`) is not a message; anything with a performative is.
     if (value !== null && typeof value === "object" && "performative" in value) inbox.push(inboundFromValue(value, url));
   }

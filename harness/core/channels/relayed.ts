@@ -23,5 +23,5 @@ export async function openRelayChannel(options: RelayChannelOptions): Promise<Ch
     fetch: fetcher,
     onClose: () => session.close(),
   });
-  return { ...channel, kind: "relay" };
+  return { ...channel, kind: "relay", http: { endpoint, replyUrl: session.inbox_url, fetch: fetcher } };
 }

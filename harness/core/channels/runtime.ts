@@ -52,6 +52,9 @@ export async function openRuntimeChannel(options: RuntimeChannelOptions): Promis
     return {
       ...channel,
       kind: "embedded",
+      // The session's inbox URL is built from the URL the runtime was called by: reachable by the
+      // runtime's own egress only when that is a real address, not an in-process stand-in (custom fetch).
+      http: { endpoint: inboxOf(root, agent), ...(options.fetch ? {} : { replyUrl: s.inbox_url }), fetch: fetcher },
       async send(message): Promise<Delivery> {
         return (await postMessage(`${root}/v1/messages`, message, { inbox, headers, fetch: fetcher, fatal })).delivery;
       },
@@ -64,6 +67,7 @@ export async function openRuntimeChannel(options: RuntimeChannelOptions): Promis
     name,
     agent,
     inbox,
+    http: { endpoint: inboxOf(root, agent), fetch: fetcher },
     async send(message): Promise<Delivery> {
       // The runtime answers once the first reply is in or `wait` ran out. Refusals come at once;
       // past a short grace the send counts as sent and the reply, if any, joins the inbox later.
@@ -79,6 +83,11 @@ export async function openRuntimeChannel(options: RuntimeChannelOptions): Promis
       closing.abort();
     },
   };
+}
+
+/** A hosted agent's public HTTP transport. */
+function inboxOf(root: string, agent: string): string {
+  return `${root}/v1/agents/${encodeURIComponent(agent)}/inbox`;
 }
 
 /** How long `send` waits for the runtime's answer before letting the test go on. */

@@ -5,6 +5,8 @@ import { duration, notPassed, whyOf } from "./text.js";
 export type MarkdownOptions = {
   /** Upper bound of the output in UTF-8 bytes (GitHub comments take 65,536 characters). */
   maxBytes?: number;
+  /** Lines between the heading and the junction table (the action's badge and base comparison). */
+  preface?: readonly string[];
 };
 
 const ICON: Record<string, string> = { interoperable: "✅", divergent: "❌" };
@@ -16,11 +18,12 @@ const ICON: Record<string, string> = { interoperable: "✅", divergent: "❌" };
  * with a note saying so; it never fails on size.
  */
 export function markdownReport(report: RunReport, options: MarkdownOptions = {}): string {
-  const { maxBytes = 60_000 } = options;
+  const { maxBytes = 60_000, preface = [] } = options;
   const { suite, subject } = report;
   const head: string[] = [
     `### agtest · \`${suite.id}\` ${suite.version} · ${cell(subject.name)}`,
     "",
+    ...(preface.length > 0 ? [...preface, ""] : []),
     "| junction | score | tests |",
     "|---|---|---|",
     ...report.junctions.map((j) => `| \`${j.junction}\` | ${ICON[j.score] ?? "⚠️"} ${j.score} | ${j.passed} of ${j.total} |`),

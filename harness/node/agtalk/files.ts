@@ -19,7 +19,7 @@ export async function writeMessageFile(dir: string, bytes: string | Uint8Array):
 }
 
 /** A file waiting in an agtalk folder. */
-export type FolderFile = { name: string; path: string; mtimeMs: number };
+export type FolderFile = { name: string; path: string; mtimeMs: number; size: number };
 
 /**
  * The message files in `dir` in arrival order (modification time, then name). Hidden files
@@ -31,7 +31,7 @@ export async function listMessageFiles(dir: string): Promise<FolderFile[]> {
     names.map(async (name) => {
       const path = join(dir, name);
       const s = await stat(path).catch(() => undefined);
-      return s?.isFile() ? { name, path, mtimeMs: s.mtimeMs } : undefined;
+      return s?.isFile() ? { name, path, mtimeMs: s.mtimeMs, size: s.size } : undefined;
     }),
   );
   return files.filter((f) => f !== undefined).sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

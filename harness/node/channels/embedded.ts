@@ -38,7 +38,9 @@ export async function openEmbedded(options: { wasm: string; name?: string }): Pr
     throw new CliError(`could not start the embedded runtime: ${error instanceof Error ? error.message : String(error)}`, EXIT.unreachable);
   }
   try {
-    await deployAgent({ url: runtime.url, token, name, bytes });
+    // Egress to the runtime's own host only: what the agent needs to reach the harness's relay URL
+    // over HTTP (transports.http.active); anything else stays closed, as the sandbox intends.
+    await deployAgent({ url: runtime.url, token, name, bytes, manifest: { egress: [new URL(runtime.url).host] } });
     const channel = await openRuntimeChannel({ url: runtime.url, token, agent: name });
     const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
     const digest = `sha256-${Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("")}`;

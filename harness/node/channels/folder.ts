@@ -1,7 +1,27 @@
-import { readFile, rm } from "node:fs/promises";
+import { open, readFile, rm } from "node:fs/promises";
 import { Inbox, inboundFromText, type Channel } from "../../core/index.js";
 import { ensureFolder, watchFolder, writeMessageFile } from "../agtalk/files.js";
 import { settled } from "../agtalk/settle.js";
+
+/**
+ * Largest inbox file read as a message (far above the runtime's 1 MiB message limit). A larger
+ * one is not read at all: it becomes a "too large" arrival and is removed, so a runaway writer
+ * can neither exhaust the harness's memory nor stall the inbox (a file past V8's string limit
+ * could never be read, and would be retried forever).
+ */
+export const MAX_INBOX_FILE_BYTES = 16 * 1024 * 1024;
+
+/** The first bytes of a file, as text, to show what a refused file held. */
+async function head(path: string, bytes = 1024): Promise<string> {
+  const handle = await open(path, "r").catch(() => undefined);
+  if (!handle) return "";
+  try {
+    const { buffer, bytesRead } = await handle.read({ buffer: Buffer.alloc(bytes), position: 0 });
+    return buffer.subarray(0, bytesRead).toString("utf8");
+  } finally {
+    await handle.close();
+  }
+}
 
 /** Options of {@link openFolderChannel}. */
 export type FolderChannelOptions = {
@@ -29,6 +49,13 @@ export async function openFolderChannel(options: FolderChannelOptions): Promise<
   const watcher = watchFolder(
     inboxDir,
     async (file) => {
+      if (file.size > MAX_INBOX_FILE_BYTES) {
+        const raw = await head(file.path);
+        await rm(file.path, { force: true });
+        const problem = `file too large: ${file.size} bytes (the limit is ${MAX_INBOX_FILE_BYTES}); not read`;
+        inbox.push({ ok: false, raw, json: false, problem, via: `inbox file ${file.name}` });
+        return "done";
+      }
       let text: string;
       try {
         text = await readFile(file.path, "utf8");

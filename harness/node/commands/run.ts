@@ -9,14 +9,16 @@ import {
   profileJson,
   runSuite,
   tableReport,
+  type ProgressEvent,
   type RunReport,
 } from "../../core/index.js";
 import { parseCommand } from "../args.js";
+import type { RunConfig, Sources } from "../config.js";
 import { CliError, EXIT, type ExitCode } from "../exit.js";
 import type { Io } from "../io.js";
 import { progressDisplay } from "../progress.js";
 import { loadSuite } from "../suites.js";
-import { openBackchannel, openTarget } from "./open.js";
+import { openBackchannel, openTarget, type Target } from "./open.js";
 import { RUN_FLAGS, checkFeatures, resolveRunConfig } from "./run-options.js";
 import { RUN_HELP } from "./run-help.js";
 
@@ -28,13 +30,34 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     return EXIT.ok;
   }
   const { config, sources } = resolveRunConfig(values);
-  const suite = await loadSuite(config.suite ?? "fipa", sources.suite === "config" ? "config.suite" : "--suite");
-  checkFeatures(suite, config, sources);
-  const target = await openTarget(config);
   const controller = new AbortController();
   const interrupt = () => controller.abort();
   process.once("SIGINT", interrupt);
   const progress = progressDisplay(io.progress);
+  let report: RunReport;
+  try {
+    report = await executeRun(config, sources, { onProgress: progress.onProgress, signal: controller.signal });
+  } finally {
+    progress.done();
+    process.off("SIGINT", interrupt);
+  }
+  await writeOutputs(report, config);
+  io.out(config.format === "json" ? profileJson(report) : tableReport(report));
+  return policy(report, config["fail-on"] ?? "divergent");
+}
+
+/** Options of {@link executeRun}; `open` replaces how the target is opened (default {@link openTarget}). */
+export type ExecuteOptions = { onProgress?: (event: ProgressEvent) => void; signal?: AbortSignal; open?: (config: RunConfig) => Promise<Target> };
+
+/**
+ * `agtest run` without its command line, for programs that embed the harness (the GitHub Action):
+ * loads the suite, opens the target and the backchannel the config names, runs the claimed
+ * junctions and closes everything. Failures are {@link CliError}s carrying their exit code.
+ */
+export async function executeRun(config: RunConfig, sources: Sources, options: ExecuteOptions = {}): Promise<RunReport> {
+  const suite = await loadSuite(config.suite ?? "fipa", sources.suite === "config" ? "config.suite" : "--suite");
+  checkFeatures(suite, config, sources);
+  const target = await (options.open ?? openTarget)(config);
   let report: RunReport;
   try {
     const backchannel = openBackchannel(config, target.channel);
@@ -45,22 +68,18 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
       backchannel,
       features,
       subject: target.subject,
-      onProgress: progress.onProgress,
-      signal: controller.signal,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
       ...(config.timeout ? { timeout: config.timeout } : {}),
     });
   } catch (error) {
     throw asCliError(error);
   } finally {
-    progress.done();
-    process.off("SIGINT", interrupt);
     await target.close().catch(() => undefined);
   }
   const unclaimed = config.features ? [] : suite.junctions.filter((j) => !report.junctions.some((r) => r.junction === j.id)).map((j) => j.id);
   if (unclaimed.length > 0) report.notes.push(`not claimed, as there is no backchannel to ask the agent to act (--agact, --backchannel): ${unclaimed.join(", ")}`);
-  await writeOutputs(report, config);
-  io.out(config.format === "json" ? profileJson(report) : tableReport(report));
-  return policy(report, config["fail-on"] ?? "divergent");
+  return report;
 }
 
 async function writeOutputs(report: RunReport, config: { out?: string; junit?: string; markdown?: string }): Promise<void> {

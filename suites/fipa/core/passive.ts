@@ -1,4 +1,4 @@
-import { parseRoutable, test } from "../../../harness/core/index.js";
+import { parseRoutable, replyOf, test } from "../../../harness/core/index.js";
 import { anyRequest, askAnything, assertAddressedTo } from "./shared.js";
 
 /**
@@ -29,6 +29,13 @@ export const corePassive = [
     const { request, reply } = await askAnything(t);
     const requester = typeof request.reply_to === "string" ? request.reply_to : t.self;
     assertAddressedTo(t, reply, requester, "the answer is not addressed to whoever asked");
+  }),
+  test("reply-honours-reply-to", { essential: true, description: "when reply_to and sender differ, the answer goes to reply_to (not the sender)" }, async (t) => {
+    // The sender is an address nobody answers at: an answer sent there never reaches the harness.
+    const request = { ...anyRequest(t), sender: `agtest-elsewhere-${crypto.randomUUID().slice(0, 8)}`, reply_to: t.replyTo ?? t.self };
+    await t.send(request);
+    const reply = await t.expect(replyOf(request));
+    assertAddressedTo(t, reply, request.reply_to, "the answer is not addressed to the request's reply_to");
   }),
   test("reply-comes-from-agent", { essential: true, description: "the answer's sender is the agent's own address" }, async (t) => {
     const { reply } = await askAnything(t);

@@ -1,0 +1,65 @@
+import * as core from "@actions/core";
+import * as github from "@actions/github";
+import { toProfile } from "../../harness/core/index.js";
+import { scoreLine } from "../../protocol/index.js";
+import { loadBase } from "./base.js";
+import { diffProfiles } from "./diff.js";
+import { ActionError, messageOf } from "./errors.js";
+import { writeRunFiles } from "./files.js";
+import { postComment } from "./github/post.js";
+import { relayComment, savePendingComment } from "./github/relay.js";
+import { runContext } from "./github/context.js";
+import { policyMessage, runHarness } from "./harness.js";
+import { readInputs } from "./inputs.js";
+import { edgeOf, publishRun, writeSummary } from "./publish.js";
+import { commentBody, commentMarker, summaryBody, type ReportContext } from "./render/report.js";
+
+/**
+ * The action: runs the suite, writes the profile, badge and report files and the job summary,
+ * publishes the profile to the edge runtime, comments on the pull request, and fails the step
+ * when the `fail-on` policy trips. Every failure ends in `core.setFailed` with a message a user
+ * can act on; the job summary says what happened in every case.
+ */
+export async function run(): Promise<void> {
+  const controller = new AbortController();
+  const cancel = () => controller.abort();
+  process.once("SIGINT", cancel).once("SIGTERM", cancel);
+  try {
+    const inputs = readInputs();
+    const context = runContext(github.context);
+    if (inputs.commentFrom !== undefined) return core.setOutput("comment-url", await relayComment(inputs.commentFrom, inputs.githubToken, context));
+    const edge = edgeOf(inputs.edgeUrl, inputs.edgeToken);
+    const result = await runHarness(inputs, controller.signal, edge, { id: github.context.runId, attempt: github.context.runAttempt });
+    const profile = toProfile(result.report);
+    const key = inputs.key ?? result.report.suite.id;
+    const base = await loadBase({ file: inputs.baseProfile, edge, owner: context.owner, repo: context.repo, ref: context.baseRef, ownRun: !context.pr, suite: profile.test_suite });
+    if (base.profile === undefined) core.info(`agtest: no base — ${base.why}`);
+    const sha = headSha(github.context.payload.pull_request) ?? github.context.sha;
+    const report: ReportContext = { profile, base, runUrl: context.runUrl, sha, ...(base.profile ? { diff: diffProfiles(base.profile, profile) } : {}) };
+    const summary = summaryBody(result.report, report);
+    const files = await writeRunFiles(inputs.outDir ?? `agtest-results/${key}`, result.report, profile, summary);
+    await writeSummary(summary);
+    const badge = (edge && (await publishRun(edge, context, profile))) || files.badgeSvg;
+    const marker = commentMarker(key);
+    const body = commentBody(result.report, report, marker);
+    await savePendingComment(files.dir, context, sha, marker, body);
+    let commentUrl = "";
+    if (inputs.comment) commentUrl = await postComment({ token: inputs.githubToken, context, marker, body });
+    const outputs = { profile: files.profile, score: scoreLine(profile), badge, "badge-json": files.badgeJson, report: files.report, "comment-url": commentUrl };
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+    core.info(`agtest: ${outputs.score} (${files.dir})`);
+    if (result.tripped) core.setFailed(`agtest: ${policyMessage(result)}; see the job summary`);
+  } catch (error) {
+    const message = messageOf(error);
+    if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack);
+    await writeSummary(`### agtest could not run\n\n${message}\n`);
+    core.setFailed(`agtest: ${message}`);
+  } finally {
+    process.off("SIGINT", cancel).off("SIGTERM", cancel);
+  }
+}
+
+function headSha(pr: unknown): string | undefined {
+  const sha = (pr as { head?: { sha?: unknown } } | undefined)?.head?.sha;
+  return typeof sha === "string" ? sha : undefined;
+}
