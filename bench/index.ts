@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_FUEL } from "../worker/limits.js";
 import { benchAction } from "./action.js";
 import { benchFuel } from "./fuel.js";
+import { benchAgtalk, benchSuite } from "./harness.js";
 import { benchLoad } from "./load.js";
 import { benchMessaging } from "./messaging.js";
 import { benchRuntime } from "./runtime.js";
@@ -31,6 +32,9 @@ async function main(): Promise<void> {
   const messaging = await benchMessaging(Math.max(4, Math.floor(rounds / 20)));
   progress("load (8 senders, 4 echo agents, local workerd)…");
   const load = await benchLoad({ senders: 8, seconds: Math.max(2, Math.floor(rounds / 40)), agents: 4 });
+  progress("harness: the fipa suite against the reference agent, agtalk folder round trip…");
+  const suite = await benchSuite();
+  const agtalk = await benchAgtalk(Math.max(10, Math.floor(rounds / 10)));
   if (load.roundTrip.lost + load.fire.lost + load.roundTrip.errors + load.fire.errors > 0) process.exitCode = 1;
 
   const rows: [string, string, string, string][] = [
@@ -54,12 +58,19 @@ async function main(): Promise<void> {
       `${l.acknowledged} acked, ${l.lost} lost, ${l.duplicates} dup, ${l.errors} errors`,
       l.lost === 0 && l.errors === 0 && l.duplicates === 0 ? "ok" : "FAILED",
     ]),
+    ["fipa suite against the reference agent, embedded runtime", `${fmt(suite.ms / 1000)} s`, `${suite.tests} tests, ${suite.junctions} junctions`, ""],
+    [
+      "agtalk folder round trip via the HTTP adapter (p50 / p99)",
+      `${fmt(agtalk.folders.p50)} / ${fmt(agtalk.folders.p99)} ms`,
+      `direct HTTP ${fmt(agtalk.direct.p50)} / ${fmt(agtalk.direct.p99)} ms`,
+      `×${fmt(agtalk.folders.p50 / agtalk.direct.p50)}`,
+    ],
     ["fuel: cpu-burn(200000), instrumented vs plain (p50)", `${fmt(fuel.fueled.p50)} ms`, `plain ${fmt(fuel.plain.p50)} ms`, `×${fmt(fuel.fueled.p50 / fuel.plain.p50)}`],
     ["fuel burnt per ms of cpu-burn work", `${fmt(fuel.fuelPerMs / 1000)}k/ms`, `default budget ${DEFAULT_FUEL / 1e6}M`, `≈${fmt(DEFAULT_FUEL / fuel.fuelPerMs)} ms`],
     await benchAction(Math.max(5, Math.floor(rounds / 20))).then((a): [string, string, string, string] => ["GitHub Action: bundle size / start-up to an input error (p50)", `${fmt(a.bytes / 1024)} KiB in ${a.files} files / ${fmt(a.startup.p50)} ms`, `bare node ${fmt(a.bare.p50)} ms`, `×${fmt(a.startup.p50 / a.bare.p50)}`]),
   ];
   if (values.json) {
-    console.log(JSON.stringify({ rounds, runtime, messaging, load, fuel }, null, 2));
+    console.log(JSON.stringify({ rounds, runtime, messaging, load, suite, agtalk, fuel }, null, 2));
     return;
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
