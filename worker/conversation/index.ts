@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { type AclMessage, isAgentUrl, receiversOf } from "../../protocol/index.js";
+import { type AclMessage, receiversOf } from "../../protocol/index.js";
 import type { Env } from "../env.js";
 import { type Sql, sqlOf } from "../sql.js";
 import { type TrackerState, describeTracker, track } from "./tracker.js";
@@ -150,9 +150,4 @@ export class Conversation extends DurableObject<Env> {
 /** The conversation of an id. */
 export function conversationOf(env: Env, id: string): DurableObjectStub<Conversation> {
   return env.CONVERSATION.get(env.CONVERSATION.idFromName(id));
-}
-
-/** Whether an address is an URL the runtime may POST to on behalf of a conversation's external party. */
-export function isExternalUrl(address: string, externals: string[]): boolean {
-  return isAgentUrl(address) && externals.includes(address);
 }
