@@ -33,6 +33,8 @@ export const RunConfigSchema = z.strictObject({
   format: z.enum(["table", "json"]).optional(),
   "fail-on": z.enum(["divergent", "constrained", "never"]).optional(),
   timeout: z.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional(),
+  /** With --agent: the embedded runtime runs every delivery in a new isolate (AGTEST_FRESH_ISOLATES). */
+  "fresh-isolates": z.boolean().optional(),
 });
 
 /** A run's settings, validated; see {@link RunConfigSchema}. */

@@ -83,6 +83,7 @@ describe(`durable agents (${fresh ? "a fresh isolate per delivery" : "sticky iso
       entries: [{ key: "colour", bytes: 5, text: "green", base64: btoa("green") }],
       bytes: "colour".length + "green".length,
       quota: 1024 * 1024,
+      timers: [],
     });
     expect((await ask(counter, { op: "delete", key: "colour" })).content).toEqual({ deleted: true });
     expect((await ask(counter, { op: "delete", key: "colour" })).content).toEqual({ deleted: false });

@@ -14,7 +14,7 @@ import { loadModule, pruneModules, storeModule } from "./modules.js";
 import { TokenBucket } from "./rate.js";
 import { type AgentRecord, type AgentState, type ModuleUpload, type ServiceEntry, type TerminationReason, emptyStats } from "./record.js";
 import { type StateEntry, stateView } from "./state.js";
-import { fireDue, nextTimerAt } from "./timers.js";
+import { fireDue, listTimers, nextTimerAt } from "./timers.js";
 
 const SCHEMA_VERSION = 2;
 
@@ -118,9 +118,10 @@ export class AgentHost extends DurableObject<Env> {
   }
 
   /** The agent's key-value state (durable agents), for its owner. */
-  async state(): Promise<Result<{ entries: StateEntry[]; bytes: number; quota: number }>> {
+  async state(): Promise<Result<{ entries: StateEntry[]; bytes: number; quota: number; timers: { due_at: string; tag: string }[] }>> {
     const record = this.#record;
-    return record ? { ok: true, value: stateView(this.#sql, record.limits.state_bytes ?? DEFAULT_LIMITS.state_bytes) } : notFound();
+    if (!record) return notFound();
+    return { ok: true, value: { ...stateView(this.#sql, record.limits.state_bytes ?? DEFAULT_LIMITS.state_bytes), timers: listTimers(this.#sql) } };
   }
 
   /** What the agent logged (and its traps), after the cursor, at `minLevel` (0 debug .. 3 error) or above. */

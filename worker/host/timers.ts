@@ -28,6 +28,11 @@ export function hasPendingTimers(sql: Sql): boolean {
   return sql.one("SELECT id FROM timers LIMIT 1") !== undefined;
 }
 
+/** Pending timers, soonest first (for the owner, with the state). */
+export function listTimers(sql: Sql): { due_at: string; tag: string }[] {
+  return sql.all<{ due_at: number; tag: string }>("SELECT due_at, tag FROM timers ORDER BY due_at, id").map((t) => ({ due_at: new Date(t.due_at).toISOString(), tag: t.tag }));
+}
+
 /** When the next timer is due, if any: the host keeps its single alarm at or before it. */
 export function nextTimerAt(sql: Sql): number | null {
   return sql.one<{ at: number | null }>("SELECT MIN(due_at) AS at FROM timers")?.at ?? null;

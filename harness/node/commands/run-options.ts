@@ -24,6 +24,7 @@ export const RUN_FLAGS = {
   format: { type: "string" },
   "fail-on": { type: "string" },
   timeout: { type: "string" },
+  "fresh-isolates": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
