@@ -1,6 +1,5 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { AgentHost } from "../../worker/host/index.js";
 import { api, deploy, request, send, uniqueName } from "./api.js";
 
 // Durable agents (ARCHITECTURE.md, "Durable agents"). The `integration` project runs these with
@@ -53,17 +52,17 @@ describe(`durable agents (${fresh ? "a fresh isolate per delivery" : "sticky iso
     const counter = await deployCounter();
     await ask(counter, { op: "count" });
     const stub = env.AGENT_HOST.get(env.AGENT_HOST.idFromName(counter));
-    const before = await runInDurableObject(stub, (_: AgentHost, state) => state.storage.sql.exec<{ n: number; size: number }>("SELECT COUNT(*) AS n, MAX(LENGTH(data)) AS size FROM memory_pages").one());
+    const before = await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<{ n: number; size: number }>("SELECT COUNT(*) AS n, MAX(LENGTH(data)) AS size FROM memory_pages").one());
     expect(before.size).toBe(65536);
-    const token = await runInDurableObject(stub, (_: AgentHost, state) => state.storage.sql.exec<{ token: string }>("SELECT token FROM checkpoint").one().token);
+    const token = await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<{ token: string }>("SELECT token FROM checkpoint").one().token);
     await ask(counter, { op: "count" });
     // One checkpoint per handled message: same epoch, next sequence number (committed once the
     // reply is routed, so it may land just after the reply does).
     const [epoch, seq] = token.split(":");
     await expect
-      .poll(() => runInDurableObject(stub, (_: AgentHost, state) => state.storage.sql.exec<{ token: string }>("SELECT token FROM checkpoint").one().token))
+      .poll(() => runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<{ token: string }>("SELECT token FROM checkpoint").one().token))
       .toBe(`${epoch}:${Number(seq) + 1}`);
-    const pages = await runInDurableObject(stub, (_: AgentHost, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM memory_pages").one().n);
+    const pages = await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM memory_pages").one().n);
     // The memory is 16 MiB at most (256 pages) and mostly zero: a count touches a few pages.
     expect(pages).toBeGreaterThan(0);
     expect(pages).toBeLessThan(64);

@@ -1,4 +1,4 @@
-import type { Checkpoint, DurableChanges } from "../sandbox/index.js";
+import { BATCH_PAGES, type Checkpoint, type DurableChanges, type MemoryPage } from "../sandbox/index.js";
 import type { Sql } from "../sql.js";
 
 /**
@@ -32,8 +32,15 @@ export function nextToken(token: string | null): string {
 export function readCheckpoint(sql: Sql, state: [string, Uint8Array][]): Checkpoint | null {
   const head = sql.one<{ token: string; size: number; globals: ArrayBuffer }>("SELECT token, size, globals FROM checkpoint WHERE id = 0");
   if (!head) return null;
-  const pages = sql.all<{ page: number; data: ArrayBuffer }>("SELECT page, data FROM memory_pages ORDER BY page").map((row) => ({ index: row.page, data: new Uint8Array(row.data) }));
-  return { token: head.token, size: head.size, pages, globals: new Uint8Array(head.globals), state };
+  const count = sql.one<{ n: number }>("SELECT COUNT(*) AS n FROM memory_pages")?.n ?? 0;
+  return { token: head.token, size: head.size, count, pages: readPages(sql, 0), globals: new Uint8Array(head.globals), state };
+}
+
+/** One batch of checkpoint pages, in page order, from the `from`-th stored page. */
+export function readPages(sql: Sql, from: number): MemoryPage[] {
+  return sql
+    .all<{ page: number; data: ArrayBuffer }>("SELECT page, data FROM memory_pages ORDER BY page LIMIT ? OFFSET ?", BATCH_PAGES, from)
+    .map((row) => ({ index: row.page, data: new Uint8Array(row.data) }));
 }
 
 /** Stores what a message changed; a boot (`replace`) drops the previous version's pages first. */

@@ -1,7 +1,7 @@
 import { DEFAULT_STATE_BYTES } from "../limits.js";
 import type { DurableCall, SandboxOutcome } from "../sandbox/index.js";
 import type { Sql } from "../sql.js";
-import { checkpointHead, createCheckpointTables, nextToken, readCheckpoint, writeCheckpoint } from "./checkpoint.js";
+import { checkpointHead, createCheckpointTables, nextToken, readCheckpoint, readPages, writeCheckpoint } from "./checkpoint.js";
 import { appendLogs, createLogTable } from "./logs.js";
 import type { AgentRecord } from "./record.js";
 import { MAX_VALUE_BYTES, applyWrites, createStateTable, readState } from "./state.js";
@@ -43,6 +43,7 @@ export function durableCall(sql: Sql, record: AgentRecord, boot: boolean): Durab
     boot,
     state: boot ? readState(sql) : [],
     checkpoint: () => readCheckpoint(sql, readState(sql)),
+    pages: (from) => readPages(sql, from),
   };
 }
 

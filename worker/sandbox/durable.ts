@@ -2,11 +2,14 @@
  * The isolate side of durable agents (ARCHITECTURE.md, "Durable agents"): a JavaScript module
  * (`durable.js`) loaded next to the glue in every agent isolate.
  *
- * - Memory checkpoints: the isolate keeps a shadow copy of linear memory as of the last
- *   checkpoint it produced or restored. After a handled message it compares memory with the
- *   shadow 64 KiB page by page (a page that changed usually differs early, so the scan stops
- *   there) and returns only the changed pages, with every exported mutable global (see
- *   `globals.ts`). The host stores them in the transaction that settles the message.
+ * - Memory checkpoints: the isolate keeps two 32-bit hashes of every 64 KiB page of linear
+ *   memory as of the last checkpoint it produced or restored (8 bytes per page: a shadow copy
+ *   would double the isolate's memory, and a 64 MiB agent would not fit in its isolate). After a
+ *   handled message it hashes every page again and returns the pages whose hashes changed, with
+ *   every exported mutable global (see `globals.ts`). The first hash is a multiply-xor chain, a
+ *   bijection per word, so any change confined to one word always shows; the two together miss
+ *   a wider change with a chance of about 2^-64. The host stores the pages in the transaction
+ *   that settles the message.
  * - Tokens: every checkpoint has a token (`epoch:seq`); the host sends the token it holds and
  *   the token of the next one with each delivery. An isolate whose token differs (new, evicted,
  *   or stale after a commit that did not happen) answers `restore` without running anything, and
@@ -59,24 +62,57 @@ function decodeGlobals(list, bytes) {
   });
 }
 
-function samePage(a, b, page) {
+/** Writes the two hashes of page \`page\` of \`words\` at \`out[2 * page]\`. */
+function hashPage(words, page, out) {
+  let a = -2128831035, b = 16777619;
   const start = page * (PAGE / 4), end = start + PAGE / 4;
-  for (let i = start; i < end; i++) if (a[i] !== b[i]) return false;
-  return true;
+  for (let i = start; i < end; i++) {
+    const w = words[i];
+    a = Math.imul(a ^ w, -1640531535);
+    b = Math.imul(b + w, -2048144777) ^ (b >>> 13);
+  }
+  out[2 * page] = a;
+  out[2 * page + 1] = b;
 }
 
-function zeroPage(a, page) {
-  const start = page * (PAGE / 4), end = start + PAGE / 4;
-  for (let i = start; i < end; i++) if (a[i] !== 0) return false;
-  return true;
+function hashAll(mem) {
+  const words = new Int32Array(mem.buffer, mem.byteOffset, mem.byteLength >> 2);
+  const size = mem.byteLength / PAGE;
+  const out = new Int32Array(size * 2);
+  for (let i = 0; i < size; i++) hashPage(words, i, out);
+  return out;
+}
+
+const ZERO = hashAll(new Uint8Array(PAGE));
+
+/** Pages per RPC batch: an RPC message is at most 32 MiB. */
+const BATCH_PAGES = 256;
+
+/** A restore whose pages did not fit in the call: fetch the rest from the host, in batches. */
+export async function pullRestore(d, link) {
+  const r = d.restore;
+  if (!r || r.pages.length >= r.count) return;
+  while (r.pages.length < r.count) {
+    const more = await link.pull(r.pages.length);
+    if (more.length === 0) throw new Error("the host sent " + r.pages.length + " of " + r.count + " checkpoint pages");
+    for (const page of more) r.pages.push(page);
+  }
+}
+
+/** Sends the pages of a large capture to the host in batches; the last batch goes with the result. */
+export async function spill(result, link) {
+  const memory = result.ok && result.durable ? result.durable.memory : null;
+  if (!memory) return result;
+  while (memory.pages.length > BATCH_PAGES) await link.push(memory.pages.splice(0, BATCH_PAGES));
+  return result;
 }
 
 export class Durable {
   constructor() {
     /** Token of the checkpoint this isolate's instance reflects; null = none (must restore). */
     this.token = null;
-    /** Memory as of that checkpoint. */
-    this.shadow = null;
+    /** Two hashes per page of memory as of that checkpoint. */
+    this.hashes = null;
     /** Committed state: key -> Uint8Array. */
     this.state = new Map();
     this.stateBytes = 0;
@@ -84,7 +120,7 @@ export class Durable {
   }
 
   /** Forgets everything (a trap, a boot): the next delivery restores. */
-  drop() { this.token = null; this.shadow = null; }
+  drop() { this.token = null; this.hashes = null; }
 
   loadState(entries) {
     this.state = new Map();
@@ -171,34 +207,29 @@ export class Durable {
     for (const page of checkpoint.pages) mem.set(page.data, page.index * PAGE);
     decodeGlobals(globalsOf(instance.exports), checkpoint.globals);
     this.loadState(checkpoint.state);
-    this.shadow = mem.slice();
+    this.hashes = hashAll(mem);
     this.token = checkpoint.token;
   }
 
   /**
-   * What the call changed: memory pages that differ from the shadow (or from zero when there is
-   * none: a boot checkpoints everything that is not zero), the globals, the state writes and the
-   * timers. Commits them in this isolate under the token \`next\`.
+   * What the call changed: memory pages whose hashes differ from the last checkpoint's (or from
+   * a zero page's when there is none: a boot checkpoints everything that is not zero), the
+   * globals, the state writes and the timers. Commits them in this isolate under the token \`next\`.
    */
   capture(instance, next) {
     const mem = new Uint8Array(instance.exports.memory.buffer);
     const words = new Int32Array(mem.buffer);
     const size = mem.length / PAGE;
-    const old = this.shadow;
-    const oldWords = old ? new Int32Array(old.buffer) : null;
-    const oldSize = old ? old.length / PAGE : 0;
+    const old = this.hashes;
+    const oldSize = old ? old.length / 2 : 0;
+    const hashes = new Int32Array(size * 2);
     const pages = [];
     for (let i = 0; i < size; i++) {
-      const same = i < oldSize ? samePage(words, oldWords, i) : zeroPage(words, i);
-      if (!same) pages.push({ index: i, data: mem.slice(i * PAGE, (i + 1) * PAGE) });
+      hashPage(words, i, hashes);
+      const a = i < oldSize ? old[2 * i] : ZERO[0], b = i < oldSize ? old[2 * i + 1] : ZERO[1];
+      if (hashes[2 * i] !== a || hashes[2 * i + 1] !== b) pages.push({ index: i, data: mem.slice(i * PAGE, (i + 1) * PAGE) });
     }
-    let shadow = old;
-    if (!shadow || shadow.length < mem.length) {
-      shadow = new Uint8Array(mem.length);
-      if (old) shadow.set(old);
-    }
-    for (const page of pages) shadow.set(page.data, page.index * PAGE);
-    this.shadow = shadow;
+    this.hashes = hashes;
     for (const [k, v] of this.call.writes) {
       if (v === null) this.state.delete(k);
       else this.state.set(k, v);

@@ -11,7 +11,7 @@
 export const GLUE_SOURCE = String.raw`
 import wasmModule from "agent.wasm";
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { Durable } from "durable.js";
+import { Durable, pullRestore, spill } from "durable.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const utf16 = new TextDecoder("utf-16le");
@@ -133,18 +133,20 @@ function attempt(options, work, boot = false) {
 
 export default class AgentSandbox extends WorkerEntrypoint {
   /** Instantiates the module and runs init (deploy, reload, restart). */
-  async boot(options) {
-    return attempt(options, () => 0, true);
+  async boot(options, link) {
+    return spill(attempt(options, () => 0, true), link);
   }
 
   /** Delivers one message (UTF-8 JSON text) to the agent. */
-  async deliver(text, options) {
-    return attempt(options, () => {
+  async deliver(text, options, link) {
+    // A checkpoint too large for one RPC message comes in batches (durable.js).
+    if (DURABLE && options.durable) await pullRestore(options.durable, link);
+    return spill(attempt(options, () => {
       const bytes = encoder.encode(text);
       const ptr = instance.exports.alloc(bytes.length);
       memoryBytes(ptr, bytes.length).set(bytes);
       return instance.exports.handle(ptr, bytes.length);
-    });
+    }), link);
   }
 }
 `;

@@ -25,8 +25,14 @@ export type DurableChanges = {
   timers: { delay_ms: number; tag: string }[];
 };
 
-/** A whole checkpoint, sent to an isolate that must restore it. */
-export type Checkpoint = { token: string; size: number; pages: MemoryPage[]; globals: Uint8Array; state: [string, Uint8Array][] };
+/**
+ * A whole checkpoint, sent to an isolate that must restore it: `count` pages in all, of which the
+ * first batch is in `pages` (an RPC message is at most 32 MiB); the isolate pulls the rest.
+ */
+export type Checkpoint = { token: string; size: number; count: number; pages: MemoryPage[]; globals: Uint8Array; state: [string, Uint8Array][] };
+
+/** Pages per RPC batch, both ways (256 pages = 16 MiB, well under the 32 MiB of one RPC message). */
+export const BATCH_PAGES = 256;
 
 /**
  * The durable side of one call: the checkpoint token the host holds and the one this call
@@ -43,6 +49,8 @@ export type DurableCall = {
   boot: boolean;
   state: [string, Uint8Array][];
   checkpoint: () => Checkpoint | null;
+  /** Pages `from` .. `from + BATCH_PAGES` of the checkpoint (the rest of a large restore). */
+  pages: (from: number) => MemoryPage[];
 };
 
 /** What the glue returns for one delivered message. */
@@ -62,11 +70,13 @@ export type SandboxOutcome =
     };
 
 /** The entrypoint the glue exports, as seen through RPC. */
-type GlueDurable = Omit<DurableCall, "checkpoint"> & { restore: Checkpoint | null };
+type GlueDurable = Omit<DurableCall, "checkpoint" | "pages"> & { restore: Checkpoint | null };
+/** Callbacks the isolate may call during one call (functions over RPC): large checkpoints in batches. */
+type Link = { pull(from: number): MemoryPage[]; push(pages: MemoryPage[]): void };
 type CallOptions = { fuel: number; maxMessageBytes: number; maxSends: number; durable: GlueDurable | null };
 type SandboxEntrypoint = {
-  boot(options: CallOptions): Promise<SandboxOutcome>;
-  deliver(text: string, options: CallOptions): Promise<SandboxOutcome>;
+  boot(options: CallOptions, link: Link): Promise<SandboxOutcome>;
+  deliver(text: string, options: CallOptions, link: Link): Promise<SandboxOutcome>;
 };
 
 /**
@@ -109,16 +119,24 @@ export async function runInSandbox(
   const stub = fresh ? loader.load(code()) : loader.get(`${key.name}@${key.version}#${key.digest.slice(0, 16)}`, code);
   const entry = stub.getEntrypoint() as unknown as SandboxEntrypoint;
   try {
-    const { checkpoint, ...rest } = durable ?? { checkpoint: () => null };
+    const { checkpoint, pages, ...rest } = durable ?? { checkpoint: () => null, pages: () => [] };
     // A fresh isolate surely needs the checkpoint: send it at once instead of being asked.
-    const glue = (restore: Checkpoint | null): GlueDurable | null => (durable ? { ...(rest as Omit<DurableCall, "checkpoint">), restore } : null);
+    const glue = (restore: Checkpoint | null): GlueDurable | null => (durable ? { ...(rest as Omit<DurableCall, "checkpoint" | "pages">), restore } : null);
     const options = (restore: Checkpoint | null) => ({ fuel: limits.fuel, maxMessageBytes: limits.message_bytes, maxSends: MAX_SENDS_PER_MESSAGE, durable: glue(restore) });
-    if (text === null) return await entry.boot(options(null));
-    const first = await entry.deliver(text, options(fresh && durable && !durable.boot ? checkpoint() : null));
-    if (first.ok || first.kind !== "restore") return first;
-    const again = await entry.deliver(text, options(checkpoint()));
+    // Pages of a large capture arrive in batches before the result; they come first in it.
+    const pushed: MemoryPage[] = [];
+    const link: Link = { pull: (from) => pages(from), push: (batch) => void pushed.push(...batch) };
+    const joined = (outcome: SandboxOutcome): SandboxOutcome => {
+      if (outcome.ok && outcome.durable && pushed.length > 0) outcome.durable.memory.pages = [...pushed, ...outcome.durable.memory.pages];
+      return outcome;
+    };
+    if (text === null) return joined(await entry.boot(options(null), link));
+    const first = await entry.deliver(text, options(fresh && durable && !durable.boot ? checkpoint() : null), link);
+    if (first.ok || first.kind !== "restore") return joined(first);
+    pushed.length = 0;
+    const again = await entry.deliver(text, options(checkpoint()), link);
     if (!again.ok && again.kind === "restore") return { ...again, kind: "transient", message: "the isolate did not take the checkpoint" };
-    return again;
+    return joined(again);
   } catch (err) {
     // The isolate itself died: an edge CPU or memory limit ends the agent; anything else (isolate
     // evicted, restarting) is worth another attempt.
