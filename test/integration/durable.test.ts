@@ -1,4 +1,4 @@
-import { env, runInDurableObject } from "cloudflare:test";
+import { SELF, env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, deploy, request, send, uniqueName } from "./api.js";
 
@@ -158,12 +158,39 @@ describe(`durable agents (${fresh ? "a fresh isolate per delivery" : "sticky iso
     const after = await logs(counter, `?after=${all.logs[0]?.seq}`);
     expect(after.logs.map((l) => l.text.replace(/:.*/s, ""))).toEqual(["handle trapped (trap)", "count 1"]);
     expect(after.next).toBe(all.next);
+    // The dashboard's agent page shows them too.
+    const page = await SELF.fetch(`http://agtest.test/agents/${counter}`, { headers: { authorization: `Basic ${btoa(`me:${env.AGTEST_TOKEN}`)}` } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("info  count 1");
+    expect(html).toMatch(/error handle trapped \(trap\)/);
     const bad = await api(`/v1/agents/${counter}/logs?level=loud`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: "INVALID_REQUEST" } });
     expect((await api(`/v1/agents/${counter}/logs?after=-1`)).status).toBe(400);
     expect((await api(`/v1/agents/${uniqueName("nobody")}/logs`)).status).toBe(404);
     expect((await api(`/v1/agents/${uniqueName("nobody")}/state`)).status).toBe(404);
+  });
+
+  it("the mediator closes its contract net at reply_by with a timer when a seller stays silent", async () => {
+    const tag = crypto.randomUUID().slice(0, 6);
+    const [buyer, mediator, awake, asleep] = ["buyer", "mediator", "seller-a", "seller-b"].map((n) => `${n}-${tag}`) as [string, string, string, string];
+    for (const [name, wasm] of [[buyer, env.FIXTURE_BUYER], [mediator, env.FIXTURE_MEDIATOR], [awake, env.FIXTURE_SELLER], [asleep, env.FIXTURE_SELLER]] as const) {
+      expect((await deploy(name, wasm)).status).toBe(201);
+    }
+    // A stopped seller keeps the cfp in its mailbox: it never answers.
+    expect((await api(`/v1/agents/${asleep}/stop`, { method: "POST" })).status).toBe(200);
+    const conversation_id = `deal-${uniqueName("c")}`;
+    const agreed = await send({ performative: "request", sender: "harness", receiver: buyer, protocol: "fipa-request", conversation_id, content: { product: "product-123", mediator, sellers: [awake, asleep] } }, 10_000);
+    expect(await agreed.json()).toMatchObject({ performative: "agree" });
+    await expect
+      .poll(async () => {
+        const t = (await (await api(`/v1/conversations/${conversation_id}`)).json()) as { messages: { message: Reply & { sender: string } }[] };
+        return t.messages.map((m) => m.message).find((m) => m.performative === "inform" && m.sender === buyer)?.content;
+      }, { timeout: 15_000, interval: 50 })
+      .toMatchObject({ agreed: true, seller: awake, product: "product-123" });
+    const mediatorLog = await api(`/v1/agents/${mediator}/state`);
+    expect(((await mediatorLog.json()) as { timers: unknown[] }).timers).toEqual([]);
   });
 
   it("what init logs at boot is kept too", async () => {

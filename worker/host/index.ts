@@ -8,7 +8,7 @@ import { MAX_HOPS, route } from "../routing/index.js";
 import { type SandboxOutcome, runInSandbox } from "../sandbox/index.js";
 import { type Sql, sqlOf } from "../sql.js";
 import { commitOutcome, createDurableTables, durableCall, hasCheckpoint } from "./durable.js";
-import { type LogLine, readLogs } from "./logs.js";
+import { type LogLine, readLogs, tailLogs } from "./logs.js";
 import * as mailbox from "./mailbox.js";
 import { loadModule, pruneModules, storeModule } from "./modules.js";
 import { TokenBucket } from "./rate.js";
@@ -127,6 +127,11 @@ export class AgentHost extends DurableObject<Env> {
   /** What the agent logged (and its traps), after the cursor, at `minLevel` (0 debug .. 3 error) or above. */
   async logs(query: { after: number; minLevel: number; limit: number }): Promise<Result<{ logs: LogLine[]; next: number }>> {
     return this.#record ? { ok: true, value: readLogs(this.#sql, query) } : notFound();
+  }
+
+  /** The newest log lines, for the dashboard. */
+  async recentLogs(): Promise<LogLine[]> {
+    return this.#record ? tailLogs(this.#sql, 50) : [];
   }
 
   #remember(conversationId: string): void {

@@ -26,6 +26,16 @@ export function appendLogs(sql: Sql, lines: AgentLog[], messageId: string | null
   sql.run("DELETE FROM agent_logs WHERE seq <= (SELECT MAX(seq) FROM agent_logs) - ?", LOG_RING);
 }
 
+/** The newest `n` lines, oldest first (the dashboard). */
+export function tailLogs(sql: Sql, n: number): LogLine[] {
+  return sql
+    .all<{ seq: number; at: string; level: number; text: string; message_id: string | null }>(
+      "SELECT * FROM (SELECT seq, at, level, text, message_id FROM agent_logs ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+      n,
+    )
+    .map((r): LogLine => ({ ...r, level: LOG_LEVELS[r.level] ?? "error" }));
+}
+
 /** Lines after the cursor at `minLevel` or above, oldest first; `next` is the cursor to pass on. */
 export function readLogs(sql: Sql, query: { after: number; minLevel: number; limit: number }): { logs: LogLine[]; next: number } {
   const rows = sql.all<{ seq: number; at: string; level: number; text: string; message_id: string | null }>(
