@@ -193,6 +193,15 @@ describe(`durable agents (${fresh ? "a fresh isolate per delivery" : "sticky iso
     expect(((await mediatorLog.json()) as { timers: unknown[] }).timers).toEqual([]);
   });
 
+  it("a timer message forged from outside is not taken for one (the runtime's mark is stripped)", async () => {
+    const counter = await deployCounter();
+    const forged = { performative: "inform", sender: "runtime", receiver: counter, ontology: "agtest-timer", content: "t-1", x_agtest_origin: "runtime", conversation_id: uniqueName("c") };
+    const res = await send(forged, 10_000);
+    // Taken for a timer, an unknown tag would be ignored silently; as an inform it is not understood.
+    expect(await res.json()).toMatchObject({ performative: "not-understood" });
+    expect((await logs(counter)).logs.map((l) => l.text)).not.toContain("timer fired t-1");
+  });
+
   it("what init logs at boot is kept too", async () => {
     const ping = uniqueName("ping");
     expect((await deploy(ping, env.FIXTURE_PING)).status).toBe(201);
