@@ -11,7 +11,7 @@
 export const GLUE_SOURCE = String.raw`
 import wasmModule from "agent.wasm";
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { Durable, pullRestore, spill } from "durable.js";
+import { Durable, pullRestore, spill } from "./durable.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const utf16 = new TextDecoder("utf-16le");
