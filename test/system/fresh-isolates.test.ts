@@ -1,6 +1,7 @@
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { messageBackchannel, openRuntimeChannel, runSuite, type Channel, type RunReport } from "../../harness/core/index.js";
+import { messageBackchannel, openRuntimeChannel, parseProfile, runSuite, type Channel, type RunReport } from "../../harness/core/index.js";
 import { deployAgent } from "../../harness/node/deploy.js";
 import { fipa } from "../../suites/fipa/index.js";
 import { startRuntime, type LocalRuntime } from "../../worker/local/runtime.js";
@@ -41,5 +42,18 @@ describe("the fipa suite against the reference agent, a fresh isolate per delive
     const record = (await (await fetch(`${runtime.url}/v1/agents/reference`, { headers: { authorization: `Bearer ${token}` } })).json()) as { stats: { messages_in: number; traps: number } };
     expect(record.stats.messages_in).toBeGreaterThan(50);
     expect(record.stats.traps).toBe(0);
+  });
+});
+
+describe("agtest run --fresh-isolates", () => {
+  it("starts the embedded runtime in fresh-isolate mode: the reference's contract net still holds", async () => {
+    const run = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ["harness/node/bin.mjs", "run", "--agent", "fixtures/agents/reference.wasm", "--fresh-isolates", "--features", "protocols.fipa-contract-net.passive", "--format", "json"], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+      child.on("close", (code) => resolve({ code, out }));
+    });
+    expect(run.code).toBe(0);
+    expect(parseProfile(JSON.parse(run.out)).profile).toEqual({ "protocols.fipa-contract-net.passive": "interoperable" });
   });
 });
