@@ -53,7 +53,8 @@ function node(name: string, include: string[], timeout: number): TestProjectInli
 export default defineConfig({
   test: {
     projects: [
-      { ...jsx, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
+      // A ceiling, not a verdict: fuzzers and side-by-side wasm runs take seconds on a loaded runner.
+      { ...jsx, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node", testTimeout: 60_000 } },
       workerd("integration", ["test/integration/**/*.test.ts"]),
       // Durable agents: the same negotiation and durable tests with a new isolate per delivery.
       workerd("integration-fresh", ["test/integration/negotiation.test.ts", "test/integration/durable.test.ts"], {}, { AGTEST_FRESH_ISOLATES: "1" }),
