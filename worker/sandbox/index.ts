@@ -125,7 +125,9 @@ export async function runInSandbox(
     const options = (restore: Checkpoint | null) => ({ fuel: limits.fuel, maxMessageBytes: limits.message_bytes, maxSends: MAX_SENDS_PER_MESSAGE, durable: glue(restore) });
     // Pages of a large capture arrive in batches before the result; they come first in it.
     const pushed: MemoryPage[] = [];
-    const link: Link = { pull: (from) => pages(from), push: (batch) => void pushed.push(...batch) };
+    // Only an agent whose memory may exceed one batch gets the callbacks (RPC stubs cost every call).
+    const big = limits.memory_bytes > BATCH_PAGES * 65536;
+    const link = (big ? { pull: (from: number) => pages(from), push: (batch: MemoryPage[]) => void pushed.push(...batch) } : null) as Link;
     const joined = (outcome: SandboxOutcome): SandboxOutcome => {
       if (outcome.ok && outcome.durable && pushed.length > 0) outcome.durable.memory.pages = [...pushed, ...outcome.durable.memory.pages];
       return outcome;
