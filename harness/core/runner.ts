@@ -4,6 +4,7 @@ import { suiteDigest } from "./digest.js";
 import { RunAborted } from "./errors.js";
 import type { ProgressEvent, RunReport, Subject, TestResult } from "./report.js";
 import { scoreJunction } from "./score.js";
+import { Silence, type SilenceOptions } from "./silence.js";
 import type { Suite, SuiteTest } from "./suite.js";
 import { runTest, type Hooks } from "./run-test.js";
 
@@ -16,6 +17,8 @@ export type RunOptions = {
   features?: readonly string[];
   /** Replaces every test's own time budget (ms), e.g. for a slow transport. */
   timeout?: number;
+  /** The adaptive silence window for agents the runtime does not host (see silence.ts). */
+  silence?: SilenceOptions;
   /** Who is tested, for the profile (default: the channel's agent address). */
   subject?: Subject;
   onProgress?: (event: ProgressEvent) => void;
@@ -32,6 +35,7 @@ export type RunOptions = {
  */
 export async function runSuite(suite: Suite, options: RunOptions): Promise<RunReport> {
   const { channel, backchannel = noBackchannel, features, timeout, onProgress, signal } = options;
+  const silence = new Silence(options.silence);
   const known = new Set(suite.junctions.map((j) => j.id));
   const claimed = new Set(features ?? known);
   for (const f of claimed) if (!known.has(f)) throw new RangeError(`suite ${suite.id} has no junction ${JSON.stringify(f)}`);
@@ -56,14 +60,19 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<RunRe
   const results: TestResult[] = [];
   const info = { id: suite.id, version: suite.version, uri: suite.uri, junctions: suite.junctions.map((j) => j.id) };
   onProgress?.({ type: "start", total: tests.length, junctions: junctions.map((j) => j.id) });
-  for (const [index, test] of tests.entries()) {
-    if (signal?.aborted) throw new RunAborted("the run was cancelled");
-    channel.inbox.drain();
-    onProgress?.({ type: "test-start", test: test.id, index, total: tests.length });
-    const budget = timeout ?? test.timeout;
-    const result = await runTest(test, { suite: info, channel, backchannel, actions, budget, stale, hooks, ...(signal ? { signal } : {}) });
-    results.push(result);
-    onProgress?.({ type: "test-end", result, index, total: tests.length });
+  const unlisten = channel.inbox.listen((item) => silence.arrived(item));
+  try {
+    for (const [index, test] of tests.entries()) {
+      if (signal?.aborted) throw new RunAborted("the run was cancelled");
+      channel.inbox.drain();
+      onProgress?.({ type: "test-start", test: test.id, index, total: tests.length });
+      const budget = timeout ?? test.timeout;
+      const result = await runTest(test, { suite: info, channel, backchannel, actions, budget, stale, hooks, silence, ...(signal ? { signal } : {}) });
+      results.push(result);
+      onProgress?.({ type: "test-end", result, index, total: tests.length });
+    }
+  } finally {
+    unlisten();
   }
   return {
     suite: { id: suite.id, version: suite.version, uri: suite.uri, digest, title: suite.title },
@@ -85,5 +94,6 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<RunRe
     not_run: notRun,
     results,
     notes,
+    silence: { mode: channel.quiet ? "quiescent" : "adaptive", ...silence.summary() },
   };
 }
