@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AgentUnreachable } from "../errors.js";
 import { inboundFromValue, type Inbox } from "../inbox.js";
-import { causeOf, errorMessage } from "./post.js";
+import { causeOf, errorMessage, retrying } from "./post.js";
 
 const Session = z.object({ id: z.string().min(1), name: z.string().min(1), inbox_url: z.string().url() });
 const Batch = z.object({ messages: z.array(z.object({ seq: z.number(), message: z.unknown() })), next: z.number() });
@@ -64,7 +64,7 @@ export async function openRelaySession(options: RelayOptions): Promise<RelaySess
   // The highest seq pushed to the inbox: the long-poll and `sync` share it, so none is pushed twice.
   let delivered = 0;
   const read = async (wait: number, signal?: AbortSignal) => {
-    const r = await fetcher(`${base}/messages?after=${delivered}&wait=${wait}`, { headers, ...(signal ? { signal } : {}) });
+    const r = await retrying(fetcher, `${base}/messages?after=${delivered}&wait=${wait}`, { headers, ...(signal ? { signal } : {}) });
     if (r.status === 404) throw new AgentUnreachable(`the relay session ${session.id} is gone`);
     const batch = Batch.parse(await r.json());
     for (const { seq, message } of batch.messages) {

@@ -3,7 +3,7 @@ import type { Channel, Delivery } from "../channel.js";
 import { AgentUnreachable } from "../errors.js";
 import { Inbox } from "../inbox.js";
 import { httpChannel } from "./http.js";
-import { causeOf, errorMessage, postMessage } from "./post.js";
+import { causeOf, errorMessage, postMessage, retrying } from "./post.js";
 import { openRelaySession, type RelaySession } from "./relay.js";
 import type { Quietness } from "../silence.js";
 
@@ -100,7 +100,7 @@ function quietness(options: { root: string; agent: string; headers: Record<strin
       const wait = Math.max(0, Math.min(MAX_QUIET_WAIT_MS, deadline - Date.now()));
       let res: Response;
       try {
-        res = await fetcher(`${url}?wait=${wait}`, { headers, ...(signal ? { signal } : {}) });
+        res = await retrying(fetcher, `${url}?wait=${wait}`, { headers, ...(signal ? { signal } : {}) });
       } catch (error) {
         if (signal?.aborted) return { status: "unknown" };
         throw new AgentUnreachable(`cannot reach ${url}: ${causeOf(error)}`);
