@@ -30,6 +30,7 @@ export type { Failure, JunctionReport, ProgressEvent, RunReport, Subject, TestRe
 export { SCORE_PATTERN, isScore, parseScore, scoreJunction, type ParsedScore, type Score, type TestStatus } from "./score.js";
 export { canonicalSuite, suiteDigest } from "./digest.js";
 export { InteropProfileSchema, parseProfile, toProfile, type InteropProfile } from "./profile.js";
+export { DEFAULT_SILENCE_FLOOR_MS, Silence, type Quietness, type SilenceOptions, type SilenceSummary, type SilenceWait } from "./silence.js";
 export { Inbox, inboundFromText, inboundFromValue, type Inbound, type TakeOptions } from "./inbox.js";
 export { memoryChannel, type Channel, type Delivery, type HttpAccess, type MemoryAgent, type MemoryChannelOptions } from "./channel.js";
 export { UNSUPPORTED, noBackchannel, probeAction, probeBackchannel, type ActCode, type ActResult, type Backchannel } from "./backchannel.js";
@@ -39,7 +40,7 @@ export { httpChannel, type HttpChannelOptions } from "./channels/http.js";
 export { openRuntimeChannel, type RuntimeChannelOptions } from "./channels/runtime.js";
 export { openRelaySession, type RelayChannelOptions, type RelayOptions, type RelaySession } from "./channels/relay.js";
 export { openRelayChannel } from "./channels/relayed.js";
-export { postMessage, type PostOptions } from "./channels/post.js";
+export { postMessage, retrying, type PostOptions } from "./channels/post.js";
 export {
   ActionUnsupported,
   AgentUnreachable,

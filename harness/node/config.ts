@@ -33,6 +33,7 @@ export const RunConfigSchema = z.strictObject({
   format: z.enum(["table", "json"]).optional(),
   "fail-on": z.enum(["divergent", "constrained", "never"]).optional(),
   timeout: z.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional(),
+  silence: z.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional(),
 });
 
 /** A run's settings, validated; see {@link RunConfigSchema}. */

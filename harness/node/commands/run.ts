@@ -3,6 +3,8 @@ import {
   AgentUnreachable,
   BackchannelBroken,
   BackchannelLies,
+  DEFAULT_SILENCE_FLOOR_MS,
+  DEFAULT_TEST_TIMEOUT,
   RunAborted,
   junitReport,
   markdownReport,
@@ -71,6 +73,7 @@ export async function executeRun(config: RunConfig, sources: Sources, options: E
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(config.timeout ? { timeout: config.timeout } : {}),
+      silence: { floor: silenceFloor(config) },
     });
   } catch (error) {
     throw asCliError(error);
@@ -80,6 +83,16 @@ export async function executeRun(config: RunConfig, sources: Sources, options: E
   const unclaimed = config.features ? [] : suite.junctions.filter((j) => !report.junctions.some((r) => r.junction === j.id)).map((j) => j.id);
   if (unclaimed.length > 0) report.notes.push(`not claimed, as there is no backchannel to ask the agent to act (--agact, --backchannel): ${unclaimed.join(", ")}`);
   return report;
+}
+
+/**
+ * The adaptive window's floor: `--silence`, else the default scaled by how much longer than the
+ * default budget `--timeout` makes each test (a slow transport is slow at staying silent too).
+ */
+export function silenceFloor(config: Pick<RunConfig, "silence" | "timeout">): number {
+  if (config.silence !== undefined) return config.silence;
+  const scale = config.timeout === undefined ? 1 : Math.max(1, config.timeout / DEFAULT_TEST_TIMEOUT);
+  return Math.round(DEFAULT_SILENCE_FLOOR_MS * scale);
 }
 
 async function writeOutputs(report: RunReport, config: { out?: string; junit?: string; markdown?: string }): Promise<void> {
