@@ -25,7 +25,7 @@ export { cluster, defineSuite, suiteUri, test, DEFAULT_TEST_TIMEOUT } from "./su
 export type { ActionSpec, ClusterSpec, Junction, Side, Suite, SuiteSpec, SuiteTest, TestFn, TestOptions, TestSpec } from "./suite.js";
 export type { FailureDetails, MessageFields, Posted, SuiteInfo, TestContext } from "./context.js";
 export { describeFilter, matches, replyOf, type MessageFilter } from "./filter.js";
-export { runSuite, type RunOptions } from "./runner.js";
+export { runSuite, type Lane, type RunOptions } from "./runner.js";
 export type { Failure, JunctionReport, ProgressEvent, RunReport, Subject, TestResult } from "./report.js";
 export { SCORE_PATTERN, isScore, parseScore, scoreJunction, type ParsedScore, type Score, type TestStatus } from "./score.js";
 export { canonicalSuite, suiteDigest } from "./digest.js";

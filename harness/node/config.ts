@@ -34,6 +34,7 @@ export const RunConfigSchema = z.strictObject({
   "fail-on": z.enum(["divergent", "constrained", "never"]).optional(),
   timeout: z.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional(),
   silence: z.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional(),
+  parallel: z.number().int("expected a whole number").min(1, "expected at least 1").max(16, "expected at most 16").optional(),
 });
 
 /** A run's settings, validated; see {@link RunConfigSchema}. */

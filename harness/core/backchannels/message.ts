@@ -1,3 +1,4 @@
+import { newMessageId } from "../../../protocol/index.js";
 import type { ActResult, Backchannel } from "../backchannel.js";
 import type { Channel } from "../channel.js";
 import type { Inbound } from "../inbox.js";
@@ -30,6 +31,8 @@ export function messageBackchannel(channel: Channel, options: { timeout?: number
         content: { action, params },
         conversation_id: conversation,
         reply_with: replyWith,
+        // Its id makes it safe to send again when a connection breaks: the runtime drops a duplicate.
+        message_id: newMessageId(),
       };
       const delivery = await channel.send(request);
       if (delivery.status === "refused") return { code: 1, detail: `the agent's transport refused the agact request: ${delivery.reason}` };

@@ -75,13 +75,13 @@ function hasMessageId(message: unknown): boolean {
   return message !== null && typeof message === "object" && "message_id" in message && typeof message.message_id === "string" && message.message_id !== "";
 }
 
-/** Delays before the second and third attempt of an idempotent request. */
-const RETRY_DELAYS_MS = [50, 250];
+/** Delays before the second, third and fourth attempt of an idempotent request. */
+const RETRY_DELAYS_MS = [50, 250, 1_000];
 
 /**
  * `fetch` for an idempotent request (a GET, a message carrying its `message_id`): a connection
  * that breaks before an answer (a keep-alive socket the server had just closed, a reset) or a 503
- * is tried again, twice at most. Anything else, the caller judges.
+ * is tried again, three times at most. Anything else, the caller judges.
  */
 export async function retrying(fetcher: typeof fetch, url: string, init: RequestInit = {}): Promise<Response> {
   for (let attempt = 0; ; attempt++) {

@@ -48,7 +48,8 @@ export async function openRelaySession(options: RelayOptions): Promise<RelaySess
   const headers = { authorization: `Bearer ${token}` };
   let res: Response;
   try {
-    res = await fetcher(`${root}/v1/agtalk/sessions`, { method: "POST", headers });
+    // A retry after a broken connection at worst leaves an unused session behind.
+    res = await retrying(fetcher, `${root}/v1/agtalk/sessions`, { method: "POST", headers });
   } catch (error) {
     throw new AgentUnreachable(`cannot reach the relay at ${root}: ${causeOf(error)}`);
   }
@@ -98,7 +99,7 @@ export async function openRelaySession(options: RelayOptions): Promise<RelaySess
     async close() {
       stop.abort();
       await polling;
-      await fetcher(base, { method: "DELETE", headers }).catch(() => undefined);
+      await retrying(fetcher, base, { method: "DELETE", headers }).catch(() => undefined);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { newMessageId } from "../../../protocol/index.js";
 import type { Channel, Delivery } from "../channel.js";
 import { AgentUnreachable } from "../errors.js";
 import { Inbox } from "../inbox.js";
@@ -149,7 +150,7 @@ function sleep(ms: number): Promise<undefined> {
  */
 async function relays(root: string, headers: Record<string, string>, address: string, inbox: Inbox, fetcher: typeof fetch): Promise<boolean> {
   const conversation = `c-agtest-relay-check-${crypto.randomUUID()}`;
-  const check = { performative: "inform", sender: address, receiver: address, ontology: "agtest-relay-check", content: "relay check", conversation_id: conversation };
+  const check = { performative: "inform", sender: address, receiver: address, ontology: "agtest-relay-check", content: "relay check", conversation_id: conversation, message_id: newMessageId() };
   const { delivery } = await postMessage(`${root}/v1/messages`, check, { inbox, headers, fetch: fetcher });
   const arrived = delivery.status === "sent" && (await inbox.take((i) => i.ok && i.message.conversation_id === conversation, { timeout: 2_000 })) !== undefined;
   inbox.ignore(conversation);

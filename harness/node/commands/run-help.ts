@@ -36,6 +36,8 @@ Suite and scoring:
                             runtime does not host (default 300, scaled up with --timeout); the
                             wait is at least 4x the p99 round trip measured in the run. A hosted
                             agent's silence is the runtime's word (quiescence), not a wait
+      --parallel N          with --agent: run N junctions side by side, each against its own
+                            deployed copy of the agent (default 1: one after the other)
       --fail-on P           exit 1 when a claimed junction is divergent (default), below
                             interoperable ("constrained"), or never
 

@@ -25,6 +25,7 @@ export const RUN_FLAGS = {
   "fail-on": { type: "string" },
   timeout: { type: "string" },
   silence: { type: "string" },
+  parallel: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -36,7 +37,7 @@ export function flagsToConfig(values: Record<string, string | boolean | undefine
     raw[key] = value;
   }
   if (typeof raw.features === "string") raw.features = raw.features.split(",").map((f) => f.trim()).filter((f) => f !== "");
-  for (const key of ["timeout", "silence"] as const) {
+  for (const key of ["timeout", "silence", "parallel"] as const) {
     const value = raw[key];
     if (typeof value !== "string") continue;
     if (!/^\d+$/.test(value)) throw new CliError(`--${key}: expected a whole number of ms, got "${value}"`);

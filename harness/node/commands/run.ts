@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { writeFile } from "node:fs/promises";
 import {
   AgentUnreachable,
@@ -8,10 +9,12 @@ import {
   RunAborted,
   junitReport,
   markdownReport,
+  messageBackchannel,
   profileJson,
   runSuite,
   tableReport,
   type ProgressEvent,
+  type RunOptions,
   type RunReport,
 } from "../../core/index.js";
 import { parseCommand } from "../args.js";
@@ -33,6 +36,8 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   }
   const { config, sources } = resolveRunConfig(values);
   const controller = new AbortController();
+  // Every lane's waits listen to it at once: more than Node's default of 10 is expected.
+  setMaxListeners(64, controller.signal);
   const interrupt = () => controller.abort();
   process.once("SIGINT", interrupt);
   const progress = progressDisplay(io.progress);
@@ -65,8 +70,19 @@ export async function executeRun(config: RunConfig, sources: Sources, options: E
     const backchannel = openBackchannel(config, target.channel);
     // Without a backchannel active junctions cannot run; unless claimed explicitly, leave them out.
     const features = config.features ?? suite.junctions.filter((j) => backchannel.kind !== "none" || j.side === "passive").map((j) => j.id);
+    // A hosted agent asked through agact messages: each junction gets a copy of its own and they
+    // run side by side (a shared copy lets one junction's late traffic reach another's tests).
+    const { copy } = target;
+    const lanes: RunOptions["lanes"] =
+      copy && backchannel.kind === "message" && (config.parallel ?? 1) > 1
+        ? async () => {
+            const lane = await copy();
+            return { channel: lane.channel, backchannel: messageBackchannel(lane.channel), close: () => lane.close() };
+          }
+        : undefined;
     report = await runSuite(suite, {
       channel: target.channel,
+      ...(lanes ? { lanes, parallel: config.parallel } : {}),
       backchannel,
       features,
       subject: target.subject,
