@@ -1,4 +1,6 @@
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import { Log, Miniflare } from "miniflare";
 import { workerBundle } from "./bundle.js";
 
@@ -50,6 +52,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<LocalRuntim
     unsafeTriggerHandlers: testScheduled,
     // No fetch of the real `request.cf` from Cloudflare: the runtime runs offline.
     cf: false,
+    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+      relay(stdout, process.stdout);
+      relay(stderr, process.stderr);
+    },
     ...(persistTo === false ? {} : { defaultPersistRoot: join(persistTo, "v3"), durableObjectsPersist: true }),
   });
   let url: URL;
@@ -66,4 +72,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<LocalRuntim
       await mf.dispose();
     },
   };
+}
+
+/**
+ * workerd's report of a client that hung up before its answer was written (the harness aborts a
+ * long-poll or a quiescence wait it no longer needs): expected, and no use to anyone reading.
+ */
+const HUNG_UP = /disconnected: .*(Broken pipe|Connection reset by peer)/;
+
+/** Passes workerd's output through, less {@link HUNG_UP} reports and their stack lines. */
+function relay(from: Readable, to: NodeJS.WritableStream): void {
+  let dropping = false;
+  createInterface({ input: from, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
+    if (HUNG_UP.test(line)) {
+      dropping = true;
+      return;
+    }
+    if (dropping && line.startsWith("stack:")) return;
+    dropping = false;
+    to.write(`${line}\n`);
+  });
 }

@@ -10,6 +10,8 @@ export type Embedded = {
   channel: Channel;
   subject: Subject;
   runtime: LocalRuntime;
+  /** How long starting the runtime and deploying the agent took (ms), for `npm run bench`. */
+  timings: { start_ms: number; deploy_ms: number };
   /** Deploys another copy of the agent (`NAME-jN`) and opens a channel to it: one per junction. */
   copy(): Promise<{ channel: Channel; close(): Promise<void> }>;
   close(): Promise<void>;
@@ -37,6 +39,7 @@ export async function openEmbedded(options: { wasm: string; name?: string }): Pr
   const name = options.name ?? agentNameOf(wasm);
   const token = crypto.randomUUID();
   let runtime: LocalRuntime;
+  const t0 = performance.now();
   try {
     // Loaded on demand: wrangler is heavy, and most commands never start a runtime.
     const { startRuntime } = await import("../../../worker/local/runtime.js");
@@ -47,9 +50,11 @@ export async function openEmbedded(options: { wasm: string; name?: string }): Pr
   try {
     // Egress to the runtime's own host only: what the agent needs to reach the harness's relay URL
     // over HTTP (transports.http.active); anything else stays closed, as the sandbox intends.
+    const started = performance.now();
     const manifest = { egress: [new URL(runtime.url).host] };
     await deployAgent({ url: runtime.url, token, name, bytes, manifest });
     const channel = await openRuntimeChannel({ url: runtime.url, token, agent: name });
+    const timings = { start_ms: started - t0, deploy_ms: performance.now() - started };
     let copies = 0;
     const copy = async () => {
       const agent = `${name.slice(0, 58)}-j${++copies}`;
@@ -63,6 +68,7 @@ export async function openEmbedded(options: { wasm: string; name?: string }): Pr
       channel,
       subject: { name, digest },
       runtime,
+      timings,
       copy,
       async close() {
         await channel.close().catch(() => undefined);
