@@ -5,7 +5,7 @@ import { deployAgent } from "../../harness/node/deploy.js";
 import { mutants, type Mutant } from "../../fixtures/mutants.js";
 import { fipa } from "../../suites/fipa/index.js";
 import { startRuntime, type LocalRuntime } from "../../worker/local/runtime.js";
-import { startCpuHog } from "../helpers/cpu-hog.js";
+import { startCpuHog } from "./helpers/cpu-hog.js";
 
 /**
  * The trust test (issue 4, item 7): the fipa suite is only trusted if the reference agent is
