@@ -24,9 +24,10 @@ export async function postMessage(url: string, message: unknown, options: PostOp
   const body = raw && typeof message === "string" ? message : JSON.stringify(message);
   let res: Response;
   try {
-    // A message with a message_id is safe to send again: its receiver drops the duplicate.
+    // A message with a message_id is safe to send again: its receiver drops the duplicate. So is
+    // a raw body (a test's deliberate garbage): it is refused however often it arrives.
     const init = { method: "POST", headers: { "content-type": "application/json", ...headers }, body };
-    res = hasMessageId(message) ? await retrying(fetcher, url, init) : await fetcher(url, init);
+    res = hasMessageId(message) || raw ? await retrying(fetcher, url, init) : await fetcher(url, init);
   } catch (error) {
     throw new AgentUnreachable(`cannot reach ${url}: ${causeOf(error)}`);
   }
