@@ -3,7 +3,7 @@ import type { Channel } from "./channel.js";
 import { TestError, TestFailure } from "./errors.js";
 import { describeFilter, matches, type MessageFilter } from "./filter.js";
 import type { Inbound, Inbox } from "./inbox.js";
-import type { Silence, SilenceWait } from "./silence.js";
+import type { Quietness, Silence, SilenceWait } from "./silence.js";
 
 type Options = {
   inbox: Inbox;
@@ -34,15 +34,42 @@ export function expectations({ inbox, signal, left, fresh, quiet, silence, waits
   const others = (): AclMessage[] =>
     inbox.peek().flatMap((item) => (item.ok && fresh(item) ? [item.message] : []));
 
+  /**
+   * The first item matching `match` within `timeout` ms; with quiescence the wait also ends when
+   * the agent falls quiet first (then nothing more can come), which `quietFirst` reports.
+   */
+  async function takeOrQuiet(match: (item: Inbound) => boolean, timeout: number): Promise<{ item?: Inbound; state?: Quietness; ms: number }> {
+    const started = performance.now();
+    const ms = () => Math.round(performance.now() - started);
+    if (quiet === undefined) return { ...optional(await inbox.take(match, { timeout, signal })), ms: ms() };
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    signal.addEventListener("abort", abort, { once: true });
+    const taking = inbox.take(match, { timeout, signal: stop.signal });
+    const settled = quiet({ timeout, signal: stop.signal });
+    let first: "item" | "settled";
+    try {
+      first = await Promise.race([taking.then(() => "item" as const), settled.then(() => "settled" as const)]);
+    } finally {
+      stop.abort();
+      signal.removeEventListener("abort", abort);
+    }
+    // The take may have found a message just as the agent fell quiet: that message counts.
+    const item = (await taking) ?? (first === "settled" ? await inbox.take(match, { timeout: 0 }) : undefined);
+    if (item !== undefined) return { item, ms: ms() };
+    return { state: await settled.catch(() => ({ status: "unknown" as const })), ms: ms() };
+  }
+
   async function expect(filter?: MessageFilter | ((message: AclMessage) => boolean), options: { timeout?: number } = {}): Promise<AclMessage> {
     const timeout = Math.min(options.timeout ?? left(), left());
-    const item = await inbox.take(wanted(filter), { timeout, signal });
+    const { item, state, ms } = await takeOrQuiet(wanted(filter), timeout);
     if (item === undefined) {
       const seen = others();
+      const when = state?.status === "quiet" ? `before the agent fell quiet (after ${ms} ms; nothing more can come)` : `within ${timeout} ms`;
       throw new TestFailure(
         seen.length === 0
-          ? `no message arrived within ${timeout} ms`
-          : `no matching message within ${timeout} ms (${seen.length} other${seen.length === 1 ? "" : "s"} arrived)`,
+          ? `no message arrived ${when}`
+          : `no matching message ${when} (${seen.length} other${seen.length === 1 ? "" : "s"} arrived)`,
         { expected: typeof filter === "function" ? "a message of this conversation" : describeFilter(filter), received: seen.length === 0 ? "nothing" : seen.length === 1 ? seen[0] : seen },
       );
     }
@@ -58,28 +85,13 @@ export function expectations({ inbox, signal, left, fresh, quiet, silence, waits
   async function untilSilent(filter?: MessageFilter | ((message: AclMessage) => boolean), floor = 0): Promise<AclMessage | undefined> {
     const match = wanted(filter);
     if (quiet !== undefined) {
-      const started = performance.now();
-      const stop = new AbortController();
-      const abort = () => stop.abort();
-      signal.addEventListener("abort", abort, { once: true });
-      const stray = inbox.take(match, { timeout: left(), signal: stop.signal });
-      const settled = quiet({ timeout: left(), signal: stop.signal });
-      let first: "stray" | "settled";
-      try {
-        first = await Promise.race([stray.then(() => "stray" as const), settled.then(() => "settled" as const)]);
-      } finally {
-        stop.abort();
-        signal.removeEventListener("abort", abort);
-      }
-      // The take may have found a message just as the agent fell quiet: that message counts.
-      const item = (await stray) ?? (first === "settled" ? await inbox.take(match, { timeout: 0 }) : undefined);
+      const { item, state, ms } = await takeOrQuiet(match, left());
       if (item !== undefined) return item.ok ? item.message : reject(item);
-      const state = await settled.catch(() => ({ status: "unknown" as const }));
-      if (state.status === "quiet") {
-        waits.push({ mode: "quiescent", ms: Math.round(performance.now() - started) });
+      if (state?.status === "quiet") {
+        waits.push({ mode: "quiescent", ms });
         return undefined;
       }
-      if (state.status === "busy") {
+      if (state?.status === "busy") {
         throw new TestFailure(`the agent was still busy when the test's time ran out (${state.detail}), so its silence could not be shown`, { expected: "the agent quiet, with no message", received: state.detail });
       }
       if (signal.aborted) return undefined;
@@ -99,4 +111,8 @@ export function expectations({ inbox, signal, left, fresh, quiet, silence, waits
   }
 
   return { expect, expectNone, untilSilent };
+}
+
+function optional(item: Inbound | undefined): { item?: Inbound } {
+  return item === undefined ? {} : { item };
 }
