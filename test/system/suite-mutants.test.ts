@@ -86,7 +86,7 @@ beforeAll(async () => {
     hogRounds = hog.rounds();
     await hog.stop();
   }
-}, 600_000);
+}, 900_000);
 
 afterAll(async () => {
   await runtime?.stop();
