@@ -16,6 +16,8 @@ export type RuntimeOptions = {
   logLevel?: "none" | "error" | "warn" | "info" | "log" | "debug";
   /** Expose `GET /cdn-cgi/handler/scheduled?cron=...` to fire the cron trigger by hand (tests). */
   testScheduled?: boolean;
+  /** Every delivery in a new agent isolate (the `AGTEST_FRESH_ISOLATES` var), as the edge may do. */
+  freshIsolates?: boolean;
 };
 
 /** A running local runtime. */
@@ -45,7 +47,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<LocalRuntim
     modules: true,
     scriptPath: join(bundle.dir, "index.js"),
     modulesRoot: bundle.dir,
-    bindings: { ...bindings, AGTEST_TOKEN: token },
+    bindings: { ...bindings, AGTEST_TOKEN: token, ...(options.freshIsolates ? { AGTEST_FRESH_ISOLATES: "1" } : {}) },
     host: hostname,
     port,
     log: new Log(LOG_LEVELS[logLevel]),

@@ -12,7 +12,7 @@ import {
   receiversOf,
   replyOf,
   test
-} from "./chunk-PJIIR3U3.js";
+} from "./chunk-JV3E4AMJ.js";
 import "./chunk-TUHQ4TON.js";
 
 // suites/fipa/actions.ts

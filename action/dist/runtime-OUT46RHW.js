@@ -101,7 +101,7 @@ async function startRuntime(options) {
     modules: true,
     scriptPath: join2(bundle.dir, "index.js"),
     modulesRoot: bundle.dir,
-    bindings: { ...bindings, AGTEST_TOKEN: token },
+    bindings: { ...bindings, AGTEST_TOKEN: token, ...options.freshIsolates ? { AGTEST_FRESH_ISOLATES: "1" } : {} },
     host: hostname,
     port,
     log: new Log(LOG_LEVELS[logLevel]),

@@ -16566,8 +16566,8 @@ var tupleProcessor = (schema, ctx, _json, params) => {
   let minItems = def.items.length;
   while (minItems > 0) {
     const item = def.items[minItems - 1];
-    const optional2 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
-    if (!optional2)
+    const optional3 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
+    if (!optional3)
       break;
     minItems--;
   }
@@ -20449,6 +20449,68 @@ function toProfile(report) {
   };
 }
 
+// harness/core/compare.ts
+function diffProfiles(base, now) {
+  const junctions = [.../* @__PURE__ */ new Set([...Object.keys(base.profile), ...Object.keys(now.profile)])].sort();
+  const changes = [];
+  let unchanged = 0;
+  for (const junction of junctions) {
+    const before = base.profile[junction];
+    const after = now.profile[junction];
+    const delta = rank(after) - rank(before);
+    if (before === after || delta === 0 && (before ?? "divergent") === (after ?? "divergent")) {
+      unchanged++;
+      continue;
+    }
+    changes.push({ junction, base: before, now: after, kind: delta < 0 ? "regressed" : delta > 0 ? "improved" : "changed" });
+  }
+  return { changes, unchanged };
+}
+function rank(score2) {
+  const parsed = score2 === void 0 ? void 0 : parseScore(score2);
+  if (parsed === void 0) return 0;
+  if (parsed.kind !== "constrained") return parsed.kind === "interoperable" ? 1 : 0;
+  return 0.01 + 0.98 * (parsed.passed / parsed.total);
+}
+var FAIL_ON = ["divergent", "constrained", "regression", "never"];
+function gate(report, options) {
+  const { failOn, base, known = {} } = options;
+  const claimed = new Map([...report.junctions.map((j) => [j.junction, j.score]), ...report.not_run.map((n) => [n.junction, "not run"])]);
+  const failing = (junction) => report.results.filter((r) => r.junction === junction && r.status !== "pass" && r.status !== "skip").map((r) => r.test);
+  const excused = (junction, score2) => {
+    if (junction in known) return true;
+    if (score2 === "not run") return false;
+    const tests = failing(junction);
+    return tests.length > 0 && tests.every((t) => t in known);
+  };
+  const changes = base ? diffProfiles(base, toScores(report)).changes : [];
+  const failures = [];
+  for (const [junction, score2] of claimed) {
+    if (failOn === "never" || excused(junction, score2)) continue;
+    const kind = score2 === "not run" ? "divergent" : parseScore(score2)?.kind ?? "divergent";
+    if (failOn === "divergent" && kind === "divergent") failures.push({ junction, score: score2, why: score2 === "not run" ? "claimed, did not run" : "divergent" });
+    if (failOn === "constrained" && kind !== "interoperable") failures.push({ junction, score: score2, why: score2 === "not run" ? "claimed, did not run" : kind });
+    if (failOn === "regression") {
+      const change = changes.find((c) => c.junction === junction);
+      if (change?.kind === "regressed" && change.base !== void 0) failures.push({ junction, score: score2, why: `was ${change.base}` });
+    }
+  }
+  return { failOn, tripped: failures.length > 0, failures, known: knownEntries(report, known), base: base !== void 0 };
+}
+function knownEntries(report, known) {
+  return Object.entries(known).map(([id, reason]) => {
+    const junction = report.junctions.find((j) => j.junction === id);
+    if (junction) return { id, reason, kind: "junction", status: junction.score === "interoperable" ? "resolved" : "expected" };
+    if (report.not_run.some((n) => n.junction === id)) return { id, reason, kind: "junction", status: "expected" };
+    const result = report.results.find((r) => r.test === id);
+    if (result === void 0) return { id, reason, kind: id.split(".").length > 2 ? "test" : "junction", status: "not-run" };
+    return { id, reason, kind: "test", status: result.status === "pass" ? "resolved" : result.status === "skip" ? "not-run" : "expected" };
+  });
+}
+function toScores(report) {
+  return { test_suite: report.suite.uri, profile: Object.fromEntries(report.junctions.map((j) => [j.junction, j.score])) };
+}
+
 // harness/core/filter.ts
 function matches(message, filter) {
   if (filter === void 0) return true;
@@ -20729,13 +20791,34 @@ function expectations({ inbox, signal, left, fresh, quiet, silence, waits }) {
     throw new TestFailure(`received a malformed FIPA ACL message: ${item.problem}`, { expected: "a FIPA ACL message", received: item.raw });
   };
   const others = () => inbox.peek().flatMap((item) => item.ok && fresh(item) ? [item.message] : []);
+  async function takeOrQuiet(match, timeout) {
+    const started = performance.now();
+    const ms = () => Math.round(performance.now() - started);
+    if (quiet === void 0) return { ...optional2(await inbox.take(match, { timeout, signal })), ms: ms() };
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    signal.addEventListener("abort", abort, { once: true });
+    const taking = inbox.take(match, { timeout, signal: stop.signal });
+    const settled = quiet({ timeout, signal: stop.signal });
+    let first;
+    try {
+      first = await Promise.race([taking.then(() => "item"), settled.then(() => "settled")]);
+    } finally {
+      stop.abort();
+      signal.removeEventListener("abort", abort);
+    }
+    const item = await taking ?? (first === "settled" ? await inbox.take(match, { timeout: 0 }) : void 0);
+    if (item !== void 0) return { item, ms: ms() };
+    return { state: await settled.catch(() => ({ status: "unknown" })), ms: ms() };
+  }
   async function expect(filter, options = {}) {
     const timeout = Math.min(options.timeout ?? left(), left());
-    const item = await inbox.take(wanted(filter), { timeout, signal });
+    const { item, state, ms } = await takeOrQuiet(wanted(filter), timeout);
     if (item === void 0) {
       const seen = others();
+      const when = state?.status === "quiet" ? `before the agent fell quiet (after ${ms} ms; nothing more can come)` : `within ${timeout} ms`;
       throw new TestFailure(
-        seen.length === 0 ? `no message arrived within ${timeout} ms` : `no matching message within ${timeout} ms (${seen.length} other${seen.length === 1 ? "" : "s"} arrived)`,
+        seen.length === 0 ? `no message arrived ${when}` : `no matching message ${when} (${seen.length} other${seen.length === 1 ? "" : "s"} arrived)`,
         { expected: typeof filter === "function" ? "a message of this conversation" : describeFilter(filter), received: seen.length === 0 ? "nothing" : seen.length === 1 ? seen[0] : seen }
       );
     }
@@ -20744,27 +20827,13 @@ function expectations({ inbox, signal, left, fresh, quiet, silence, waits }) {
   async function untilSilent(filter, floor = 0) {
     const match = wanted(filter);
     if (quiet !== void 0) {
-      const started = performance.now();
-      const stop = new AbortController();
-      const abort = () => stop.abort();
-      signal.addEventListener("abort", abort, { once: true });
-      const stray = inbox.take(match, { timeout: left(), signal: stop.signal });
-      const settled = quiet({ timeout: left(), signal: stop.signal });
-      let first;
-      try {
-        first = await Promise.race([stray.then(() => "stray"), settled.then(() => "settled")]);
-      } finally {
-        stop.abort();
-        signal.removeEventListener("abort", abort);
-      }
-      const item2 = await stray ?? (first === "settled" ? await inbox.take(match, { timeout: 0 }) : void 0);
+      const { item: item2, state, ms } = await takeOrQuiet(match, left());
       if (item2 !== void 0) return item2.ok ? item2.message : reject(item2);
-      const state = await settled.catch(() => ({ status: "unknown" }));
-      if (state.status === "quiet") {
-        waits.push({ mode: "quiescent", ms: Math.round(performance.now() - started) });
+      if (state?.status === "quiet") {
+        waits.push({ mode: "quiescent", ms });
         return void 0;
       }
-      if (state.status === "busy") {
+      if (state?.status === "busy") {
         throw new TestFailure(`the agent was still busy when the test's time ran out (${state.detail}), so its silence could not be shown`, { expected: "the agent quiet, with no message", received: state.detail });
       }
       if (signal.aborted) return void 0;
@@ -20782,6 +20851,9 @@ function expectations({ inbox, signal, left, fresh, quiet, silence, waits }) {
     throw new TestFailure("expected no message before the agent fell silent, but one arrived", { expected: filter === void 0 ? "no message at all" : { none_matching: describeFilter(filter) }, received: message });
   }
   return { expect, expectNone, untilSilent };
+}
+function optional2(item) {
+  return item === void 0 ? {} : { item };
 }
 
 // harness/core/context.ts
@@ -21505,5 +21577,8 @@ export {
   openRelayChannel,
   profileJson,
   junitReport,
-  markdownReport
+  markdownReport,
+  diffProfiles,
+  FAIL_ON,
+  gate
 };
