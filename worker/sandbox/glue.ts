@@ -1,3 +1,5 @@
+import { WASI_GLUE } from "./wasi.js";
+
 /**
  * The glue module that runs inside each agent's Dynamic Worker, next to `agent.wasm` (the
  * instrumented module). It is plain JavaScript because the isolate loads it as source.
@@ -40,7 +42,14 @@ function asString(ptr) {
   } catch { return "?"; }
 }
 
+function collectLog(level, text) {
+  if (call.logs.length < MAX_LOGS) call.logs.push({ level, text: text.slice(0, MAX_LOG_BYTES) });
+}
+
+${WASI_GLUE}
+
 const imports = {
+  wasi_snapshot_preview1: wasiImports,
   agent: {
     send(ptr, len) {
       if (len > call.maxMessageBytes) return -2;
@@ -86,6 +95,12 @@ function classify(err) {
 function ensureInstance(options) {
   if (instance) return;
   instance = new WebAssembly.Instance(wasmModule, imports);
+  // A WASI reactor (wasi-libc) sets up libc and runs C constructors here; once per instance.
+  if (typeof instance.exports._initialize === "function") {
+    call.phase = "init";
+    setFuel(options.fuel);
+    instance.exports._initialize();
+  }
   if (typeof instance.exports.init === "function") {
     call.phase = "init";
     setFuel(options.fuel);
@@ -102,9 +117,11 @@ function attempt(options, work) {
     setFuel(options.fuel);
     const rc = work();
     const fuelUsed = options.fuel - Number(instance.exports.__agtest_fuel.value);
+    flushWasi();
     return { ok: true, rc, sent: call.sent, logs: call.logs, fuelUsed };
   } catch (err) {
     const kind = classify(err);
+    flushWasi();
     instance = null;
     const message = err instanceof Error ? err.message : String(err);
     return { ok: false, kind, phase: call.phase, message, sent: call.sent, logs: call.logs };
@@ -122,6 +139,8 @@ export default class AgentSandbox extends WorkerEntrypoint {
     return attempt(options, () => {
       const bytes = encoder.encode(text);
       const ptr = instance.exports.alloc(bytes.length);
+      // 0 is how an allocator says no (the AssemblyScript and C helpers do): never write there.
+      if (ptr === 0 && bytes.length > 0) throw new AgentFault("alloc(" + bytes.length + ") returned 0");
       memoryBytes(ptr, bytes.length).set(bytes);
       return instance.exports.handle(ptr, bytes.length);
     });
