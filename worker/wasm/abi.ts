@@ -76,7 +76,7 @@ function provided(module: string): string {
 function why(module: string): string {
   if (module === "agent") return `the \`agent\` module provides only ${provided("agent")}`;
   if (module === WASI_MODULE) {
-    return `WASI: the runtime implements only ${provided(WASI_MODULE)} (stdout and stderr go to the agent's log; no files, sockets or environment)`;
+    return `WASI: the runtime implements only ${provided(WASI_MODULE)} (stdout and stderr go to the agent's log, no files, sockets or environment)`;
   }
   return `only \`agent.*\`, \`env.abort\` and the WASI subset are allowed`;
 }
