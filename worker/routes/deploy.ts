@@ -2,6 +2,7 @@ import { type PreparedModule, WasmValidationError, prepareModule } from "../wasm
 import { ApiError } from "../errors.js";
 import { type AgentLimits, memoryPages } from "../limits.js";
 import type { ModuleUpload } from "../host/record.js";
+import { STRIP_HINT } from "../upload.js";
 
 /**
  * The deploy pipeline, run before anything is stored: validate the module against ABI
@@ -9,7 +10,7 @@ import type { ModuleUpload } from "../host/record.js";
  */
 export async function buildModule(bytes: Uint8Array, limits: AgentLimits): Promise<ModuleUpload> {
   if (bytes.byteLength > limits.module_bytes) {
-    throw new ApiError(413, "PAYLOAD_TOO_LARGE", `module is ${bytes.byteLength} bytes; the limit is ${limits.module_bytes}`);
+    throw new ApiError(413, "PAYLOAD_TOO_LARGE", `module is ${bytes.byteLength} bytes; the limit is ${limits.module_bytes}; ${STRIP_HINT}`);
   }
   let prepared: PreparedModule;
   try {
