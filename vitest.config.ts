@@ -13,7 +13,12 @@ const fixtureBindings = Object.fromEntries(
 const jsx = { oxc: { jsx: { runtime: "automatic", importSource: "hono/jsx" } } } as const;
 
 /** A project whose tests run inside real workerd (the Workers pool): the worker, its Durable Objects and Worker Loader. */
-function workerd(name: string, include: string[], serviceBindings: Record<string, (request: Request) => Response> = {}): TestProjectInlineConfiguration {
+function workerd(
+  name: string,
+  include: string[],
+  serviceBindings: Record<string, (request: Request) => Response> = {},
+  globalSetup: string[] = [],
+): TestProjectInlineConfiguration {
   return {
     ...jsx,
     plugins: [
@@ -27,7 +32,7 @@ function workerd(name: string, include: string[], serviceBindings: Record<string
         },
       }),
     ],
-    test: { name, include, testTimeout: 20_000 },
+    test: { name, include, testTimeout: 20_000, globalSetup },
   };
 }
 
@@ -49,7 +54,8 @@ export default defineConfig({
   test: {
     projects: [
       { ...jsx, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
-      workerd("integration", ["test/integration/**/*.test.ts"]),
+      // The C and Rust sample agents are built by the machine's compilers before the tests run.
+      workerd("integration", ["test/integration/**/*.test.ts"], {}, ["test/setup/native-agents.ts"]),
       node("system", ["test/system/**/*.test.ts"], 60_000),
       // PROBE_OUTBOUND: a network for the sandbox test's control probe (answers every request 200).
       workerd("security", ["test/security/**/*.test.ts"], { PROBE_OUTBOUND: () => new Response("out there") }),
