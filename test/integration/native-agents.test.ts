@@ -9,6 +9,7 @@ import { describe, expect, inject, it } from "vitest";
 import { DEFAULT_LIMITS } from "../../worker/limits.js";
 import { runInSandbox } from "../../worker/sandbox/index.js";
 import { prepareModule } from "../../worker/wasm/index.js";
+import "../helpers/native-agents.js";
 import { deploy, request, send, uniqueName } from "./api.js";
 
 const native = inject("nativeAgents");

@@ -12,21 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { buildNativeAgents, readBuilt } from "../../fixtures/native.js";
-
-export type NativeAgents = {
-  /** Agent name -> its .wasm, base64. */
-  modules: Record<string, string>;
-  /** Agent name -> why it is missing. */
-  missing: Record<string, string>;
-  /** Toolchain -> compiler and version. */
-  compilers: Record<string, string>;
-};
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    nativeAgents: NativeAgents;
-  }
-}
+import "../helpers/native-agents.js";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = await mkdtemp(join(tmpdir(), "agtest-native-"));
