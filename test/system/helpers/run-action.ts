@@ -95,19 +95,5 @@ export function parseOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
-/**
- * The inputs' defaults from `action.yml`, as the runner fills them in for inputs a workflow does
- * not give; `${{ github.token }}` becomes `token`.
- */
-export function actionDefaults(actionYml: string, token: string): Record<string, string> {
-  const defaults: Record<string, string> = {};
-  const block = /^inputs:\n([\s\S]*?)(?=^\S)/m.exec(actionYml)?.[1] ?? "";
-  let input: string | undefined;
-  for (const line of block.split("\n")) {
-    const name = /^ {2}([\w-]+):\s*$/.exec(line)?.[1];
-    if (name) input = name;
-    const value = /^ {4}default:\s*(.*)$/.exec(line)?.[1];
-    if (input && value !== undefined) defaults[input] = value.replace(/^(["'])(.*)\1$/, "$2").replace("${{ github.token }}", token);
-  }
-  return defaults;
-}
+/** The inputs' defaults, read from `action.yml` with a YAML parser. */
+export { actionDefaults } from "../../helpers/action-metadata.js";
