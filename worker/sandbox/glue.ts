@@ -8,6 +8,8 @@ import { WASI_GLUE } from "./wasi.js";
  * `agtest/1`, sets the fuel budget before every call, and returns what the agent emitted with
  * `send`. A trap drops the instance (its memory may be half-written) so the next message starts
  * from a fresh one; the fuel and OOM globals tell a limit violation from any other trap.
+ * It also implements the WASI preview1 subset the validator admits (`wasi.ts`) and calls a WASI
+ * reactor's `_initialize` once per instance, before `init`.
  */
 export const GLUE_SOURCE = String.raw`
 import wasmModule from "agent.wasm";
