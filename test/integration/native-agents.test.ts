@@ -72,6 +72,22 @@ describe("C and Rust agents built from the SDKs answer ping with FIPA threading"
   }
 });
 
+describe("the helpers read JSON as JSON", () => {
+  for (const name of ["c-ping", "rust-ping"]) {
+    withAgent(name, `${name}: quotes and backslashes inside strings do not derail the scanner; an object content is not "ping"`, async (wasm) => {
+      const agent = uniqueName(name);
+      expect((await deploy(agent, wasm)).status).toBe(201);
+      // `reply_with` first, full of what a naive scanner stops at: an escaped quote, a backslash,
+      // braces, a comma and `"content":"x"` inside the string.
+      const tricky = 'r-"1"\\ {,"content":"x"} ]';
+      const { req, reply } = await ask(agent, "ping", { reply_with: tricky, ontology: 'a "quoted" ontology' });
+      expect(reply).toMatchObject({ performative: "inform", content: "pong", in_reply_to: tricky, ontology: 'a "quoted" ontology', conversation_id: req.conversation_id });
+      const { reply: object } = await ask(agent, { text: "ping" });
+      expect(object).toMatchObject({ performative: "not-understood" });
+    });
+  }
+});
+
 describe("stateful agents keep their count in linear memory", () => {
   for (const name of ["c-counter", "rust-counter"]) {
     withAgent(name, `${name} counts 1, 2, 3 across messages`, async (wasm) => {
