@@ -53,7 +53,8 @@ function node(name: string, include: string[], timeout: number): TestProjectInli
 export default defineConfig({
   test: {
     projects: [
-      { ...jsx, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
+      // A ceiling, not a verdict: fuzzers and side-by-side wasm runs take seconds on a loaded runner.
+      { ...jsx, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node", testTimeout: 60_000 } },
       // The C and Rust sample agents are built by the machine's compilers before the tests run.
       workerd("integration", ["test/integration/**/*.test.ts"], {}, ["test/setup/native-agents.ts"]),
       node("system", ["test/system/**/*.test.ts"], 60_000),

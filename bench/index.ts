@@ -5,6 +5,7 @@ import { benchFuel } from "./fuel.js";
 import { benchAgtalk, benchSuite } from "./harness.js";
 import { benchLoad } from "./load.js";
 import { benchMessaging } from "./messaging.js";
+import { benchPath } from "./path.js";
 import { benchRuntime } from "./runtime.js";
 import { fmt } from "./stats.js";
 
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
   const fuel = await benchFuel(Math.max(10, Math.floor(rounds / 10)));
   progress("runtime (local workerd)…");
   const runtime = await benchRuntime(rounds);
+  progress("message path beside its floor: minimal DO + Dynamic Worker workers (local workerd)…");
+  const path = await benchPath(Math.max(30, Math.floor(rounds / 2)));
   progress("messaging (durable path, local workerd)…");
   const messaging = await benchMessaging(Math.max(4, Math.floor(rounds / 20)));
   progress("load (8 senders, 4 echo agents, local workerd)…");
@@ -39,6 +42,18 @@ async function main(): Promise<void> {
 
   const rows: [string, string, string, string][] = [
     ["request→reply to ping through the runtime (p50 / p99)", `${fmt(runtime.reply.p50)} / ${fmt(runtime.reply.p99)} ms`, `bare Hono route ${fmt(runtime.bare.p50)} / ${fmt(runtime.bare.p99)} ms`, `×${fmt(runtime.reply.p50 / runtime.bare.p50)}`],
+    [
+      "request→reply to ping vs floor (c) 1 DO + isolate / (d) 2 DOs + isolate (p50 / p99)",
+      `${fmt(path.latency.agtest.p50)} / ${fmt(path.latency.agtest.p99)} ms`,
+      `(c) ${fmt(path.latency.floorC.p50)} / ${fmt(path.latency.floorC.p99)} ms, (d) ${fmt(path.latency.floorD.p50)} / ${fmt(path.latency.floorD.p99)} ms`,
+      `×${fmt(path.latency.agtest.p50 / path.latency.floorD.p50)} of (d) (goal ≤ 1.5)`,
+    ],
+    [
+      `request→reply, ${path.throughput.clients} clients: replies/s vs floor (c) / (d)`,
+      `${fmt(path.throughput.agtest)}/s`,
+      `(c) ${fmt(path.throughput.floorC)}/s, (d) ${fmt(path.throughput.floorD)}/s`,
+      `×${fmt(path.throughput.agtest / path.throughput.floorD)} of (d) (goal ≥ 0.7)`,
+    ],
     ["cold deploy → first reply (p50 / max of n)", `${fmt(runtime.cold.p50)} / ${fmt(runtime.cold.p99)} ms (n=${runtime.cold.n})`, "", ""],
     [
       "agent→agent messages/s, durable path (echo↔echo loops)",
@@ -70,7 +85,7 @@ async function main(): Promise<void> {
     await benchAction(Math.max(5, Math.floor(rounds / 20))).then((a): [string, string, string, string] => ["GitHub Action: bundle size / start-up to an input error (p50)", `${fmt(a.bytes / 1024)} KiB in ${a.files} files / ${fmt(a.startup.p50)} ms`, `bare node ${fmt(a.bare.p50)} ms`, `×${fmt(a.startup.p50 / a.bare.p50)}`]),
   ];
   if (values.json) {
-    console.log(JSON.stringify({ rounds, runtime, messaging, load, suite, agtalk, fuel }, null, 2));
+    console.log(JSON.stringify({ rounds, path, runtime, messaging, load, suite, agtalk, fuel }, null, 2));
     return;
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));

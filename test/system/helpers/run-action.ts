@@ -66,6 +66,7 @@ export function runAction(env: ActionEnv): Promise<ActionRun> {
     GITHUB_REF: env.ref ?? "refs/pull/7/merge",
     GITHUB_SHA: "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567",
     GITHUB_RUN_ID: String(env.runId ?? 4242),
+    GITHUB_WORKFLOW_REF: `${env.repository ?? "agtest-demo/ping-agent"}/.github/workflows/agtest.yml@${env.ref ?? "refs/pull/7/merge"}`,
     GITHUB_RUN_ATTEMPT: "1",
     GITHUB_SERVER_URL: "https://github.com",
     GITHUB_API_URL: env.apiUrl,
