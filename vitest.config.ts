@@ -17,6 +17,7 @@ function workerd(
   name: string,
   include: string[],
   serviceBindings: Record<string, (request: Request) => Response> = {},
+  vars: Record<string, string> = {},
   globalSetup: string[] = [],
 ): TestProjectInlineConfiguration {
   return {
@@ -26,7 +27,7 @@ function workerd(
         main: "./worker/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { AGTEST_TOKEN: "test-token", AGTEST_READ_TOKEN: "read-token" },
+          bindings: { AGTEST_TOKEN: "test-token", AGTEST_READ_TOKEN: "read-token", ...vars },
           dataBlobBindings: fixtureBindings,
           serviceBindings,
         },
@@ -56,7 +57,9 @@ export default defineConfig({
       // A ceiling, not a verdict: fuzzers and side-by-side wasm runs take seconds on a loaded runner.
       { ...jsx, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node", testTimeout: 60_000 } },
       // The C and Rust sample agents are built by the machine's compilers before the tests run.
-      workerd("integration", ["test/integration/**/*.test.ts"], {}, ["test/setup/native-agents.ts"]),
+      workerd("integration", ["test/integration/**/*.test.ts"], {}, {}, ["test/setup/native-agents.ts"]),
+      // Durable agents: the same negotiation and durable tests with a new isolate per delivery.
+      workerd("integration-fresh", ["test/integration/negotiation.test.ts", "test/integration/durable.test.ts"], {}, { AGTEST_FRESH_ISOLATES: "1" }),
       node("system", ["test/system/**/*.test.ts"], 60_000),
       // PROBE_OUTBOUND: a network for the sandbox test's control probe (answers every request 200).
       workerd("security", ["test/security/**/*.test.ts"], { PROBE_OUTBOUND: () => new Response("out there") }),

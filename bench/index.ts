@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_FUEL } from "../worker/limits.js";
 import { benchAction } from "./action.js";
 import { benchFuel } from "./fuel.js";
+import { benchDurable } from "./durable.js";
 import { benchAgtalk, benchSuite } from "./harness.js";
 import { benchLoad } from "./load.js";
 import { benchMessaging } from "./messaging.js";
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
   progress("harness: the fipa suite against the reference agent, agtalk folder round trip…");
   const suite = await benchSuite();
   const agtalk = await benchAgtalk(Math.max(10, Math.floor(rounds / 10)));
+  progress("durable agents: checkpoint cost against memory size…");
+  const durable = await benchDurable(Math.max(6, Math.floor(rounds / 10)));
   if (load.roundTrip.lost + load.fire.lost + load.roundTrip.errors + load.fire.errors > 0) process.exitCode = 1;
 
   const rows: [string, string, string, string][] = [
@@ -80,12 +83,18 @@ async function main(): Promise<void> {
       `direct HTTP ${fmt(agtalk.direct.p50)} / ${fmt(agtalk.direct.p99)} ms`,
       `×${fmt(agtalk.folders.p50 / agtalk.direct.p50)}`,
     ],
+    ...durable.map((d): [string, string, string, string] => [
+      `count message, ${d.mib} MiB of memory checkpointed${d.fresh ? ", fresh isolate each (restore too)" : ""} (p50 / p99)`,
+      `${fmt(d.reply.p50)} / ${fmt(d.reply.p99)} ms`,
+      `1 MiB ${fmt(d.baseline.p50)} / ${fmt(d.baseline.p99)} ms`,
+      `×${fmt(d.reply.p50 / d.baseline.p50)}`,
+    ]),
     ["fuel: cpu-burn(200000), instrumented vs plain (p50)", `${fmt(fuel.fueled.p50)} ms`, `plain ${fmt(fuel.plain.p50)} ms`, `×${fmt(fuel.fueled.p50 / fuel.plain.p50)}`],
     ["fuel burnt per ms of cpu-burn work", `${fmt(fuel.fuelPerMs / 1000)}k/ms`, `default budget ${DEFAULT_FUEL / 1e6}M`, `≈${fmt(DEFAULT_FUEL / fuel.fuelPerMs)} ms`],
     await benchAction(Math.max(5, Math.floor(rounds / 20))).then((a): [string, string, string, string] => ["GitHub Action: bundle size / start-up to an input error (p50)", `${fmt(a.bytes / 1024)} KiB in ${a.files} files / ${fmt(a.startup.p50)} ms`, `bare node ${fmt(a.bare.p50)} ms`, `×${fmt(a.startup.p50 / a.bare.p50)}`]),
   ];
   if (values.json) {
-    console.log(JSON.stringify({ rounds, path, runtime, messaging, load, suite, agtalk, fuel }, null, 2));
+    console.log(JSON.stringify({ rounds, path, runtime, messaging, load, suite, agtalk, durable, fuel }, null, 2));
     return;
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));

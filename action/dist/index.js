@@ -28367,8 +28367,8 @@ async function openEmbedded(options) {
   const token = crypto.randomUUID();
   let runtime;
   try {
-    const { startRuntime } = await import("./runtime-AIACYXJ6.js");
-    runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error" });
+    const { startRuntime } = await import("./runtime-PK77ISYB.js");
+    runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", freshIsolates: options.freshIsolates ?? false });
   } catch (error2) {
     throw new CliError(`could not start the embedded runtime: ${error2 instanceof Error ? error2.message : String(error2)}`, EXIT.unreachable);
   }
@@ -28604,7 +28604,7 @@ function agentOfEndpoint(endpoint2) {
 async function openTarget(config) {
   try {
     if (config.agent) {
-      const embedded = await openEmbedded({ wasm: config.agent, ...config.name ? { name: config.name } : {} });
+      const embedded = await openEmbedded({ wasm: config.agent, ...config.name ? { name: config.name } : {}, freshIsolates: config["fresh-isolates"] === true });
       return { channel: embedded.channel, subject: embedded.subject, close: () => embedded.close() };
     }
     let channel;
@@ -28660,7 +28660,9 @@ var RunConfigSchema = external_exports.strictObject({
   base: text.optional(),
   /** Expected divergences: junction or test id -> the reason. They never fail the run. */
   known: external_exports.record(external_exports.string().min(1, "expected a junction or test id"), text).optional(),
-  timeout: external_exports.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional()
+  timeout: external_exports.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional(),
+  /** With --agent: the embedded runtime runs every delivery in a new isolate (AGTEST_FRESH_ISOLATES). */
+  "fresh-isolates": external_exports.boolean().optional()
 });
 var PATH_KEYS = ["agent", "outbox", "inbox", "out", "junit", "markdown", "base"];
 function readConfigFile(path4) {

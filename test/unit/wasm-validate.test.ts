@@ -205,7 +205,7 @@ describe("agtest/1 ABI", () => {
         "(stdout and stderr go to the agent's log, no files, sockets or environment))",
     );
     const fetch = await wat(agentWat("", `(import "agent" "fetch" (func (param i32 i32) (result i32)))`));
-    rejectsValidate(fetch, "forbidden import `agent.fetch` (the `agent` module provides only send, log, now and random)");
+    rejectsValidate(fetch, "forbidden import `agent.fetch` (the `agent` module provides only send, log, now, random, state_get, state_put, state_delete and timer_set)");
     const table = await wat(agentWat("", `(import "env" "table" (table 1 funcref))`));
     rejectsValidate(table, "forbidden import `env.table` (only `agent.*`, `env.abort` and the WASI subset are allowed)");
   });

@@ -9,6 +9,7 @@ Usage:
 
 Agent:
       --agent FILE.wasm     start the edge runtime in this process, deploy FILE, test it there
+      --fresh-isolates      with --agent: every delivery in a new isolate, as the edge may do
       --name NAME           the agent's address (default: the file name for --agent, NAME of a
                             runtime's /v1/agents/NAME/inbox for --endpoint, else the URL)
       --endpoint URL        the agent's HTTP endpoint; replies come in response bodies and on

@@ -25,6 +25,7 @@ export const RUN_FLAGS = {
   "fail-on": { type: "string" },
   base: { type: "string" },
   timeout: { type: "string" },
+  "fresh-isolates": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
