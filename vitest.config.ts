@@ -18,6 +18,7 @@ function workerd(
   include: string[],
   serviceBindings: Record<string, (request: Request) => Response> = {},
   vars: Record<string, string> = {},
+  globalSetup: string[] = [],
 ): TestProjectInlineConfiguration {
   return {
     ...jsx,
@@ -32,7 +33,7 @@ function workerd(
         },
       }),
     ],
-    test: { name, include, testTimeout: 20_000 },
+    test: { name, include, testTimeout: 20_000, globalSetup },
   };
 }
 
@@ -55,7 +56,8 @@ export default defineConfig({
     projects: [
       // A ceiling, not a verdict: fuzzers and side-by-side wasm runs take seconds on a loaded runner.
       { ...jsx, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node", testTimeout: 60_000 } },
-      workerd("integration", ["test/integration/**/*.test.ts"]),
+      // The C and Rust sample agents are built by the machine's compilers before the tests run.
+      workerd("integration", ["test/integration/**/*.test.ts"], {}, {}, ["test/setup/native-agents.ts"]),
       // Durable agents: the same negotiation and durable tests with a new isolate per delivery.
       workerd("integration-fresh", ["test/integration/negotiation.test.ts", "test/integration/durable.test.ts"], {}, { AGTEST_FRESH_ISOLATES: "1" }),
       node("system", ["test/system/**/*.test.ts"], 60_000),

@@ -3,6 +3,7 @@ import { ApiError } from "../errors.js";
 import { type AgentLimits, memoryPages } from "../limits.js";
 import type { ModuleUpload } from "../host/record.js";
 import { exportMutableGlobals } from "../sandbox/globals.js";
+import { STRIP_HINT } from "../upload.js";
 
 /**
  * The deploy pipeline, run before anything is stored: validate the module against ABI
@@ -11,7 +12,7 @@ import { exportMutableGlobals } from "../sandbox/globals.js";
  */
 export async function buildModule(bytes: Uint8Array, limits: AgentLimits): Promise<ModuleUpload> {
   if (bytes.byteLength > limits.module_bytes) {
-    throw new ApiError(413, "PAYLOAD_TOO_LARGE", `module is ${bytes.byteLength} bytes; the limit is ${limits.module_bytes}`);
+    throw new ApiError(413, "PAYLOAD_TOO_LARGE", `module is ${bytes.byteLength} bytes; the limit is ${limits.module_bytes}; ${STRIP_HINT}`);
   }
   let prepared: PreparedModule;
   try {

@@ -1,3 +1,5 @@
+import { WASI_GLUE } from "./wasi.js";
+
 /**
  * The glue module that runs inside each agent's Dynamic Worker, next to `agent.wasm` (the
  * instrumented module). It is plain JavaScript because the isolate loads it as source.
@@ -6,6 +8,9 @@
  * `agtest/1`, sets the fuel budget before every call, and returns what the agent emitted with
  * `send`. A trap drops the instance (its memory may be half-written) so the next message starts
  * from a fresh one; the fuel and OOM globals tell a limit violation from any other trap.
+ * It also implements the WASI preview1 subset the validator admits (`wasi.ts`) and calls a WASI
+ * reactor's `_initialize` once per new instance, before `init` (not on one restored from a
+ * checkpoint: its memory already holds what they did).
  * Checkpoints, state and timers (durable agents) are in durable.js, see durable.ts.
  */
 export const GLUE_SOURCE = String.raw`
@@ -45,7 +50,14 @@ function asString(ptr) {
   } catch { return "?"; }
 }
 
+function collectLog(level, text) {
+  if (call.logs.length < MAX_LOGS) call.logs.push({ level, text: text.slice(0, MAX_LOG_BYTES) });
+}
+
+${WASI_GLUE}
+
 const imports = {
+  wasi_snapshot_preview1: wasiImports,
   agent: {
     send(ptr, len) {
       if (len > call.maxMessageBytes) return -2;
@@ -92,6 +104,12 @@ function classify(err) {
 function ensureInstance(options) {
   if (instance) return;
   instance = new WebAssembly.Instance(wasmModule, imports);
+  // A WASI reactor (wasi-libc) sets up libc and runs C constructors here; once per instance.
+  if (typeof instance.exports._initialize === "function") {
+    call.phase = "init";
+    setFuel(options.fuel);
+    instance.exports._initialize();
+  }
   if (typeof instance.exports.init === "function") {
     call.phase = "init";
     setFuel(options.fuel);
@@ -121,9 +139,11 @@ function attempt(options, work, boot = false) {
     setFuel(options.fuel);
     const rc = work();
     const fuelUsed = options.fuel - Number(instance.exports.__agtest_fuel.value);
+    flushWasi();
     return { ok: true, rc, sent: call.sent, logs: call.logs, fuelUsed, durable: d ? durable.capture(instance, d.next) : null };
   } catch (err) {
     const kind = classify(err);
+    flushWasi();
     instance = null;
     durable.drop();
     const message = err instanceof Error ? err.message : String(err);
@@ -144,6 +164,8 @@ export default class AgentSandbox extends WorkerEntrypoint {
     return spill(attempt(options, () => {
       const bytes = encoder.encode(text);
       const ptr = instance.exports.alloc(bytes.length);
+      // 0 is how an allocator says no (the AssemblyScript and C helpers do): never write there.
+      if (ptr === 0 && bytes.length > 0) throw new AgentFault("alloc(" + bytes.length + ") returned 0");
       memoryBytes(ptr, bytes.length).set(bytes);
       return instance.exports.handle(ptr, bytes.length);
     }), link);
