@@ -3,7 +3,7 @@ import { DEFAULT_FUEL } from "../worker/limits.js";
 import { benchAction } from "./action.js";
 import { benchFuel } from "./fuel.js";
 import { benchDurable } from "./durable.js";
-import { benchAgtalk, benchSuite } from "./harness.js";
+import { benchAgtalk, benchCli, benchSuite, type SuitePhases } from "./harness.js";
 import { benchLoad } from "./load.js";
 import { benchMessaging } from "./messaging.js";
 import { benchPath } from "./path.js";
@@ -38,6 +38,9 @@ async function main(): Promise<void> {
   const load = await benchLoad({ senders: 8, seconds: Math.max(2, Math.floor(rounds / 40)), agents: 4 });
   progress("harness: the fipa suite against the reference agent, agtalk folder round trip…");
   const suite = await benchSuite();
+  const lanes = await benchSuite(4);
+  const cli = await benchCli();
+  const cliParallel = await benchCli(["--parallel", "4"]);
   const agtalk = await benchAgtalk(Math.max(10, Math.floor(rounds / 10)));
   progress("durable agents: checkpoint cost against memory size…");
   const durable = await benchDurable(Math.max(6, Math.floor(rounds / 10)));
@@ -76,7 +79,9 @@ async function main(): Promise<void> {
       `${l.acknowledged} acked, ${l.lost} lost, ${l.duplicates} dup, ${l.errors} errors`,
       l.lost === 0 && l.errors === 0 && l.duplicates === 0 ? "ok" : "FAILED",
     ]),
-    ["fipa suite against the reference agent, embedded runtime", `${fmt(suite.ms / 1000)} s`, `${suite.tests} tests, ${suite.junctions} junctions`, ""],
+    ["agtest run --agent fixtures/agents/reference.wasm (wall, a process)", `${fmt(cli.ms / 1000)} s (exit ${cli.code})`, `--parallel 4: ${fmt(cliParallel.ms / 1000)} s (exit ${cliParallel.code})`, `×${fmt(cli.ms / cliParallel.ms)}`],
+    ["  its phases in process: start / deploy / suite / close", phases(suite), `${suite.tests} tests, ${suite.junctions} junctions`, ""],
+    ["  the same, junctions side by side (--parallel 4)", phases(lanes), "", `×${fmt(suite.total / lanes.total)}`],
     [
       "agtalk folder round trip via the HTTP adapter (p50 / p99)",
       `${fmt(agtalk.folders.p50)} / ${fmt(agtalk.folders.p99)} ms`,
@@ -94,12 +99,16 @@ async function main(): Promise<void> {
     await benchAction(Math.max(5, Math.floor(rounds / 20))).then((a): [string, string, string, string] => ["GitHub Action: bundle size / start-up to an input error (p50)", `${fmt(a.bytes / 1024)} KiB in ${a.files} files / ${fmt(a.startup.p50)} ms`, `bare node ${fmt(a.bare.p50)} ms`, `×${fmt(a.startup.p50 / a.bare.p50)}`]),
   ];
   if (values.json) {
-    console.log(JSON.stringify({ rounds, path, runtime, messaging, load, suite, agtalk, durable, fuel }, null, 2));
+    console.log(JSON.stringify({ rounds, path, runtime, messaging, load, suite, lanes, cli, cliParallel, agtalk, durable, fuel }, null, 2));
     return;
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
   console.log(`\nagtest bench (${rounds} rounds, ${new Date().toISOString()})\n`);
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("   ").trimEnd());
+}
+
+function phases(p: SuitePhases): string {
+  return `${fmt(p.start / 1000)} / ${fmt(p.deploy / 1000)} / ${fmt(p.suite / 1000)} / ${fmt(p.close / 1000)} s = ${fmt(p.total / 1000)} s`;
 }
 
 main().catch((err: unknown) => {

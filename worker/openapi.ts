@@ -184,6 +184,20 @@ function build(version: string) {
     },
   });
   registry.registerPath({
+    method: "get",
+    path: "/v1/agents/{name}/quiet",
+    summary: "Whether the agent has nothing more to say (mailbox empty, nothing in flight, no retry or timer pending), waiting up to `wait` ms",
+    security,
+    request: { params: name, query: z.object({ wait: z.number().int().min(0).max(30_000).optional() }) },
+    responses: {
+      200: json(
+        z.object({ quiet: z.boolean(), state: z.string(), mailbox: z.number().int(), retrying: z.number().int(), timers: z.number().int(), waited_ms: z.number() }),
+        "the agent's state when it became quiet or the wait ran out",
+      ),
+      ...errors(400, 401, 404),
+    },
+  });
+  registry.registerPath({
     method: "post",
     path: "/v1/agents/{name}/inbox",
     summary: "Public HTTP transport of a hosted agent (no token): what external agents post to",

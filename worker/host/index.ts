@@ -10,6 +10,7 @@ import { type Sql, sqlOf } from "../sql.js";
 import { commitOutcome, createDurableTables, durableCall, hasCheckpoint } from "./durable.js";
 import { type LogLine, readLogs, tailLogs } from "./logs.js";
 import * as mailbox from "./mailbox.js";
+import { Quiescence, type QuietState, quietNow } from "./quiet.js";
 import { loadModule, pruneModules, storeModule } from "./modules.js";
 import { TokenBucket } from "./rate.js";
 import { type AgentRecord, type AgentState, type ModuleUpload, type ServiceEntry, type TerminationReason, emptyStats } from "./record.js";
@@ -55,6 +56,7 @@ export class AgentHost extends DurableObject<Env> {
   #alarmAt: number | null = null;
   #traps: number[] = [];
   #bucket: TokenBucket | null = null;
+  readonly #quiet = new Quiescence();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -137,6 +139,18 @@ export class AgentHost extends DurableObject<Env> {
   #remember(conversationId: string): void {
     this.#sql.run("INSERT OR REPLACE INTO recent_conversations (conversation_id, at) VALUES (?, ?)", conversationId, new Date().toISOString());
     this.#sql.run("DELETE FROM recent_conversations WHERE conversation_id NOT IN (SELECT conversation_id FROM recent_conversations ORDER BY at DESC LIMIT 20)");
+  }
+
+  /** Waits up to `waitMs` until the agent has nothing more to say (see quiet.ts). */
+  async quiet(waitMs: number): Promise<Result<QuietState>> {
+    if (!this.#record) return notFound();
+    const check = (waited: number) => quietNow(this.#sql, { state: this.#record?.state ?? "failed", timers: this.#pendingTimers() }, waited);
+    return { ok: true, value: await this.#quiet.until(check, waitMs) };
+  }
+
+  /** Timers set by the agent that have not fired: the one place quiescence counts them. */
+  #pendingTimers(): number {
+    return 0;
   }
 
   /** Messages that could not be delivered. */
@@ -270,6 +284,7 @@ export class AgentHost extends DurableObject<Env> {
     while (await this.#serial(() => this.#deliverOne())) {
       // keep going while messages are due and the agent runs
     }
+    this.#quiet.notify();
   }
 
   async #deliverOne(): Promise<boolean> {

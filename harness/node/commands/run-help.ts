@@ -33,6 +33,12 @@ Suite and scoring:
       --features A,B        claimed junctions, e.g. core.passive (default: every junction the
                             backchannel allows). Unclaimed junctions are absent from the profile.
       --timeout MS          every test's time budget (default: each test's own, usually 5000)
+      --silence MS          the shortest wait for "nothing more arrives" from an agent the
+                            runtime does not host (default 300, scaled up with --timeout); the
+                            wait is at least 4x the p99 round trip measured in the run. A hosted
+                            agent's silence is the runtime's word (quiescence), not a wait
+      --parallel N          with --agent: run N junctions side by side, each against its own
+                            deployed copy of the agent (default 1: one after the other)
       --fail-on P           exit 1 when a claimed junction is divergent (default), below
                             interoperable ("constrained"), scores worse than in --base
                             ("regression"), or never. Config "known": {"ID": "reason"}
