@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS } from "../../worker/limits.js";
 import { runInSandbox } from "../../worker/sandbox/index.js";
 import { prepareModule } from "../../worker/wasm/index.js";
 import "../helpers/native-agents.js";
-import { deploy, request, send, uniqueName } from "./api.js";
+import { api, deploy, request, send, uniqueName } from "./api.js";
 
 const native = inject("nativeAgents");
 
@@ -86,6 +86,18 @@ describe("the helpers read JSON as JSON", () => {
       expect(object).toMatchObject({ performative: "not-understood" });
     });
   }
+});
+
+describe("a deployed wasi-libc reactor's printf lines are in its logs", () => {
+  withAgent("c-wasi-reactor", "GET /v1/agents/:name/logs has the constructor's line (at deploy) and each message's", async (wasm) => {
+    const agent = uniqueName("c-wasi");
+    expect((await deploy(agent, wasm)).status).toBe(201);
+    const { reply } = await ask(agent, "ping");
+    expect(reply).toMatchObject({ performative: "inform", content: "pong" });
+    type Logs = { logs: { level: string; text: string }[] };
+    const lines = async () => ((await (await api(`/v1/agents/${agent}/logs`)).json()) as Logs).logs.map((l) => `${l.level} ${l.text}`);
+    await expect.poll(lines).toEqual(["info constructor ran", expect.stringMatching(/^info handle: \d+ bytes, clock set$/), "error stderr works too"]);
+  });
 });
 
 describe("stateful agents keep their count in linear memory", () => {
