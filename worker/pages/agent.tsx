@@ -1,17 +1,17 @@
-import type { LoggedMessage } from "../conversation/index.js";
 import type { AgentRecord } from "../host/record.js";
 import type { StoredProfile } from "../profiles/index.js";
 import type { RunSummary } from "../registry/index.js";
 import { tally } from "../../protocol/index.js";
-import { Layout } from "./layout.js";
-import { SequenceDiagram } from "./sequence.js";
+import { Layout, ScrollBox } from "./layout.js";
+import { type ConversationView, ConversationSections } from "./conversations.js";
 
 /** What the agent page shows. */
 export type AgentPageData = {
   record: AgentRecord;
   history: StoredProfile[];
   runs: { id: string; suite: string; started_at: string; summary: RunSummary }[];
-  conversations: { id: string; messages: LoggedMessage[] }[];
+  /** The recent conversations, newest first, backchannel ones included (the page sets them apart). */
+  conversations: ConversationView[];
 };
 
 /** `/agents/:name`: record, termination reason, profile history, runs, last conversations. */
@@ -37,33 +37,36 @@ export function AgentPage(props: AgentPageData) {
         <dd>{`${record.stats.messages_in} in, ${record.stats.messages_out} out, ${record.stats.failures} failed, ${record.stats.mailbox_depth} waiting`}</dd>
       </dl>
       <ProfileHistory history={props.history} />
-      <h3>Runs</h3>
+      <h2 id="runs">Runs</h2>
       {props.runs.length === 0 ? (
         <p class="muted">No run yet.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Suite</th>
-              <th scope="col">Junctions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.runs.map((run) => (
+        <ScrollBox label="runs">
+          <table>
+            <thead>
               <tr>
-                <td>
-                  <a href={`/runs/${encodeURIComponent(run.id)}`}>{run.started_at.slice(0, 19).replace("T", " ")}</a>
-                </td>
-                <td>{run.suite}</td>
-                <td>{run.summary.junctions.map((j) => `${j.junction}: ${j.score}`).join("; ")}</td>
+                <th scope="col">Run</th>
+                <th scope="col">Suite</th>
+                <th scope="col">Junctions</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {props.runs.map((run) => (
+                <tr>
+                  <td>
+                    <a href={`/runs/${encodeURIComponent(run.id)}`}>{run.started_at.slice(0, 19).replace("T", " ")}</a>
+                  </td>
+                  <td>{run.suite}</td>
+                  <td>
+                    <JunctionTally junctions={run.summary.junctions} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollBox>
       )}
-      <h3>Last conversations</h3>
-      {props.conversations.length === 0 ? <p class="muted">None yet.</p> : props.conversations.map((c) => <SequenceDiagram id={c.id} messages={c.messages} />)}
+      <ConversationSections conversations={props.conversations} />
     </Layout>
   );
 }
@@ -75,10 +78,10 @@ function ProfileHistory(props: { history: StoredProfile[] }) {
   const max = Math.max(1, ...points.map((p) => p.claimed));
   return (
     <section aria-labelledby="history">
-      <h3 id="history">Profile history</h3>
+      <h2 id="history">Profile history</h2>
       <svg role="img" aria-label="interoperable junctions per run" width={points.length * 14 + 10} height="64">
         {points.map((p, i) => (
-          <rect x={5 + i * 14} y={60 - (p.interoperable / max) * 56} width="10" height={(p.interoperable / max) * 56 || 1} fill="#2da44e">
+          <rect x={5 + i * 14} y={60 - (p.interoperable / max) * 56} width="10" height={(p.interoperable / max) * 56 || 1} class="bar">
             <title>{`${p.at}: ${p.interoperable}/${p.claimed} interoperable`}</title>
           </rect>
         ))}
@@ -103,5 +106,15 @@ function ProfileHistory(props: { history: StoredProfile[] }) {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** A run's junctions in one line: how many scored what, each score in full in the title. */
+function JunctionTally(props: { junctions: RunSummary["junctions"] }) {
+  const count = (kind: string) => props.junctions.filter((j) => j.score.startsWith(kind)).length;
+  return (
+    <span title={props.junctions.map((j) => `${j.junction}: ${j.score}`).join("\n")}>
+      {`${count("interoperable")} interoperable, ${count("constrained")} constrained, ${count("divergent")} divergent`}
+    </span>
   );
 }
