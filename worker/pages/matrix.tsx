@@ -37,11 +37,11 @@ const MATRIX_CSS = `
 #matrix td{text-align:center}
 #matrix .source{font-size:.75rem}
 #matrix .n{white-space:nowrap}
-.legend{display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;margin:0 0 1rem;padding:0}
+.legend{display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;margin:0 0 .5rem;padding:0;font-size:.85rem}
 .legend div{display:flex;gap:.5rem;align-items:baseline;max-width:36rem}
 .legend dt{padding:0 .4rem;border:1px solid var(--line);white-space:nowrap}
 .legend dd{margin:0}
-section>h2#legend{font-size:1rem;margin:.5rem 0}
+section>h2#legend{font-size:.95rem;margin:.75rem 0 .25rem}
 @media (max-width:40rem){#matrix tbody th{min-width:5.5rem;max-width:7rem}}
 `;
 
@@ -68,6 +68,8 @@ export function MatrixPage(props: { suites: MatrixSuite[]; suite: MatrixSuite; r
         <p>No profile for this suite yet: run it (<code>POST /v1/runs</code>) or publish one from the GitHub Action.</p>
       ) : (
         <>
+          {/* Above the table: the box is up to 75vh tall, a legend under it would start below the fold. */}
+          <ScoreLegend />
           <ScrollBox label="matrix-caption" class="matrix-box">
             <table id="matrix">
               <caption id="matrix-caption">{`${rows.length} agent${rows.length === 1 ? "" : "s"} × ${suite.junctions.length} junctions`}</caption>
@@ -121,7 +123,6 @@ export function MatrixPage(props: { suites: MatrixSuite[]; suite: MatrixSuite; r
               </tbody>
             </table>
           </ScrollBox>
-          <ScoreLegend />
         </>
       )}
     </Layout>
