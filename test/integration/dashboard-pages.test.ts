@@ -7,7 +7,7 @@ import { MatrixPage, matrixSuite } from "../../worker/pages/matrix.js";
 import { RunPage, testAnchor } from "../../worker/pages/run.js";
 import { compactScore } from "../../worker/pages/score.js";
 
-/** The pages are pure functions of their data (components called as functions, as JSX would): rendered to HTML here. */
+/** The pages are pure functions of their data (components called as functions, as JSX would), rendered to HTML in workerd. */
 function html(node: unknown): string {
   return String(node);
 }
