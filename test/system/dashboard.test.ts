@@ -256,7 +256,7 @@ describe("the dashboard in headless Chromium", () => {
     ] as const;
     for (const [size, viewport, scheme] of looks) {
       const { page, status } = await open(PAGES[name]?.() ?? "", viewport, scheme);
-      expect(status).toBe(name === "not-found" ? 404 : 200);
+      expect(status, await page.content()).toBe(name === "not-found" ? 404 : 200);
       // Every disclosure open, so axe sees what is inside (expected/received, the agact requests).
       await page.locator("details").evaluateAll((all) => {
         for (const d of all) d.setAttribute("open", "");

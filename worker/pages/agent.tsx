@@ -2,7 +2,7 @@ import type { AgentRecord } from "../host/record.js";
 import type { StoredProfile } from "../profiles/index.js";
 import type { RunSummary } from "../registry/index.js";
 import { tally } from "../../protocol/index.js";
-import { Layout, ScrollBox } from "./layout.js";
+import { Layout } from "./layout.js";
 import { type ConversationView, ConversationSections } from "./conversations.js";
 
 /** What the agent page shows. */
@@ -37,34 +37,32 @@ export function AgentPage(props: AgentPageData) {
         <dd>{`${record.stats.messages_in} in, ${record.stats.messages_out} out, ${record.stats.failures} failed, ${record.stats.mailbox_depth} waiting`}</dd>
       </dl>
       <ProfileHistory history={props.history} />
-      <h2 id="runs">Runs</h2>
+      <h2>Runs</h2>
       {props.runs.length === 0 ? (
         <p class="muted">No run yet.</p>
       ) : (
-        <ScrollBox label="runs">
-          <table>
-            <thead>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Run</th>
+              <th scope="col">Suite</th>
+              <th scope="col">Junctions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.runs.map((run) => (
               <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Suite</th>
-                <th scope="col">Junctions</th>
+                <td>
+                  <a href={`/runs/${encodeURIComponent(run.id)}`}>{run.started_at.slice(0, 19).replace("T", " ")}</a>
+                </td>
+                <td>{run.suite}</td>
+                <td>
+                  <JunctionTally junctions={run.summary.junctions} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {props.runs.map((run) => (
-                <tr>
-                  <td>
-                    <a href={`/runs/${encodeURIComponent(run.id)}`}>{run.started_at.slice(0, 19).replace("T", " ")}</a>
-                  </td>
-                  <td>{run.suite}</td>
-                  <td>
-                    <JunctionTally junctions={run.summary.junctions} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollBox>
+            ))}
+          </tbody>
+        </table>
       )}
       <ConversationSections conversations={props.conversations} />
     </Layout>
