@@ -48,7 +48,8 @@ function node(name: string, include: string[], timeout: number): TestProjectInli
 export default defineConfig({
   test: {
     projects: [
-      { ...jsx, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
+      // A ceiling, not a verdict: fuzzers and side-by-side wasm runs take seconds on a loaded runner.
+      { ...jsx, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node", testTimeout: 60_000 } },
       workerd("integration", ["test/integration/**/*.test.ts"]),
       node("system", ["test/system/**/*.test.ts"], 60_000),
       // PROBE_OUTBOUND: a network for the sandbox test's control probe (answers every request 200).

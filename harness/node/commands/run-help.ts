@@ -33,7 +33,10 @@ Suite and scoring:
                             backchannel allows). Unclaimed junctions are absent from the profile.
       --timeout MS          every test's time budget (default: each test's own, usually 5000)
       --fail-on P           exit 1 when a claimed junction is divergent (default), below
-                            interoperable ("constrained"), or never
+                            interoperable ("constrained"), scores worse than in --base
+                            ("regression"), or never. Config "known": {"ID": "reason"}
+                            lists junctions or tests expected to fail: they never fail it
+      --base FILE           a previous run's profile (--out) to compare with
 
 Output:
       --format F            table (default) or json (the profile) on stdout; progress on stderr
