@@ -34,6 +34,10 @@ describe("dashboard pages", () => {
     expect([...page.matchAll(/scope="colgroup" colspan="(\d+)"/g)].map((m) => Number(m[1]))).toEqual(clusters.map((c) => fipa.junctions.filter((j) => j.cluster === c).length));
     expect([...page.matchAll(/<th scope="col" data-junction="([^"]+)"/g)].map((m) => m[1])).toEqual(fipa.junctions.map((j) => j.id));
     expect(page).toContain("What the cells mean");
+    // The stylesheet reaches the browser as written: escaped, `section>h2` would be `section&gt;h2`, a rule that matches nothing.
+    const style = /<style>([\s\S]*?)<\/style>/.exec(page)?.[1] ?? "";
+    expect(style).toContain("section>h2#legend{");
+    expect(style).not.toContain("&gt;");
   });
 
   it("agact conversations are the backchannel, whichever message carries the ontology", async () => {

@@ -1,3 +1,4 @@
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 
 /**
@@ -40,7 +41,10 @@ svg{max-width:100%;height:auto}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 `;
 
-/** The page frame: one small stylesheet, no script; every page works without JavaScript. */
+/**
+ * The page frame: one small stylesheet, no script; every page works without JavaScript. `css`: a
+ * page's own rules, a constant (it is not escaped).
+ */
 export function Layout(props: { title: string; children: Child; css?: string }) {
   return (
     <html lang="en">
@@ -48,7 +52,8 @@ export function Layout(props: { title: string; children: Child; css?: string }) 
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · agtest`}</title>
-        <style>{CSS + (props.css ?? "")}</style>
+        {/* raw: JSX would escape the child combinator `>`; the stylesheets are constants, never input. */}
+        <style>{raw(CSS + (props.css ?? ""))}</style>
       </head>
       <body>
         <header>
