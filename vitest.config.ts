@@ -13,7 +13,13 @@ const fixtureBindings = Object.fromEntries(
 const jsx = { oxc: { jsx: { runtime: "automatic", importSource: "hono/jsx" } } } as const;
 
 /** A project whose tests run inside real workerd (the Workers pool): the worker, its Durable Objects and Worker Loader. */
-function workerd(name: string, include: string[], serviceBindings: Record<string, (request: Request) => Response> = {}): TestProjectInlineConfiguration {
+function workerd(
+  name: string,
+  include: string[],
+  serviceBindings: Record<string, (request: Request) => Response> = {},
+  vars: Record<string, string> = {},
+  globalSetup: string[] = [],
+): TestProjectInlineConfiguration {
   return {
     ...jsx,
     plugins: [
@@ -21,13 +27,13 @@ function workerd(name: string, include: string[], serviceBindings: Record<string
         main: "./worker/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { AGTEST_TOKEN: "test-token", AGTEST_READ_TOKEN: "read-token" },
+          bindings: { AGTEST_TOKEN: "test-token", AGTEST_READ_TOKEN: "read-token", ...vars },
           dataBlobBindings: fixtureBindings,
           serviceBindings,
         },
       }),
     ],
-    test: { name, include, testTimeout: 20_000 },
+    test: { name, include, testTimeout: 20_000, globalSetup },
   };
 }
 
@@ -50,7 +56,10 @@ export default defineConfig({
     projects: [
       // A ceiling, not a verdict: fuzzers and side-by-side wasm runs take seconds on a loaded runner.
       { ...jsx, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node", testTimeout: 60_000 } },
-      workerd("integration", ["test/integration/**/*.test.ts"]),
+      // The C and Rust sample agents are built by the machine's compilers before the tests run.
+      workerd("integration", ["test/integration/**/*.test.ts"], {}, {}, ["test/setup/native-agents.ts"]),
+      // Durable agents: the same negotiation and durable tests with a new isolate per delivery.
+      workerd("integration-fresh", ["test/integration/negotiation.test.ts", "test/integration/durable.test.ts"], {}, { AGTEST_FRESH_ISOLATES: "1" }),
       node("system", ["test/system/**/*.test.ts"], 60_000),
       // PROBE_OUTBOUND: a network for the sandbox test's control probe (answers every request 200).
       workerd("security", ["test/security/**/*.test.ts"], { PROBE_OUTBOUND: () => new Response("out there") }),

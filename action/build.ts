@@ -26,7 +26,7 @@ export function actionBuildOptions(outdir: string): BuildOptions {
     target: "node20",
     entryNames: "[name]",
     chunkNames: "[name]-[hash]",
-    external: ["wrangler"],
+    external: ["wrangler", "miniflare"],
     charset: "utf8",
     legalComments: "eof",
     logLevel: "warning",

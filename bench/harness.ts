@@ -1,27 +1,52 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { messageBackchannel, runSuite } from "../harness/core/index.js";
+import { messageBackchannel, runSuite, type RunReport } from "../harness/core/index.js";
 import { startHttpAdapter } from "../harness/node/agtalk/adapter-http.js";
 import { openEmbedded } from "../harness/node/channels/embedded.js";
 import { openFolderChannel } from "../harness/node/channels/folder.js";
 import { SUITES } from "../suites/index.js";
 import { type Summary, summarize } from "./stats.js";
 
-/** The whole fipa suite against the reference agent on the embedded runtime: wall time. */
-export async function benchSuite(): Promise<{ ms: number; tests: number; junctions: number }> {
+/** Phases of a run of the whole fipa suite against the reference agent on the embedded runtime (ms). */
+export type SuitePhases = { start: number; deploy: number; suite: number; close: number; total: number; tests: number; junctions: number };
+
+/** The whole fipa suite against the reference agent, in process, as `agtest run --agent` does it. */
+export async function benchSuite(parallel = 1): Promise<SuitePhases> {
   const suite = SUITES.fipa;
   if (!suite) throw new Error("the fipa suite is missing");
+  const t0 = performance.now();
   const embedded = await openEmbedded({ wasm: "fixtures/agents/reference.wasm" });
+  const t1 = performance.now();
+  const lanes = parallel > 1
+    ? async () => {
+        const lane = await embedded.copy();
+        return { channel: lane.channel, backchannel: messageBackchannel(lane.channel), close: () => lane.close() };
+      }
+    : undefined;
+  let t2 = t1;
+  let report: RunReport;
   try {
-    const t0 = performance.now();
-    const report = await runSuite(suite, { channel: embedded.channel, backchannel: messageBackchannel(embedded.channel), subject: embedded.subject });
-    return { ms: performance.now() - t0, tests: report.results.length, junctions: report.junctions.length };
+    report = await runSuite(suite, { channel: embedded.channel, backchannel: messageBackchannel(embedded.channel), subject: embedded.subject, ...(lanes ? { lanes, parallel } : {}) });
   } finally {
+    t2 = performance.now();
     await embedded.close();
   }
+  const t3 = performance.now();
+  return { start: embedded.timings.start_ms, deploy: embedded.timings.deploy_ms, suite: t2 - t1, close: t3 - t2, total: t3 - t0, tests: report.results.length, junctions: report.junctions.length };
+}
+
+/** Wall time of `agtest run --agent fixtures/agents/reference.wasm` as a process (exit code included). */
+export async function benchCli(extra: string[] = []): Promise<{ ms: number; code: number | null }> {
+  const t0 = performance.now();
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn(process.execPath, ["harness/node/bin.mjs", "run", "--agent", "fixtures/agents/reference.wasm", ...extra], { stdio: "ignore" });
+    child.on("close", resolve);
+  });
+  return { ms: performance.now() - t0, code };
 }
 
 /** A loopback HTTP agent that answers every message in the response body. */

@@ -2,9 +2,11 @@ import { parseArgs } from "node:util";
 import { DEFAULT_FUEL } from "../worker/limits.js";
 import { benchAction } from "./action.js";
 import { benchFuel } from "./fuel.js";
-import { benchAgtalk, benchSuite } from "./harness.js";
+import { benchDurable } from "./durable.js";
+import { benchAgtalk, benchCli, benchSuite, type SuitePhases } from "./harness.js";
 import { benchLoad } from "./load.js";
 import { benchMessaging } from "./messaging.js";
+import { benchPath } from "./path.js";
 import { benchRuntime } from "./runtime.js";
 import { fmt } from "./stats.js";
 
@@ -28,17 +30,36 @@ async function main(): Promise<void> {
   const fuel = await benchFuel(Math.max(10, Math.floor(rounds / 10)));
   progress("runtime (local workerd)…");
   const runtime = await benchRuntime(rounds);
+  progress("message path beside its floor: minimal DO + Dynamic Worker workers (local workerd)…");
+  const path = await benchPath(Math.max(30, Math.floor(rounds / 2)));
   progress("messaging (durable path, local workerd)…");
   const messaging = await benchMessaging(Math.max(4, Math.floor(rounds / 20)));
   progress("load (8 senders, 4 echo agents, local workerd)…");
   const load = await benchLoad({ senders: 8, seconds: Math.max(2, Math.floor(rounds / 40)), agents: 4 });
   progress("harness: the fipa suite against the reference agent, agtalk folder round trip…");
   const suite = await benchSuite();
+  const lanes = await benchSuite(4);
+  const cli = await benchCli();
+  const cliParallel = await benchCli(["--parallel", "4"]);
   const agtalk = await benchAgtalk(Math.max(10, Math.floor(rounds / 10)));
+  progress("durable agents: checkpoint cost against memory size…");
+  const durable = await benchDurable(Math.max(6, Math.floor(rounds / 10)));
   if (load.roundTrip.lost + load.fire.lost + load.roundTrip.errors + load.fire.errors > 0) process.exitCode = 1;
 
   const rows: [string, string, string, string][] = [
     ["request→reply to ping through the runtime (p50 / p99)", `${fmt(runtime.reply.p50)} / ${fmt(runtime.reply.p99)} ms`, `bare Hono route ${fmt(runtime.bare.p50)} / ${fmt(runtime.bare.p99)} ms`, `×${fmt(runtime.reply.p50 / runtime.bare.p50)}`],
+    [
+      "request→reply to ping vs floor (c) 1 DO + isolate / (d) 2 DOs + isolate (p50 / p99)",
+      `${fmt(path.latency.agtest.p50)} / ${fmt(path.latency.agtest.p99)} ms`,
+      `(c) ${fmt(path.latency.floorC.p50)} / ${fmt(path.latency.floorC.p99)} ms, (d) ${fmt(path.latency.floorD.p50)} / ${fmt(path.latency.floorD.p99)} ms`,
+      `×${fmt(path.latency.agtest.p50 / path.latency.floorD.p50)} of (d) (goal ≤ 1.5)`,
+    ],
+    [
+      `request→reply, ${path.throughput.clients} clients: replies/s vs floor (c) / (d)`,
+      `${fmt(path.throughput.agtest)}/s`,
+      `(c) ${fmt(path.throughput.floorC)}/s, (d) ${fmt(path.throughput.floorD)}/s`,
+      `×${fmt(path.throughput.agtest / path.throughput.floorD)} of (d) (goal ≥ 0.7)`,
+    ],
     ["cold deploy → first reply (p50 / max of n)", `${fmt(runtime.cold.p50)} / ${fmt(runtime.cold.p99)} ms (n=${runtime.cold.n})`, "", ""],
     [
       "agent→agent messages/s, durable path (echo↔echo loops)",
@@ -58,24 +79,36 @@ async function main(): Promise<void> {
       `${l.acknowledged} acked, ${l.lost} lost, ${l.duplicates} dup, ${l.errors} errors`,
       l.lost === 0 && l.errors === 0 && l.duplicates === 0 ? "ok" : "FAILED",
     ]),
-    ["fipa suite against the reference agent, embedded runtime", `${fmt(suite.ms / 1000)} s`, `${suite.tests} tests, ${suite.junctions} junctions`, ""],
+    ["agtest run --agent fixtures/agents/reference.wasm (wall, a process)", `${fmt(cli.ms / 1000)} s (exit ${cli.code})`, `--parallel 4: ${fmt(cliParallel.ms / 1000)} s (exit ${cliParallel.code})`, `×${fmt(cli.ms / cliParallel.ms)}`],
+    ["  its phases in process: start / deploy / suite / close", phases(suite), `${suite.tests} tests, ${suite.junctions} junctions`, ""],
+    ["  the same, junctions side by side (--parallel 4)", phases(lanes), "", `×${fmt(suite.total / lanes.total)}`],
     [
       "agtalk folder round trip via the HTTP adapter (p50 / p99)",
       `${fmt(agtalk.folders.p50)} / ${fmt(agtalk.folders.p99)} ms`,
       `direct HTTP ${fmt(agtalk.direct.p50)} / ${fmt(agtalk.direct.p99)} ms`,
       `×${fmt(agtalk.folders.p50 / agtalk.direct.p50)}`,
     ],
+    ...durable.map((d): [string, string, string, string] => [
+      `count message, ${d.mib} MiB of memory checkpointed${d.fresh ? ", fresh isolate each (restore too)" : ""} (p50 / p99)`,
+      `${fmt(d.reply.p50)} / ${fmt(d.reply.p99)} ms`,
+      `1 MiB ${fmt(d.baseline.p50)} / ${fmt(d.baseline.p99)} ms`,
+      `×${fmt(d.reply.p50 / d.baseline.p50)}`,
+    ]),
     ["fuel: cpu-burn(200000), instrumented vs plain (p50)", `${fmt(fuel.fueled.p50)} ms`, `plain ${fmt(fuel.plain.p50)} ms`, `×${fmt(fuel.fueled.p50 / fuel.plain.p50)}`],
     ["fuel burnt per ms of cpu-burn work", `${fmt(fuel.fuelPerMs / 1000)}k/ms`, `default budget ${DEFAULT_FUEL / 1e6}M`, `≈${fmt(DEFAULT_FUEL / fuel.fuelPerMs)} ms`],
     await benchAction(Math.max(5, Math.floor(rounds / 20))).then((a): [string, string, string, string] => ["GitHub Action: bundle size / start-up to an input error (p50)", `${fmt(a.bytes / 1024)} KiB in ${a.files} files / ${fmt(a.startup.p50)} ms`, `bare node ${fmt(a.bare.p50)} ms`, `×${fmt(a.startup.p50 / a.bare.p50)}`]),
   ];
   if (values.json) {
-    console.log(JSON.stringify({ rounds, runtime, messaging, load, suite, agtalk, fuel }, null, 2));
+    console.log(JSON.stringify({ rounds, path, runtime, messaging, load, suite, lanes, cli, cliParallel, agtalk, durable, fuel }, null, 2));
     return;
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
   console.log(`\nagtest bench (${rounds} rounds, ${new Date().toISOString()})\n`);
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("   ").trimEnd());
+}
+
+function phases(p: SuitePhases): string {
+  return `${fmt(p.start / 1000)} / ${fmt(p.deploy / 1000)} / ${fmt(p.suite / 1000)} / ${fmt(p.close / 1000)} s = ${fmt(p.total / 1000)} s`;
 }
 
 main().catch((err: unknown) => {

@@ -20,11 +20,19 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 const MULTIPART_OVERHEAD = 64 * 1024;
 
 /**
+ * What a module over the limit most often is: a debug build. Rust's std for wasm carries its
+ * debug info (a debug build of a ping is 6-7 MB of the 8 MiB), clang's `-g` adds DWARF sections.
+ */
+export const STRIP_HINT =
+  "strip debug info: build in release without debug info (rustc -O -C strip=debuginfo, cargo --release; clang without -g) or run llvm-strip / wasm-strip";
+
+/**
  * Reads a request body, refusing it with 413 as soon as it passes `limit` bytes — from the
  * Content-Length when given, else while streaming, so an oversized upload is never buffered whole.
+ * `hint` is appended to the message (what to do about it).
  */
-export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
-  const tooLarge = () => new ApiError(413, "PAYLOAD_TOO_LARGE", `request body exceeds the limit of ${limit} bytes`);
+export async function readBody(request: Request, limit: number, hint?: string): Promise<Uint8Array> {
+  const tooLarge = () => new ApiError(413, "PAYLOAD_TOO_LARGE", `request body exceeds the limit of ${limit} bytes${hint ? `; ${hint}` : ""}`);
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > limit) throw tooLarge();
   if (!request.body) return new Uint8Array(0);
@@ -60,7 +68,7 @@ export type Upload = { bytes: Uint8Array; manifest: Manifest };
 export async function readUpload(request: Request, moduleLimit: number): Promise<Upload> {
   const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (type === "application/wasm" || type === "application/octet-stream") {
-    return { bytes: await readBody(request, moduleLimit), manifest: {} };
+    return { bytes: await readBody(request, moduleLimit, STRIP_HINT), manifest: {} };
   }
   if (type !== "multipart/form-data") {
     throw new ApiError(
@@ -69,7 +77,7 @@ export async function readUpload(request: Request, moduleLimit: number): Promise
       `expected Content-Type application/wasm or multipart/form-data (module + manifest), got ${type || "none"}`,
     );
   }
-  const body = await readBody(request, moduleLimit + MULTIPART_OVERHEAD);
+  const body = await readBody(request, moduleLimit + MULTIPART_OVERHEAD, STRIP_HINT);
   let form: FormData;
   try {
     form = await new Response(body, { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
@@ -81,7 +89,7 @@ export async function readUpload(request: Request, moduleLimit: number): Promise
     throw new ApiError(400, "INVALID_REQUEST", "multipart field `module` (the .wasm file) is missing");
   }
   if (module.size > moduleLimit) {
-    throw new ApiError(413, "PAYLOAD_TOO_LARGE", `module exceeds the limit of ${moduleLimit} bytes`);
+    throw new ApiError(413, "PAYLOAD_TOO_LARGE", `module exceeds the limit of ${moduleLimit} bytes; ${STRIP_HINT}`);
   }
   return { bytes: new Uint8Array(await module.arrayBuffer()), manifest: await parseManifest(form.get("manifest")) };
 }

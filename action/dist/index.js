@@ -4,6 +4,8 @@ import {
   AgentUnreachable,
   BackchannelBroken,
   BackchannelLies,
+  DEFAULT_SILENCE_FLOOR_MS,
+  DEFAULT_TEST_TIMEOUT,
   FAIL_ON,
   Inbox,
   RunAborted,
@@ -28,7 +30,7 @@ import {
   shieldsEndpoint,
   shieldsStaticUrl,
   toProfile
-} from "./chunk-SVB6FBX3.js";
+} from "./chunk-JV3E4AMJ.js";
 import {
   __commonJS,
   __require,
@@ -28224,7 +28226,7 @@ function didYouMean(word, options) {
 
 // harness/node/suites.ts
 async function loadSuites() {
-  const { SUITES } = await import("./suites-LFLUTOWM.js");
+  const { SUITES } = await import("./suites-V6QSNCLF.js");
   return SUITES;
 }
 async function loadSuite(id, key = "--suite") {
@@ -28366,21 +28368,34 @@ async function openEmbedded(options) {
   const name = options.name ?? agentNameOf(wasm);
   const token = crypto.randomUUID();
   let runtime;
+  const t0 = performance.now();
   try {
-    const { startRuntime } = await import("./runtime-AIACYXJ6.js");
-    runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error" });
+    const { startRuntime } = await import("./runtime-OUT46RHW.js");
+    runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", freshIsolates: options.freshIsolates ?? false });
   } catch (error2) {
     throw new CliError(`could not start the embedded runtime: ${error2 instanceof Error ? error2.message : String(error2)}`, EXIT.unreachable);
   }
   try {
-    await deployAgent({ url: runtime.url, token, name, bytes, manifest: { egress: [new URL(runtime.url).host] } });
+    const started = performance.now();
+    const manifest = { egress: [new URL(runtime.url).host] };
+    await deployAgent({ url: runtime.url, token, name, bytes, manifest });
     const channel = await openRuntimeChannel({ url: runtime.url, token, agent: name });
+    const timings = { start_ms: started - t0, deploy_ms: performance.now() - started };
+    let copies = 0;
+    const copy = async () => {
+      const agent = `${name.slice(0, 58)}-j${++copies}`;
+      await deployAgent({ url: runtime.url, token, name: agent, bytes, manifest });
+      const opened = await openRuntimeChannel({ url: runtime.url, token, agent });
+      return { channel: opened, close: () => opened.close() };
+    };
     const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
     const digest = `sha256-${Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("")}`;
     return {
       channel,
       subject: { name, digest },
       runtime,
+      timings,
+      copy,
       async close() {
         await channel.close().catch(() => void 0);
         await runtime.stop();
@@ -28604,8 +28619,8 @@ function agentOfEndpoint(endpoint2) {
 async function openTarget(config) {
   try {
     if (config.agent) {
-      const embedded = await openEmbedded({ wasm: config.agent, ...config.name ? { name: config.name } : {} });
-      return { channel: embedded.channel, subject: embedded.subject, close: () => embedded.close() };
+      const embedded = await openEmbedded({ wasm: config.agent, ...config.name ? { name: config.name } : {}, freshIsolates: config["fresh-isolates"] === true });
+      return { channel: embedded.channel, subject: embedded.subject, copy: embedded.copy, close: () => embedded.close() };
     }
     let channel;
     if (config.relay && config.endpoint) {
@@ -28660,7 +28675,11 @@ var RunConfigSchema = external_exports.strictObject({
   base: text.optional(),
   /** Expected divergences: junction or test id -> the reason. They never fail the run. */
   known: external_exports.record(external_exports.string().min(1, "expected a junction or test id"), text).optional(),
-  timeout: external_exports.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional()
+  timeout: external_exports.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional(),
+  silence: external_exports.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional(),
+  parallel: external_exports.number().int("expected a whole number").min(1, "expected at least 1").max(16, "expected at most 16").optional(),
+  /** With --agent: the embedded runtime runs every delivery in a new isolate (AGTEST_FRESH_ISOLATES). */
+  "fresh-isolates": external_exports.boolean().optional()
 });
 var PATH_KEYS = ["agent", "outbox", "inbox", "out", "junit", "markdown", "base"];
 function readConfigFile(path4) {
@@ -28719,9 +28738,11 @@ function flagsToConfig(values) {
     raw[key] = value;
   }
   if (typeof raw.features === "string") raw.features = raw.features.split(",").map((f) => f.trim()).filter((f) => f !== "");
-  if (typeof raw.timeout === "string") {
-    if (!/^\d+$/.test(raw.timeout)) throw new CliError(`--timeout: expected a whole number of ms, got "${raw.timeout}"`);
-    raw.timeout = Number(raw.timeout);
+  for (const key of ["timeout", "silence", "parallel"]) {
+    const value = raw[key];
+    if (typeof value !== "string") continue;
+    if (!/^\d+$/.test(value)) throw new CliError(`--${key}: expected a whole number of ms, got "${value}"`);
+    raw[key] = Number(value);
   }
   return validateFlags(raw);
 }
@@ -28768,14 +28789,21 @@ async function executeRun(config, sources, options = {}) {
   try {
     const backchannel = openBackchannel(config, target.channel);
     const features = config.features ?? suite.junctions.filter((j) => backchannel.kind !== "none" || j.side === "passive").map((j) => j.id);
+    const { copy } = target;
+    const lanes = copy && backchannel.kind === "message" && (config.parallel ?? 1) > 1 ? async () => {
+      const lane = await copy();
+      return { channel: lane.channel, backchannel: messageBackchannel(lane.channel), close: () => lane.close() };
+    } : void 0;
     report = await runSuite(suite, {
       channel: target.channel,
+      ...lanes ? { lanes, parallel: config.parallel } : {},
       backchannel,
       features,
       subject: target.subject,
       ...options.onProgress ? { onProgress: options.onProgress } : {},
       ...options.signal ? { signal: options.signal } : {},
-      ...config.timeout ? { timeout: config.timeout } : {}
+      ...config.timeout ? { timeout: config.timeout } : {},
+      silence: { floor: silenceFloor(config) }
     });
   } catch (error2) {
     throw asCliError(error2);
@@ -28785,6 +28813,11 @@ async function executeRun(config, sources, options = {}) {
   const unclaimed = config.features ? [] : suite.junctions.filter((j) => !report.junctions.some((r) => r.junction === j.id)).map((j) => j.id);
   if (unclaimed.length > 0) report.notes.push(`not claimed, as there is no backchannel to ask the agent to act (--agact, --backchannel): ${unclaimed.join(", ")}`);
   return report;
+}
+function silenceFloor(config) {
+  if (config.silence !== void 0) return config.silence;
+  const scale = config.timeout === void 0 ? 1 : Math.max(1, config.timeout / DEFAULT_TEST_TIMEOUT);
+  return Math.round(DEFAULT_SILENCE_FLOOR_MS * scale);
 }
 function asCliError(error2) {
   if (error2 instanceof BackchannelLies || error2 instanceof BackchannelBroken) return new CliError(error2.message, EXIT.backchannel);

@@ -1,4 +1,5 @@
 import { Inbox, inboundFromValue } from "./inbox.js";
+import type { Quietness } from "./silence.js";
 
 /**
  * What became of one sent message. `refused`: the transport or the agent turned it down before
@@ -39,6 +40,12 @@ export interface Channel {
    * `AgentUnreachable` when the agent cannot be reached at all.
    */
   send(message: unknown): Promise<Delivery>;
+  /**
+   * Waits up to `timeout` ms until the agent has nothing more to say and everything it said is in
+   * {@link inbox} (a hosted agent: the runtime's quiescence). Absent when the channel cannot know:
+   * silence is then judged by the adaptive window.
+   */
+  quiet?(options: { timeout: number; signal?: AbortSignal }): Promise<Quietness>;
   /** Stops receiving and frees what the channel holds (servers, sessions, watchers). */
   close(): Promise<void>;
 }
@@ -54,6 +61,11 @@ export type MemoryChannelOptions = {
   name?: string;
   /** Turns a message down before the agent sees it (like the runtime's validation); return why. */
   refuse?: (message: unknown) => string | undefined;
+  /**
+   * Whether the channel knows when the agent is quiet (default true: every message it was given
+   * has been handled), like a hosted agent's runtime; false tests the adaptive silence window.
+   */
+  quiescence?: boolean;
 };
 
 /**
@@ -62,9 +74,12 @@ export type MemoryChannelOptions = {
  * runner without a network.
  */
 export function memoryChannel(agent: MemoryAgent, options: MemoryChannelOptions = {}): Channel {
-  const { agent: address = "agent", name = "agtest", refuse } = options;
+  const { agent: address = "agent", name = "agtest", refuse, quiescence = true } = options;
   const inbox = new Inbox();
   let closed = false;
+  // Messages given to the agent that it has not finished handling, and who waits for none.
+  let busy = 0;
+  const idle = new Set<() => void>();
   const deliver = (message: unknown) => {
     if (!closed) inbox.push(inboundFromValue(JSON.parse(JSON.stringify(message)) as unknown, "memory"));
   };
@@ -77,9 +92,37 @@ export function memoryChannel(agent: MemoryAgent, options: MemoryChannelOptions 
       const reason = refuse?.(message);
       if (reason !== undefined) return { status: "refused", reason };
       const copy = JSON.parse(JSON.stringify(message)) as unknown;
-      setTimeout(() => void Promise.resolve(agent(copy, deliver)).catch(() => undefined), 0);
+      busy++;
+      setTimeout(() => {
+        void Promise.resolve()
+          .then(() => agent(copy, deliver))
+          .catch(() => undefined)
+          .finally(() => {
+            if (--busy === 0) for (const wake of [...idle]) wake();
+          });
+      }, 0);
       return { status: "sent" };
     },
+    ...(quiescence
+      ? {
+          async quiet({ timeout, signal }: { timeout: number; signal?: AbortSignal }): Promise<Quietness> {
+            if (busy > 0) {
+              await new Promise<void>((resolve) => {
+                const done = () => {
+                  clearTimeout(timer);
+                  idle.delete(done);
+                  signal?.removeEventListener("abort", done);
+                  resolve();
+                };
+                const timer = setTimeout(done, timeout);
+                idle.add(done);
+                signal?.addEventListener("abort", done, { once: true });
+              });
+            }
+            return busy === 0 ? { status: "quiet" } : { status: "busy", detail: `${busy} message(s) not handled yet` };
+          },
+        }
+      : {}),
     async close() {
       closed = true;
     },

@@ -6,6 +6,7 @@ import { ActionUnsupported, BackchannelBroken, TestError, TestFailure, TestSkipp
 import { describeFilter, matches, type MessageFilter } from "./filter.js";
 import type { Inbound } from "./inbox.js";
 import { expectations } from "./expect.js";
+import type { Silence, SilenceWait } from "./silence.js";
 
 /** Fields for {@link TestContext.message}: a performative and whatever else to set or override. */
 export type MessageFields = { performative: Performative } & Partial<Omit<AclMessage, "performative">>;
@@ -61,9 +62,21 @@ export type TestContext = {
    * The first inbound message matching `filter` (default: any), waiting up to `timeout` ms
    * (default: what is left of the test's budget). Fails with expected vs received otherwise.
    */
-  expect(filter?: MessageFilter, options?: { timeout?: number }): Promise<AclMessage>;
-  /** Fails if a message matching `filter` (default: any) arrives within `within` ms. */
-  expectNone(filter: MessageFilter | undefined, options: { within: number }): Promise<void>;
+  expect(filter?: MessageFilter | ((message: AclMessage) => boolean), options?: { timeout?: number }): Promise<AclMessage>;
+  /**
+   * Fails if a message matching `filter` (default: any) arrives before the agent falls silent:
+   * for a hosted agent, until the runtime says it is quiet (nothing queued, in flight or pending);
+   * otherwise for the run's adaptive window (a multiple of the measured round trips, at least
+   * `--silence` ms and at least `within` when given).
+   */
+  expectNone(filter: MessageFilter | undefined, options?: { within?: number }): Promise<void>;
+  /**
+   * The first message matching `filter` that arrives before the agent falls silent (as
+   * {@link expectNone} decides it), or undefined once it is silent.
+   */
+  untilSilent(filter?: MessageFilter | ((message: AclMessage) => boolean)): Promise<AclMessage | undefined>;
+  /** Waits until the clock reads `epochMs` (a deadline the agent set must pass), or the test ends. */
+  waitUntil(epochMs: number): Promise<void>;
   /** `message(fields)`, `send` it, then `expect(filter)`: the common request/answer round trip. */
   ask(fields: MessageFields, filter?: MessageFilter): Promise<{ request: AclMessage; reply: AclMessage }>;
   /** Asks the backchannel for `action`; unsupported fails (essential) or skips the test. */
@@ -96,21 +109,24 @@ export type ContextOptions = {
   signal: AbortSignal;
   /** Conversations of earlier tests: their late messages are ignored, never taken. */
   stale: ReadonlySet<string>;
+  /** The run's round-trip meter and adaptive silence window. */
+  silence: Silence;
 };
 
 /** The context's own records, read by the runner after the test. */
-export type ContextRecord = { conversations: Set<string>; notes: string[] };
+export type ContextRecord = { conversations: Set<string>; notes: string[]; silence: SilenceWait[] };
 
 /** Builds a test's context; returns it with the records the runner reads afterwards. */
 export function createContext(options: ContextOptions): { t: TestContext; record: ContextRecord } {
-  const { id, suite, channel, backchannel, actions, deadline, signal, stale } = options;
-  const record: ContextRecord = { conversations: new Set(), notes: [] };
+  const { id, suite, channel, backchannel, actions, deadline, signal, stale, silence } = options;
+  const record: ContextRecord = { conversations: new Set(), notes: [], silence: [] };
   const fail = (message: string, details: FailureDetails = {}): never => {
     throw new TestFailure(message, details);
   };
   const left = () => Math.max(0, deadline - Date.now());
   const fresh = (item: Inbound) => !item.ok || item.message.conversation_id == null || !stale.has(item.message.conversation_id);
-  const { expect, expectNone } = expectations({ inbox: channel.inbox, signal, left, fresh });
+  const quiet = channel.quiet?.bind(channel);
+  const { expect, expectNone, untilSilent } = expectations({ inbox: channel.inbox, signal, left, fresh, silence, waits: record.silence, ...(quiet ? { quiet } : {}) });
   const t: TestContext = {
     id,
     agent: channel.agent,
@@ -136,17 +152,35 @@ export function createContext(options: ContextOptions): { t: TestContext; record
       return message;
     },
     async send(message) {
+      silence.sent(message);
       const delivery = await channel.send(message);
       if (delivery.status === "refused") fail(`the agent's transport refused the message: ${delivery.reason}`, { expected: "the message delivered", received: delivery.reason });
       return delivery;
     },
-    trySend: (message) => channel.send(message),
+    trySend(message) {
+      silence.sent(message);
+      return channel.send(message);
+    },
     async post(url, message, { raw = false } = {}) {
       const { delivery, status } = await postMessage(url, message, { inbox: channel.inbox, raw, ...(channel.http?.fetch ? { fetch: channel.http.fetch } : {}) });
       return { status, delivery };
     },
     expect,
     expectNone,
+    untilSilent,
+    async waitUntil(epochMs) {
+      const ms = Math.min(epochMs - Date.now(), left());
+      if (ms <= 0 || signal.aborted) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener("abort", done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal.addEventListener("abort", done, { once: true });
+      });
+    },
     async ask(fields, filter) {
       const request = t.message(fields);
       await t.send(request);

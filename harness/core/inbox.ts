@@ -41,12 +41,20 @@ export class Inbox {
   #wake = new Set<() => void>();
   #closed: Error | null = null;
   #ignored = new Set<string>();
+  #listeners = new Set<(item: Inbound) => void>();
 
   /** Appends an arrival and wakes whoever waits (arrivals in ignored conversations are dropped). */
   push(item: Inbound): void {
     if (this.#isIgnored(item)) return;
     this.#items.push(item);
+    for (const listen of this.#listeners) listen(item);
     for (const wake of [...this.#wake]) wake();
+  }
+
+  /** Calls `listen` with every later arrival (the silence oracle measures round trips so); returns how to stop. */
+  listen(listen: (item: Inbound) => void): () => void {
+    this.#listeners.add(listen);
+    return () => this.#listeners.delete(listen);
   }
 
   /** Removes and returns everything queued. */

@@ -25,11 +25,12 @@ export { cluster, defineSuite, suiteUri, test, DEFAULT_TEST_TIMEOUT } from "./su
 export type { ActionSpec, ClusterSpec, Junction, Side, Suite, SuiteSpec, SuiteTest, TestFn, TestOptions, TestSpec } from "./suite.js";
 export type { FailureDetails, MessageFields, Posted, SuiteInfo, TestContext } from "./context.js";
 export { describeFilter, matches, replyOf, type MessageFilter } from "./filter.js";
-export { runSuite, type RunOptions } from "./runner.js";
+export { runSuite, type Lane, type RunOptions } from "./runner.js";
 export type { Failure, JunctionReport, ProgressEvent, RunReport, Subject, TestResult } from "./report.js";
 export { SCORE_PATTERN, isScore, parseScore, scoreJunction, type ParsedScore, type Score, type TestStatus } from "./score.js";
 export { canonicalSuite, suiteDigest } from "./digest.js";
 export { InteropProfileSchema, parseProfile, toProfile, type InteropProfile } from "./profile.js";
+export { DEFAULT_SILENCE_FLOOR_MS, Silence, type Quietness, type SilenceOptions, type SilenceSummary, type SilenceWait } from "./silence.js";
 export { Inbox, inboundFromText, inboundFromValue, type Inbound, type TakeOptions } from "./inbox.js";
 export { memoryChannel, type Channel, type Delivery, type HttpAccess, type MemoryAgent, type MemoryChannelOptions } from "./channel.js";
 export { UNSUPPORTED, noBackchannel, probeAction, probeBackchannel, type ActCode, type ActResult, type Backchannel } from "./backchannel.js";
@@ -39,7 +40,7 @@ export { httpChannel, type HttpChannelOptions } from "./channels/http.js";
 export { openRuntimeChannel, type RuntimeChannelOptions } from "./channels/runtime.js";
 export { openRelaySession, type RelayChannelOptions, type RelayOptions, type RelaySession } from "./channels/relay.js";
 export { openRelayChannel } from "./channels/relayed.js";
-export { postMessage, type PostOptions } from "./channels/post.js";
+export { postMessage, retrying, type PostOptions } from "./channels/post.js";
 export {
   ActionUnsupported,
   AgentUnreachable,

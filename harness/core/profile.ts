@@ -15,6 +15,7 @@ export function toProfile(report: RunReport): InteropProfile {
     channel: report.channel,
     backchannel: report.backchannel,
     results: report.results,
+    ...(report.silence ? { silence: report.silence } : {}),
     ...(report.not_run.length > 0 ? { not_run: report.not_run } : {}),
     ...(report.notes.length > 0 ? { notes: report.notes } : {}),
   };

@@ -1,4 +1,5 @@
 import type { Score, TestStatus } from "./score.js";
+import type { SilenceSummary, SilenceWait } from "./silence.js";
 
 /** Why a test did not pass, with the message the agent should have sent and the one it sent. */
 export type Failure = { message: string; expected?: unknown; received?: unknown };
@@ -12,6 +13,8 @@ export type TestResult = {
   essential: boolean;
   failure?: Failure;
   notes?: string[];
+  /** How each "nothing more arrives" check of the test was decided (what was waited for). */
+  silence?: SilenceWait[];
 };
 
 /** A scored junction: `passed of total`, and the essential tests that did not pass (the why). */
@@ -41,6 +44,11 @@ export type RunReport = {
   results: TestResult[];
   /** Run-wide remarks (e.g. the backchannel has no `setup`). */
   notes: string[];
+  /**
+   * How silence was decided: `quiescent` (the runtime says when a hosted agent is quiet) or
+   * `adaptive` (windows from the round trips measured in the run, summarised here).
+   */
+  silence?: SilenceSummary & { mode: "quiescent" | "adaptive" };
 };
 
 /** What the runner reports while it works, for progress displays. */

@@ -3,6 +3,7 @@ import type { Channel } from "./channel.js";
 import { createContext, type SuiteInfo } from "./context.js";
 import { ActionUnsupported, AgentUnreachable, BackchannelBroken, RunAborted, TestError, TestFailure, TestSkipped } from "./errors.js";
 import type { TestResult } from "./report.js";
+import type { Silence } from "./silence.js";
 import type { SuiteTest } from "./suite.js";
 
 /** Whether the backchannel still offers `setup`/`teardown` (127 once means 127 always), and run notes. */
@@ -18,6 +19,7 @@ export type TestRun = {
   /** Conversations of finished tests; this test's are added. */
   stale: Set<string>;
   hooks: Hooks;
+  silence: Silence;
   signal?: AbortSignal;
 };
 
@@ -29,12 +31,12 @@ class OutOfTime extends Error {
 
 /** Runs one test between `setup` and `teardown`; rethrows only what must stop the whole run. */
 export async function runTest(test: SuiteTest, run: TestRun): Promise<TestResult> {
-  const { suite, channel, backchannel, actions, budget, stale, hooks, signal } = run;
+  const { suite, channel, backchannel, actions, budget, stale, hooks, silence, signal } = run;
   await hook("setup", [test.id], run);
   const controller = new AbortController();
   const cancel = () => controller.abort(new RunAborted("the run was cancelled"));
   signal?.addEventListener("abort", cancel, { once: true });
-  const { t, record } = createContext({ id: test.id, suite, channel, backchannel, actions, deadline: Date.now() + budget, signal: controller.signal, stale });
+  const { t, record } = createContext({ id: test.id, suite, channel, backchannel, actions, deadline: Date.now() + budget, signal: controller.signal, stale, silence });
   const started = performance.now();
   let timer: ReturnType<typeof setTimeout> | null = null;
   const outOfTime = new Promise<never>((_, reject) => {
@@ -58,6 +60,7 @@ export async function runTest(test: SuiteTest, run: TestRun): Promise<TestResult
   result.ms = Math.round((performance.now() - started) * 10) / 10;
   for (const c of record.conversations) stale.add(c);
   if (record.notes.length > 0) result.notes = record.notes;
+  if (record.silence.length > 0) result.silence = record.silence;
   await hook("teardown", [], run);
   return result;
 }

@@ -4,6 +4,7 @@ import { suiteDigest } from "./digest.js";
 import { RunAborted } from "./errors.js";
 import type { ProgressEvent, RunReport, Subject, TestResult } from "./report.js";
 import { scoreJunction } from "./score.js";
+import { Silence, type SilenceOptions } from "./silence.js";
 import type { Suite, SuiteTest } from "./suite.js";
 import { runTest, type Hooks } from "./run-test.js";
 
@@ -16,11 +17,27 @@ export type RunOptions = {
   features?: readonly string[];
   /** Replaces every test's own time budget (ms), e.g. for a slow transport. */
   timeout?: number;
+  /** The adaptive silence window for agents the runtime does not host (see silence.ts). */
+  silence?: SilenceOptions;
   /** Who is tested, for the profile (default: the channel's agent address). */
   subject?: Subject;
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
+  /**
+   * A channel and backchannel of its own for each junction (its own deployed copy of the agent):
+   * junctions then run side by side, each one's tests in order, and cannot disturb one another.
+   * Without it every test runs in turn on `channel`.
+   */
+  lanes?: (junction: string) => Promise<Lane>;
+  /** How many lanes at once (default {@link DEFAULT_LANES}). */
+  parallel?: number;
 };
+
+/** Junctions side by side by default: waits overlap, and two cores stay busy without thrashing. */
+export const DEFAULT_LANES = 4;
+
+/** One junction's own way to the agent (see {@link RunOptions.lanes}). */
+export type Lane = { channel: Channel; backchannel: Backchannel; close(): Promise<void> };
 
 /**
  * Runs the claimed junctions of `suite` against the agent behind `channel`: probes the
@@ -32,6 +49,7 @@ export type RunOptions = {
  */
 export async function runSuite(suite: Suite, options: RunOptions): Promise<RunReport> {
   const { channel, backchannel = noBackchannel, features, timeout, onProgress, signal } = options;
+  const silence = new Silence(options.silence);
   const known = new Set(suite.junctions.map((j) => j.id));
   const claimed = new Set(features ?? known);
   for (const f of claimed) if (!known.has(f)) throw new RangeError(`suite ${suite.id} has no junction ${JSON.stringify(f)}`);
@@ -50,21 +68,55 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<RunRe
   });
   const tests: SuiteTest[] = junctions.flatMap((j) => j.tests);
   const notes: string[] = [];
-  const hooks: Hooks = { setup: true, teardown: true, notes };
-  const stale = new Set<string>();
   const actions = new Set(Object.keys(suite.actions));
-  const results: TestResult[] = [];
   const info = { id: suite.id, version: suite.version, uri: suite.uri, junctions: suite.junctions.map((j) => j.id) };
   onProgress?.({ type: "start", total: tests.length, junctions: junctions.map((j) => j.id) });
-  for (const [index, test] of tests.entries()) {
-    if (signal?.aborted) throw new RunAborted("the run was cancelled");
-    channel.inbox.drain();
-    onProgress?.({ type: "test-start", test: test.id, index, total: tests.length });
-    const budget = timeout ?? test.timeout;
-    const result = await runTest(test, { suite: info, channel, backchannel, actions, budget, stale, hooks, ...(signal ? { signal } : {}) });
-    results.push(result);
-    onProgress?.({ type: "test-end", result, index, total: tests.length });
+  let index = 0;
+  /** Runs `list` in order on one channel, with its own setup/teardown state and stale conversations. */
+  const inTurn = async (list: readonly SuiteTest[], lane: { channel: Channel; backchannel: Backchannel }): Promise<TestResult[]> => {
+    const hooks: Hooks = { setup: true, teardown: true, notes };
+    const stale = new Set<string>();
+    const out: TestResult[] = [];
+    const unlisten = lane.channel.inbox.listen((item) => silence.arrived(item));
+    try {
+      for (const test of list) {
+        if (signal?.aborted) throw new RunAborted("the run was cancelled");
+        lane.channel.inbox.drain();
+        const at = index++;
+        onProgress?.({ type: "test-start", test: test.id, index: at, total: tests.length });
+        const budget = timeout ?? test.timeout;
+        const result = await runTest(test, { suite: info, channel: lane.channel, backchannel: lane.backchannel, actions, budget, stale, hooks, silence, ...(signal ? { signal } : {}) });
+        out.push(result);
+        onProgress?.({ type: "test-end", result, index: at, total: tests.length });
+      }
+    } finally {
+      unlisten();
+    }
+    return out;
+  };
+  const { lanes } = options;
+  let results: TestResult[];
+  if (lanes) {
+    const byJunction = new Map<string, TestResult[]>();
+    const queue = [...junctions];
+    const worker = async () => {
+      for (let j = queue.shift(); j !== undefined; j = queue.shift()) {
+        const lane = await lanes(j.id);
+        try {
+          byJunction.set(j.id, await inTurn(j.tests, lane));
+        } finally {
+          await lane.close().catch(() => undefined);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? DEFAULT_LANES) }, worker));
+    results = junctions.flatMap((j) => byJunction.get(j.id) ?? []);
+  } else {
+    results = await inTurn(tests, { channel, backchannel });
   }
+  // The same note from every lane once.
+  const unique = [...new Set(notes)];
+  notes.splice(0, notes.length, ...unique);
   return {
     suite: { id: suite.id, version: suite.version, uri: suite.uri, digest, title: suite.title },
     subject: options.subject ?? { name: channel.agent },
@@ -85,5 +137,6 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<RunRe
     not_run: notRun,
     results,
     notes,
+    silence: { mode: channel.quiet ? "quiescent" : "adaptive", ...silence.summary() },
   };
 }

@@ -38,6 +38,10 @@ export const RunConfigSchema = z.strictObject({
   /** Expected divergences: junction or test id -> the reason. They never fail the run. */
   known: z.record(z.string().min(1, "expected a junction or test id"), text).optional(),
   timeout: z.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional(),
+  silence: z.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional(),
+  parallel: z.number().int("expected a whole number").min(1, "expected at least 1").max(16, "expected at most 16").optional(),
+  /** With --agent: the embedded runtime runs every delivery in a new isolate (AGTEST_FRESH_ISOLATES). */
+  "fresh-isolates": z.boolean().optional(),
 });
 
 /** A run's settings, validated; see {@link RunConfigSchema}. */

@@ -3,7 +3,6 @@ import {
   nextActs,
   openConversation,
   TestError,
-  TestFailure,
   type AclMessage,
   type Conversation,
   type MessageFields,
@@ -122,18 +121,19 @@ export class Thread {
   }
 
   /**
-   * The next message in this conversation within `within` ms, or undefined: the agent's (checked
-   * like {@link next}) or the runtime's (as is).
+   * The next message in this conversation before the agent falls silent, or undefined: the
+   * agent's (checked like {@link next}) or the runtime's (as is). Silence is the harness's
+   * (`t.untilSilent`): the runtime's quiescence for a hosted agent, else the adaptive window.
    */
-  async maybeNext(within: number): Promise<AclMessage | undefined> {
-    const message = await this.t.expect(this.#belongs(), { timeout: within }).catch(nothing);
+  async maybeNext(): Promise<AclMessage | undefined> {
+    const message = await this.t.untilSilent(this.#belongs());
     if (message !== undefined && !fromRuntime(message)) this.#check(message);
     return message;
   }
 
-  /** Fails if the agent sends anything in this conversation within `within` ms; `why` says what silence means. */
-  async quiet(within: number, why: string): Promise<void> {
-    const stray = await this.t.expect(this.#belongs(), { timeout: within }).catch(nothing);
+  /** Fails if the agent sends anything in this conversation before it falls silent; `why` says what silence means. */
+  async quiet(why: string): Promise<void> {
+    const stray = await this.t.untilSilent(this.#belongs());
     if (stray === undefined) return;
     if (!fromRuntime(stray)) this.#check(stray);
     const who = fromRuntime(stray) ? "the runtime answered for the agent with" : "the agent sent";
@@ -169,10 +169,4 @@ export class Thread {
       t.fail("the message's in_reply_to quotes no reply_with the harness sent in this conversation", { expected: { in_reply_to: [...this.#replyWiths].join(" or ") }, received: message });
     }
   }
-}
-
-// `expect` found nothing: undefined. Anything else (a malformed arrival) stays the test's verdict.
-function nothing(error: unknown): undefined {
-  if (error instanceof TestFailure && /^no (matching )?message/.test(error.message)) return undefined;
-  throw error;
 }

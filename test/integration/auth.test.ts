@@ -13,6 +13,8 @@ const protectedRoutes: [string, string][] = [
   ["GET", "/v1/conversations/c-1"],
   ["GET", "/v1/directory"],
   ["GET", "/v1/agents/x/dead-letters"],
+  ["GET", "/v1/agents/x/state"],
+  ["GET", "/v1/agents/x/logs"],
   ["POST", "/v1/agtalk/sessions"],
   ["GET", "/v1/agtalk/sessions/0123456789abcdef0123456789abcdef/messages"],
 ];
@@ -46,7 +48,9 @@ describe("bearer-token auth", () => {
       "/v1/agents/{name}",
       "/v1/agents/{name}/dead-letters",
       "/v1/agents/{name}/inbox",
+      "/v1/agents/{name}/logs",
       "/v1/agents/{name}/start",
+      "/v1/agents/{name}/state",
       "/v1/agents/{name}/stop",
       "/v1/agtalk/sessions",
       "/v1/agtalk/sessions/{id}",

@@ -59,7 +59,10 @@ describe("the seed's end-to-end negotiation (contract net through a mediator)", 
     expect(acts.filter((a) => a === "propose")).toHaveLength(2);
     expect(acts).toContain("accept-proposal");
     expect(acts).toContain("reject-proposal");
-    expect(acts.at(-1)).toBe("inform");
+    // The seller's inform follows the accept; the reject to the other seller is routed right after
+    // the accept and may be logged before or after that inform (two agents, no order between them).
+    expect(acts.lastIndexOf("inform")).toBeGreaterThan(acts.indexOf("accept-proposal"));
+    expect(acts.filter((a) => a === "inform")).toHaveLength(1);
     const proposals = cnp.messages
       .map((m) => m.message)
       .filter((m) => m.performative === "propose")

@@ -67,7 +67,7 @@ describe("agtest run against the embedded runtime", () => {
   it("a module the runtime refuses: exit 3 with the runtime's reason, no stack trace", async () => {
     const run = await agtest("run", "--agent", "fixtures/agents/forbidden-import.wasm");
     expect(run.code).toBe(3);
-    expect(run.err).toContain("deploy of forbidden-import failed: INVALID_WASM forbidden import `wasi_snapshot_preview1.fd_write`");
+    expect(run.err).toContain("deploy of forbidden-import failed: INVALID_WASM forbidden import `wasi_snapshot_preview1.path_open` (WASI: ");
     expect(run.err).not.toMatch(/\n\s+at /);
   });
 

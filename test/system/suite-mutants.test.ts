@@ -5,6 +5,7 @@ import { deployAgent } from "../../harness/node/deploy.js";
 import { mutants, type Mutant } from "../../fixtures/mutants.js";
 import { fipa } from "../../suites/fipa/index.js";
 import { startRuntime, type LocalRuntime } from "../../worker/local/runtime.js";
+import { startCpuHog } from "./helpers/cpu-hog.js";
 
 /**
  * The trust test (issue 4, item 7): the fipa suite is only trusted if the reference agent is
@@ -12,8 +13,10 @@ import { startRuntime, type LocalRuntime } from "../../worker/local/runtime.js";
  * fixtures/mutants.ts) is caught by an essential test of the junction its fault belongs to,
  * while the junctions its fault does not reach stay interoperable.
  *
- * Everything runs through one real embedded runtime (workerd), every agent deployed once, the
- * runs side by side, as `agtest run --agent` would run each of them.
+ * Everything runs through one real embedded runtime (workerd), every agent deployed once, all
+ * runs side by side, as `agtest run --agent` would run each of them: once on a calm machine, and
+ * once with every core saturated by busy-looping threads (issue 11: a verdict must not change
+ * with the load of a shared CI runner).
  */
 
 /** Passive junctions where the agent answers: a threading fault shows in every one of them. */
@@ -34,47 +37,59 @@ const CAUGHT: Record<string, { junction: string; test: string; also?: string[] }
   "mutant-accepts-refusal": { junction: "protocols.fipa-contract-net.active", test: "refusal-is-final" },
   "mutant-no-deadline": { junction: "protocols.fipa-contract-net.active", test: "sends-a-cfp" },
   "mutant-stale-profile": { junction: "metadata.passive", test: "answers-the-profile-request" },
+  // Its wrong message comes after fourteen busy bounces (seconds on a loaded machine): longer than
+  // any fixed window the suite used to wait, so only deterministic silence catches it.
+  "mutant-late-inform": { junction: "protocols.fipa-request.passive", test: "agree-comes-before-inform" },
 };
-
-/**
- * Runs side by side, so that the waiting overlaps (silence windows, a broken agent's missing
- * answers). More than this gains little on two cores, and with every run at once the local dev
- * proxy in front of the runtime starts dropping requests (HTTP 503). Tests keep their own
- * budgets: the reference's results must not depend on how loaded the machine is.
- */
-const PARALLEL = 4;
 
 const token = "suite-mutants-token";
 let runtime: LocalRuntime;
 let all: Mutant[];
-const reports = new Map<string, RunReport>();
-// Closed only after the runtime stops: closing one mid-run aborts its relay long-poll, after
-// which the local dev proxy fails requests of the other runs (HTTP 503, "worker restarted").
-const channels: Channel[] = [];
+/** The runs, unloaded and with every core saturated: `reference`, `mutant-...` -> report. */
+const runs = { calm: new Map<string, RunReport>(), saturated: new Map<string, RunReport>() };
+let hogRounds: number[] = [];
+
+/**
+ * Deploys every agent under `prefix` and runs the suite against all of them side by side, as
+ * `agtest run --agent` would run each (a channel and agact messages per agent). Under load the
+ * tests get a larger budget: budgets bound how long an expected answer may take, and a slow
+ * machine must not fail the reference; what the verdicts rest on (the runtime saying an agent is
+ * quiet) does not depend on time at all.
+ */
+async function runAll(prefix: string, into: Map<string, RunReport>, timeout?: number): Promise<void> {
+  const names = ["reference", ...all.map((m) => m.name)];
+  // As `agtest run --agent` deploys: egress only to the runtime's own host (the harness's relay URL).
+  const manifest = { egress: [new URL(runtime.url).host] };
+  await Promise.all(names.map((name) => deployAgent({ url: runtime.url, token, name: `${prefix}${name}`, bytes: new Uint8Array(readFileSync(`fixtures/agents/${name}.wasm`)), manifest })));
+  await Promise.all(
+    names.map(async (name) => {
+      const channel = await openRuntimeChannel({ url: runtime.url, token, agent: `${prefix}${name}` });
+      try {
+        into.set(name, await runSuite(fipa, { channel, backchannel: messageBackchannel(channel), ...(timeout ? { timeout } : {}) }));
+      } finally {
+        await channel.close();
+      }
+    }),
+  );
+}
 
 beforeAll(async () => {
   all = await mutants();
   runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error" });
-  const names = ["reference", ...all.map((m) => m.name)];
-  // As `agtest run --agent` deploys: egress only to the runtime's own host (the harness's relay URL).
-  const manifest = { egress: [new URL(runtime.url).host] };
-  await Promise.all(names.map((name) => deployAgent({ url: runtime.url, token, name, bytes: new Uint8Array(readFileSync(`fixtures/agents/${name}.wasm`)), manifest })));
-  const queue = [...names];
-  const worker = async () => {
-    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-      const channel = await openRuntimeChannel({ url: runtime.url, token, agent: name });
-      channels.push(channel);
-      reports.set(name, await runSuite(fipa, { channel, backchannel: messageBackchannel(channel) }));
-    }
-  };
-  await Promise.all(Array.from({ length: PARALLEL }, worker));
-  // About a minute: half of it agact round trips (setup and teardown around 54 tests, 11 agents).
-  // The margin is for busy CI runners.
-}, 240_000);
+  // Every agent at once, nothing held back: no dev proxy stands in front of workerd any more.
+  await runAll("", runs.calm);
+  // Then again with every core busy-looping (bounded: the hog stops itself after 5 minutes).
+  const hog = startCpuHog(300_000);
+  try {
+    await runAll("loaded-", runs.saturated, 30_000);
+  } finally {
+    hogRounds = hog.rounds();
+    await hog.stop();
+  }
+}, 900_000);
 
 afterAll(async () => {
   await runtime?.stop();
-  await Promise.all(channels.map((c) => c.close().catch(() => undefined)));
 });
 
 /** Junction -> score, and the failing tests, for readable assertion diffs. */
@@ -85,7 +100,10 @@ function summary(report: RunReport) {
   };
 }
 
-describe("the fipa suite against the reference agent and its mutants", () => {
+describe.each([
+  ["unloaded", runs.calm],
+  ["with every core saturated by a CPU hog", runs.saturated],
+] as const)("the fipa suite against the reference agent and its mutants, %s", (_, reports) => {
   it("every mutant has a fault the suite must catch, and every fault a mutant", () => {
     expect(all.map((m) => m.name).sort()).toEqual(Object.keys(CAUGHT).sort());
   });
@@ -96,6 +114,36 @@ describe("the fipa suite against the reference agent and its mutants", () => {
     const { scores, failing } = summary(report!);
     expect(failing).toEqual([]);
     expect(scores).toEqual(Object.fromEntries(fipa.junctions.map((j) => [j.id, "interoperable"])));
+    // Every "nothing more arrives" check was the runtime's quiescence, never a timed window.
+    expect(report!.silence?.mode).toBe("quiescent");
+    expect(report!.results.flatMap((r) => r.silence ?? []).every((w) => w.mode === "quiescent")).toBe(true);
+  });
+
+  it.each(Object.entries(CAUGHT))("%s is caught by an essential test of the right junction, and only where its fault is", (name, caught) => {
+    const report = reports.get(name);
+    expect(report, `no run for ${name}`).toBeDefined();
+    const junction = report!.junctions.find((j) => j.junction === caught.junction);
+    expect(junction?.score, JSON.stringify(summary(report!), null, 2)).toBe("divergent");
+    expect(junction?.essential_failures).toContain(`${caught.junction}.${caught.test}`);
+    const reached = [caught.junction, ...(caught.also ?? [])].sort();
+    const below = report!.junctions.filter((j) => j.score !== "interoperable").map((j) => j.junction).sort();
+    expect(below, JSON.stringify(summary(report!), null, 2)).toEqual(reached);
+    // Every junction ran: none was left out (absent would mean divergent without a test failing).
+    expect(report!.junctions.map((j) => j.junction)).toEqual(fipa.junctions.map((j) => j.id));
+  });
+});
+
+describe("the trust test's conditions", () => {
+  it("the hog really kept every core busy during the saturated runs", () => {
+    expect(hogRounds.length).toBeGreaterThanOrEqual(2);
+    for (const rounds of hogRounds) expect(rounds).toBeGreaterThan(100);
+  });
+
+  it("mutant-late-inform's wrong inform is the late one: it came after the chain of bounces, and was caught", () => {
+    for (const reports of [runs.calm, runs.saturated]) {
+      const failed = reports.get("mutant-late-inform")?.results.find((r) => r.test === "protocols.fipa-request.passive.agree-comes-before-inform");
+      expect(failed?.failure?.received).toMatchObject({ performative: "inform", content: { echo: "again, late" } });
+    }
   });
 
   it("the reference reports, when asked, the profile the run produced for it", async () => {
@@ -115,20 +163,7 @@ describe("the fipa suite against the reference agent and its mutants", () => {
     const answer = (await res.json()) as { performative: string; content: [{ "interop-profile": { test_suite: string; profile: object } }] };
     expect(answer.performative).toBe("inform");
     const claimed = answer.content[0]["interop-profile"];
-    const measured = toProfile(reports.get("reference")!);
+    const measured = toProfile(runs.calm.get("reference")!);
     expect({ test_suite: claimed.test_suite, profile: claimed.profile }).toEqual({ test_suite: measured.test_suite, profile: measured.profile });
-  });
-
-  it.each(Object.entries(CAUGHT))("%s is caught by an essential test of the right junction, and only where its fault is", (name, caught) => {
-    const report = reports.get(name);
-    expect(report, `no run for ${name}`).toBeDefined();
-    const junction = report!.junctions.find((j) => j.junction === caught.junction);
-    expect(junction?.score, JSON.stringify(summary(report!), null, 2)).toBe("divergent");
-    expect(junction?.essential_failures).toContain(`${caught.junction}.${caught.test}`);
-    const reached = [caught.junction, ...(caught.also ?? [])].sort();
-    const below = report!.junctions.filter((j) => j.score !== "interoperable").map((j) => j.junction).sort();
-    expect(below, JSON.stringify(summary(report!), null, 2)).toEqual(reached);
-    // Every junction ran: none was left out (absent would mean divergent without a test failing).
-    expect(report!.junctions.map((j) => j.junction)).toEqual(fipa.junctions.map((j) => j.id));
   });
 });

@@ -44,7 +44,9 @@ describe("agtalk folders + the HTTP adapter, end to end against a loopback HTTP 
     await until(() => readdirSync(dirs.inbox).length === 0);
     expect(readdirSync(dirs.outbox)).toEqual([]);
     expect(readdirSync(dirs.inbox)).toEqual([]);
-  });
+    // Twenty tests through folders, two of them listening for silence (the adaptive window, a
+    // multiple of the measured round trips): seconds on a loaded machine.
+  }, 30_000);
 
   it("the adapter sends outbox files in creation order and deletes each once sent", async () => {
     const dirs = folders();

@@ -105,6 +105,6 @@ describe("suites and validate", () => {
     expect(ok.out).toContain("OK: valid agtest/1 agent");
     const bad = await agtest("validate", "fixtures/agents/forbidden-import.wasm");
     expect(bad.code).toBe(1);
-    expect(bad.out).toContain("INVALID: forbidden import `wasi_snapshot_preview1.fd_write`");
+    expect(bad.out).toContain("INVALID: forbidden import `wasi_snapshot_preview1.path_open` (WASI: ");
   });
 });

@@ -126,7 +126,8 @@ describe("runner mechanics", () => {
   });
 
   it("bytes that are not JSON are an error for the waiting test, never a crash", async () => {
-    const channel = memoryChannel(() => undefined);
+    // The garbage is pushed from outside the agent, so the agent's quiescence says nothing about it.
+    const channel = memoryChannel(() => undefined, { quiescence: false });
     const suite = defineSuite({
       id: "garbage",
       version: "1.0.0",

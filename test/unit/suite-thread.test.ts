@@ -32,7 +32,7 @@ const echo: TestFn = async (t) => {
   const thread = await Thread.open(t, request({ do: "echo", text: "x" }));
   const first = await thread.next(["agree", "inform"]);
   if (first.performative === "agree") await thread.next("inform");
-  await thread.quiet(100, "the inform ended it");
+  await thread.quiet("the inform ended it");
 };
 
 describe("Thread: a conversation judged by the protocol's state machine", () => {
@@ -61,7 +61,7 @@ describe("Thread: a conversation judged by the protocol's state machine", () => 
   it("judges deadlines: a proposal to a cfp whose reply_by has passed is late", async () => {
     const result = await run(answering(["propose"]), async (t) => {
       const thread = await Thread.open(t, { ...cfp("p", 0), reply_by: new Date(Date.now() - 1_000).toISOString() });
-      await thread.quiet(200, "the deadline had passed");
+      await thread.quiet("the deadline had passed");
     });
     expect(result.failure?.message).toMatch(/broke fipa-contract-net: .*late proposal, sent after the cfp's reply_by deadline/);
   });
@@ -103,7 +103,7 @@ describe("Thread: a conversation judged by the protocol's state machine", () => 
       const opening = await t.expect({ performative: "request" });
       const thread = Thread.join(t, opening);
       await thread.reply(opening, { performative: "agree" });
-      await thread.quiet(100, "agree needs no answer");
+      await thread.quiet("agree needs no answer");
       t.assertEqual(thread.state, "agreed", "the thread did not move");
     });
     expect(result.status).toBe("pass");

@@ -82,7 +82,7 @@ describe.skipIf(Object.keys(agents).length === 0)("fixture agents", () => {
 
   it.skipIf(agents["forbidden-import"] === undefined)("forbidden-import is refused", () => {
     expect(() => validateModule(agents["forbidden-import"]!, LIMITS)).toThrow(
-      "forbidden import `wasi_snapshot_preview1.fd_write` (only `agent.*` and `env.abort` are allowed)",
+      `forbidden import \`wasi_snapshot_preview1.path_open\` (WASI: the runtime implements only fd_write, fd_close, fd_seek, fd_fdstat_get, random_get, clock_time_get, proc_exit, environ_sizes_get, environ_get, args_sizes_get and args_get (stdout and stderr go to the agent's log, no files, sockets or environment))`,
     );
   });
 

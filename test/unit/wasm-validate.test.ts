@@ -196,13 +196,53 @@ describe("agtest/1 ABI", () => {
     rejectsValidate(await wat(agentWat(`(func (export "__agtest_oom"))`)), "export name `__agtest_oom` is reserved for the runtime");
   });
 
-  it("rejects forbidden imports, naming them", async () => {
-    const wasi = await wat(agentWat("", `(import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))`));
-    rejectsValidate(wasi, "forbidden import `wasi_snapshot_preview1.fd_write` (only `agent.*` and `env.abort` are allowed)");
+  it("rejects forbidden imports, naming them and what their module provides", async () => {
+    const wasi = await wat(agentWat("", `(import "wasi_snapshot_preview1" "path_open" (func (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))`));
+    rejectsValidate(
+      wasi,
+      "forbidden import `wasi_snapshot_preview1.path_open` (WASI: the runtime implements only fd_write, fd_close, fd_seek, fd_fdstat_get, " +
+        "random_get, clock_time_get, proc_exit, environ_sizes_get, environ_get, args_sizes_get and args_get " +
+        "(stdout and stderr go to the agent's log, no files, sockets or environment))",
+    );
     const fetch = await wat(agentWat("", `(import "agent" "fetch" (func (param i32 i32) (result i32)))`));
-    rejectsValidate(fetch, "forbidden import `agent.fetch` (the `agent` module provides only send, log, now and random)");
+    rejectsValidate(fetch, "forbidden import `agent.fetch` (the `agent` module provides only send, log, now, random, state_get, state_put, state_delete and timer_set)");
     const table = await wat(agentWat("", `(import "env" "table" (table 1 funcref))`));
-    rejectsValidate(table, "forbidden import `env.table` (only `agent.*` and `env.abort` are allowed)");
+    rejectsValidate(table, "forbidden import `env.table` (only `agent.*`, `env.abort` and the WASI subset are allowed)");
+  });
+
+  it("lists every import problem at once, in import order", async () => {
+    const bytes = await wat(`(module
+      (import "env" "seed" (func (result f64)))
+      (import "wasi_snapshot_preview1" "sock_accept" (func (param i32 i32 i32) (result i32)))
+      (import "agent" "send" (func (param i32) (result i32)))
+      (import "env" "memory" (memory 1))
+      (export "memory" (memory 0))
+      (func (export "alloc") (param i32) (result i32) (local.get 0))
+      (func (export "handle") (param i32 i32) (result i32) (i32.const 0)))`);
+    const e = rejectsValidate(bytes, /^4 import problems: /);
+    expect(e.message.slice("4 import problems: ".length).split("; ").map((p) => p.split(" (")[0])).toEqual([
+      "forbidden import `env.seed`",
+      "forbidden import `wasi_snapshot_preview1.sock_accept`",
+      "import `agent.send` must be a function",
+      "imported memory is not allowed",
+    ]);
+  });
+
+  it("accepts the WASI preview1 subset wasi-libc and Rust's std import, and a reactor's `_initialize`", async () => {
+    const bytes = await wat(agentWat(`(func (export "_initialize"))`, `
+      (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_close" (func (param i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_seek" (func (param i32 i64 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_fdstat_get" (func (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "random_get" (func (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "clock_time_get" (func (param i32 i64 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+      (import "wasi_snapshot_preview1" "environ_sizes_get" (func (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "environ_get" (func (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "args_sizes_get" (func (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "args_get" (func (param i32 i32) (result i32)))`));
+    expect(validateModule(bytes, LIMIT).imports.filter((i) => i.module === "wasi_snapshot_preview1")).toHaveLength(11);
+    rejectsValidate(await wat(agentWat(`(func (export "_initialize") (result i32) (i32.const 0))`)), "export `_initialize` must be a function () -> ()");
   });
 
   it("rejects an imported memory with its own message", async () => {

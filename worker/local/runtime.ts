@@ -1,8 +1,8 @@
-import { fileURLToPath } from "node:url";
-import { unstable_startWorker } from "wrangler";
-
-/** Where the project root (with wrangler.toml) is, wherever this file is run from. */
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import { Log, Miniflare } from "miniflare";
+import { workerBundle } from "./bundle.js";
 
 /** Options of {@link startRuntime}. */
 export type RuntimeOptions = {
@@ -14,8 +14,10 @@ export type RuntimeOptions = {
   /** Folder for Durable Object storage; `false` keeps it in memory only. */
   persistTo?: string | false;
   logLevel?: "none" | "error" | "warn" | "info" | "log" | "debug";
-  /** Expose `GET /__scheduled` to fire the cron trigger by hand (tests). */
+  /** Expose `GET /cdn-cgi/handler/scheduled?cron=...` to fire the cron trigger by hand (tests). */
   testScheduled?: boolean;
+  /** Every delivery in a new agent isolate (the `AGTEST_FRESH_ISOLATES` var), as the edge may do. */
+  freshIsolates?: boolean;
 };
 
 /** A running local runtime. */
@@ -25,40 +27,71 @@ export type LocalRuntime = {
   stop(): Promise<void>;
 };
 
+/** Miniflare's log levels (its `LogLevel` enum), by name. */
+const LOG_LEVELS = { none: 0, error: 1, warn: 2, info: 3, log: 3, debug: 4 } as const;
+
 /**
- * Starts the edge runtime on workerd, in this process, exactly as `wrangler dev` would: same
- * wrangler.toml, same bundle, same Durable Objects and Worker Loader.
+ * Starts the edge runtime on workerd, in this process: the worker bundle `wrangler deploy` would
+ * upload (built once per source change, see bundle.ts) with the bindings wrangler derives from
+ * wrangler.toml, served by Miniflare directly. No dev proxy stands between the caller and workerd
+ * (it answered 503 "worker restarted mid-request" when a long-poll ended under load), and
+ * wrangler is not imported at run time.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<LocalRuntime> {
   const { port = 8787, hostname = "127.0.0.1", token, persistTo = false, logLevel = "warn", testScheduled = false } = options;
-  process.env.WRANGLER_SEND_METRICS ??= "false";
-  process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
-  const worker = await unstable_startWorker({
-    config: `${ROOT}wrangler.toml`,
-    bindings: { AGTEST_TOKEN: { type: "secret_text", value: token } },
-    envFiles: [],
-    // wrangler 4.86's startWorker does not derive this from compatibility_flags as deploy does.
-    build: { nodejsCompatMode: "v2" },
-    sendMetrics: false,
-    dev: {
-      server: { hostname, port },
-      inspector: false,
-      persist: persistTo,
-      logLevel,
-      watch: false,
-      liveReload: false,
-      testScheduled,
-      remote: false,
-      enableContainers: false,
+  const bundle = await workerBundle();
+  const { bindings = {}, ...worker } = bundle.options as { bindings?: Record<string, unknown> };
+  const mf = new Miniflare({
+    ...worker,
+    name: "agtest",
+    modules: true,
+    scriptPath: join(bundle.dir, "index.js"),
+    modulesRoot: bundle.dir,
+    bindings: { ...bindings, AGTEST_TOKEN: token, ...(options.freshIsolates ? { AGTEST_FRESH_ISOLATES: "1" } : {}) },
+    host: hostname,
+    port,
+    log: new Log(LOG_LEVELS[logLevel]),
+    unsafeTriggerHandlers: testScheduled,
+    // No fetch of the real `request.cf` from Cloudflare: the runtime runs offline.
+    cf: false,
+    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+      relay(stdout, process.stdout);
+      relay(stderr, process.stderr);
     },
+    ...(persistTo === false ? {} : { defaultPersistRoot: join(persistTo, "v3"), durableObjectsPersist: true }),
   });
-  await worker.ready;
-  const url = (await worker.url).toString().replace(/\/$/, "");
+  let url: URL;
+  try {
+    url = await mf.ready;
+  } catch (error) {
+    await mf.dispose().catch(() => undefined);
+    throw error;
+  }
   return {
-    url,
+    url: url.toString().replace(/\/$/, ""),
     token,
     async stop() {
-      await worker.dispose();
+      await mf.dispose();
     },
   };
+}
+
+/**
+ * workerd's report of a client that hung up before its answer was written (the harness aborts a
+ * long-poll or a quiescence wait it no longer needs): expected, and no use to anyone reading.
+ */
+const HUNG_UP = /disconnected: .*(Broken pipe|Connection reset by peer)/;
+
+/** Passes workerd's output through, less {@link HUNG_UP} reports and their stack lines. */
+function relay(from: Readable, to: NodeJS.WritableStream): void {
+  let dropping = false;
+  createInterface({ input: from, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) => {
+    if (HUNG_UP.test(line)) {
+      dropping = true;
+      return;
+    }
+    if (dropping && line.startsWith("stack:")) return;
+    dropping = false;
+    to.write(`${line}\n`);
+  });
 }

@@ -1,3 +1,4 @@
+import type { LogLine } from "../host/logs.js";
 import type { AgentRecord } from "../host/record.js";
 import type { StoredProfile } from "../profiles/index.js";
 import type { RunSummary } from "../registry/index.js";
@@ -12,6 +13,8 @@ export type AgentPageData = {
   runs: { id: string; suite: string; started_at: string; summary: RunSummary }[];
   /** The recent conversations, newest first, backchannel ones included (the page sets them apart). */
   conversations: ConversationView[];
+  /** The newest lines of the agent's log (durable agents). */
+  logs?: LogLine[];
 };
 
 /** `/agents/:name`: record, termination reason, profile history, runs, last conversations. */
@@ -65,7 +68,25 @@ export function AgentPage(props: AgentPageData) {
         </table>
       )}
       <ConversationSections conversations={props.conversations} />
+      <AgentLogs name={record.name} logs={props.logs ?? []} />
     </Layout>
+  );
+}
+
+/** The agent's newest log lines (`agent.log` and traps); the API pages through all of them. */
+function AgentLogs(props: { name: string; logs: LogLine[] }) {
+  return (
+    <section aria-labelledby="logs">
+      <h2 id="logs">Log</h2>
+      {props.logs.length === 0 ? (
+        <p class="muted">Nothing logged yet.</p>
+      ) : (
+        <pre class="agent-log">
+          {props.logs.map((l) => `${l.at.slice(11, 23)} ${l.level.padEnd(5)} ${l.text}\n`).join("")}
+        </pre>
+      )}
+      <p class="muted">{`All of it: GET /v1/agents/${props.name}/logs?level=&after=`}</p>
+    </section>
   );
 }
 

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { RunReport } from "../../harness/core/index.js";
 import { SUITES } from "../../suites/index.js";
 import type { Env } from "../env.js";
+import type { LogLine } from "../host/logs.js";
 import type { AgentRecord } from "../host/record.js";
 import { hostOf } from "../hosts.js";
 import { type StoredProfile, profilesOf } from "../profiles/index.js";
@@ -41,7 +42,8 @@ export const pages = new Hono<{ Bindings: Env }>()
     if (!result.ok || !result.value) return c.html(<NotFoundPage what={`No agent named \`${name}\` is hosted here.`} />, 404);
     const history = (await profilesOf(c.env, HOSTED_OWNER, name).history(HOSTED_REF)) as StoredProfile[];
     const runs = await registryOf(c.env).runs(name);
-    return c.html(<AgentPage record={result.value} history={history} runs={runs} conversations={await agentConversations(c.env, name)} />);
+    const logs = (await hostOf(c.env, name).recentLogs()) as LogLine[];
+    return c.html(<AgentPage record={result.value} history={history} runs={runs} conversations={await agentConversations(c.env, name)} logs={logs} />);
   })
   .get("/runs/:id", async (c) => {
     const id = c.req.param("id");

@@ -1,4 +1,4 @@
-import { ALLOWED_IMPORTS, FUNCTION_EXPORTS, matches } from "./abi.js";
+import { FUNCTION_EXPORTS, importProblems, matches } from "./abi.js";
 import { WasmValidationError } from "./errors.js";
 import { parseModule } from "./parse.js";
 import type { ModuleInfo, ParsedModule } from "./types.js";
@@ -28,20 +28,9 @@ export function funcType(m: ParsedModule, index: number): ParsedModule["types"][
 }
 
 function checkImports(m: ParsedModule): void {
-  for (const imp of m.imports) {
-    const key = `${imp.module}.${imp.name}`;
-    if (imp.kind === "memory") throw new WasmValidationError(`imported memory is not allowed (\`${key}\`)`);
-    const expected = ALLOWED_IMPORTS.get(key);
-    if (expected === undefined) {
-      const why = imp.module === "agent"
-        ? "the `agent` module provides only send, log, now and random"
-        : "only `agent.*` and `env.abort` are allowed";
-      throw new WasmValidationError(`forbidden import \`${key}\` (${why})`);
-    }
-    if (imp.kind !== "func" || !matches(m.types[imp.typeIndex], expected)) {
-      throw new WasmValidationError(`import \`${key}\` must be a function ${expected.text}`);
-    }
-  }
+  const problems = importProblems(m.imports, m.types);
+  if (problems.length === 1) throw new WasmValidationError(problems[0]!);
+  if (problems.length > 1) throw new WasmValidationError(`${problems.length} import problems: ${problems.join("; ")}`);
 }
 
 function checkExports(m: ParsedModule): void {

@@ -24,7 +24,10 @@ export async function postMessage(url: string, message: unknown, options: PostOp
   const body = raw && typeof message === "string" ? message : JSON.stringify(message);
   let res: Response;
   try {
-    res = await fetcher(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+    // A message with a message_id is safe to send again: its receiver drops the duplicate. So is
+    // a raw body (a test's deliberate garbage): it is refused however often it arrives.
+    const init = { method: "POST", headers: { "content-type": "application/json", ...headers }, body };
+    res = hasMessageId(message) || raw ? await retrying(fetcher, url, init) : await fetcher(url, init);
   } catch (error) {
     throw new AgentUnreachable(`cannot reach ${url}: ${causeOf(error)}`);
   }
@@ -67,4 +70,30 @@ export function causeOf(error: unknown): string {
   const cause: unknown = error.cause;
   if (cause instanceof Error) return `${error.message} (${"code" in cause ? String(cause.code) : cause.message})`;
   return error.message;
+}
+
+function hasMessageId(message: unknown): boolean {
+  return message !== null && typeof message === "object" && "message_id" in message && typeof message.message_id === "string" && message.message_id !== "";
+}
+
+/** Delays before the second, third and fourth attempt of an idempotent request. */
+const RETRY_DELAYS_MS = [50, 250, 1_000];
+
+/**
+ * `fetch` for an idempotent request (a GET, a message carrying its `message_id`): a connection
+ * that breaks before an answer (a keep-alive socket the server had just closed, a reset) or a 503
+ * is tried again, three times at most. Anything else, the caller judges.
+ */
+export async function retrying(fetcher: typeof fetch, url: string, init: RequestInit = {}): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const delay = RETRY_DELAYS_MS[attempt];
+    try {
+      const res = await fetcher(url, init);
+      if (res.status !== 503 || delay === undefined) return res;
+      await res.body?.cancel().catch(() => undefined);
+    } catch (error) {
+      if (delay === undefined || init.signal?.aborted) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AgentUnreachable } from "../errors.js";
 import { inboundFromValue, type Inbox } from "../inbox.js";
-import { causeOf, errorMessage } from "./post.js";
+import { causeOf, errorMessage, retrying } from "./post.js";
 
 const Session = z.object({ id: z.string().min(1), name: z.string().min(1), inbox_url: z.string().url() });
 const Batch = z.object({ messages: z.array(z.object({ seq: z.number(), message: z.unknown() })), next: z.number() });
@@ -13,6 +13,11 @@ export type RelaySession = {
   name: string;
   /** A capability URL external agents POST messages to. */
   inbox_url: string;
+  /**
+   * Reads what the session holds now, without waiting, into the inbox (what the long-poll has
+   * not brought yet): after the runtime says an agent is quiet, everything it sent is then in.
+   */
+  sync(): Promise<void>;
   /** Stops polling and deletes the session. */
   close(): Promise<void>;
 };
@@ -43,7 +48,8 @@ export async function openRelaySession(options: RelayOptions): Promise<RelaySess
   const headers = { authorization: `Bearer ${token}` };
   let res: Response;
   try {
-    res = await fetcher(`${root}/v1/agtalk/sessions`, { method: "POST", headers });
+    // A retry after a broken connection at worst leaves an unused session behind.
+    res = await retrying(fetcher, `${root}/v1/agtalk/sessions`, { method: "POST", headers });
   } catch (error) {
     throw new AgentUnreachable(`cannot reach the relay at ${root}: ${causeOf(error)}`);
   }
@@ -56,16 +62,23 @@ export async function openRelaySession(options: RelayOptions): Promise<RelaySess
   const stop = new AbortController();
   const base = `${root}/v1/agtalk/sessions/${encodeURIComponent(session.id)}`;
 
+  // The highest seq pushed to the inbox: the long-poll and `sync` share it, so none is pushed twice.
+  let delivered = 0;
+  const read = async (wait: number, signal?: AbortSignal) => {
+    const r = await retrying(fetcher, `${base}/messages?after=${delivered}&wait=${wait}`, { headers, ...(signal ? { signal } : {}) });
+    if (r.status === 404) throw new AgentUnreachable(`the relay session ${session.id} is gone`);
+    const batch = Batch.parse(await r.json());
+    for (const { seq, message } of batch.messages) {
+      if (seq <= delivered) continue;
+      delivered = seq;
+      inbox.push(inboundFromValue(message, "relay"));
+    }
+  };
   const poll = async () => {
-    let after = 0;
     let failures = 0;
     while (!stop.signal.aborted) {
       try {
-        const r = await fetcher(`${base}/messages?after=${after}&wait=${wait}`, { headers, signal: stop.signal });
-        if (r.status === 404) throw new AgentUnreachable(`the relay session ${session.id} is gone`);
-        const batch = Batch.parse(await r.json());
-        for (const { message } of batch.messages) inbox.push(inboundFromValue(message, "relay"));
-        after = batch.next;
+        await read(wait, stop.signal);
         failures = 0;
       } catch (error) {
         if (stop.signal.aborted) return;
@@ -80,10 +93,13 @@ export async function openRelaySession(options: RelayOptions): Promise<RelaySess
   const polling = poll();
   return {
     ...session,
+    async sync() {
+      await read(0);
+    },
     async close() {
       stop.abort();
       await polling;
-      await fetcher(base, { method: "DELETE", headers }).catch(() => undefined);
+      await retrying(fetcher, base, { method: "DELETE", headers }).catch(() => undefined);
     },
   };
 }

@@ -1,9 +1,12 @@
+import { z } from "zod";
+import { newMessageId } from "../../../protocol/index.js";
 import type { Channel, Delivery } from "../channel.js";
 import { AgentUnreachable } from "../errors.js";
 import { Inbox } from "../inbox.js";
 import { httpChannel } from "./http.js";
-import { postMessage } from "./post.js";
+import { causeOf, errorMessage, postMessage, retrying } from "./post.js";
 import { openRelaySession, type RelaySession } from "./relay.js";
+import type { Quietness } from "../silence.js";
 
 /** Options of {@link openRuntimeChannel}. */
 export type RuntimeChannelOptions = {
@@ -58,6 +61,7 @@ export async function openRuntimeChannel(options: RuntimeChannelOptions): Promis
       async send(message): Promise<Delivery> {
         return (await postMessage(`${root}/v1/messages`, message, { inbox, headers, fetch: fetcher, fatal })).delivery;
       },
+      quiet: quietness({ root, agent, headers, fetch: fetcher, session: s }),
     };
   }
   const closing = new AbortController();
@@ -85,6 +89,49 @@ export async function openRuntimeChannel(options: RuntimeChannelOptions): Promis
   };
 }
 
+/** The runtime's quiescence route (`GET /v1/agents/:name/quiet`), as a channel's `quiet`. */
+function quietness(options: { root: string; agent: string; headers: Record<string, string>; fetch: typeof fetch; session: RelaySession }) {
+  const { root, agent, headers, fetch: fetcher, session } = options;
+  const url = `${root}/v1/agents/${encodeURIComponent(agent)}/quiet`;
+  let supported = true;
+  return async function quiet({ timeout, signal }: { timeout: number; signal?: AbortSignal }): Promise<Quietness> {
+    if (!supported) return { status: "unknown" };
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const wait = Math.max(0, Math.min(MAX_QUIET_WAIT_MS, deadline - Date.now()));
+      let res: Response;
+      try {
+        res = await retrying(fetcher, `${url}?wait=${wait}`, { headers, ...(signal ? { signal } : {}) });
+      } catch (error) {
+        if (signal?.aborted) return { status: "unknown" };
+        throw new AgentUnreachable(`cannot reach ${url}: ${causeOf(error)}`);
+      }
+      const body: unknown = await res.json().catch(() => undefined);
+      // A runtime without the route (older than it): silence falls back to the adaptive window.
+      if (res.status === 404 && errorMessage(body)?.startsWith("NOT_FOUND")) {
+        supported = false;
+        return { status: "unknown" };
+      }
+      const state = QuietBody.safeParse(body);
+      if (!res.ok || !state.success) throw new AgentUnreachable(`${url} answered HTTP ${res.status}: ${errorMessage(body) ?? "not a quiescence state"}`);
+      if (state.data.quiet) {
+        // Quiet means routed: what the agent said is in the relay session; bring it all in.
+        await session.sync();
+        return { status: "quiet" };
+      }
+      if (Date.now() >= deadline || signal?.aborted) {
+        const { mailbox, retrying, timers, state: agentState } = state.data;
+        return { status: "busy", detail: `agent ${agentState}, ${mailbox} message(s) in its mailbox (${retrying} awaiting a retry), ${timers} timer(s) pending` };
+      }
+    }
+  };
+}
+
+/** The longest `?wait=` of one quiescence request (the runtime's maximum). */
+const MAX_QUIET_WAIT_MS = 30_000;
+
+const QuietBody = z.object({ quiet: z.boolean(), state: z.string(), mailbox: z.number(), retrying: z.number(), timers: z.number() });
+
 /** A hosted agent's public HTTP transport. */
 function inboxOf(root: string, agent: string): string {
   return `${root}/v1/agents/${encodeURIComponent(agent)}/inbox`;
@@ -103,7 +150,7 @@ function sleep(ms: number): Promise<undefined> {
  */
 async function relays(root: string, headers: Record<string, string>, address: string, inbox: Inbox, fetcher: typeof fetch): Promise<boolean> {
   const conversation = `c-agtest-relay-check-${crypto.randomUUID()}`;
-  const check = { performative: "inform", sender: address, receiver: address, ontology: "agtest-relay-check", content: "relay check", conversation_id: conversation };
+  const check = { performative: "inform", sender: address, receiver: address, ontology: "agtest-relay-check", content: "relay check", conversation_id: conversation, message_id: newMessageId() };
   const { delivery } = await postMessage(`${root}/v1/messages`, check, { inbox, headers, fetch: fetcher });
   const arrived = delivery.status === "sent" && (await inbox.take((i) => i.ok && i.message.conversation_id === conversation, { timeout: 2_000 })) !== undefined;
   inbox.ignore(conversation);

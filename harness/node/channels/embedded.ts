@@ -6,7 +6,16 @@ import { CliError, EXIT } from "../exit.js";
 import { deployAgent } from "../deploy.js";
 
 /** A hosted agent on a runtime started for the run. */
-export type Embedded = { channel: Channel; subject: Subject; runtime: LocalRuntime; close(): Promise<void> };
+export type Embedded = {
+  channel: Channel;
+  subject: Subject;
+  runtime: LocalRuntime;
+  /** How long starting the runtime and deploying the agent took (ms), for `npm run bench`. */
+  timings: { start_ms: number; deploy_ms: number };
+  /** Deploys another copy of the agent (`NAME-jN`) and opens a channel to it: one per junction. */
+  copy(): Promise<{ channel: Channel; close(): Promise<void> }>;
+  close(): Promise<void>;
+};
 
 /** A valid agent name from a file name: `Ping_Agent.v2.wasm` -> `ping_agent.v2`. */
 export function agentNameOf(file: string): string {
@@ -19,7 +28,7 @@ export function agentNameOf(file: string): string {
  * random token), deploys the module and opens a runtime channel to it (through the runtime's
  * agtalk relay when it has one, else `?wait=` replies).
  */
-export async function openEmbedded(options: { wasm: string; name?: string }): Promise<Embedded> {
+export async function openEmbedded(options: { wasm: string; name?: string; freshIsolates?: boolean }): Promise<Embedded> {
   const { wasm } = options;
   let bytes: Uint8Array<ArrayBuffer>;
   try {
@@ -30,24 +39,37 @@ export async function openEmbedded(options: { wasm: string; name?: string }): Pr
   const name = options.name ?? agentNameOf(wasm);
   const token = crypto.randomUUID();
   let runtime: LocalRuntime;
+  const t0 = performance.now();
   try {
     // Loaded on demand: wrangler is heavy, and most commands never start a runtime.
     const { startRuntime } = await import("../../../worker/local/runtime.js");
-    runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error" });
+    runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", freshIsolates: options.freshIsolates ?? false });
   } catch (error) {
     throw new CliError(`could not start the embedded runtime: ${error instanceof Error ? error.message : String(error)}`, EXIT.unreachable);
   }
   try {
     // Egress to the runtime's own host only: what the agent needs to reach the harness's relay URL
     // over HTTP (transports.http.active); anything else stays closed, as the sandbox intends.
-    await deployAgent({ url: runtime.url, token, name, bytes, manifest: { egress: [new URL(runtime.url).host] } });
+    const started = performance.now();
+    const manifest = { egress: [new URL(runtime.url).host] };
+    await deployAgent({ url: runtime.url, token, name, bytes, manifest });
     const channel = await openRuntimeChannel({ url: runtime.url, token, agent: name });
+    const timings = { start_ms: started - t0, deploy_ms: performance.now() - started };
+    let copies = 0;
+    const copy = async () => {
+      const agent = `${name.slice(0, 58)}-j${++copies}`;
+      await deployAgent({ url: runtime.url, token, name: agent, bytes, manifest });
+      const opened = await openRuntimeChannel({ url: runtime.url, token, agent });
+      return { channel: opened, close: () => opened.close() };
+    };
     const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
     const digest = `sha256-${Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("")}`;
     return {
       channel,
       subject: { name, digest },
       runtime,
+      timings,
+      copy,
       async close() {
         await channel.close().catch(() => undefined);
         await runtime.stop();

@@ -15,15 +15,18 @@ import { agentOfEndpoint, openHttpChannel } from "../channels/http.js";
 import type { RunConfig } from "../config.js";
 import { CliError, EXIT } from "../exit.js";
 
-/** An open channel with who is behind it and how to let go of both. */
-export type Target = { channel: Channel; subject: Subject; close(): Promise<void> };
+/**
+ * An open channel with who is behind it and how to let go of both; `copy`, when the agent can be
+ * deployed again (a hosted one), gives each junction a copy of its own.
+ */
+export type Target = { channel: Channel; subject: Subject; copy?: () => Promise<{ channel: Channel; close(): Promise<void> }>; close(): Promise<void> };
 
 /** Opens the channel the config names (one target, checked by `resolveRunConfig`). */
 export async function openTarget(config: RunConfig): Promise<Target> {
   try {
     if (config.agent) {
-      const embedded = await openEmbedded({ wasm: config.agent, ...(config.name ? { name: config.name } : {}) });
-      return { channel: embedded.channel, subject: embedded.subject, close: () => embedded.close() };
+      const embedded = await openEmbedded({ wasm: config.agent, ...(config.name ? { name: config.name } : {}), freshIsolates: config["fresh-isolates"] === true });
+      return { channel: embedded.channel, subject: embedded.subject, copy: embedded.copy, close: () => embedded.close() };
     }
     let channel: Channel;
     if (config.relay && config.endpoint) {

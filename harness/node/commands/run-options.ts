@@ -25,6 +25,9 @@ export const RUN_FLAGS = {
   "fail-on": { type: "string" },
   base: { type: "string" },
   timeout: { type: "string" },
+  silence: { type: "string" },
+  parallel: { type: "string" },
+  "fresh-isolates": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -36,9 +39,11 @@ export function flagsToConfig(values: Record<string, string | boolean | undefine
     raw[key] = value;
   }
   if (typeof raw.features === "string") raw.features = raw.features.split(",").map((f) => f.trim()).filter((f) => f !== "");
-  if (typeof raw.timeout === "string") {
-    if (!/^\d+$/.test(raw.timeout)) throw new CliError(`--timeout: expected a whole number of ms, got "${raw.timeout}"`);
-    raw.timeout = Number(raw.timeout);
+  for (const key of ["timeout", "silence", "parallel"] as const) {
+    const value = raw[key];
+    if (typeof value !== "string") continue;
+    if (!/^\d+$/.test(value)) throw new CliError(`--${key}: expected a whole number of ms, got "${value}"`);
+    raw[key] = Number(value);
   }
   return validateFlags(raw);
 }

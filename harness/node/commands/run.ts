@@ -1,19 +1,24 @@
+import { setMaxListeners } from "node:events";
 import { readFile, writeFile } from "node:fs/promises";
 import {
   AgentUnreachable,
   BackchannelBroken,
   BackchannelLies,
+  DEFAULT_SILENCE_FLOOR_MS,
+  DEFAULT_TEST_TIMEOUT,
   RunAborted,
   junitReport,
   markdownReport,
   gate,
   gateLines,
+  messageBackchannel,
   parseProfile,
   profileJson,
   runSuite,
   type InteropProfile,
   tableReport,
   type ProgressEvent,
+  type RunOptions,
   type RunReport,
 } from "../../core/index.js";
 import { parseCommand } from "../args.js";
@@ -37,6 +42,8 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
   // Read before the run: a bad --base fails at once, not after the suite.
   const base = config.base === undefined ? undefined : await readBase(config.base, sources.base);
   const controller = new AbortController();
+  // Every lane's waits listen to it at once: more than Node's default of 10 is expected.
+  setMaxListeners(64, controller.signal);
   const interrupt = () => controller.abort();
   process.once("SIGINT", interrupt);
   const progress = progressDisplay(io.progress);
@@ -83,14 +90,26 @@ export async function executeRun(config: RunConfig, sources: Sources, options: E
     const backchannel = openBackchannel(config, target.channel);
     // Without a backchannel active junctions cannot run; unless claimed explicitly, leave them out.
     const features = config.features ?? suite.junctions.filter((j) => backchannel.kind !== "none" || j.side === "passive").map((j) => j.id);
+    // A hosted agent asked through agact messages: each junction gets a copy of its own and they
+    // run side by side (a shared copy lets one junction's late traffic reach another's tests).
+    const { copy } = target;
+    const lanes: RunOptions["lanes"] =
+      copy && backchannel.kind === "message" && (config.parallel ?? 1) > 1
+        ? async () => {
+            const lane = await copy();
+            return { channel: lane.channel, backchannel: messageBackchannel(lane.channel), close: () => lane.close() };
+          }
+        : undefined;
     report = await runSuite(suite, {
       channel: target.channel,
+      ...(lanes ? { lanes, parallel: config.parallel } : {}),
       backchannel,
       features,
       subject: target.subject,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(config.timeout ? { timeout: config.timeout } : {}),
+      silence: { floor: silenceFloor(config) },
     });
   } catch (error) {
     throw asCliError(error);
@@ -100,6 +119,16 @@ export async function executeRun(config: RunConfig, sources: Sources, options: E
   const unclaimed = config.features ? [] : suite.junctions.filter((j) => !report.junctions.some((r) => r.junction === j.id)).map((j) => j.id);
   if (unclaimed.length > 0) report.notes.push(`not claimed, as there is no backchannel to ask the agent to act (--agact, --backchannel): ${unclaimed.join(", ")}`);
   return report;
+}
+
+/**
+ * The adaptive window's floor: `--silence`, else the default scaled by how much longer than the
+ * default budget `--timeout` makes each test (a slow transport is slow at staying silent too).
+ */
+export function silenceFloor(config: Pick<RunConfig, "silence" | "timeout">): number {
+  if (config.silence !== undefined) return config.silence;
+  const scale = config.timeout === undefined ? 1 : Math.max(1, config.timeout / DEFAULT_TEST_TIMEOUT);
+  return Math.round(DEFAULT_SILENCE_FLOOR_MS * scale);
 }
 
 async function writeOutputs(report: RunReport, config: { out?: string; junit?: string; markdown?: string }): Promise<void> {

@@ -40,6 +40,6 @@ export const coreActive = [
     if (typeof message.conversation_id === "string") back.conversation_id = message.conversation_id;
     if (typeof message.reply_with === "string") back.in_reply_to = message.reply_with;
     await t.send(back);
-    await t.expectNone(undefined, { within: 500 });
+    await t.expectNone(undefined);
   }),
 ];

@@ -24,6 +24,6 @@ export const metadataActive = [
     const thread = Thread.join(t, message);
     const profile = { test_suite: t.suite.uri, profile: { "core.passive": "interoperable" } };
     await thread.reply(message, { performative: "inform", ontology: METADATA_ONTOLOGY, content: [{ "interop-profile": profile }] });
-    await thread.quiet(300, "an inform ends the query");
+    await thread.quiet("an inform ends the query");
   }),
 ];

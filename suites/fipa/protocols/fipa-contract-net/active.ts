@@ -4,8 +4,6 @@ import { harnessAddress, objectContent, tag } from "../../vocabulary.js";
 
 /** The deadline asked for: generous, as the agent decides once its one participant answered. */
 const DEADLINE_MS = 10_000;
-/** How long the harness listens for what must not come. */
-const SILENCE_MS = 600;
 
 /** Asks the agent (agact `cfp`) to call the harness for proposals within `deadline` ms. */
 async function called(t: TestContext, deadline: number): Promise<{ message: AclMessage; product: string; to: string; asked: number }> {
@@ -51,25 +49,26 @@ export const contractNetActive = [
     const propose = await thread.reply(message, { performative: "propose", content: offer(message) });
     await thread.next("accept-proposal");
     await thread.reply(propose, { performative: "inform", content: { ...offer(message), status: "done" } });
-    await thread.quiet(300, "the inform ended the contract net");
+    await thread.quiet("the inform ended the contract net");
   }),
   test("refusal-is-final", { essential: true, description: "a participant that refuses is never accepted: nothing follows in the conversation" }, async (t) => {
     const { message } = await called(t, DEADLINE_MS);
     const thread = Thread.join(t, message);
     await thread.reply(message, { performative: "refuse", content: "agtest refuses on purpose" });
-    await thread.quiet(SILENCE_MS, "the only participant refused");
+    await thread.quiet("the only participant refused");
   }),
   test("ignores-late-proposals", { essential: true, description: "a proposal sent after the cfp's reply_by is not accepted" }, async (t) => {
     const deadline = 300;
     const { message } = await called(t, deadline);
     const thread = Thread.join(t, message);
     const replyBy = typeof message.reply_by === "string" ? Date.parse(message.reply_by) : Date.now() + deadline;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, replyBy - Date.now()) + 100));
+    // The deadline must have passed on the agent's clock too: a little past it.
+    await t.waitUntil(replyBy + 100);
     await thread.reply(message, { performative: "propose", content: offer(message) }, { breaking: true });
-    const answer = await thread.maybeNext(SILENCE_MS);
+    const answer = await thread.maybeNext();
     if (answer !== undefined && fromRuntime(answer)) {
       t.note(`the runtime refused the late proposal before the agent saw it (${answer.performative}); the agent itself was not exercised`);
-      await thread.quiet(300, "the late proposal never reached the agent");
+      await thread.quiet("the late proposal never reached the agent");
     }
   }),
 ];

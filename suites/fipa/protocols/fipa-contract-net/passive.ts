@@ -4,8 +4,6 @@ import { cfp, objectContent, tag } from "../../vocabulary.js";
 
 /** How long the agent has to answer a cfp in these tests: generous, as nothing waits for it. */
 const REPLY_WITHIN_MS = 10_000;
-/** How long the harness listens for what must not come. */
-const SILENCE_MS = 600;
 
 /** Sends a cfp for a fresh product and takes the agent's proposal (checked: in time, threaded, priced). */
 async function proposal(t: TestContext) {
@@ -41,11 +39,11 @@ export const contractNetPassive = [
   test("rejection-ends-the-thread", { essential: true, description: "its proposal, rejected, gets nothing more: no inform, no new proposal" }, async (t) => {
     const { thread, propose } = await proposal(t);
     await thread.reply(propose, { performative: "reject-proposal", content: { reason: "agtest rejects on purpose" } });
-    await thread.quiet(SILENCE_MS, "a rejected proposal ends the participant's part");
+    await thread.quiet("a rejected proposal ends the participant's part");
   }),
   test("respects-the-deadline", { essential: true, description: "a cfp whose reply_by has passed gets no proposal (it would be late)" }, async (t) => {
     // Well in the past, so that no clock skew between harness and agent makes it look open.
     const thread = await Thread.open(t, { ...cfp(tag("product"), 0), reply_by: new Date(Date.now() - 30_000).toISOString() });
-    await thread.quiet(SILENCE_MS, "the cfp's reply_by deadline had passed, so any answer is late");
+    await thread.quiet("the cfp's reply_by deadline had passed, so any answer is late");
   }),
 ];

@@ -37,6 +37,6 @@ export const queryActive = [
     const { message } = await queried(t, "query-ref");
     const thread = Thread.join(t, message);
     await thread.reply(message, { performative: "inform", content: { answer: message.content ?? null } });
-    await thread.quiet(300, "an inform ends the query");
+    await thread.quiet("an inform ends the query");
   }),
 ];

@@ -32,19 +32,19 @@ export const requestActive = [
     const thread = Thread.join(t, message);
     await thread.reply(message, { performative: "agree" });
     await thread.reply(message, { performative: "inform", content: { done: message.content ?? null } });
-    await thread.quiet(300, "agree and inform need no answer");
+    await thread.quiet("agree and inform need no answer");
   }),
   test("takes-a-refusal", { description: "a refuse gets no answer, and the agent does not insist in that conversation" }, async (t) => {
     const { message } = await requested(t);
     const thread = Thread.join(t, message);
     await thread.reply(message, { performative: "refuse", content: "agtest refuses on purpose" });
-    await thread.quiet(300, "a refusal ends the conversation");
+    await thread.quiet("a refusal ends the conversation");
   }),
   test("takes-a-failure", { description: "an agree then a failure get no answer" }, async (t) => {
     const { message } = await requested(t);
     const thread = Thread.join(t, message);
     await thread.reply(message, { performative: "agree" });
     await thread.reply(message, { performative: "failure", content: "agtest fails on purpose" });
-    await thread.quiet(300, "a failure ends the conversation");
+    await thread.quiet("a failure ends the conversation");
   }),
 ];

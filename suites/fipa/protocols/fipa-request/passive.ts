@@ -21,7 +21,7 @@ export const requestPassive = [
     const thread = await Thread.open(t, request({ do: "echo", text: tag("echo") }));
     const first = await thread.next(["agree", "inform"]);
     if (first.performative === "agree") await thread.next("inform");
-    await thread.quiet(300, "the inform ended the conversation");
+    await thread.quiet("the inform ended the conversation");
   }),
   test("refuses-an-unknown-action", { essential: true, description: "a request for an action it does not perform gets refuse (or not-understood), never agree or inform" }, async (t) => {
     const thread = await Thread.open(t, request({ do: tag("agtest-unknown") }));

@@ -3,7 +3,6 @@ const require = __agtestCreateRequire(import.meta.url);
 import {
   InteropProfileSchema,
   TestError,
-  TestFailure,
   advance,
   cluster,
   defineSuite,
@@ -13,7 +12,7 @@ import {
   receiversOf,
   replyOf,
   test
-} from "./chunk-SVB6FBX3.js";
+} from "./chunk-JV3E4AMJ.js";
 import "./chunk-TUHQ4TON.js";
 
 // suites/fipa/actions.ts
@@ -79,7 +78,7 @@ var coreActive = [
     if (typeof message.conversation_id === "string") back.conversation_id = message.conversation_id;
     if (typeof message.reply_with === "string") back.in_reply_to = message.reply_with;
     await t.send(back);
-    await t.expectNone(void 0, { within: 500 });
+    await t.expectNone(void 0);
   })
 ];
 
@@ -185,7 +184,7 @@ function notUnderstood() {
     }),
     test("not-understood.is-not-answered", { description: "a not-understood sent to the agent gets no answer (no loops)", timeout: 2e3 }, async (t) => {
       await t.send(t.message({ performative: "not-understood", content: "agtest: nothing to understand" }));
-      await t.expectNone(void 0, { within: 500 });
+      await t.expectNone(void 0);
     })
   ];
 }
@@ -285,17 +284,18 @@ var Thread = class _Thread {
     return message;
   }
   /**
-   * The next message in this conversation within `within` ms, or undefined: the agent's (checked
-   * like {@link next}) or the runtime's (as is).
+   * The next message in this conversation before the agent falls silent, or undefined: the
+   * agent's (checked like {@link next}) or the runtime's (as is). Silence is the harness's
+   * (`t.untilSilent`): the runtime's quiescence for a hosted agent, else the adaptive window.
    */
-  async maybeNext(within) {
-    const message = await this.t.expect(this.#belongs(), { timeout: within }).catch(nothing);
+  async maybeNext() {
+    const message = await this.t.untilSilent(this.#belongs());
     if (message !== void 0 && !fromRuntime(message)) this.#check(message);
     return message;
   }
-  /** Fails if the agent sends anything in this conversation within `within` ms; `why` says what silence means. */
-  async quiet(within, why) {
-    const stray = await this.t.expect(this.#belongs(), { timeout: within }).catch(nothing);
+  /** Fails if the agent sends anything in this conversation before it falls silent; `why` says what silence means. */
+  async quiet(why) {
+    const stray = await this.t.untilSilent(this.#belongs());
     if (stray === void 0) return;
     if (!fromRuntime(stray)) this.#check(stray);
     const who = fromRuntime(stray) ? "the runtime answered for the agent with" : "the agent sent";
@@ -329,10 +329,6 @@ var Thread = class _Thread {
     }
   }
 };
-function nothing(error) {
-  if (error instanceof TestFailure && /^no (matching )?message/.test(error.message)) return void 0;
-  throw error;
-}
 
 // suites/fipa/vocabulary.ts
 var ONTOLOGY = "agtest-fipa";
@@ -393,7 +389,7 @@ var metadataActive = [
     const thread = Thread.join(t, message);
     const profile = { test_suite: t.suite.uri, profile: { "core.passive": "interoperable" } };
     await thread.reply(message, { performative: "inform", ontology: METADATA_ONTOLOGY, content: [{ "interop-profile": profile }] });
-    await thread.quiet(300, "an inform ends the query");
+    await thread.quiet("an inform ends the query");
   })
 ];
 
@@ -458,7 +454,6 @@ var metadata = cluster("metadata", {
 
 // suites/fipa/protocols/fipa-contract-net/active.ts
 var DEADLINE_MS = 1e4;
-var SILENCE_MS = 600;
 async function called(t, deadline) {
   const to = harnessAddress(t);
   const product = tag("product");
@@ -491,32 +486,31 @@ var contractNetActive = [
     const propose = await thread.reply(message, { performative: "propose", content: offer(message) });
     await thread.next("accept-proposal");
     await thread.reply(propose, { performative: "inform", content: { ...offer(message), status: "done" } });
-    await thread.quiet(300, "the inform ended the contract net");
+    await thread.quiet("the inform ended the contract net");
   }),
   test("refusal-is-final", { essential: true, description: "a participant that refuses is never accepted: nothing follows in the conversation" }, async (t) => {
     const { message } = await called(t, DEADLINE_MS);
     const thread = Thread.join(t, message);
     await thread.reply(message, { performative: "refuse", content: "agtest refuses on purpose" });
-    await thread.quiet(SILENCE_MS, "the only participant refused");
+    await thread.quiet("the only participant refused");
   }),
   test("ignores-late-proposals", { essential: true, description: "a proposal sent after the cfp's reply_by is not accepted" }, async (t) => {
     const deadline = 300;
     const { message } = await called(t, deadline);
     const thread = Thread.join(t, message);
     const replyBy = typeof message.reply_by === "string" ? Date.parse(message.reply_by) : Date.now() + deadline;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, replyBy - Date.now()) + 100));
+    await t.waitUntil(replyBy + 100);
     await thread.reply(message, { performative: "propose", content: offer(message) }, { breaking: true });
-    const answer2 = await thread.maybeNext(SILENCE_MS);
+    const answer2 = await thread.maybeNext();
     if (answer2 !== void 0 && fromRuntime(answer2)) {
       t.note(`the runtime refused the late proposal before the agent saw it (${answer2.performative}); the agent itself was not exercised`);
-      await thread.quiet(300, "the late proposal never reached the agent");
+      await thread.quiet("the late proposal never reached the agent");
     }
   })
 ];
 
 // suites/fipa/protocols/fipa-contract-net/passive.ts
 var REPLY_WITHIN_MS = 1e4;
-var SILENCE_MS2 = 600;
 async function proposal(t) {
   const product = tag("product");
   const thread = await Thread.open(t, cfp(product, REPLY_WITHIN_MS));
@@ -542,11 +536,11 @@ var contractNetPassive = [
   test("rejection-ends-the-thread", { essential: true, description: "its proposal, rejected, gets nothing more: no inform, no new proposal" }, async (t) => {
     const { thread, propose } = await proposal(t);
     await thread.reply(propose, { performative: "reject-proposal", content: { reason: "agtest rejects on purpose" } });
-    await thread.quiet(SILENCE_MS2, "a rejected proposal ends the participant's part");
+    await thread.quiet("a rejected proposal ends the participant's part");
   }),
   test("respects-the-deadline", { essential: true, description: "a cfp whose reply_by has passed gets no proposal (it would be late)" }, async (t) => {
     const thread = await Thread.open(t, { ...cfp(tag("product"), 0), reply_by: new Date(Date.now() - 3e4).toISOString() });
-    await thread.quiet(SILENCE_MS2, "the cfp's reply_by deadline had passed, so any answer is late");
+    await thread.quiet("the cfp's reply_by deadline had passed, so any answer is late");
   })
 ];
 
@@ -584,7 +578,7 @@ var queryActive = [
     const { message } = await queried(t, "query-ref");
     const thread = Thread.join(t, message);
     await thread.reply(message, { performative: "inform", content: { answer: message.content ?? null } });
-    await thread.quiet(300, "an inform ends the query");
+    await thread.quiet("an inform ends the query");
   })
 ];
 
@@ -642,20 +636,20 @@ var requestActive = [
     const thread = Thread.join(t, message);
     await thread.reply(message, { performative: "agree" });
     await thread.reply(message, { performative: "inform", content: { done: message.content ?? null } });
-    await thread.quiet(300, "agree and inform need no answer");
+    await thread.quiet("agree and inform need no answer");
   }),
   test("takes-a-refusal", { description: "a refuse gets no answer, and the agent does not insist in that conversation" }, async (t) => {
     const { message } = await requested(t);
     const thread = Thread.join(t, message);
     await thread.reply(message, { performative: "refuse", content: "agtest refuses on purpose" });
-    await thread.quiet(300, "a refusal ends the conversation");
+    await thread.quiet("a refusal ends the conversation");
   }),
   test("takes-a-failure", { description: "an agree then a failure get no answer" }, async (t) => {
     const { message } = await requested(t);
     const thread = Thread.join(t, message);
     await thread.reply(message, { performative: "agree" });
     await thread.reply(message, { performative: "failure", content: "agtest fails on purpose" });
-    await thread.quiet(300, "a failure ends the conversation");
+    await thread.quiet("a failure ends the conversation");
   })
 ];
 
@@ -672,7 +666,7 @@ var requestPassive = [
     const thread = await Thread.open(t, request({ do: "echo", text: tag("echo") }));
     const first = await thread.next(["agree", "inform"]);
     if (first.performative === "agree") await thread.next("inform");
-    await thread.quiet(300, "the inform ended the conversation");
+    await thread.quiet("the inform ended the conversation");
   }),
   test("refuses-an-unknown-action", { essential: true, description: "a request for an action it does not perform gets refuse (or not-understood), never agree or inform" }, async (t) => {
     const thread = await Thread.open(t, request({ do: tag("agtest-unknown") }));

@@ -16566,8 +16566,8 @@ var tupleProcessor = (schema, ctx, _json, params) => {
   let minItems = def.items.length;
   while (minItems > 0) {
     const item = def.items[minItems - 1];
-    const optional2 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
-    if (!optional2)
+    const optional3 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
+    if (!optional3)
       break;
     minItems--;
   }
@@ -20443,6 +20443,7 @@ function toProfile(report) {
     channel: report.channel,
     backchannel: report.backchannel,
     results: report.results,
+    ...report.silence ? { silence: report.silence } : {},
     ...report.not_run.length > 0 ? { not_run: report.not_run } : {},
     ...report.notes.length > 0 ? { notes: report.notes } : {}
   };
@@ -20575,6 +20576,58 @@ async function suiteDigest(suite) {
   return `sha256-${Array.from(hash2, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
+// harness/core/silence.ts
+var DEFAULT_SILENCE_FLOOR_MS = 300;
+var DEFAULT_FACTOR = 4;
+var MIN_SAMPLES = 3;
+var CAUTIOUS_MS = 1e3;
+var MAX_OPEN = 1e3;
+var Silence = class {
+  floor;
+  factor;
+  #open = /* @__PURE__ */ new Map();
+  #samples = [];
+  constructor(options = {}) {
+    this.floor = options.floor ?? DEFAULT_SILENCE_FLOOR_MS;
+    this.factor = options.factor ?? DEFAULT_FACTOR;
+  }
+  /** A message the harness sent: remembered by its `reply_with`. */
+  sent(message) {
+    if (message === null || typeof message !== "object" || !("reply_with" in message) || typeof message.reply_with !== "string") return;
+    if (this.#open.size >= MAX_OPEN) this.#open.delete(this.#open.keys().next().value);
+    this.#open.set(message.reply_with, performance.now());
+  }
+  /** An arrival: a sample when it answers a remembered message (first answer only). */
+  arrived(item) {
+    if (!item.ok || typeof item.message.in_reply_to !== "string") return;
+    const at = this.#open.get(item.message.in_reply_to);
+    if (at === void 0) return;
+    this.#open.delete(item.message.in_reply_to);
+    this.#samples.push(performance.now() - at);
+  }
+  /** The window to listen for now. */
+  window() {
+    const samples = this.#samples.length;
+    const p99 = this.#quantile(0.99);
+    const derived2 = p99 === null || samples < MIN_SAMPLES ? Math.max(CAUTIOUS_MS, this.floor) : this.factor * p99;
+    return { mode: "adaptive", window_ms: Math.ceil(Math.max(this.floor, derived2)), p99_ms: p99 === null ? null : round(p99), samples };
+  }
+  /** What the profile reports. */
+  summary() {
+    const p50 = this.#quantile(0.5);
+    const p99 = this.#quantile(0.99);
+    return { floor_ms: this.floor, factor: this.factor, round_trips: { samples: this.#samples.length, p50_ms: p50 === null ? null : round(p50), p99_ms: p99 === null ? null : round(p99) } };
+  }
+  #quantile(q) {
+    if (this.#samples.length === 0) return null;
+    const sorted = [...this.#samples].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? null;
+  }
+};
+function round(ms) {
+  return Math.round(ms * 10) / 10;
+}
+
 // harness/core/inbox.ts
 function inboundFromValue(value, via) {
   const parsed = parseMessage(value);
@@ -20597,11 +20650,18 @@ var Inbox = class {
   #wake = /* @__PURE__ */ new Set();
   #closed = null;
   #ignored = /* @__PURE__ */ new Set();
+  #listeners = /* @__PURE__ */ new Set();
   /** Appends an arrival and wakes whoever waits (arrivals in ignored conversations are dropped). */
   push(item) {
     if (this.#isIgnored(item)) return;
     this.#items.push(item);
+    for (const listen of this.#listeners) listen(item);
     for (const wake of [...this.#wake]) wake();
+  }
+  /** Calls `listen` with every later arrival (the silence oracle measures round trips so); returns how to stop. */
+  listen(listen) {
+    this.#listeners.add(listen);
+    return () => this.#listeners.delete(listen);
   }
   /** Removes and returns everything queued. */
   drain() {
@@ -20666,7 +20726,8 @@ async function postMessage(url2, message, options) {
   const body = raw && typeof message === "string" ? message : JSON.stringify(message);
   let res;
   try {
-    res = await fetcher(url2, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+    const init = { method: "POST", headers: { "content-type": "application/json", ...headers }, body };
+    res = hasMessageId(message) || raw ? await retrying(fetcher, url2, init) : await fetcher(url2, init);
   } catch (error62) {
     throw new AgentUnreachable(`cannot reach ${url2}: ${causeOf(error62)}`);
   }
@@ -20704,46 +20765,108 @@ function causeOf(error62) {
   if (cause instanceof Error) return `${error62.message} (${"code" in cause ? String(cause.code) : cause.message})`;
   return error62.message;
 }
+function hasMessageId(message) {
+  return message !== null && typeof message === "object" && "message_id" in message && typeof message.message_id === "string" && message.message_id !== "";
+}
+var RETRY_DELAYS_MS = [50, 250, 1e3];
+async function retrying(fetcher, url2, init = {}) {
+  for (let attempt = 0; ; attempt++) {
+    const delay = RETRY_DELAYS_MS[attempt];
+    try {
+      const res = await fetcher(url2, init);
+      if (res.status !== 503 || delay === void 0) return res;
+      await res.body?.cancel().catch(() => void 0);
+    } catch (error62) {
+      if (delay === void 0 || init.signal?.aborted) throw error62;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
 
 // harness/core/expect.ts
-function expectations({ inbox, signal, left, fresh }) {
-  const wanted = (filter) => (item) => fresh(item) && (!item.ok || matches(item.message, filter));
+function expectations({ inbox, signal, left, fresh, quiet, silence, waits }) {
+  const wanted = (filter) => (item) => fresh(item) && (!item.ok || (typeof filter === "function" ? filter(item.message) : matches(item.message, filter)));
   const reject = (item) => {
     if (!item.json) throw new TestError(`received something that is not JSON through ${item.via}: ${item.problem}`, item.raw);
     throw new TestFailure(`received a malformed FIPA ACL message: ${item.problem}`, { expected: "a FIPA ACL message", received: item.raw });
   };
   const others = () => inbox.peek().flatMap((item) => item.ok && fresh(item) ? [item.message] : []);
+  async function takeOrQuiet(match, timeout) {
+    const started = performance.now();
+    const ms = () => Math.round(performance.now() - started);
+    if (quiet === void 0) return { ...optional2(await inbox.take(match, { timeout, signal })), ms: ms() };
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    signal.addEventListener("abort", abort, { once: true });
+    const taking = inbox.take(match, { timeout, signal: stop.signal });
+    const settled = quiet({ timeout, signal: stop.signal });
+    let first;
+    try {
+      first = await Promise.race([taking.then(() => "item"), settled.then(() => "settled")]);
+    } finally {
+      stop.abort();
+      signal.removeEventListener("abort", abort);
+    }
+    const item = await taking ?? (first === "settled" ? await inbox.take(match, { timeout: 0 }) : void 0);
+    if (item !== void 0) return { item, ms: ms() };
+    return { state: await settled.catch(() => ({ status: "unknown" })), ms: ms() };
+  }
   async function expect(filter, options = {}) {
     const timeout = Math.min(options.timeout ?? left(), left());
-    const item = await inbox.take(wanted(filter), { timeout, signal });
+    const { item, state, ms } = await takeOrQuiet(wanted(filter), timeout);
     if (item === void 0) {
       const seen = others();
+      const when = state?.status === "quiet" ? `before the agent fell quiet (after ${ms} ms; nothing more can come)` : `within ${timeout} ms`;
       throw new TestFailure(
-        seen.length === 0 ? `no message arrived within ${timeout} ms` : `no matching message within ${timeout} ms (${seen.length} other${seen.length === 1 ? "" : "s"} arrived)`,
-        { expected: describeFilter(filter), received: seen.length === 0 ? "nothing" : seen.length === 1 ? seen[0] : seen }
+        seen.length === 0 ? `no message arrived ${when}` : `no matching message ${when} (${seen.length} other${seen.length === 1 ? "" : "s"} arrived)`,
+        { expected: typeof filter === "function" ? "a message of this conversation" : describeFilter(filter), received: seen.length === 0 ? "nothing" : seen.length === 1 ? seen[0] : seen }
       );
     }
     return item.ok ? item.message : reject(item);
   }
-  async function expectNone(filter, { within }) {
-    const item = await inbox.take(wanted(filter), { timeout: Math.min(within, left()), signal });
-    if (item === void 0) return;
-    if (!item.ok) reject(item);
-    else throw new TestFailure(`expected no message within ${within} ms, but one arrived`, { expected: filter === void 0 ? "no message at all" : { none_matching: describeFilter(filter) }, received: item.message });
+  async function untilSilent(filter, floor = 0) {
+    const match = wanted(filter);
+    if (quiet !== void 0) {
+      const { item: item2, state, ms } = await takeOrQuiet(match, left());
+      if (item2 !== void 0) return item2.ok ? item2.message : reject(item2);
+      if (state?.status === "quiet") {
+        waits.push({ mode: "quiescent", ms });
+        return void 0;
+      }
+      if (state?.status === "busy") {
+        throw new TestFailure(`the agent was still busy when the test's time ran out (${state.detail}), so its silence could not be shown`, { expected: "the agent quiet, with no message", received: state.detail });
+      }
+      if (signal.aborted) return void 0;
+    }
+    const window = silence.window();
+    window.window_ms = Math.max(window.window_ms, floor);
+    waits.push(window);
+    const item = await inbox.take(match, { timeout: Math.min(window.window_ms, left()), signal });
+    if (item === void 0) return void 0;
+    return item.ok ? item.message : reject(item);
   }
-  return { expect, expectNone };
+  async function expectNone(filter, options = {}) {
+    const message = await untilSilent(filter, options.within);
+    if (message === void 0) return;
+    throw new TestFailure("expected no message before the agent fell silent, but one arrived", { expected: filter === void 0 ? "no message at all" : { none_matching: describeFilter(filter) }, received: message });
+  }
+  return { expect, expectNone, untilSilent };
+}
+function optional2(item) {
+  return item === void 0 ? {} : { item };
 }
 
 // harness/core/context.ts
 function createContext(options) {
-  const { id, suite, channel, backchannel, actions, deadline, signal, stale } = options;
-  const record2 = { conversations: /* @__PURE__ */ new Set(), notes: [] };
+  const { id, suite, channel, backchannel, actions, deadline, signal, stale, silence } = options;
+  const record2 = { conversations: /* @__PURE__ */ new Set(), notes: [], silence: [] };
   const fail = (message, details2 = {}) => {
     throw new TestFailure(message, details2);
   };
   const left = () => Math.max(0, deadline - Date.now());
   const fresh = (item) => !item.ok || item.message.conversation_id == null || !stale.has(item.message.conversation_id);
-  const { expect, expectNone } = expectations({ inbox: channel.inbox, signal, left, fresh });
+  const quiet = channel.quiet?.bind(channel);
+  const { expect, expectNone, untilSilent } = expectations({ inbox: channel.inbox, signal, left, fresh, silence, waits: record2.silence, ...quiet ? { quiet } : {} });
   const t = {
     id,
     agent: channel.agent,
@@ -20769,17 +20892,35 @@ function createContext(options) {
       return message;
     },
     async send(message) {
+      silence.sent(message);
       const delivery = await channel.send(message);
       if (delivery.status === "refused") fail(`the agent's transport refused the message: ${delivery.reason}`, { expected: "the message delivered", received: delivery.reason });
       return delivery;
     },
-    trySend: (message) => channel.send(message),
+    trySend(message) {
+      silence.sent(message);
+      return channel.send(message);
+    },
     async post(url2, message, { raw = false } = {}) {
       const { delivery, status } = await postMessage(url2, message, { inbox: channel.inbox, raw, ...channel.http?.fetch ? { fetch: channel.http.fetch } : {} });
       return { status, delivery };
     },
     expect,
     expectNone,
+    untilSilent,
+    async waitUntil(epochMs) {
+      const ms = Math.min(epochMs - Date.now(), left());
+      if (ms <= 0 || signal.aborted) return;
+      await new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener("abort", done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal.addEventListener("abort", done, { once: true });
+      });
+    },
     async ask(fields2, filter) {
       const request = t.message(fields2);
       await t.send(request);
@@ -20817,12 +20958,12 @@ var OutOfTime = class extends Error {
   name = "OutOfTime";
 };
 async function runTest(test2, run) {
-  const { suite, channel, backchannel, actions, budget, stale, hooks, signal } = run;
+  const { suite, channel, backchannel, actions, budget, stale, hooks, silence, signal } = run;
   await hook("setup", [test2.id], run);
   const controller = new AbortController();
   const cancel = () => controller.abort(new RunAborted("the run was cancelled"));
   signal?.addEventListener("abort", cancel, { once: true });
-  const { t, record: record2 } = createContext({ id: test2.id, suite, channel, backchannel, actions, deadline: Date.now() + budget, signal: controller.signal, stale });
+  const { t, record: record2 } = createContext({ id: test2.id, suite, channel, backchannel, actions, deadline: Date.now() + budget, signal: controller.signal, stale, silence });
   const started = performance.now();
   let timer = null;
   const outOfTime = new Promise((_, reject) => {
@@ -20845,6 +20986,7 @@ async function runTest(test2, run) {
   result.ms = Math.round((performance.now() - started) * 10) / 10;
   for (const c of record2.conversations) stale.add(c);
   if (record2.notes.length > 0) result.notes = record2.notes;
+  if (record2.silence.length > 0) result.silence = record2.silence;
   await hook("teardown", [], run);
   return result;
 }
@@ -20880,8 +21022,10 @@ async function hook(action, params, run) {
 }
 
 // harness/core/runner.ts
+var DEFAULT_LANES = 4;
 async function runSuite(suite, options) {
   const { channel, backchannel = noBackchannel, features, timeout, onProgress, signal } = options;
+  const silence = new Silence(options.silence);
   const known = new Set(suite.junctions.map((j) => j.id));
   const claimed = new Set(features ?? known);
   for (const f of claimed) if (!known.has(f)) throw new RangeError(`suite ${suite.id} has no junction ${JSON.stringify(f)}`);
@@ -20899,21 +21043,53 @@ async function runSuite(suite, options) {
   });
   const tests = junctions.flatMap((j) => j.tests);
   const notes = [];
-  const hooks = { setup: true, teardown: true, notes };
-  const stale = /* @__PURE__ */ new Set();
   const actions = new Set(Object.keys(suite.actions));
-  const results = [];
   const info = { id: suite.id, version: suite.version, uri: suite.uri, junctions: suite.junctions.map((j) => j.id) };
   onProgress?.({ type: "start", total: tests.length, junctions: junctions.map((j) => j.id) });
-  for (const [index, test2] of tests.entries()) {
-    if (signal?.aborted) throw new RunAborted("the run was cancelled");
-    channel.inbox.drain();
-    onProgress?.({ type: "test-start", test: test2.id, index, total: tests.length });
-    const budget = timeout ?? test2.timeout;
-    const result = await runTest(test2, { suite: info, channel, backchannel, actions, budget, stale, hooks, ...signal ? { signal } : {} });
-    results.push(result);
-    onProgress?.({ type: "test-end", result, index, total: tests.length });
+  let index = 0;
+  const inTurn = async (list, lane) => {
+    const hooks = { setup: true, teardown: true, notes };
+    const stale = /* @__PURE__ */ new Set();
+    const out = [];
+    const unlisten = lane.channel.inbox.listen((item) => silence.arrived(item));
+    try {
+      for (const test2 of list) {
+        if (signal?.aborted) throw new RunAborted("the run was cancelled");
+        lane.channel.inbox.drain();
+        const at = index++;
+        onProgress?.({ type: "test-start", test: test2.id, index: at, total: tests.length });
+        const budget = timeout ?? test2.timeout;
+        const result = await runTest(test2, { suite: info, channel: lane.channel, backchannel: lane.backchannel, actions, budget, stale, hooks, silence, ...signal ? { signal } : {} });
+        out.push(result);
+        onProgress?.({ type: "test-end", result, index: at, total: tests.length });
+      }
+    } finally {
+      unlisten();
+    }
+    return out;
+  };
+  const { lanes } = options;
+  let results;
+  if (lanes) {
+    const byJunction = /* @__PURE__ */ new Map();
+    const queue = [...junctions];
+    const worker = async () => {
+      for (let j = queue.shift(); j !== void 0; j = queue.shift()) {
+        const lane = await lanes(j.id);
+        try {
+          byJunction.set(j.id, await inTurn(j.tests, lane));
+        } finally {
+          await lane.close().catch(() => void 0);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? DEFAULT_LANES) }, worker));
+    results = junctions.flatMap((j) => byJunction.get(j.id) ?? []);
+  } else {
+    results = await inTurn(tests, { channel, backchannel });
   }
+  const unique = [...new Set(notes)];
+  notes.splice(0, notes.length, ...unique);
   return {
     suite: { id: suite.id, version: suite.version, uri: suite.uri, digest, title: suite.title },
     subject: options.subject ?? { name: channel.agent },
@@ -20933,7 +21109,8 @@ async function runSuite(suite, options) {
     }),
     not_run: notRun,
     results,
-    notes
+    notes,
+    silence: { mode: channel.quiet ? "quiescent" : "adaptive", ...silence.summary() }
   };
 }
 
@@ -20985,14 +21162,13 @@ function messageBackchannel(channel, options = {}) {
         language: "application/json",
         content: { action, params },
         conversation_id: conversation,
-        reply_with: replyWith
+        reply_with: replyWith,
+        // Its id makes it safe to send again when a connection breaks: the runtime drops a duplicate.
+        message_id: newMessageId()
       };
       const delivery = await channel.send(request);
       if (delivery.status === "refused") return { code: 1, detail: `the agent's transport refused the agact request: ${delivery.reason}` };
-      const answer = await channel.inbox.take(
-        (item) => item.ok && (item.message.in_reply_to === replyWith || item.message.conversation_id === conversation),
-        { timeout: delivery.complete ? 0 : timeout, ...signal ? { signal } : {} }
-      );
+      const answer = await answerOf(channel, (item) => item.ok && (item.message.in_reply_to === replyWith || item.message.conversation_id === conversation), delivery.complete ? 0 : timeout, signal);
       channel.inbox.ignore(conversation);
       if (answer === void 0 || !answer.ok) return { code: 127, detail: "the agent did not answer the agact request" };
       const { performative: performative2, content: content2 } = answer.message;
@@ -21002,6 +21178,24 @@ function messageBackchannel(channel, options = {}) {
       return { code: 127, detail: said };
     }
   };
+}
+async function answerOf(channel, match, timeout, signal) {
+  if (channel.quiet === void 0 || timeout === 0) return channel.inbox.take(match, { timeout, ...signal ? { signal } : {} });
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  signal?.addEventListener("abort", abort, { once: true });
+  const answer = channel.inbox.take(match, { timeout, signal: stop.signal });
+  try {
+    const first = await Promise.race([answer.then(() => "answer"), channel.quiet({ timeout, signal: stop.signal }).then((q) => q.status)]);
+    if (first === "quiet") {
+      stop.abort();
+      return await answer ?? await channel.inbox.take(match, { timeout: 0 });
+    }
+    return await answer;
+  } finally {
+    stop.abort();
+    signal?.removeEventListener("abort", abort);
+  }
 }
 
 // harness/core/channels/http.ts
@@ -21036,7 +21230,7 @@ async function openRelaySession(options) {
   const headers = { authorization: `Bearer ${token}` };
   let res;
   try {
-    res = await fetcher(`${root}/v1/agtalk/sessions`, { method: "POST", headers });
+    res = await retrying(fetcher, `${root}/v1/agtalk/sessions`, { method: "POST", headers });
   } catch (error62) {
     throw new AgentUnreachable(`cannot reach the relay at ${root}: ${causeOf(error62)}`);
   }
@@ -21048,16 +21242,22 @@ async function openRelaySession(options) {
   const session = parsed.data;
   const stop = new AbortController();
   const base = `${root}/v1/agtalk/sessions/${encodeURIComponent(session.id)}`;
+  let delivered = 0;
+  const read = async (wait2, signal) => {
+    const r = await retrying(fetcher, `${base}/messages?after=${delivered}&wait=${wait2}`, { headers, ...signal ? { signal } : {} });
+    if (r.status === 404) throw new AgentUnreachable(`the relay session ${session.id} is gone`);
+    const batch = Batch.parse(await r.json());
+    for (const { seq, message } of batch.messages) {
+      if (seq <= delivered) continue;
+      delivered = seq;
+      inbox.push(inboundFromValue(message, "relay"));
+    }
+  };
   const poll = async () => {
-    let after = 0;
     let failures = 0;
     while (!stop.signal.aborted) {
       try {
-        const r = await fetcher(`${base}/messages?after=${after}&wait=${wait}`, { headers, signal: stop.signal });
-        if (r.status === 404) throw new AgentUnreachable(`the relay session ${session.id} is gone`);
-        const batch = Batch.parse(await r.json());
-        for (const { message } of batch.messages) inbox.push(inboundFromValue(message, "relay"));
-        after = batch.next;
+        await read(wait, stop.signal);
         failures = 0;
       } catch (error62) {
         if (stop.signal.aborted) return;
@@ -21072,10 +21272,13 @@ async function openRelaySession(options) {
   const polling = poll();
   return {
     ...session,
+    async sync() {
+      await read(0);
+    },
     async close() {
       stop.abort();
       await polling;
-      await fetcher(base, { method: "DELETE", headers }).catch(() => void 0);
+      await retrying(fetcher, base, { method: "DELETE", headers }).catch(() => void 0);
     }
   };
 }
@@ -21108,7 +21311,8 @@ async function openRuntimeChannel(options) {
       http: { endpoint: inboxOf(root, agent), ...options.fetch ? {} : { replyUrl: s.inbox_url }, fetch: fetcher },
       async send(message) {
         return (await postMessage(`${root}/v1/messages`, message, { inbox, headers, fetch: fetcher, fatal })).delivery;
-      }
+      },
+      quiet: quietness({ root, agent, headers, fetch: fetcher, session: s })
     };
   }
   const closing = new AbortController();
@@ -21133,6 +21337,42 @@ async function openRuntimeChannel(options) {
     }
   };
 }
+function quietness(options) {
+  const { root, agent, headers, fetch: fetcher, session } = options;
+  const url2 = `${root}/v1/agents/${encodeURIComponent(agent)}/quiet`;
+  let supported = true;
+  return async function quiet({ timeout, signal }) {
+    if (!supported) return { status: "unknown" };
+    const deadline = Date.now() + timeout;
+    for (; ; ) {
+      const wait = Math.max(0, Math.min(MAX_QUIET_WAIT_MS, deadline - Date.now()));
+      let res;
+      try {
+        res = await retrying(fetcher, `${url2}?wait=${wait}`, { headers, ...signal ? { signal } : {} });
+      } catch (error62) {
+        if (signal?.aborted) return { status: "unknown" };
+        throw new AgentUnreachable(`cannot reach ${url2}: ${causeOf(error62)}`);
+      }
+      const body = await res.json().catch(() => void 0);
+      if (res.status === 404 && errorMessage(body)?.startsWith("NOT_FOUND")) {
+        supported = false;
+        return { status: "unknown" };
+      }
+      const state = QuietBody.safeParse(body);
+      if (!res.ok || !state.success) throw new AgentUnreachable(`${url2} answered HTTP ${res.status}: ${errorMessage(body) ?? "not a quiescence state"}`);
+      if (state.data.quiet) {
+        await session.sync();
+        return { status: "quiet" };
+      }
+      if (Date.now() >= deadline || signal?.aborted) {
+        const { mailbox, retrying: retrying2, timers, state: agentState } = state.data;
+        return { status: "busy", detail: `agent ${agentState}, ${mailbox} message(s) in its mailbox (${retrying2} awaiting a retry), ${timers} timer(s) pending` };
+      }
+    }
+  };
+}
+var MAX_QUIET_WAIT_MS = 3e4;
+var QuietBody = external_exports.object({ quiet: external_exports.boolean(), state: external_exports.string(), mailbox: external_exports.number(), retrying: external_exports.number(), timers: external_exports.number() });
 function inboxOf(root, agent) {
   return `${root}/v1/agents/${encodeURIComponent(agent)}/inbox`;
 }
@@ -21142,7 +21382,7 @@ function sleep(ms) {
 }
 async function relays(root, headers, address2, inbox, fetcher) {
   const conversation = `c-agtest-relay-check-${crypto.randomUUID()}`;
-  const check2 = { performative: "inform", sender: address2, receiver: address2, ontology: "agtest-relay-check", content: "relay check", conversation_id: conversation };
+  const check2 = { performative: "inform", sender: address2, receiver: address2, ontology: "agtest-relay-check", content: "relay check", conversation_id: conversation, message_id: newMessageId() };
   const { delivery } = await postMessage(`${root}/v1/messages`, check2, { inbox, headers, fetch: fetcher });
   const arrived = delivery.status === "sent" && await inbox.take((i) => i.ok && i.message.conversation_id === conversation, { timeout: 2e3 }) !== void 0;
   inbox.ignore(conversation);
@@ -21314,17 +21554,18 @@ export {
   badgeFor,
   shieldsEndpoint,
   shieldsStaticUrl,
-  TestFailure,
   TestError,
   BackchannelBroken,
   BackchannelLies,
   AgentUnreachable,
   RunAborted,
+  DEFAULT_TEST_TIMEOUT,
   test,
   cluster,
   defineSuite,
   replyOf,
   noBackchannel,
+  DEFAULT_SILENCE_FLOOR_MS,
   inboundFromText,
   Inbox,
   runSuite,
