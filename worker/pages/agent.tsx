@@ -1,18 +1,18 @@
-import type { LoggedMessage } from "../conversation/index.js";
 import type { LogLine } from "../host/logs.js";
 import type { AgentRecord } from "../host/record.js";
 import type { StoredProfile } from "../profiles/index.js";
 import type { RunSummary } from "../registry/index.js";
 import { tally } from "../../protocol/index.js";
 import { Layout } from "./layout.js";
-import { SequenceDiagram } from "./sequence.js";
+import { type ConversationView, ConversationSections } from "./conversations.js";
 
 /** What the agent page shows. */
 export type AgentPageData = {
   record: AgentRecord;
   history: StoredProfile[];
   runs: { id: string; suite: string; started_at: string; summary: RunSummary }[];
-  conversations: { id: string; messages: LoggedMessage[] }[];
+  /** The recent conversations, newest first, backchannel ones included (the page sets them apart). */
+  conversations: ConversationView[];
   /** The newest lines of the agent's log (durable agents). */
   logs?: LogLine[];
 };
@@ -40,7 +40,7 @@ export function AgentPage(props: AgentPageData) {
         <dd>{`${record.stats.messages_in} in, ${record.stats.messages_out} out, ${record.stats.failures} failed, ${record.stats.mailbox_depth} waiting`}</dd>
       </dl>
       <ProfileHistory history={props.history} />
-      <h3>Runs</h3>
+      <h2>Runs</h2>
       {props.runs.length === 0 ? (
         <p class="muted">No run yet.</p>
       ) : (
@@ -59,14 +59,15 @@ export function AgentPage(props: AgentPageData) {
                   <a href={`/runs/${encodeURIComponent(run.id)}`}>{run.started_at.slice(0, 19).replace("T", " ")}</a>
                 </td>
                 <td>{run.suite}</td>
-                <td>{run.summary.junctions.map((j) => `${j.junction}: ${j.score}`).join("; ")}</td>
+                <td>
+                  <JunctionTally junctions={run.summary.junctions} />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <h3>Last conversations</h3>
-      {props.conversations.length === 0 ? <p class="muted">None yet.</p> : props.conversations.map((c) => <SequenceDiagram id={c.id} messages={c.messages} />)}
+      <ConversationSections conversations={props.conversations} />
       <AgentLogs name={record.name} logs={props.logs ?? []} />
     </Layout>
   );
@@ -76,7 +77,7 @@ export function AgentPage(props: AgentPageData) {
 function AgentLogs(props: { name: string; logs: LogLine[] }) {
   return (
     <section aria-labelledby="logs">
-      <h3 id="logs">Log</h3>
+      <h2 id="logs">Log</h2>
       {props.logs.length === 0 ? (
         <p class="muted">Nothing logged yet.</p>
       ) : (
@@ -96,10 +97,10 @@ function ProfileHistory(props: { history: StoredProfile[] }) {
   const max = Math.max(1, ...points.map((p) => p.claimed));
   return (
     <section aria-labelledby="history">
-      <h3 id="history">Profile history</h3>
+      <h2 id="history">Profile history</h2>
       <svg role="img" aria-label="interoperable junctions per run" width={points.length * 14 + 10} height="64">
         {points.map((p, i) => (
-          <rect x={5 + i * 14} y={60 - (p.interoperable / max) * 56} width="10" height={(p.interoperable / max) * 56 || 1} fill="#2da44e">
+          <rect x={5 + i * 14} y={60 - (p.interoperable / max) * 56} width="10" height={(p.interoperable / max) * 56 || 1} class="bar">
             <title>{`${p.at}: ${p.interoperable}/${p.claimed} interoperable`}</title>
           </rect>
         ))}
@@ -124,5 +125,15 @@ function ProfileHistory(props: { history: StoredProfile[] }) {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** A run's junctions in one line: how many scored what, each score in full in the title. */
+function JunctionTally(props: { junctions: RunSummary["junctions"] }) {
+  const count = (kind: string) => props.junctions.filter((j) => j.score.startsWith(kind)).length;
+  return (
+    <span title={props.junctions.map((j) => `${j.junction}: ${j.score}`).join("\n")}>
+      {`${count("interoperable")} interoperable, ${count("constrained")} constrained, ${count("divergent")} divergent`}
+    </span>
   );
 }

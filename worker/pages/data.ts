@@ -1,5 +1,6 @@
 import type { InteropProfile } from "../../protocol/index.js";
 import type { Env } from "../env.js";
+import { type LoggedMessage, type Transcript, conversationOf } from "../conversation/index.js";
 import type { AgentRecord } from "../host/record.js";
 import { hostOf } from "../hosts.js";
 import { type StoredProfile, profilesOf } from "../profiles/index.js";
@@ -37,4 +38,14 @@ export async function matrixRows(env: Env, suiteUri: string): Promise<MatrixRow[
     if (stored) rows.push({ label: `${p.owner}/${p.repo}@${p.ref}`, href: null, source: "published", stored_at: stored.stored_at, profile: stored.profile });
   }
   return rows;
+}
+
+/**
+ * Every conversation the agent's host still remembers (its last 20), newest first, each cut to its
+ * last 30 messages: the page sets the backchannel ones apart, so it needs them all to find five real ones.
+ */
+export async function agentConversations(env: Env, agent: string): Promise<{ id: string; messages: LoggedMessage[] }[]> {
+  const ids = (await hostOf(env, agent).recentConversations()) as string[];
+  const transcripts = await Promise.all(ids.map(async (id) => (await conversationOf(env, id).transcript()) as Transcript | null));
+  return transcripts.flatMap((t) => (t ? [{ id: t.conversation_id, messages: t.messages.slice(-30) as LoggedMessage[] }] : []));
 }

@@ -1,6 +1,6 @@
 import type { AgentRecord } from "../host/record.js";
 import type { StoredProfile } from "../profiles/index.js";
-import { Layout } from "./layout.js";
+import { Layout, ScrollBox } from "./layout.js";
 import { tally } from "../../protocol/index.js";
 
 const MiB = 1024 * 1024;
@@ -12,36 +12,38 @@ export function HomePage(props: { agents: { record: AgentRecord; profile: Stored
       {props.agents.length === 0 ? (
         <p>No agents yet. Deploy one: <code>POST /v1/agents?name=NAME</code> with the module as the body.</p>
       ) : (
-        <table>
-          <caption>{`${props.agents.length} agent${props.agents.length === 1 ? "" : "s"}`}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Agent</th>
-              <th scope="col">State</th>
-              <th scope="col">Version</th>
-              <th scope="col">Limits</th>
-              <th scope="col">Messages in / out</th>
-              <th scope="col">Last profile</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.agents.map(({ record, profile }) => (
+        <ScrollBox label="agents-caption">
+          <table>
+            <caption id="agents-caption">{`${props.agents.length} agent${props.agents.length === 1 ? "" : "s"}`}</caption>
+            <thead>
               <tr>
-                <th scope="row">
-                  <a href={`/agents/${encodeURIComponent(record.name)}`}>{record.name}</a>
-                </th>
-                <td class={`state-${record.state}`}>
-                  {record.state}
-                  {record.termination_reason ? ` (${record.termination_reason})` : ""}
-                </td>
-                <td>{record.version}</td>
-                <td>{`${Math.round(record.limits.memory_bytes / MiB)} MiB, ${record.limits.fuel.toLocaleString("en")} fuel`}</td>
-                <td>{`${record.stats.messages_in} / ${record.stats.messages_out}`}</td>
-                <td>{profile ? <ProfileCell profile={profile} /> : <span class="muted">not run yet</span>}</td>
+                <th scope="col">Agent</th>
+                <th scope="col">State</th>
+                <th scope="col">Version</th>
+                <th scope="col">Limits</th>
+                <th scope="col">Messages in / out</th>
+                <th scope="col">Last profile</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {props.agents.map(({ record, profile }) => (
+                <tr>
+                  <th scope="row">
+                    <a href={`/agents/${encodeURIComponent(record.name)}`}>{record.name}</a>
+                  </th>
+                  <td class={`state-${record.state}`}>
+                    {record.state}
+                    {record.termination_reason ? ` (${record.termination_reason})` : ""}
+                  </td>
+                  <td>{record.version}</td>
+                  <td>{`${Math.round(record.limits.memory_bytes / MiB)} MiB, ${record.limits.fuel.toLocaleString("en")} fuel`}</td>
+                  <td>{`${record.stats.messages_in} / ${record.stats.messages_out}`}</td>
+                  <td>{profile ? <ProfileCell profile={profile} /> : <span class="muted">not run yet</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollBox>
       )}
     </Layout>
   );

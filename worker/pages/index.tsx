@@ -1,9 +1,7 @@
 import { Hono } from "hono";
 import type { RunReport } from "../../harness/core/index.js";
 import { SUITES } from "../../suites/index.js";
-import { type LoggedMessage, type Transcript, conversationOf } from "../conversation/index.js";
 import type { Env } from "../env.js";
-import { ApiError } from "../errors.js";
 import type { LogLine } from "../host/logs.js";
 import type { AgentRecord } from "../host/record.js";
 import { hostOf } from "../hosts.js";
@@ -12,12 +10,13 @@ import { type StoredRun, registryOf } from "../registry/index.js";
 import { HOSTED_OWNER, HOSTED_REF } from "../runs/execute.js";
 import { AgentPage } from "./agent.js";
 import { dashboardAuth } from "./auth.js";
-import { hostedAgents, hostedProfile, matrixRows } from "./data.js";
+import { agentConversations, hostedAgents, hostedProfile, matrixRows } from "./data.js";
 import { HomePage } from "./home.js";
-import { type MatrixSuite, MatrixPage } from "./matrix.js";
+import { MatrixPage, matrixSuite } from "./matrix.js";
+import { NotFoundPage } from "./not-found.js";
 import { RunPage } from "./run.js";
 
-const suites: MatrixSuite[] = Object.values(SUITES).map((s) => ({ id: s.id, uri: s.uri, title: s.title, junctions: s.junctions.map((j) => j.id) }));
+const suites = Object.values(SUITES).map(matrixSuite);
 
 /** The dashboard: server-rendered pages (Hono JSX), no script, behind the runtime's tokens. */
 export const pages = new Hono<{ Bindings: Env }>()
@@ -32,25 +31,23 @@ export const pages = new Hono<{ Bindings: Env }>()
     return c.html(<HomePage agents={rows} />);
   })
   .get("/matrix", async (c) => {
-    const suite = suites.find((s) => s.id === (c.req.query("suite") ?? "fipa")) ?? suites[0];
-    if (!suite) throw new ApiError(404, "NOT_FOUND", "no suite");
+    const id = c.req.query("suite") ?? "fipa";
+    const suite = suites.find((s) => s.id === id);
+    if (!suite) return c.html(<NotFoundPage what={`No suite \`${id}\` (known: ${suites.map((s) => s.id).join(", ")}).`} />, 404);
     return c.html(<MatrixPage suites={suites} suite={suite} rows={await matrixRows(c.env, suite.uri)} />);
   })
   .get("/agents/:name", async (c) => {
     const name = c.req.param("name");
-    const host = hostOf(c.env, name);
-    const result = (await host.record()) as { ok: boolean; value?: AgentRecord };
-    if (!result.ok || !result.value) throw new ApiError(404, "AGENT_NOT_FOUND", `no agent named \`${name}\``);
-    const ids = ((await host.recentConversations()) as string[]).slice(0, 5);
-    const transcripts = await Promise.all(ids.map(async (id) => (await conversationOf(c.env, id).transcript()) as Transcript | null));
-    const conversations = transcripts.flatMap((t) => (t ? [{ id: t.conversation_id, messages: t.messages.slice(-30) as LoggedMessage[] }] : []));
+    const result = (await hostOf(c.env, name).record()) as { ok: boolean; value?: AgentRecord };
+    if (!result.ok || !result.value) return c.html(<NotFoundPage what={`No agent named \`${name}\` is hosted here.`} />, 404);
     const history = (await profilesOf(c.env, HOSTED_OWNER, name).history(HOSTED_REF)) as StoredProfile[];
     const runs = await registryOf(c.env).runs(name);
-    const logs = (await host.recentLogs()) as LogLine[];
-    return c.html(<AgentPage record={result.value} history={history} runs={runs} conversations={conversations} logs={logs} />);
+    const logs = (await hostOf(c.env, name).recentLogs()) as LogLine[];
+    return c.html(<AgentPage record={result.value} history={history} runs={runs} conversations={await agentConversations(c.env, name)} logs={logs} />);
   })
   .get("/runs/:id", async (c) => {
-    const run = (await registryOf(c.env).run(c.req.param("id"))) as StoredRun | null;
-    if (!run) throw new ApiError(404, "NOT_FOUND", `no run \`${c.req.param("id")}\``);
+    const id = c.req.param("id");
+    const run = (await registryOf(c.env).run(id)) as StoredRun | null;
+    if (!run) return c.html(<NotFoundPage what={`No run \`${id}\`: runs are listed on their agent's page.`} />, 404);
     return c.html(<RunPage id={run.id} agent={run.agent} report={run.report as RunReport} />);
   });

@@ -6,8 +6,8 @@ const TOP = 40;
 
 /**
  * A conversation drawn as a sequence diagram (inline SVG): one lifeline per party, one arrow per
- * message, labelled with its performative. A table beside it carries the same facts for screen
- * readers and for people who want to copy them.
+ * message, labelled with its performative, red where it broke the protocol, amber where the runtime
+ * answered for the agent. The image's label lists the messages in words for screen readers.
  */
 export function SequenceDiagram(props: { id: string; messages: LoggedMessage[] }) {
   const parties: string[] = [];
@@ -23,7 +23,7 @@ export function SequenceDiagram(props: { id: string; messages: LoggedMessage[] }
   const width = 40 + parties.length * COLUMN;
   return (
     <figure>
-      <svg role="img" aria-label={`sequence diagram of conversation ${props.id}`} width={width} height={height} viewBox={`0 0 ${width} ${height}`}>
+      <svg role="img" aria-label={`sequence diagram of conversation ${props.id}: ${describe(props.messages)}`} width={width} height={height} viewBox={`0 0 ${width} ${height}`}>
         {parties.map((p) => (
           <g>
             <text x={x(p)} y={20} text-anchor="middle" font-size="12" fill="currentColor">
@@ -37,13 +37,14 @@ export function SequenceDiagram(props: { id: string; messages: LoggedMessage[] }
             const y = TOP + i * ROW + 10;
             const from = x(String(message.sender ?? "?"));
             const to = x(String(r ?? "?"));
-            const colour = violation ? "#cf222e" : origin === "runtime" ? "#bf8700" : "currentColor";
+            // Colours through CSS variables (presentation attributes cannot use them), so both schemes keep their contrast.
+            const colour = violation ? "var(--bad)" : origin === "runtime" ? "var(--runtime)" : "currentColor";
             const dir = to >= from ? 1 : -1;
             return (
-              <g>
-                <line x1={from} y1={y} x2={to - dir * 6} y2={y} stroke={colour} stroke-width="1.5" />
-                <polygon points={`${to},${y} ${to - dir * 8},${y - 4} ${to - dir * 8},${y + 4}`} fill={colour} />
-                <text x={(from + to) / 2} y={y - 5} text-anchor="middle" font-size="11" fill={colour}>
+              <g style={`color:${colour}`}>
+                <line x1={from} y1={y} x2={to - dir * 6} y2={y} stroke="currentColor" stroke-width="1.5" />
+                <polygon points={`${to},${y} ${to - dir * 8},${y - 4} ${to - dir * 8},${y + 4}`} fill="currentColor" />
+                <text x={(from + to) / 2} y={y - 5} text-anchor="middle" font-size="11" fill="currentColor">
                   {String(message.performative)}
                 </text>
               </g>
@@ -56,4 +57,11 @@ export function SequenceDiagram(props: { id: string; messages: LoggedMessage[] }
       </figcaption>
     </figure>
   );
+}
+
+/** The diagram in words: `a → b: request; b → a: agree`. */
+function describe(messages: LoggedMessage[]): string {
+  return messages
+    .map(({ message, violation }) => `${String(message.sender ?? "?")} → ${[message.receiver].flat().map(String).join(", ")}: ${String(message.performative)}${violation ? ` (violation: ${violation})` : ""}`)
+    .join("; ");
 }
