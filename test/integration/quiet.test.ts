@@ -35,6 +35,18 @@ describe("GET /v1/agents/:name/quiet", () => {
     expect(state.waited_ms).toBeGreaterThanOrEqual(100);
   });
 
+  it("a pending timer keeps the agent from being quiet until it fired and its message was handled", async () => {
+    const name = uniqueName("counter");
+    expect((await deploy(name, env.FIXTURE_COUNTER)).status).toBe(201);
+    const message = request(name, { op: "timer", ms: 300 });
+    expect((await (await send(message, 10_000)).json()) as object).toMatchObject({ performative: "agree" });
+    expect(await quiet(name, 0)).toMatchObject({ quiet: false, timers: 1 });
+    expect(await quiet(name, 10_000)).toMatchObject({ quiet: true, timers: 0, mailbox: 0 });
+    // Quiet means the timer's inform was already routed to the conversation.
+    const log = (await (await api(`/v1/conversations/${message.conversation_id}`)).json()) as { messages: { message: { performative: string } }[] };
+    expect(log.messages.map((m) => m.message.performative)).toContain("inform");
+  });
+
   it("an idle agent is quiet at once", async () => {
     const name = uniqueName("ping");
     await deploy(name, env.FIXTURE_PING);
