@@ -54,7 +54,8 @@ const channels: Channel[] = [];
 
 beforeAll(async () => {
   all = await mutants();
-  runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error" });
+  // As `agtest run --agent` starts it: loopback egress allowed to the runtime's own host only.
+  runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", privateEgress: ["127.0.0.1"] });
   const names = ["reference", ...all.map((m) => m.name)];
   // As `agtest run --agent` deploys: egress only to the runtime's own host (the harness's relay URL).
   const manifest = { egress: [new URL(runtime.url).host] };

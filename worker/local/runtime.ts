@@ -16,6 +16,11 @@ export type RuntimeOptions = {
   logLevel?: "none" | "error" | "warn" | "info" | "log" | "debug";
   /** Expose `GET /__scheduled` to fire the cron trigger by hand (tests). */
   testScheduled?: boolean;
+  /**
+   * Loopback/private hosts agents may reach when their egress allowlist has them
+   * (`AGTEST_PRIVATE_EGRESS`; none by default). The embedded test runtime passes its own host.
+   */
+  privateEgress?: string[];
 };
 
 /** A running local runtime. */
@@ -30,12 +35,15 @@ export type LocalRuntime = {
  * wrangler.toml, same bundle, same Durable Objects and Worker Loader.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<LocalRuntime> {
-  const { port = 8787, hostname = "127.0.0.1", token, persistTo = false, logLevel = "warn", testScheduled = false } = options;
+  const { port = 8787, hostname = "127.0.0.1", token, persistTo = false, logLevel = "warn", testScheduled = false, privateEgress = [] } = options;
   process.env.WRANGLER_SEND_METRICS ??= "false";
   process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
   const worker = await unstable_startWorker({
     config: `${ROOT}wrangler.toml`,
-    bindings: { AGTEST_TOKEN: { type: "secret_text", value: token } },
+    bindings: {
+      AGTEST_TOKEN: { type: "secret_text", value: token },
+      ...(privateEgress.length > 0 ? { AGTEST_PRIVATE_EGRESS: { type: "plain_text", value: privateEgress.join(",") } } : {}),
+    },
     envFiles: [],
     // wrangler 4.86's startWorker does not derive this from compatibility_flags as deploy does.
     build: { nodejsCompatMode: "v2" },

@@ -43,10 +43,10 @@ function asString(ptr) {
 const imports = {
   agent: {
     send(ptr, len) {
-      if (len > call.maxMessageBytes) return -2;
-      if (call.sent.length >= call.maxSends) return -3;
+      if (len > call.maxMessageBytes) { call.rejected++; return -2; }
+      if (call.sent.length >= call.maxSends) { call.rejected++; return -3; }
       let text;
-      try { text = utf8.decode(memoryBytes(ptr, len)); JSON.parse(text); } catch { return -1; }
+      try { text = utf8.decode(memoryBytes(ptr, len)); JSON.parse(text); } catch { call.rejected++; return -1; }
       call.sent.push(text);
       return 0;
     },
@@ -95,19 +95,19 @@ function ensureInstance(options) {
 }
 
 function attempt(options, work) {
-  call = { phase: "instantiate", sent: [], logs: [], maxMessageBytes: options.maxMessageBytes, maxSends: options.maxSends };
+  call = { phase: "instantiate", sent: [], logs: [], rejected: 0, maxMessageBytes: options.maxMessageBytes, maxSends: options.maxSends };
   try {
     ensureInstance(options);
     call.phase = "handle";
     setFuel(options.fuel);
     const rc = work();
     const fuelUsed = options.fuel - Number(instance.exports.__agtest_fuel.value);
-    return { ok: true, rc, sent: call.sent, logs: call.logs, fuelUsed };
+    return { ok: true, rc, sent: call.sent, logs: call.logs, fuelUsed, rejected: call.rejected };
   } catch (err) {
     const kind = classify(err);
     instance = null;
     const message = err instanceof Error ? err.message : String(err);
-    return { ok: false, kind, phase: call.phase, message, sent: call.sent, logs: call.logs };
+    return { ok: false, kind, phase: call.phase, message, sent: call.sent, logs: call.logs, rejected: call.rejected };
   }
 }
 

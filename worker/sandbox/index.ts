@@ -12,7 +12,8 @@ export type AgentLog = { level: number; text: string };
 
 /** What the glue returns for one delivered message. */
 export type SandboxOutcome =
-  | { ok: true; rc: number; sent: string[]; logs: AgentLog[]; fuelUsed: number }
+  /** `rejected`: how many `send` calls the glue refused (negative return: invalid, too large, too many). */
+  | { ok: true; rc: number; sent: string[]; logs: AgentLog[]; fuelUsed: number; rejected?: number }
   | {
       ok: false;
       /**
@@ -24,6 +25,7 @@ export type SandboxOutcome =
       message: string;
       sent: string[];
       logs: AgentLog[];
+      rejected?: number;
     };
 
 /** The entrypoint the glue exports, as seen through RPC. */
