@@ -70,7 +70,7 @@ describe("the runtime POSTs only where the replying agent's egress allowlist say
     await expect.poll(async () => (await reached(path)).length).toBe(1);
     const [posted] = await reached(path);
     expect(JSON.parse(posted?.body ?? "{}")).toMatchObject({ performative: "inform", content: "pong", sender: name });
-    expect(posted?.hops).toBe("2");
+    expect(posted?.hops).toBe("1");
   });
 });
 

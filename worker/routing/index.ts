@@ -105,7 +105,7 @@ async function deliver(env: Env, receiver: string, message: RoutableMessage, log
       if (external) return { ok: true };
       return { ok: false, performative: "failure", reason: refusal };
     }
-    const sent = await post(receiver, message, ctx.hops + 1);
+    const sent = await post(receiver, message, ctx.hops);
     if (!sent.ok) return { ok: false, performative: "failure", reason: sent.reason };
     await acceptAnswers(env, receiver, message, sent, ctx);
     return { ok: true };
