@@ -27,7 +27,11 @@ async function outsideWorld(request: Request, mf: { dispatchFetch(url: string, i
   outside.requests.push({ url: request.url, hops: request.headers.get("x-agtest-hops"), body });
   const url = new URL(request.url);
   if (url.hostname === "agtest.test") {
-    const res = await mf.dispatchFetch(request.url, { method: request.method, headers: Object.fromEntries(request.headers), body });
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, key) => {
+      headers[key] = value;
+    });
+    const res = await mf.dispatchFetch(request.url, { method: request.method, headers, body });
     return new Response(await res.text(), { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "text/plain" } });
   }
   const script = outside.scripts.get(url.pathname);

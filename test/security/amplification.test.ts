@@ -5,7 +5,7 @@ import { RUNTIME_LIMITS } from "../../worker/limits.js";
 import { MAX_HOPS } from "../../worker/routing/index.js";
 import { reached } from "./helpers/outside.js";
 import { describeReport, deployProbe, probeUntil } from "./helpers/probe.js";
-import { type Record, deployWith, record, transcript } from "./helpers/runtime.js";
+import { type AgentView, deployWith, record, transcript } from "./helpers/runtime.js";
 
 /**
  * The offenders' limits, lowered in their manifests (as any tenant may) so that each attack runs
@@ -20,7 +20,7 @@ async function kick(message: { [key: string]: unknown }): Promise<void> {
   expect(res.status, await res.clone().text()).toBe(202);
 }
 
-const idle = (r: Record) => r.state === "failed" || r.stats.mailbox_depth === 0;
+const idle = (r: AgentView) => r.state === "failed" || r.stats.mailbox_depth === 0;
 
 describe("amplification: one message cannot make the runtime do unbounded routing work", () => {
   it("fan-out across hops (each message answered with 64 to an agent that does the same): slowed, refused, terminated", async () => {

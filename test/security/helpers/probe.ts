@@ -1,7 +1,7 @@
 import { SELF, env } from "cloudflare:test";
 import { expect } from "vitest";
 import { deploy, request, send, uniqueName } from "../../integration/api.js";
-import { type Record, record } from "./runtime.js";
+import { type AgentView, record } from "./runtime.js";
 
 /** What the probe saw while an attack ran. */
 export type ProbeReport = { rounds: number; latencies: number[]; maxDepth: number; p50: number; p99: number };
@@ -23,7 +23,7 @@ export async function probeUntil(
   probe: string,
   offenders: string[],
   cap: number,
-  done: (records: Record[]) => boolean,
+  done: (records: AgentView[]) => boolean,
   minRounds = 3,
 ): Promise<ProbeReport> {
   const latencies: number[] = [];
@@ -50,7 +50,7 @@ export async function probeUntil(
 }
 
 /** One line for the test log. */
-export function describeReport(label: string, report: ProbeReport, records: Record[]): string {
+export function describeReport(label: string, report: ProbeReport, records: AgentView[]): string {
   const states = records.map((r) => `${r.state}${r.termination_reason ? `/${r.termination_reason}` : ""} (in ${r.stats.messages_in}, out ${r.stats.messages_out}, rejected ${r.stats.rejected_sends}, throttled ${r.stats.throttled})`);
   return `${label}: ${report.rounds} probe rounds, probe p50 ${report.p50.toFixed(0)} ms, p99 ${report.p99.toFixed(0)} ms, deepest offender mailbox ${report.maxDepth}; offenders ${states.join(", ")}`;
 }

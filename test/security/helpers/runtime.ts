@@ -25,7 +25,7 @@ export async function conversationExists(id: string): Promise<boolean> {
 }
 
 /** An agent record's fields the tests read. */
-export type Record = {
+export type AgentView = {
   state: string;
   termination_reason: string | null;
   termination_detail: string | null;
@@ -33,8 +33,8 @@ export type Record = {
 };
 
 /** The record of an agent. */
-export async function record(name: string): Promise<Record> {
-  return (await (await api(`/v1/agents/${name}`)).json()) as Record;
+export async function record(name: string): Promise<AgentView> {
+  return (await (await api(`/v1/agents/${name}`)).json()) as AgentView;
 }
 
 /** Deploys a module with a manifest; expects 201. */
@@ -47,7 +47,7 @@ export async function deployWith(name: string, wasm: ArrayBuffer, manifest: unkn
 }
 
 /** Posts to an agent's public inbox without a token (anyone on the network). */
-export function postInbox(name: string, message: unknown, query = "", headers: globalThis.Record<string, string> = {}): Promise<Response> {
+export function postInbox(name: string, message: unknown, query = "", headers: Record<string, string> = {}): Promise<Response> {
   return SELF.fetch(`http://agtest.test/v1/agents/${name}/inbox${query}`, { method: "POST", headers, body: JSON.stringify(message) });
 }
 
@@ -55,7 +55,7 @@ export function postInbox(name: string, message: unknown, query = "", headers: g
  * Resolves once the agent has handled `n` messages and routed everything they caused (a message
  * leaves the mailbox only after what it emitted was routed).
  */
-export async function settled(name: string, n: number): Promise<Record> {
+export async function settled(name: string, n: number): Promise<AgentView> {
   await expect.poll(async () => {
     const { stats } = await record(name);
     return stats.messages_in >= n && stats.mailbox_depth === 0;
