@@ -110,8 +110,11 @@ export const inbox = new Hono<{ Bindings: Env }>().post("/:name/inbox", async (c
   const name = c.req.param("name");
   const wait = parseWait(c.req.query("wait"));
   const message = await readMessage(c.req.raw);
-  if (!receiversOf(message).includes(name)) {
-    throw new ApiError(400, "INVALID_MESSAGE", `receiver: a message posted to ${name}'s inbox must name \`${name}\` among its receivers`);
+  // An external agent may address the agent by name or by this very URL (what a runtime POSTing
+  // to it writes in `receiver`).
+  const self = `${new URL(c.req.url).origin}/v1/agents/${name}/inbox`;
+  if (!receiversOf(message).some((r) => r === name || r === self)) {
+    throw new ApiError(400, "INVALID_MESSAGE", `receiver: a message posted to ${name}'s inbox must name \`${name}\` (or this inbox's URL) among its receivers`);
   }
   const reply = await acceptExternal(c.env, { ...message, receiver: name }, wait, hopsOf(c.req.raw));
   if (reply) return c.json(reply, 200);

@@ -23,7 +23,7 @@ export async function probeUntil(
   probe: string,
   offenders: string[],
   cap: number,
-  done: (records: AgentView[]) => boolean,
+  done: (records: AgentView[]) => boolean | Promise<boolean>,
   minRounds = 3,
 ): Promise<ProbeReport> {
   const latencies: number[] = [];
@@ -42,7 +42,7 @@ export async function probeUntil(
       maxDepth = Math.max(maxDepth, r.stats.mailbox_depth);
       expect(r.stats.mailbox_depth).toBeLessThanOrEqual(cap);
     }
-    if (round + 1 >= minRounds && done(records)) break;
+    if (round + 1 >= minRounds && (await done(records))) break;
   }
   const sorted = [...latencies].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
