@@ -55,7 +55,8 @@ function workerd(
   name: string,
   include: string[],
   serviceBindings: Record<string, (request: Request) => Response | Promise<Response>> = {},
-  extra: { outboundService?: typeof outsideWorld; bindings?: Record<string, string> } = {},
+  vars: Record<string, string> = {},
+  extra: { outboundService?: typeof outsideWorld } = {},
 ): TestProjectInlineConfiguration {
   return {
     ...jsx,
@@ -64,7 +65,7 @@ function workerd(
         main: "./worker/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { AGTEST_TOKEN: "test-token", AGTEST_READ_TOKEN: "read-token", ...extra.bindings },
+          bindings: { AGTEST_TOKEN: "test-token", AGTEST_READ_TOKEN: "read-token", ...vars },
           dataBlobBindings: fixtureBindings,
           serviceBindings,
           ...(extra.outboundService ? { outboundService: extra.outboundService } : {}),
@@ -92,8 +93,11 @@ function node(name: string, include: string[], timeout: number): TestProjectInli
 export default defineConfig({
   test: {
     projects: [
-      { ...jsx, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
+      // A ceiling, not a verdict: fuzzers and side-by-side wasm runs take seconds on a loaded runner.
+      { ...jsx, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node", testTimeout: 60_000 } },
       workerd("integration", ["test/integration/**/*.test.ts"]),
+      // Durable agents: the same negotiation and durable tests with a new isolate per delivery.
+      workerd("integration-fresh", ["test/integration/negotiation.test.ts", "test/integration/durable.test.ts"], {}, { AGTEST_FRESH_ISOLATES: "1" }),
       node("system", ["test/system/**/*.test.ts"], 60_000),
       // PROBE_OUTBOUND: a network for the sandbox test's control probe (answers every request 200).
       // The runtime's own fetches go to `outsideWorld`, OUTSIDE_LOG tells the tests what reached it.
@@ -101,6 +105,7 @@ export default defineConfig({
         "security",
         ["test/security/**/*.test.ts"],
         { PROBE_OUTBOUND: () => new Response("out there"), OUTSIDE_LOG: outsideLog },
+        {},
         { outboundService: outsideWorld },
       ),
       node("chaos", ["test/chaos/**/*.test.ts"], 120_000),

@@ -17,6 +17,8 @@ export type Env = {
    * none. The embedded test runtime sets its own host here (worker/local/runtime.ts).
    */
   AGTEST_PRIVATE_EGRESS?: string;
+  /** `"1"`: every delivery runs in a new agent isolate (Durable agents: shows checkpoints work). */
+  AGTEST_FRESH_ISOLATES?: string;
   /** Dynamic Worker loader: one sandboxed isolate per agent version. */
   LOADER: WorkerLoader;
   REGISTRY: DurableObjectNamespace<Registry>;

@@ -34,6 +34,8 @@ export type AgentLimits = {
    * (`RoutingLimitExceeded`).
    */
   deliveries_per_message: number;
+  /** Durable agents: bytes of key-value state (keys + values) the agent may keep (`state_put`). */
+  state_bytes: number;
 };
 
 const MiB = 1024 * 1024;
@@ -44,6 +46,12 @@ const PAGE = 64 * 1024;
  * per millisecond on the `cpu-burn` fixture, and `spin` exhausts this budget in about 40 ms.
  */
 export const DEFAULT_FUEL = 500_000_000;
+
+/**
+ * Durable agents (ARCHITECTURE.md, "Durable agents"): the default state quota. Records stored
+ * before the quota existed lack it; the host falls back to this.
+ */
+export const DEFAULT_STATE_BYTES = 1 * MiB;
 
 /** Defaults for an agent whose manifest says nothing. */
 export const DEFAULT_LIMITS: AgentLimits = {
@@ -56,6 +64,7 @@ export const DEFAULT_LIMITS: AgentLimits = {
   mailbox_depth: 1000,
   send_rate_per_sec: 100,
   deliveries_per_message: 256,
+  state_bytes: DEFAULT_STATE_BYTES,
 };
 
 /** The runtime's maxima: a manifest may lower any limit, and raise it up to these. */
@@ -69,6 +78,7 @@ export const MAX_LIMITS: AgentLimits = {
   mailbox_depth: 10_000,
   send_rate_per_sec: 1000,
   deliveries_per_message: 1024,
+  state_bytes: 64 * MiB,
 };
 
 /** The rate limiter's bucket holds this many seconds of an agent's `rate_per_sec` (the burst). */
@@ -86,6 +96,7 @@ export const LimitsSchema = z
     mailbox_depth: z.number().int().min(1),
     send_rate_per_sec: z.number().int().min(1),
     deliveries_per_message: z.number().int().min(1),
+    state_bytes: z.number().int().min(0),
   })
   .partial()
   .strict();

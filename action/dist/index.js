@@ -4,10 +4,13 @@ import {
   AgentUnreachable,
   BackchannelBroken,
   BackchannelLies,
+  FAIL_ON,
   Inbox,
   RunAborted,
   badgeFor,
+  diffProfiles,
   external_exports,
+  gate,
   httpBackchannel,
   httpChannel,
   inboundFromText,
@@ -25,7 +28,7 @@ import {
   shieldsEndpoint,
   shieldsStaticUrl,
   toProfile
-} from "./chunk-O7UK3DPZ.js";
+} from "./chunk-SVB6FBX3.js";
 import {
   __commonJS,
   __require,
@@ -108,7 +111,7 @@ var require_tunnel = __commonJS({
         function onFree() {
           self.emit("free", socket, options);
         }
-        function onCloseOrRemove(err) {
+        function onCloseOrRemove(err2) {
           self.removeSocket(socket);
           socket.removeListener("free", onFree);
           socket.removeListener("close", onCloseOrRemove);
@@ -1138,7 +1141,7 @@ var require_util = __commonJS({
     function isDestroyed(body) {
       return body && !!(body.destroyed || body[kDestroyed] || stream.isDestroyed?.(body));
     }
-    function destroy(stream2, err) {
+    function destroy(stream2, err2) {
       if (stream2 == null || !isStream(stream2) || isDestroyed(stream2)) {
         return;
       }
@@ -1146,10 +1149,10 @@ var require_util = __commonJS({
         if (Object.getPrototypeOf(stream2).constructor === IncomingMessage) {
           stream2.socket = null;
         }
-        stream2.destroy(err);
-      } else if (err) {
+        stream2.destroy(err2);
+      } else if (err2) {
         queueMicrotask(() => {
-          stream2.emit("error", err);
+          stream2.emit("error", err2);
         });
       }
       if (stream2.destroyed !== true) {
@@ -1380,12 +1383,12 @@ var require_util = __commonJS({
       }
       obj[kListeners] = null;
     }
-    function errorRequest(client, request2, err) {
+    function errorRequest(client, request2, err2) {
       try {
-        request2.onError(err);
+        request2.onError(err2);
         assert(request2.aborted);
-      } catch (err2) {
-        client.emit("error", err2);
+      } catch (err3) {
+        client.emit("error", err3);
       }
     }
     var kEnumerableProperty = /* @__PURE__ */ Object.create(null);
@@ -1630,8 +1633,8 @@ var require_diagnostics = __commonJS({
           reason2
         );
       });
-      diagnosticsChannel.channel("undici:websocket:socket_error").subscribe((err) => {
-        websocketDebuglog("connection errored - %s", err.message);
+      diagnosticsChannel.channel("undici:websocket:socket_error").subscribe((err2) => {
+        websocketDebuglog("connection errored - %s", err2.message);
       });
       diagnosticsChannel.channel("undici:websocket:ping").subscribe((evt) => {
         websocketDebuglog("ping received");
@@ -1736,11 +1739,11 @@ var require_request = __commonJS({
             };
             this.body.on("end", this.endHandler);
           }
-          this.errorHandler = (err) => {
+          this.errorHandler = (err2) => {
             if (this.abort) {
-              this.abort(err);
+              this.abort(err2);
             } else {
-              this.error = err;
+              this.error = err2;
             }
           };
           this.body.on("error", this.errorHandler);
@@ -1805,8 +1808,8 @@ var require_request = __commonJS({
         if (this[kHandler].onBodySent) {
           try {
             return this[kHandler].onBodySent(chunk);
-          } catch (err) {
-            this.abort(err);
+          } catch (err2) {
+            this.abort(err2);
           }
         }
       }
@@ -1817,8 +1820,8 @@ var require_request = __commonJS({
         if (this[kHandler].onRequestSent) {
           try {
             return this[kHandler].onRequestSent();
-          } catch (err) {
-            this.abort(err);
+          } catch (err2) {
+            this.abort(err2);
           }
         }
       }
@@ -1843,8 +1846,8 @@ var require_request = __commonJS({
         }
         try {
           return this[kHandler].onHeaders(statusCode, headers, resume, statusText);
-        } catch (err) {
-          this.abort(err);
+        } catch (err2) {
+          this.abort(err2);
         }
       }
       onData(chunk) {
@@ -1852,8 +1855,8 @@ var require_request = __commonJS({
         assert(!this.completed);
         try {
           return this[kHandler].onData(chunk);
-        } catch (err) {
-          this.abort(err);
+        } catch (err2) {
+          this.abort(err2);
           return false;
         }
       }
@@ -1927,8 +1930,8 @@ var require_request = __commonJS({
         }
         try {
           return this[kHandler].onComplete(trailers);
-        } catch (err) {
-          this.onError(err);
+        } catch (err2) {
+          this.onError(err2);
         }
       }
       onError(error2) {
@@ -2158,8 +2161,8 @@ var require_dispatcher_base = __commonJS({
       close(callback) {
         if (callback === void 0) {
           return new Promise((resolve4, reject) => {
-            this.close((err, data) => {
-              return err ? reject(err) : resolve4(data);
+            this.close((err2, data) => {
+              return err2 ? reject(err2) : resolve4(data);
             });
           });
         }
@@ -2191,17 +2194,17 @@ var require_dispatcher_base = __commonJS({
           queueMicrotask(onClosed);
         });
       }
-      destroy(err, callback) {
-        if (typeof err === "function") {
-          callback = err;
-          err = null;
+      destroy(err2, callback) {
+        if (typeof err2 === "function") {
+          callback = err2;
+          err2 = null;
         }
         if (callback === void 0) {
           return new Promise((resolve4, reject) => {
-            this.destroy(err, (err2, data) => {
-              return err2 ? (
+            this.destroy(err2, (err3, data) => {
+              return err3 ? (
                 /* istanbul ignore next: should never error */
-                reject(err2)
+                reject(err3)
               ) : resolve4(data);
             });
           });
@@ -2217,8 +2220,8 @@ var require_dispatcher_base = __commonJS({
           }
           return;
         }
-        if (!err) {
-          err = new ClientDestroyedError();
+        if (!err2) {
+          err2 = new ClientDestroyedError();
         }
         this[kDestroyed] = true;
         this[kOnDestroyed] = this[kOnDestroyed] || [];
@@ -2230,7 +2233,7 @@ var require_dispatcher_base = __commonJS({
             callbacks[i](null, null);
           }
         };
-        this[kDestroy](err).then(() => {
+        this[kDestroy](err2).then(() => {
           queueMicrotask(onDestroyed);
         });
       }
@@ -2261,11 +2264,11 @@ var require_dispatcher_base = __commonJS({
             throw new ClientClosedError();
           }
           return this[kInterceptedDispatch](opts, handler2);
-        } catch (err) {
+        } catch (err2) {
           if (typeof handler2.onError !== "function") {
             throw new InvalidArgumentError("invalid onError method");
           }
-          handler2.onError(err);
+          handler2.onError(err2);
           return false;
         }
       }
@@ -2626,12 +2629,12 @@ var require_connect = __commonJS({
             callback = null;
             cb(null, this);
           }
-        }).on("error", function(err) {
+        }).on("error", function(err2) {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
             const cb = callback;
             callback = null;
-            cb(err);
+            cb(err2);
           }
         });
         return socket;
@@ -3681,15 +3684,15 @@ var require_webidl = __commonJS({
     webidl.brandCheck = function(V, I, opts) {
       if (opts?.strict !== false) {
         if (!(V instanceof I)) {
-          const err = new TypeError("Illegal invocation");
-          err.code = "ERR_INVALID_THIS";
-          throw err;
+          const err2 = new TypeError("Illegal invocation");
+          err2.code = "ERR_INVALID_THIS";
+          throw err2;
         }
       } else {
         if (V?.[Symbol.toStringTag] !== I.prototype[Symbol.toStringTag]) {
-          const err = new TypeError("Illegal invocation");
-          err.code = "ERR_INVALID_THIS";
-          throw err;
+          const err2 = new TypeError("Illegal invocation");
+          err2.code = "ERR_INVALID_THIS";
+          throw err2;
         }
       }
     };
@@ -4156,18 +4159,18 @@ var require_util2 = __commonJS({
     function setRequestReferrerPolicyOnRedirect(request2, actualResponse) {
       const { headersList } = actualResponse;
       const policyHeader = (headersList.get("referrer-policy", true) ?? "").split(",");
-      let policy2 = "";
+      let policy = "";
       if (policyHeader.length > 0) {
         for (let i = policyHeader.length; i !== 0; i--) {
           const token = policyHeader[i - 1].trim();
           if (referrerPolicyTokens.has(token)) {
-            policy2 = token;
+            policy = token;
             break;
           }
         }
       }
-      if (policy2 !== "") {
-        request2.referrerPolicy = policy2;
+      if (policy !== "") {
+        request2.referrerPolicy = policy;
       }
     }
     function crossOriginResourcePolicyCheck() {
@@ -4265,8 +4268,8 @@ var require_util2 = __commonJS({
       };
     }
     function determineRequestsReferrer(request2) {
-      const policy2 = request2.referrerPolicy;
-      assert(policy2);
+      const policy = request2.referrerPolicy;
+      assert(policy);
       let referrerSource = null;
       if (request2.referrer === "client") {
         const globalOrigin = getGlobalOrigin();
@@ -4284,7 +4287,7 @@ var require_util2 = __commonJS({
       }
       const areSameOrigin = sameOrigin(request2, referrerURL);
       const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request2.url);
-      switch (policy2) {
+      switch (policy) {
         case "origin":
           return referrerOrigin != null ? referrerOrigin : stripURLForReferrer(referrerSource, true);
         case "unsafe-url":
@@ -4642,9 +4645,9 @@ var require_util2 = __commonJS({
       try {
         controller.close();
         controller.byobRequest?.respond(0);
-      } catch (err) {
-        if (!err.message.includes("Controller is already closed") && !err.message.includes("ReadableStream is already closed")) {
-          throw err;
+      } catch (err2) {
+        if (!err2.message.includes("Controller is already closed") && !err2.message.includes("ReadableStream is already closed")) {
+          throw err2;
         }
       }
     }
@@ -4777,7 +4780,7 @@ var require_util2 = __commonJS({
           this._inflateStream = (chunk[0] & 15) === 8 ? zlib.createInflate(this.#zlibOptions) : zlib.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
-          this._inflateStream.on("error", (err) => this.destroy(err));
+          this._inflateStream.on("error", (err2) => this.destroy(err2));
         }
         this._inflateStream.write(chunk, encoding, callback);
       }
@@ -5441,9 +5444,9 @@ var require_body = __commonJS({
     var random;
     try {
       const crypto3 = __require("node:crypto");
-      random = (max) => crypto3.randomInt(0, max);
+      random = (max2) => crypto3.randomInt(0, max2);
     } catch {
-      random = (max) => Math.floor(Math.random(max));
+      random = (max2) => Math.floor(Math.random(max2));
     }
     var textEncoder = new TextEncoder();
     function noop3() {
@@ -5649,17 +5652,17 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                   if (parsed === "failure") {
                     throw new TypeError("Failed to parse body as FormData.");
                   }
-                  const fd = new FormData2();
-                  fd[kState] = parsed;
-                  return fd;
+                  const fd2 = new FormData2();
+                  fd2[kState] = parsed;
+                  return fd2;
                 }
                 case "application/x-www-form-urlencoded": {
                   const entries = new URLSearchParams(value.toString());
-                  const fd = new FormData2();
+                  const fd2 = new FormData2();
                   for (const [name, value2] of entries) {
-                    fd.append(name, value2);
+                    fd2.append(name, value2);
                   }
-                  return fd;
+                  return fd2;
                 }
               }
             }
@@ -5945,8 +5948,8 @@ var require_client_h1 = __commonJS({
             currentBufferRef = data;
             currentParser = this;
             ret = llhttp.llhttp_execute(this.ptr, currentBufferPtr, data.length);
-          } catch (err) {
-            throw err;
+          } catch (err2) {
+            throw err2;
           } finally {
             currentParser = null;
             currentBufferRef = null;
@@ -5963,8 +5966,8 @@ var require_client_h1 = __commonJS({
               throw this.createError(ret, body);
             }
           }
-        } catch (err) {
-          util.destroy(socket, err);
+        } catch (err2) {
+          util.destroy(socket, err2);
         }
       }
       finish() {
@@ -6281,9 +6284,9 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
       socket[kParser] = new Parser(client, socket, llhttpInstance);
-      addListener(socket, "error", function(err) {
+      addListener(socket, "error", function(err2) {
         const parser = this[kParser];
-        if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
+        if (err2.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
           const parserErr = parser.finish();
           if (parserErr) {
             this[kError] = parserErr;
@@ -6291,8 +6294,8 @@ var require_client_h1 = __commonJS({
           }
           return;
         }
-        this[kError] = err;
-        this[kClient][kOnError](err);
+        this[kError] = err2;
+        this[kClient][kOnError](err2);
       });
       addListener(socket, "readable", function() {
         const parser = this[kParser];
@@ -6322,7 +6325,7 @@ var require_client_h1 = __commonJS({
           this[kParser].destroy();
           this[kParser] = null;
         }
-        const err = this[kError] || new SocketError("closed", util.getSocketInfo(this));
+        const err2 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
         client2[kSocket] = null;
         client2[kHTTPContext] = null;
         if (client2.destroyed) {
@@ -6330,16 +6333,16 @@ var require_client_h1 = __commonJS({
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
-            util.errorRequest(client2, request2, err);
+            util.errorRequest(client2, request2, err2);
           }
-        } else if (client2[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
+        } else if (client2[kRunning] > 0 && err2.code !== "UND_ERR_INFO") {
           const request2 = client2[kQueue][client2[kRunningIdx]];
           client2[kQueue][client2[kRunningIdx]++] = null;
-          util.errorRequest(client2, request2, err);
+          util.errorRequest(client2, request2, err2);
         }
         client2[kPendingIdx] = client2[kRunningIdx];
         assert(client2[kRunning] === 0);
-        client2.emit("disconnect", client2[kUrl], [client2], err);
+        client2.emit("disconnect", client2[kUrl], [client2], err2);
         client2[kResume]();
       });
       let closed = false;
@@ -6355,11 +6358,11 @@ var require_client_h1 = __commonJS({
         resume() {
           resumeH1(client);
         },
-        destroy(err, callback) {
+        destroy(err2, callback) {
           if (closed) {
             queueMicrotask(callback);
           } else {
-            socket.destroy(err).on("close", callback);
+            socket.destroy(err2).on("close", callback);
           }
         },
         get destroyed() {
@@ -6513,8 +6516,8 @@ var require_client_h1 = __commonJS({
       };
       try {
         request2.onConnect(abort);
-      } catch (err) {
-        util.errorRequest(client, request2, err);
+      } catch (err2) {
+        util.errorRequest(client, request2, err2);
       }
       if (request2.aborted) {
         return false;
@@ -6600,8 +6603,8 @@ upgrade: ${upgrade}\r
           if (!writer.write(chunk) && this.pause) {
             this.pause();
           }
-        } catch (err) {
-          util.destroy(this, err);
+        } catch (err2) {
+          util.destroy(this, err2);
         }
       };
       const onDrain = function() {
@@ -6617,11 +6620,11 @@ upgrade: ${upgrade}\r
           body.removeListener("error", onFinished);
         });
         if (!finished) {
-          const err = new RequestAbortedError();
-          queueMicrotask(() => onFinished(err));
+          const err2 = new RequestAbortedError();
+          queueMicrotask(() => onFinished(err2));
         }
       };
-      const onFinished = function(err) {
+      const onFinished = function(err2) {
         if (finished) {
           return;
         }
@@ -6629,16 +6632,16 @@ upgrade: ${upgrade}\r
         assert(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
         body.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
-        if (!err) {
+        if (!err2) {
           try {
             writer.end();
           } catch (er) {
-            err = er;
+            err2 = er;
           }
         }
-        writer.destroy(err);
-        if (err && (err.code !== "UND_ERR_INFO" || err.message !== "reset")) {
-          util.destroy(body, err);
+        writer.destroy(err2);
+        if (err2 && (err2.code !== "UND_ERR_INFO" || err2.message !== "reset")) {
+          util.destroy(body, err2);
         } else {
           util.destroy(body);
         }
@@ -6684,8 +6687,8 @@ upgrade: ${upgrade}\r
         }
         request2.onRequestSent();
         client[kResume]();
-      } catch (err) {
-        abort(err);
+      } catch (err2) {
+        abort(err2);
       }
     }
     async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
@@ -6707,8 +6710,8 @@ upgrade: ${upgrade}\r
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err) {
-        abort(err);
+      } catch (err2) {
+        abort(err2);
       }
     }
     async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
@@ -6741,8 +6744,8 @@ upgrade: ${upgrade}\r
           }
         }
         writer.end();
-      } catch (err) {
-        writer.destroy(err);
+      } catch (err2) {
+        writer.destroy(err2);
       } finally {
         socket.off("close", onDrain).off("drain", onDrain);
       }
@@ -6845,12 +6848,12 @@ ${len.toString(16)}\r
         }
         client[kResume]();
       }
-      destroy(err) {
+      destroy(err2) {
         const { socket, client, abort } = this;
         socket[kWriting] = false;
-        if (err) {
+        if (err2) {
           assert(client[kRunning] <= 1, "pipeline should only contain this request");
-          abort(err);
+          abort(err2);
         }
       }
     };
@@ -6950,36 +6953,36 @@ var require_client_h2 = __commonJS({
       util.addListener(session, "close", function() {
         const { [kClient]: client2 } = this;
         const { [kSocket]: socket2 } = client2;
-        const err = this[kSocket][kError] || this[kError] || new SocketError("closed", util.getSocketInfo(socket2));
+        const err2 = this[kSocket][kError] || this[kError] || new SocketError("closed", util.getSocketInfo(socket2));
         client2[kHTTP2Session] = null;
         if (client2.destroyed) {
           assert(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
-            util.errorRequest(client2, request2, err);
+            util.errorRequest(client2, request2, err2);
           }
         }
       });
       session.unref();
       client[kHTTP2Session] = session;
       socket[kHTTP2Session] = session;
-      util.addListener(socket, "error", function(err) {
-        this[kError] = err;
-        this[kClient][kOnError](err);
+      util.addListener(socket, "error", function(err2) {
+        this[kError] = err2;
+        this[kClient][kOnError](err2);
       });
       util.addListener(socket, "end", function() {
         util.destroy(this, new SocketError("other side closed", util.getSocketInfo(this)));
       });
       util.addListener(socket, "close", function() {
-        const err = this[kError] || new SocketError("closed", util.getSocketInfo(this));
+        const err2 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
         client[kSocket] = null;
         if (this[kHTTP2Session] != null) {
-          this[kHTTP2Session].destroy(err);
+          this[kHTTP2Session].destroy(err2);
         }
         client[kPendingIdx] = client[kRunningIdx];
         assert(client[kRunning] === 0);
-        client.emit("disconnect", client[kUrl], [client], err);
+        client.emit("disconnect", client[kUrl], [client], err2);
         client[kResume]();
       });
       let closed = false;
@@ -6995,11 +6998,11 @@ var require_client_h2 = __commonJS({
         resume() {
           resumeH2(client);
         },
-        destroy(err, callback) {
+        destroy(err2, callback) {
           if (closed) {
             queueMicrotask(callback);
           } else {
-            socket.destroy(err).on("close", callback);
+            socket.destroy(err2).on("close", callback);
           }
         },
         get destroyed() {
@@ -7022,40 +7025,40 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function onHttp2SessionError(err) {
-      this[kSocket][kError] = err;
-      this[kClient][kOnError](err);
+    function onHttp2SessionError(err2) {
+      this[kSocket][kError] = err2;
+      this[kClient][kOnError](err2);
     }
     function onHttp2FrameError(type, code, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
-        this[kSocket][kError] = err;
-        this[kClient][kOnError](err);
+        const err2 = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        this[kSocket][kError] = err2;
+        this[kClient][kOnError](err2);
       }
     }
     function onHttp2SessionEnd() {
-      const err = new SocketError("other side closed", util.getSocketInfo(this[kSocket]));
-      this.destroy(err);
-      util.destroy(this[kSocket], err);
+      const err2 = new SocketError("other side closed", util.getSocketInfo(this[kSocket]));
+      this.destroy(err2);
+      util.destroy(this[kSocket], err2);
     }
     function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+      const err2 = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
       if (this[kHTTP2Session] != null) {
-        this[kHTTP2Session].destroy(err);
+        this[kHTTP2Session].destroy(err2);
         this[kHTTP2Session] = null;
       }
-      util.destroy(this[kSocket], err);
+      util.destroy(this[kSocket], err2);
       if (client[kRunningIdx] < client[kQueue].length) {
         const request2 = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util.errorRequest(client, request2, err);
+        util.errorRequest(client, request2, err2);
         client[kPendingIdx] = client[kRunningIdx];
       }
       assert(client[kRunning] === 0);
-      client.emit("disconnect", client[kUrl], [client], err);
+      client.emit("disconnect", client[kUrl], [client], err2);
       client[kResume]();
     }
     function shouldSendContentLength(method) {
@@ -7110,8 +7113,8 @@ var require_client_h2 = __commonJS({
       };
       try {
         request2.onConnect(abort);
-      } catch (err) {
-        util.errorRequest(client, request2, err);
+      } catch (err2) {
+        util.errorRequest(client, request2, err2);
       }
       if (request2.aborted) {
         return false;
@@ -7209,9 +7212,9 @@ var require_client_h2 = __commonJS({
         const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
         request2.onResponseStarted();
         if (request2.aborted) {
-          const err = new RequestAbortedError();
-          util.errorRequest(client, request2, err);
-          util.destroy(stream, err);
+          const err2 = new RequestAbortedError();
+          util.errorRequest(client, request2, err2);
+          util.destroy(stream, err2);
           return;
         }
         if (request2.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
@@ -7241,8 +7244,8 @@ var require_client_h2 = __commonJS({
           session.unref();
         }
       });
-      stream.once("error", function(err) {
-        abort(err);
+      stream.once("error", function(err2) {
+        abort(err2);
       });
       stream.once("frameError", (type, code) => {
         abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
@@ -7346,10 +7349,10 @@ var require_client_h2 = __commonJS({
       const pipe = pipeline(
         body,
         h2stream,
-        (err) => {
-          if (err) {
-            util.destroy(pipe, err);
-            abort(err);
+        (err2) => {
+          if (err2) {
+            util.destroy(pipe, err2);
+            abort(err2);
           } else {
             util.removeAllListeners(pipe);
             request2.onRequestSent();
@@ -7382,8 +7385,8 @@ var require_client_h2 = __commonJS({
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err) {
-        abort(err);
+      } catch (err2) {
+        abort(err2);
       }
     }
     async function writeIterable(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
@@ -7422,8 +7425,8 @@ var require_client_h2 = __commonJS({
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err) {
-        abort(err);
+      } catch (err2) {
+        abort(err2);
       } finally {
         h2stream.off("close", onDrain).off("drain", onDrain);
       }
@@ -7832,7 +7835,7 @@ var require_client = __commonJS({
         this[kRunningIdx] = 0;
         this[kPendingIdx] = 0;
         this[kResume] = (sync) => resume(this, sync);
-        this[kOnError] = (err) => onError(this, err);
+        this[kOnError] = (err2) => onError(this, err2);
       }
       get pipelining() {
         return this[kPipelining];
@@ -7888,12 +7891,12 @@ var require_client = __commonJS({
           }
         });
       }
-      async [kDestroy](err) {
+      async [kDestroy](err2) {
         return new Promise((resolve4) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
-            util.errorRequest(this, request2, err);
+            util.errorRequest(this, request2, err2);
           }
           const callback = () => {
             if (this[kClosedResolve]) {
@@ -7903,7 +7906,7 @@ var require_client = __commonJS({
             resolve4(null);
           };
           if (this[kHTTPContext]) {
-            this[kHTTPContext].destroy(err, callback);
+            this[kHTTPContext].destroy(err2, callback);
             this[kHTTPContext] = null;
           } else {
             queueMicrotask(callback);
@@ -7913,13 +7916,13 @@ var require_client = __commonJS({
       }
     };
     var createRedirectInterceptor = require_redirect_interceptor();
-    function onError(client, err) {
-      if (client[kRunning] === 0 && err.code !== "UND_ERR_INFO" && err.code !== "UND_ERR_SOCKET") {
+    function onError(client, err2) {
+      if (client[kRunning] === 0 && err2.code !== "UND_ERR_INFO" && err2.code !== "UND_ERR_SOCKET") {
         assert(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i = 0; i < requests.length; i++) {
           const request2 = requests[i];
-          util.errorRequest(client, request2, err);
+          util.errorRequest(client, request2, err2);
         }
         assert(client[kSize] === 0);
       }
@@ -7959,9 +7962,9 @@ var require_client = __commonJS({
             port,
             servername: client[kServerName],
             localAddress: client[kLocalAddress]
-          }, (err, socket2) => {
-            if (err) {
-              reject(err);
+          }, (err2, socket2) => {
+            if (err2) {
+              reject(err2);
             } else {
               resolve4(socket2);
             }
@@ -7974,9 +7977,9 @@ var require_client = __commonJS({
         assert(socket);
         try {
           client[kHTTPContext] = socket.alpnProtocol === "h2" ? await connectH2(client, socket) : await connectH1(client, socket);
-        } catch (err) {
+        } catch (err2) {
           socket.destroy().on("error", noop3);
-          throw err;
+          throw err2;
         }
         client[kConnecting] = false;
         socket[kCounter] = 0;
@@ -7999,7 +8002,7 @@ var require_client = __commonJS({
           });
         }
         client.emit("connect", client[kUrl], [client]);
-      } catch (err) {
+      } catch (err2) {
         if (client.destroyed) {
           return;
         }
@@ -8016,19 +8019,19 @@ var require_client = __commonJS({
               localAddress: client[kLocalAddress]
             },
             connector: client[kConnector],
-            error: err
+            error: err2
           });
         }
-        if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+        if (err2.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
           assert(client[kRunning] === 0);
           while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
             const request2 = client[kQueue][client[kPendingIdx]++];
-            util.errorRequest(client, request2, err);
+            util.errorRequest(client, request2, err2);
           }
         } else {
-          onError(client, err);
+          onError(client, err2);
         }
-        client.emit("connectionError", client[kUrl], [client], err);
+        client.emit("connectionError", client[kUrl], [client], err2);
       }
       client[kResume]();
     }
@@ -8254,11 +8257,11 @@ var require_pool_base = __commonJS({
         this[kOnConnect] = (origin, targets) => {
           pool.emit("connect", origin, [pool, ...targets]);
         };
-        this[kOnDisconnect] = (origin, targets, err) => {
-          pool.emit("disconnect", origin, [pool, ...targets], err);
+        this[kOnDisconnect] = (origin, targets, err2) => {
+          pool.emit("disconnect", origin, [pool, ...targets], err2);
         };
-        this[kOnConnectionError] = (origin, targets, err) => {
-          pool.emit("connectionError", origin, [pool, ...targets], err);
+        this[kOnConnectionError] = (origin, targets, err2) => {
+          pool.emit("connectionError", origin, [pool, ...targets], err2);
         };
         this[kStats] = new PoolStats(this);
       }
@@ -8304,15 +8307,15 @@ var require_pool_base = __commonJS({
           });
         }
       }
-      async [kDestroy](err) {
+      async [kDestroy](err2) {
         while (true) {
           const item = this[kQueue].shift();
           if (!item) {
             break;
           }
-          item.handler.onError(err);
+          item.handler.onError(err2);
         }
-        await Promise.all(this[kClients].map((c) => c.destroy(err)));
+        await Promise.all(this[kClients].map((c) => c.destroy(err2)));
       }
       [kDispatch](opts, handler2) {
         const dispatcher = this[kGetDispatcher]();
@@ -8525,8 +8528,8 @@ var require_balanced_pool = __commonJS({
           this._updateBalancedPoolStats();
         });
         pool.on("disconnect", (...args) => {
-          const err = args[2];
-          if (err && err.code === "UND_ERR_SOCKET") {
+          const err2 = args[2];
+          if (err2 && err2.code === "UND_ERR_SOCKET") {
             pool[kWeight] = Math.max(1, pool[kWeight] - this[kErrorPenalty]);
             this._updateBalancedPoolStats();
           }
@@ -8645,11 +8648,11 @@ var require_agent = __commonJS({
         this[kOnConnect] = (origin, targets) => {
           this.emit("connect", origin, [this, ...targets]);
         };
-        this[kOnDisconnect] = (origin, targets, err) => {
-          this.emit("disconnect", origin, [this, ...targets], err);
+        this[kOnDisconnect] = (origin, targets, err2) => {
+          this.emit("disconnect", origin, [this, ...targets], err2);
         };
-        this[kOnConnectionError] = (origin, targets, err) => {
-          this.emit("connectionError", origin, [this, ...targets], err);
+        this[kOnConnectionError] = (origin, targets, err2) => {
+          this.emit("connectionError", origin, [this, ...targets], err2);
         };
       }
       get [kRunning]() {
@@ -8681,10 +8684,10 @@ var require_agent = __commonJS({
         this[kClients].clear();
         await Promise.all(closePromises);
       }
-      async [kDestroy](err) {
+      async [kDestroy](err2) {
         const destroyPromises = [];
         for (const client of this[kClients].values()) {
-          destroyPromises.push(client.destroy(err));
+          destroyPromises.push(client.destroy(err2));
         }
         this[kClients].clear();
         await Promise.all(destroyPromises);
@@ -8768,8 +8771,8 @@ var require_proxy_agent = __commonJS({
       async [kClose]() {
         return this.#client.close();
       }
-      async [kDestroy](err) {
-        return this.#client.destroy(err);
+      async [kDestroy](err2) {
+        return this.#client.destroy(err2);
       }
     };
     var ProxyAgent2 = class extends DispatcherBase {
@@ -8850,11 +8853,11 @@ var require_proxy_agent = __commonJS({
                 servername = opts2.servername;
               }
               this[kConnectEndpoint]({ ...opts2, servername, httpSocket: socket }, callback);
-            } catch (err) {
-              if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
-                callback(new SecureProxyConnectionError(err));
+            } catch (err2) {
+              if (err2.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+                callback(new SecureProxyConnectionError(err2));
               } else {
-                callback(err);
+                callback(err2);
               }
             }
           }
@@ -8973,13 +8976,13 @@ var require_env_http_proxy_agent = __commonJS({
           await this[kHttpsProxyAgent].close();
         }
       }
-      async [kDestroy](err) {
-        await this[kNoProxyAgent].destroy(err);
+      async [kDestroy](err2) {
+        await this[kNoProxyAgent].destroy(err2);
         if (!this[kHttpProxyAgent][kDestroyed]) {
-          await this[kHttpProxyAgent].destroy(err);
+          await this[kHttpProxyAgent].destroy(err2);
         }
         if (!this[kHttpsProxyAgent][kDestroyed]) {
-          await this[kHttpsProxyAgent].destroy(err);
+          await this[kHttpsProxyAgent].destroy(err2);
         }
       }
       #getProxyAgentForUrl(url2) {
@@ -9182,8 +9185,8 @@ var require_retry_handler = __commonJS({
       onBodySent(chunk) {
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
-      static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code, headers } = err;
+      static [kRetryHandlerDefaultRetry](err2, { state, opts }, cb) {
+        const { statusCode, code, headers } = err2;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9196,19 +9199,19 @@ var require_retry_handler = __commonJS({
         } = retryOptions;
         const { counter } = state;
         if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
-          cb(err);
+          cb(err2);
           return;
         }
         if (Array.isArray(methods) && !methods.includes(method)) {
-          cb(err);
+          cb(err2);
           return;
         }
         if (statusCode != null && Array.isArray(statusCodes) && !statusCodes.includes(statusCode)) {
-          cb(err);
+          cb(err2);
           return;
         }
         if (counter > maxRetries) {
-          cb(err);
+          cb(err2);
           return;
         }
         let retryAfterHeader = headers?.["retry-after"];
@@ -9340,11 +9343,11 @@ var require_retry_handler = __commonJS({
             statusMessage
           );
         }
-        const err = new RequestRetryError("Request failed", statusCode, {
+        const err2 = new RequestRetryError("Request failed", statusCode, {
           headers,
           data: { count: this.retryCount }
         });
-        this.abort(err);
+        this.abort(err2);
         return false;
       }
       onData(chunk) {
@@ -9355,9 +9358,9 @@ var require_retry_handler = __commonJS({
         this.retryCount = 0;
         return this.handler.onComplete(rawTrailers);
       }
-      onError(err) {
+      onError(err2) {
         if (this.aborted || isDisturbed(this.opts.body) || this.headersSent && this.resume == null) {
-          return this.handler.onError(err);
+          return this.handler.onError(err2);
         }
         if (this.retryCount - this.retryCountCheckpoint > 0) {
           this.retryCount = this.retryCountCheckpoint + (this.retryCount - this.retryCountCheckpoint);
@@ -9365,16 +9368,16 @@ var require_retry_handler = __commonJS({
           this.retryCount += 1;
         }
         this.retryOpts.retry(
-          err,
+          err2,
           {
             state: { counter: this.retryCount },
             opts: { retryOptions: this.retryOpts, ...this.opts }
           },
           onRetry.bind(this)
         );
-        function onRetry(err2) {
-          if (err2 != null || this.aborted || isDisturbed(this.opts.body)) {
-            return this.handler.onError(err2);
+        function onRetry(err3) {
+          if (err3 != null || this.aborted || isDisturbed(this.opts.body)) {
+            return this.handler.onError(err3);
           }
           if (this.start !== 0) {
             const headers = { range: `bytes=${this.start}-${this.end ?? ""}` };
@@ -9392,8 +9395,8 @@ var require_retry_handler = __commonJS({
           try {
             this.retryCountCheckpoint = this.retryCount;
             this.dispatch(this.opts, this);
-          } catch (err3) {
-            this.handler.onError(err3);
+          } catch (err4) {
+            this.handler.onError(err4);
           }
         }
       }
@@ -9476,22 +9479,22 @@ var require_readable = __commonJS({
         this[kContentLength] = contentLength;
         this[kReading] = false;
       }
-      destroy(err) {
-        if (!err && !this._readableState.endEmitted) {
-          err = new RequestAbortedError();
+      destroy(err2) {
+        if (!err2 && !this._readableState.endEmitted) {
+          err2 = new RequestAbortedError();
         }
-        if (err) {
+        if (err2) {
           this[kAbort]();
         }
-        return super.destroy(err);
+        return super.destroy(err2);
       }
-      _destroy(err, callback) {
+      _destroy(err2, callback) {
         if (!this[kReading]) {
           setImmediate(() => {
-            callback(err);
+            callback(err2);
           });
         } else {
-          callback(err);
+          callback(err2);
         }
       }
       on(ev, ...args) {
@@ -9605,8 +9608,8 @@ var require_readable = __commonJS({
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
-            stream.on("error", (err) => {
-              reject(err);
+            stream.on("error", (err2) => {
+              reject(err2);
             }).on("close", () => {
               reject(new TypeError("unusable"));
             });
@@ -9623,8 +9626,8 @@ var require_readable = __commonJS({
               length: 0,
               body: []
             };
-            stream.on("error", function(err) {
-              consumeFinish(this[kConsume], err);
+            stream.on("error", function(err2) {
+              consumeFinish(this[kConsume], err2);
             }).on("close", function() {
               if (this[kConsume].body !== null) {
                 consumeFinish(this[kConsume], new RequestAbortedError());
@@ -9702,20 +9705,20 @@ var require_readable = __commonJS({
           resolve4(chunksConcat(body, length));
         }
         consumeFinish(consume2);
-      } catch (err) {
-        stream.destroy(err);
+      } catch (err2) {
+        stream.destroy(err2);
       }
     }
     function consumePush(consume2, chunk) {
       consume2.length += chunk.length;
       consume2.body.push(chunk);
     }
-    function consumeFinish(consume2, err) {
+    function consumeFinish(consume2, err2) {
       if (consume2.body === null) {
         return;
       }
-      if (err) {
-        consume2.reject(err);
+      if (err2) {
+        consume2.reject(err2);
       } else {
         consume2.resolve();
       }
@@ -9824,11 +9827,11 @@ var require_api_request = __commonJS({
             throw new InvalidArgumentError("invalid onInfo callback");
           }
           super("UNDICI_REQUEST");
-        } catch (err) {
+        } catch (err2) {
           if (util.isStream(body)) {
-            util.destroy(body.on("error", util.nop), err);
+            util.destroy(body.on("error", util.nop), err2);
           }
-          throw err;
+          throw err2;
         }
         this.method = method;
         this.responseHeaders = responseHeaders || null;
@@ -9846,8 +9849,8 @@ var require_api_request = __commonJS({
         this.reason = null;
         this.removeAbortListener = null;
         if (util.isStream(body)) {
-          body.on("error", (err) => {
-            this.onError(err);
+          body.on("error", (err2) => {
+            this.onError(err2);
           });
         }
         if (this.signal) {
@@ -9929,23 +9932,23 @@ var require_api_request = __commonJS({
         util.parseHeaders(trailers, this.trailers);
         this.res.push(null);
       }
-      onError(err) {
+      onError(err2) {
         const { res, callback, body, opaque } = this;
         if (callback) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback, null, err, { opaque });
+            this.runInAsyncScope(callback, null, err2, { opaque });
           });
         }
         if (res) {
           this.res = null;
           queueMicrotask(() => {
-            util.destroy(res, err);
+            util.destroy(res, err2);
           });
         }
         if (body) {
           this.body = null;
-          util.destroy(body, err);
+          util.destroy(body, err2);
         }
         if (this.removeAbortListener) {
           res?.off("close", this.removeAbortListener);
@@ -9957,19 +9960,19 @@ var require_api_request = __commonJS({
     function request2(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve4, reject) => {
-          request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+          request2.call(this, opts, (err2, data) => {
+            return err2 ? reject(err2) : resolve4(data);
           });
         });
       }
       try {
         this.dispatch(opts, new RequestHandler(opts, callback));
-      } catch (err) {
+      } catch (err2) {
         if (typeof callback !== "function") {
-          throw err;
+          throw err2;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback(err, { opaque }));
+        queueMicrotask(() => callback(err2, { opaque }));
       }
     }
     module.exports = request2;
@@ -10062,11 +10065,11 @@ var require_api_stream = __commonJS({
             throw new InvalidArgumentError("invalid onInfo callback");
           }
           super("UNDICI_STREAM");
-        } catch (err) {
+        } catch (err2) {
           if (util.isStream(body)) {
-            util.destroy(body.on("error", util.nop), err);
+            util.destroy(body.on("error", util.nop), err2);
           }
-          throw err;
+          throw err2;
         }
         this.responseHeaders = responseHeaders || null;
         this.opaque = opaque || null;
@@ -10080,8 +10083,8 @@ var require_api_stream = __commonJS({
         this.onInfo = onInfo || null;
         this.throwOnError = throwOnError || false;
         if (util.isStream(body)) {
-          body.on("error", (err) => {
-            this.onError(err);
+          body.on("error", (err2) => {
+            this.onError(err2);
           });
         }
         addSignal(this, signal);
@@ -10129,15 +10132,15 @@ var require_api_stream = __commonJS({
           if (!res || typeof res.write !== "function" || typeof res.end !== "function" || typeof res.on !== "function") {
             throw new InvalidReturnValueError("expected Writable");
           }
-          finished(res, { readable: false }, (err) => {
+          finished(res, { readable: false }, (err2) => {
             const { callback: callback2, res: res2, opaque: opaque2, trailers, abort } = this;
             this.res = null;
-            if (err || !res2.readable) {
-              util.destroy(res2, err);
+            if (err2 || !res2.readable) {
+              util.destroy(res2, err2);
             }
             this.callback = null;
-            this.runInAsyncScope(callback2, null, err || null, { opaque: opaque2, trailers });
-            if (err) {
+            this.runInAsyncScope(callback2, null, err2 || null, { opaque: opaque2, trailers });
+            if (err2) {
               abort();
             }
           });
@@ -10160,41 +10163,41 @@ var require_api_stream = __commonJS({
         this.trailers = util.parseHeaders(trailers);
         res.end();
       }
-      onError(err) {
+      onError(err2) {
         const { res, callback, opaque, body } = this;
         removeSignal(this);
         this.factory = null;
         if (res) {
           this.res = null;
-          util.destroy(res, err);
+          util.destroy(res, err2);
         } else if (callback) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback, null, err, { opaque });
+            this.runInAsyncScope(callback, null, err2, { opaque });
           });
         }
         if (body) {
           this.body = null;
-          util.destroy(body, err);
+          util.destroy(body, err2);
         }
       }
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
         return new Promise((resolve4, reject) => {
-          stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+          stream.call(this, opts, factory, (err2, data) => {
+            return err2 ? reject(err2) : resolve4(data);
           });
         });
       }
       try {
         this.dispatch(opts, new StreamHandler(opts, factory, callback));
-      } catch (err) {
+      } catch (err2) {
         if (typeof callback !== "function") {
-          throw err;
+          throw err2;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback(err, { opaque }));
+        queueMicrotask(() => callback(err2, { opaque }));
       }
     }
     module.exports = stream;
@@ -10232,9 +10235,9 @@ var require_api_pipeline = __commonJS({
           resume();
         }
       }
-      _destroy(err, callback) {
+      _destroy(err2, callback) {
         this._read();
-        callback(err);
+        callback(err2);
       }
     };
     var PipelineResponse = class extends Readable {
@@ -10245,11 +10248,11 @@ var require_api_pipeline = __commonJS({
       _read() {
         this[kResume]();
       }
-      _destroy(err, callback) {
-        if (!err && !this._readableState.endEmitted) {
-          err = new RequestAbortedError();
+      _destroy(err2, callback) {
+        if (!err2 && !this._readableState.endEmitted) {
+          err2 = new RequestAbortedError();
         }
-        callback(err);
+        callback(err2);
       }
     };
     var PipelineHandler = class extends AsyncResource {
@@ -10295,19 +10298,19 @@ var require_api_pipeline = __commonJS({
               req[kResume] = callback;
             }
           },
-          destroy: (err, callback) => {
+          destroy: (err2, callback) => {
             const { body, req, res, ret, abort } = this;
-            if (!err && !ret._readableState.endEmitted) {
-              err = new RequestAbortedError();
+            if (!err2 && !ret._readableState.endEmitted) {
+              err2 = new RequestAbortedError();
             }
-            if (abort && err) {
+            if (abort && err2) {
               abort();
             }
-            util.destroy(body, err);
-            util.destroy(req, err);
-            util.destroy(res, err);
+            util.destroy(body, err2);
+            util.destroy(req, err2);
+            util.destroy(res, err2);
             removeSignal(this);
-            callback(err);
+            callback(err2);
           }
         }).on("prefinish", () => {
           const { req } = this;
@@ -10348,9 +10351,9 @@ var require_api_pipeline = __commonJS({
             body: this.res,
             context: context3
           });
-        } catch (err) {
+        } catch (err2) {
           this.res.on("error", util.nop);
-          throw err;
+          throw err2;
         }
         if (!body || typeof body.on !== "function") {
           throw new InvalidReturnValueError("expected Readable");
@@ -10360,9 +10363,9 @@ var require_api_pipeline = __commonJS({
           if (!ret.push(chunk) && body2.pause) {
             body2.pause();
           }
-        }).on("error", (err) => {
+        }).on("error", (err2) => {
           const { ret } = this;
-          util.destroy(ret, err);
+          util.destroy(ret, err2);
         }).on("end", () => {
           const { ret } = this;
           ret.push(null);
@@ -10382,10 +10385,10 @@ var require_api_pipeline = __commonJS({
         const { res } = this;
         res.push(null);
       }
-      onError(err) {
+      onError(err2) {
         const { ret } = this;
         this.handler = null;
-        util.destroy(ret, err);
+        util.destroy(ret, err2);
       }
     };
     function pipeline(opts, handler2) {
@@ -10393,8 +10396,8 @@ var require_api_pipeline = __commonJS({
         const pipelineHandler = new PipelineHandler(opts, handler2);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
         return pipelineHandler.ret;
-      } catch (err) {
-        return new PassThrough().destroy(err);
+      } catch (err2) {
+        return new PassThrough().destroy(err2);
       }
     }
     module.exports = pipeline;
@@ -10455,13 +10458,13 @@ var require_api_upgrade = __commonJS({
           context: context3
         });
       }
-      onError(err) {
+      onError(err2) {
         const { callback, opaque } = this;
         removeSignal(this);
         if (callback) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback, null, err, { opaque });
+            this.runInAsyncScope(callback, null, err2, { opaque });
           });
         }
       }
@@ -10469,8 +10472,8 @@ var require_api_upgrade = __commonJS({
     function upgrade(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve4, reject) => {
-          upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+          upgrade.call(this, opts, (err2, data) => {
+            return err2 ? reject(err2) : resolve4(data);
           });
         });
       }
@@ -10481,12 +10484,12 @@ var require_api_upgrade = __commonJS({
           method: opts.method || "GET",
           upgrade: opts.protocol || "Websocket"
         }, upgradeHandler);
-      } catch (err) {
+      } catch (err2) {
         if (typeof callback !== "function") {
-          throw err;
+          throw err2;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback(err, { opaque }));
+        queueMicrotask(() => callback(err2, { opaque }));
       }
     }
     module.exports = upgrade;
@@ -10549,13 +10552,13 @@ var require_api_connect = __commonJS({
           context: context3
         });
       }
-      onError(err) {
+      onError(err2) {
         const { callback, opaque } = this;
         removeSignal(this);
         if (callback) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback, null, err, { opaque });
+            this.runInAsyncScope(callback, null, err2, { opaque });
           });
         }
       }
@@ -10563,20 +10566,20 @@ var require_api_connect = __commonJS({
     function connect(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve4, reject) => {
-          connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+          connect.call(this, opts, (err2, data) => {
+            return err2 ? reject(err2) : resolve4(data);
           });
         });
       }
       try {
         const connectHandler = new ConnectHandler(opts, callback);
         this.dispatch({ ...opts, method: "CONNECT" }, connectHandler);
-      } catch (err) {
+      } catch (err2) {
         if (typeof callback !== "function") {
-          throw err;
+          throw err2;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback(err, { opaque }));
+        queueMicrotask(() => callback(err2, { opaque }));
       }
     }
     module.exports = connect;
@@ -10871,7 +10874,7 @@ var require_mock_utils = __commonJS({
         const responseData = getResponseData2(body);
         const responseHeaders = generateKeyValues(headers);
         const responseTrailers = generateKeyValues(trailers);
-        handler2.onConnect?.((err) => handler2.onError(err), null);
+        handler2.onConnect?.((err2) => handler2.onError(err2), null);
         handler2.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
         handler2.onData?.(Buffer.from(responseData));
         handler2.onComplete?.(responseTrailers);
@@ -11585,12 +11588,12 @@ var require_dump = __commonJS({
           statusMessage
         );
       }
-      onError(err) {
+      onError(err2) {
         if (this.#dumped) {
           return;
         }
-        err = this.#reason ?? err;
-        this.#handler.onError(err);
+        err2 = this.#reason ?? err2;
+        this.#handler.onError(err2);
       }
       onData(chunk) {
         this.#size = this.#size + chunk.length;
@@ -11677,9 +11680,9 @@ var require_dns = __commonJS({
           maxItems: this.#maxItems
         };
         if (ips == null) {
-          this.lookup(origin, newOpts, (err, addresses) => {
-            if (err || addresses == null || addresses.length === 0) {
-              cb(err ?? new InformationalError("No DNS entries found"));
+          this.lookup(origin, newOpts, (err2, addresses) => {
+            if (err2 || addresses == null || addresses.length === 0) {
+              cb(err2 ?? new InformationalError("No DNS entries found"));
               return;
             }
             this.setRecords(origin, addresses);
@@ -11735,9 +11738,9 @@ var require_dns = __commonJS({
             family: this.dualStack === false ? this.affinity : 0,
             order: "ipv4first"
           },
-          (err, addresses) => {
-            if (err) {
-              return cb(err);
+          (err2, addresses) => {
+            if (err2) {
+              return cb(err2);
             }
             const results = /* @__PURE__ */ new Map();
             for (const addr of addresses) {
@@ -11822,14 +11825,14 @@ var require_dns = __commonJS({
         this.#state = state;
         this.#dispatch = dispatch;
       }
-      onError(err) {
-        switch (err.code) {
+      onError(err2) {
+        switch (err2.code) {
           case "ETIMEDOUT":
           case "ECONNREFUSED": {
             if (this.#state.dualStack) {
-              this.#state.runLookup(this.#origin, this.#opts, (err2, newOrigin) => {
-                if (err2) {
-                  return this.#handler.onError(err2);
+              this.#state.runLookup(this.#origin, this.#opts, (err3, newOrigin) => {
+                if (err3) {
+                  return this.#handler.onError(err3);
                 }
                 const dispatchOpts = {
                   ...this.#opts,
@@ -11839,14 +11842,14 @@ var require_dns = __commonJS({
               });
               return;
             }
-            this.#handler.onError(err);
+            this.#handler.onError(err2);
             return;
           }
           case "ENOTFOUND":
             this.#state.deleteRecord(this.#origin);
           // eslint-disable-next-line no-fallthrough
           default:
-            this.#handler.onError(err);
+            this.#handler.onError(err2);
             break;
         }
       }
@@ -11895,9 +11898,9 @@ var require_dns = __commonJS({
           if (isIP(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler2);
           }
-          instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
-            if (err) {
-              return handler2.onError(err);
+          instance.runLookup(origin, origDispatchOpts, (err2, newOrigin) => {
+            if (err2) {
+              return handler2.onError(err2);
             }
             let dispatchOpts = null;
             dispatchOpts = {
@@ -12425,8 +12428,8 @@ var require_response = __commonJS({
         let parsedURL;
         try {
           parsedURL = new URL(url2, relevantRealm.settingsObject.baseUrl);
-        } catch (err) {
-          throw new TypeError(`Failed to parse URL from ${url2}`, { cause: err });
+        } catch (err2) {
+          throw new TypeError(`Failed to parse URL from ${url2}`, { cause: err2 });
         }
         if (!redirectStatusSet.has(status)) {
           throw new RangeError(`Invalid status code ${status}`);
@@ -12654,9 +12657,9 @@ var require_response = __commonJS({
         assert(false);
       }
     }
-    function makeAppropriateNetworkError(fetchParams, err = null) {
+    function makeAppropriateNetworkError(fetchParams, err2 = null) {
       assert(isCancelled(fetchParams));
-      return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err }));
+      return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err2 })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err2 }));
     }
     function initializeResponse(response, init, body) {
       if (init.status !== null && (init.status < 200 || init.status > 599)) {
@@ -12888,8 +12891,8 @@ var require_request2 = __commonJS({
           let parsedURL;
           try {
             parsedURL = new URL(input, baseUrl2);
-          } catch (err) {
-            throw new TypeError("Failed to parse URL from " + input, { cause: err });
+          } catch (err2) {
+            throw new TypeError("Failed to parse URL from " + input, { cause: err2 });
           }
           if (parsedURL.username || parsedURL.password) {
             throw new TypeError(
@@ -12979,8 +12982,8 @@ var require_request2 = __commonJS({
             let parsedReferrer;
             try {
               parsedReferrer = new URL(referrer, baseUrl2);
-            } catch (err) {
-              throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
+            } catch (err2) {
+              throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err2 });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
               request2.referrer = "client";
@@ -13699,11 +13702,11 @@ var require_fetch = __commonJS({
         p.reject(error2);
       }
       if (request2.body != null && isReadable(request2.body?.stream)) {
-        request2.body.stream.cancel(error2).catch((err) => {
-          if (err.code === "ERR_INVALID_STATE") {
+        request2.body.stream.cancel(error2).catch((err2) => {
+          if (err2.code === "ERR_INVALID_STATE") {
             return;
           }
-          throw err;
+          throw err2;
         });
       }
       if (responseObject == null) {
@@ -13711,11 +13714,11 @@ var require_fetch = __commonJS({
       }
       const response = responseObject[kState];
       if (response.body != null && isReadable(response.body?.stream)) {
-        response.body.stream.cancel(error2).catch((err) => {
-          if (err.code === "ERR_INVALID_STATE") {
+        response.body.stream.cancel(error2).catch((err2) => {
+          if (err2.code === "ERR_INVALID_STATE") {
             return;
           }
-          throw err;
+          throw err2;
         });
       }
     }
@@ -13780,8 +13783,8 @@ var require_fetch = __commonJS({
       }
       if (subresourceSet.has(request2.destination)) {
       }
-      mainFetch(fetchParams).catch((err) => {
-        fetchParams.controller.terminate(err);
+      mainFetch(fetchParams).catch((err2) => {
+        fetchParams.controller.terminate(err2);
       });
       return fetchParams.controller;
     }
@@ -13966,7 +13969,7 @@ var require_fetch = __commonJS({
         }
         case "http:":
         case "https:": {
-          return httpFetch(fetchParams).catch((err) => makeNetworkError(err));
+          return httpFetch(fetchParams).catch((err2) => makeNetworkError(err2));
         }
         default: {
           return Promise.resolve(makeNetworkError("unknown scheme"));
@@ -14091,8 +14094,8 @@ var require_fetch = __commonJS({
         if (locationURL == null) {
           return response;
         }
-      } catch (err) {
-        return Promise.resolve(makeNetworkError(err));
+      } catch (err2) {
+        return Promise.resolve(makeNetworkError(err2));
       }
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
@@ -14263,11 +14266,11 @@ var require_fetch = __commonJS({
       fetchParams.controller.connection = {
         abort: null,
         destroyed: false,
-        destroy(err, abort = true) {
+        destroy(err2, abort = true) {
           if (!this.destroyed) {
             this.destroyed = true;
             if (abort) {
-              this.abort?.(err ?? new DOMException("The operation was aborted.", "AbortError"));
+              this.abort?.(err2 ?? new DOMException("The operation was aborted.", "AbortError"));
             }
           }
         }
@@ -14318,8 +14321,8 @@ var require_fetch = __commonJS({
               yield* processBodyChunk(bytes);
             }
             processEndOfBody();
-          } catch (err) {
-            processBodyError(err);
+          } catch (err2) {
+            processBodyError(err2);
           }
         })();
       }
@@ -14332,12 +14335,12 @@ var require_fetch = __commonJS({
           fetchParams.controller.next = () => iterator2.next();
           response = makeResponse({ status, statusText, headersList });
         }
-      } catch (err) {
-        if (err.name === "AbortError") {
+      } catch (err2) {
+        if (err2.name === "AbortError") {
           fetchParams.controller.connection.destroy();
-          return makeAppropriateNetworkError(fetchParams, err);
+          return makeAppropriateNetworkError(fetchParams, err2);
         }
-        return makeNetworkError(err);
+        return makeNetworkError(err2);
       }
       const pullAlgorithm = async () => {
         await fetchParams.controller.resume();
@@ -14375,11 +14378,11 @@ var require_fetch = __commonJS({
               break;
             }
             bytes = done ? void 0 : value;
-          } catch (err) {
+          } catch (err2) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
             } else {
-              bytes = err;
+              bytes = err2;
               isFailure = true;
             }
           }
@@ -14507,9 +14510,9 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
-                  if (err) {
-                    this.onError(err);
+                body: decoders.length ? pipeline(this.body, ...decoders, (err2) => {
+                  if (err2) {
+                    this.onError(err2);
                   }
                 }).on("error", onError) : this.body.on("error", onError)
               });
@@ -17377,8 +17380,8 @@ var require_permessage_deflate = __commonJS({
           }
           try {
             this.#inflate = createInflateRaw({ windowBits });
-          } catch (err) {
-            callback(err);
+          } catch (err2) {
+            callback(err2);
             return;
           }
           this.#inflate[kBuffer] = [];
@@ -17394,9 +17397,9 @@ var require_permessage_deflate = __commonJS({
             }
             this.#inflate[kBuffer].push(data);
           });
-          this.#inflate.on("error", (err) => {
+          this.#inflate.on("error", (err2) => {
             this.#inflate = null;
-            callback(err);
+            callback(err2);
           });
         }
         this.#inflate.write(chunk);
@@ -17761,8 +17764,8 @@ var require_receiver = __commonJS({
             const closeFrame = new WebsocketFrameSend(body2);
             this.ws[kResponse].socket.write(
               closeFrame.createFrame(opcodes.CLOSE),
-              (err) => {
-                if (!err) {
+              (err2) => {
+                if (!err2) {
                   this.ws[kSentClose] = sentCloseFrameState.SENT;
                 }
               }
@@ -18254,16 +18257,16 @@ var require_websocket = __commonJS({
     function onParserDrain() {
       this.ws[kResponse].socket.resume();
     }
-    function onParserError(err) {
+    function onParserError(err2) {
       let message;
       let code;
-      if (err instanceof CloseEvent) {
-        message = err.reason;
-        code = err.code;
+      if (err2 instanceof CloseEvent) {
+        message = err2.reason;
+        code = err2.code;
       } else {
-        message = err.message;
+        message = err2.message;
       }
-      fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
+      fireEvent("error", this, () => new ErrorEvent("error", { error: err2, message }));
       closeWebSocketConnection(this, code);
     }
     module.exports = {
@@ -19100,11 +19103,11 @@ var require_undici = __commonJS({
     module.exports.fetch = async function fetch3(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
-      } catch (err) {
-        if (err && typeof err === "object") {
-          Error.captureStackTrace(err);
+      } catch (err2) {
+        if (err2 && typeof err2 === "object") {
+          Error.captureStackTrace(err2);
         }
-        throw err;
+        throw err2;
       }
     };
     module.exports.Headers = require_headers().Headers;
@@ -19168,7 +19171,7 @@ var require_proxy = __commonJS({
       if (proxyVar) {
         try {
           return new DecodedURL(proxyVar);
-        } catch (_a) {
+        } catch (_a2) {
           if (!proxyVar.startsWith("http://") && !proxyVar.startsWith("https://"))
             return new DecodedURL(`http://${proxyVar}`);
         }
@@ -19605,9 +19608,9 @@ var require_lib = __commonJS({
       requestRaw(info2, data) {
         return __awaiter8(this, void 0, void 0, function* () {
           return new Promise((resolve4, reject) => {
-            function callbackForResult(err, res) {
-              if (err) {
-                reject(err);
+            function callbackForResult(err2, res) {
+              if (err2) {
+                reject(err2);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
@@ -19632,10 +19635,10 @@ var require_lib = __commonJS({
           info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
         }
         let callbackCalled = false;
-        function handleResult(err, res) {
+        function handleResult(err2, res) {
           if (!callbackCalled) {
             callbackCalled = true;
-            onResult(err, res);
+            onResult(err2, res);
           }
         }
         const req = info2.httpModule.request(info2.options, (msg) => {
@@ -19652,8 +19655,8 @@ var require_lib = __commonJS({
           }
           handleResult(new Error(`Request timeout: ${info2.options.path}`));
         });
-        req.on("error", function(err) {
-          handleResult(err);
+        req.on("error", function(err2) {
+          handleResult(err2);
         });
         if (data && typeof data === "string") {
           req.write(data, "utf8");
@@ -19892,7 +19895,7 @@ var require_lib = __commonJS({
                 response.result = obj;
               }
               response.headers = res.message.headers;
-            } catch (err) {
+            } catch (err2) {
             }
             if (statusCode > 299) {
               let msg;
@@ -19903,9 +19906,9 @@ var require_lib = __commonJS({
               } else {
                 msg = `Failed request: (${statusCode})`;
               }
-              const err = new HttpClientError(msg, statusCode);
-              err.result = response.result;
-              reject(err);
+              const err2 = new HttpClientError(msg, statusCode);
+              err2.result = response.result;
+              reject(err2);
             } else {
               resolve4(response);
             }
@@ -20272,9 +20275,9 @@ var require_lib2 = __commonJS({
           _arr.push(_s.value);
           if (i && _arr.length === i) break;
         }
-      } catch (err) {
+      } catch (err2) {
         _d = true;
-        _e = err;
+        _e = err2;
       } finally {
         try {
           if (!_n && _i["return"] != null) _i["return"]();
@@ -20844,7 +20847,7 @@ var Summary = class {
       }
       try {
         yield access(pathFromEnv, constants.R_OK | constants.W_OK);
-      } catch (_a) {
+      } catch (_a2) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
       this._filePath = pathFromEnv;
@@ -21125,11 +21128,11 @@ function exists(fsPath) {
   return __awaiter2(this, void 0, void 0, function* () {
     try {
       yield stat(fsPath);
-    } catch (err) {
-      if (err.code === "ENOENT") {
+    } catch (err2) {
+      if (err2.code === "ENOENT") {
         return false;
       }
-      throw err;
+      throw err2;
     }
     return true;
   });
@@ -21149,9 +21152,9 @@ function tryGetExecutablePath(filePath, extensions) {
     let stats = void 0;
     try {
       stats = yield stat(filePath);
-    } catch (err) {
-      if (err.code !== "ENOENT") {
-        console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+    } catch (err2) {
+      if (err2.code !== "ENOENT") {
+        console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err2}`);
       }
     }
     if (stats && stats.isFile()) {
@@ -21172,9 +21175,9 @@ function tryGetExecutablePath(filePath, extensions) {
       stats = void 0;
       try {
         stats = yield stat(filePath);
-      } catch (err) {
-        if (err.code !== "ENOENT") {
-          console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+      } catch (err2) {
+        if (err2.code !== "ENOENT") {
+          console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err2}`);
         }
       }
       if (stats && stats.isFile()) {
@@ -21188,8 +21191,8 @@ function tryGetExecutablePath(filePath, extensions) {
                 break;
               }
             }
-          } catch (err) {
-            console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+          } catch (err2) {
+            console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err2}`);
           }
           return filePath;
         } else {
@@ -21392,8 +21395,8 @@ var ToolRunner = class extends events.EventEmitter {
         n = s.indexOf(os3.EOL);
       }
       return s;
-    } catch (err) {
-      this._debug(`error processing line. Failed with error ${err}`);
+    } catch (err2) {
+      this._debug(`error processing line. Failed with error ${err2}`);
       return "";
     }
   }
@@ -21603,8 +21606,8 @@ var ToolRunner = class extends events.EventEmitter {
             });
           });
         }
-        cp.on("error", (err) => {
-          state.processError = err.message;
+        cp.on("error", (err2) => {
+          state.processError = err2.message;
           state.processExited = true;
           state.processClosed = true;
           state.CheckComplete();
@@ -21865,6 +21868,9 @@ function error(message, properties = {}) {
 function warning(message, properties = {}) {
   issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+function notice(message, properties = {}) {
+  issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
 function info(message) {
   process.stdout.write(message + os5.EOL);
 }
@@ -21895,7 +21901,7 @@ var Context = class {
    * Hydrate the context from the environment
    */
   constructor() {
-    var _a, _b, _c;
+    var _a2, _b2, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
@@ -21915,8 +21921,8 @@ var Context = class {
     this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
     this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
     this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-    this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
-    this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+    this.apiUrl = (_a2 = process.env.GITHUB_API_URL) !== null && _a2 !== void 0 ? _a2 : `https://api.github.com`;
+    this.serverUrl = (_b2 = process.env.GITHUB_SERVER_URL) !== null && _b2 !== void 0 ? _b2 : `https://github.com`;
     this.graphqlUrl = (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
   }
   get issue() {
@@ -21995,8 +22001,8 @@ function getApiBaseUrl() {
   return process.env["GITHUB_API_URL"] || "https://api.github.com";
 }
 function getUserAgentWithOrchestrationId(baseUserAgent) {
-  var _a;
-  const orchId = (_a = process.env["ACTIONS_ORCHESTRATION_ID"]) === null || _a === void 0 ? void 0 : _a.trim();
+  var _a2;
+  const orchId = (_a2 = process.env["ACTIONS_ORCHESTRATION_ID"]) === null || _a2 === void 0 ? void 0 : _a2.trim();
   if (orchId) {
     const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, "_");
     const tag = `actions_orchestration_id/${sanitizedId}`;
@@ -23121,7 +23127,7 @@ async function getResponseData(response) {
     try {
       text2 = await response.text();
       return JSONParse(text2);
-    } catch (err) {
+    } catch (err2) {
       return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
@@ -26095,9 +26101,599 @@ function messageOf(error2) {
   return error2 instanceof Error ? error2.message : String(error2);
 }
 
+// node_modules/fflate/esm/index.mjs
+import { createRequire } from "module";
+var require2 = createRequire("/");
+var _a;
+var Worker;
+var isMarkedAsUntransferable;
+try {
+  _a = require2("worker_threads"), Worker = _a.Worker, isMarkedAsUntransferable = _a.isMarkedAsUntransferable;
+} catch (e) {
+}
+var u8 = Uint8Array;
+var u16 = Uint16Array;
+var i32 = Int32Array;
+var fleb = new u8([
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  1,
+  1,
+  2,
+  2,
+  2,
+  2,
+  3,
+  3,
+  3,
+  3,
+  4,
+  4,
+  4,
+  4,
+  5,
+  5,
+  5,
+  5,
+  0,
+  /* unused */
+  0,
+  0,
+  /* impossible */
+  0
+]);
+var fdeb = new u8([
+  0,
+  0,
+  0,
+  0,
+  1,
+  1,
+  2,
+  2,
+  3,
+  3,
+  4,
+  4,
+  5,
+  5,
+  6,
+  6,
+  7,
+  7,
+  8,
+  8,
+  9,
+  9,
+  10,
+  10,
+  11,
+  11,
+  12,
+  12,
+  13,
+  13,
+  /* unused */
+  0,
+  0
+]);
+var clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+var freb = function(eb, start) {
+  var b = new u16(31);
+  for (var i = 0; i < 31; ++i) {
+    b[i] = start += 1 << eb[i - 1];
+  }
+  var r = new i32(b[30]);
+  for (var i = 1; i < 30; ++i) {
+    for (var j = b[i]; j < b[i + 1]; ++j) {
+      r[j] = j - b[i] << 5 | i;
+    }
+  }
+  return { b, r };
+};
+var _a = freb(fleb, 2);
+var fl = _a.b;
+var revfl = _a.r;
+fl[28] = 258, revfl[258] = 28;
+var _b = freb(fdeb, 0);
+var fd = _b.b;
+var revfd = _b.r;
+var rev = new u16(32768);
+for (i = 0; i < 32768; ++i) {
+  x = (i & 43690) >> 1 | (i & 21845) << 1;
+  x = (x & 52428) >> 2 | (x & 13107) << 2;
+  x = (x & 61680) >> 4 | (x & 3855) << 4;
+  rev[i] = ((x & 65280) >> 8 | (x & 255) << 8) >> 1;
+}
+var x;
+var i;
+var hMap = (function(cd, mb, r) {
+  var s = cd.length;
+  var i = 0;
+  var l = new u16(mb);
+  for (; i < s; ++i) {
+    if (cd[i])
+      ++l[cd[i] - 1];
+  }
+  var le = new u16(mb);
+  for (i = 1; i < mb; ++i) {
+    le[i] = le[i - 1] + l[i - 1] << 1;
+  }
+  var co;
+  if (r) {
+    co = new u16(1 << mb);
+    var rvb = 15 - mb;
+    for (i = 0; i < s; ++i) {
+      if (cd[i]) {
+        var sv = i << 4 | cd[i];
+        var r_1 = mb - cd[i];
+        var v = le[cd[i] - 1]++ << r_1;
+        for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
+          co[rev[v] >> rvb] = sv;
+        }
+      }
+    }
+  } else {
+    co = new u16(s);
+    for (i = 0; i < s; ++i) {
+      if (cd[i]) {
+        co[i] = rev[le[cd[i] - 1]++] >> 15 - cd[i];
+      }
+    }
+  }
+  return co;
+});
+var flt = new u8(288);
+for (i = 0; i < 144; ++i)
+  flt[i] = 8;
+var i;
+for (i = 144; i < 256; ++i)
+  flt[i] = 9;
+var i;
+for (i = 256; i < 280; ++i)
+  flt[i] = 7;
+var i;
+for (i = 280; i < 288; ++i)
+  flt[i] = 8;
+var i;
+var fdt = new u8(32);
+for (i = 0; i < 32; ++i)
+  fdt[i] = 5;
+var i;
+var flrm = /* @__PURE__ */ hMap(flt, 9, 1);
+var fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
+var max = function(a) {
+  var m = a[0];
+  for (var i = 1; i < a.length; ++i) {
+    if (a[i] > m)
+      m = a[i];
+  }
+  return m;
+};
+var bits = function(d, p, m) {
+  var o = p / 8 | 0;
+  return (d[o] | d[o + 1] << 8) >> (p & 7) & m;
+};
+var bits16 = function(d, p) {
+  var o = p / 8 | 0;
+  return (d[o] | d[o + 1] << 8 | d[o + 2] << 16) >> (p & 7);
+};
+var shft = function(p) {
+  return (p + 7) / 8 | 0;
+};
+var slc = function(v, s, e) {
+  if (s == null || s < 0)
+    s = 0;
+  if (e == null || e > v.length)
+    e = v.length;
+  return new u8(v.subarray(s, e));
+};
+var ec = [
+  "unexpected EOF",
+  "invalid block type",
+  "invalid length/literal",
+  "invalid distance",
+  "stream finished",
+  "no stream handler",
+  ,
+  // determined by compression function
+  "no callback",
+  "invalid UTF-8 data",
+  "extra field too long",
+  "date not in range 1980-2099",
+  "filename too long",
+  "stream finishing",
+  "invalid zip data"
+  // determined by unknown compression method
+];
+var err = function(ind, msg, nt) {
+  var e = new Error(msg || ec[ind]);
+  e.code = ind;
+  if (Error.captureStackTrace)
+    Error.captureStackTrace(e, err);
+  if (!nt)
+    throw e;
+  return e;
+};
+var inflt = function(dat, st, buf, dict) {
+  var sl = dat.length, dl = dict ? dict.length : 0;
+  if (!sl || st.f && !st.l)
+    return buf || new u8(0);
+  var noBuf = !buf;
+  var resize = noBuf || st.i != 2;
+  var noSt = st.i;
+  if (noBuf)
+    buf = new u8(sl * 3);
+  var cbuf = function(l2) {
+    var bl = buf.length;
+    if (l2 > bl) {
+      var nbuf = new u8(Math.max(bl * 2, l2));
+      nbuf.set(buf);
+      buf = nbuf;
+    }
+  };
+  var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
+  var tbts = sl * 8;
+  do {
+    if (!lm) {
+      final = bits(dat, pos, 1);
+      var type = bits(dat, pos + 1, 3);
+      pos += 3;
+      if (!type) {
+        var s = shft(pos) + 4, l = dat[s - 4] | dat[s - 3] << 8, t = s + l;
+        if (t > sl) {
+          if (noSt)
+            err(0);
+          break;
+        }
+        if (resize)
+          cbuf(bt + l);
+        buf.set(dat.subarray(s, t), bt);
+        st.b = bt += l, st.p = pos = t * 8, st.f = final;
+        continue;
+      } else if (type == 1)
+        lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
+      else if (type == 2) {
+        var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
+        var tl = hLit + bits(dat, pos + 5, 31) + 1;
+        pos += 14;
+        var ldt = new u8(tl);
+        var clt = new u8(19);
+        for (var i = 0; i < hcLen; ++i) {
+          clt[clim[i]] = bits(dat, pos + i * 3, 7);
+        }
+        pos += hcLen * 3;
+        var clb = max(clt), clbmsk = (1 << clb) - 1;
+        var clm = hMap(clt, clb, 1);
+        for (var i = 0; i < tl; ) {
+          var r = clm[bits(dat, pos, clbmsk)];
+          pos += r & 15;
+          var s = r >> 4;
+          if (s < 16) {
+            ldt[i++] = s;
+          } else {
+            var c = 0, n = 0;
+            if (s == 16)
+              n = 3 + bits(dat, pos, 3), pos += 2, c = ldt[i - 1];
+            else if (s == 17)
+              n = 3 + bits(dat, pos, 7), pos += 3;
+            else if (s == 18)
+              n = 11 + bits(dat, pos, 127), pos += 7;
+            while (n--)
+              ldt[i++] = c;
+          }
+        }
+        var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
+        lbt = max(lt);
+        dbt = max(dt);
+        lm = hMap(lt, lbt, 1);
+        dm = hMap(dt, dbt, 1);
+      } else
+        err(1);
+      if (pos > tbts) {
+        if (noSt)
+          err(0);
+        break;
+      }
+    }
+    if (resize)
+      cbuf(bt + 131072);
+    var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
+    var lpos = pos;
+    for (; ; lpos = pos) {
+      var c = lm[bits16(dat, pos) & lms], sym = c >> 4;
+      pos += c & 15;
+      if (pos > tbts) {
+        if (noSt)
+          err(0);
+        break;
+      }
+      if (!c)
+        err(2);
+      if (sym < 256)
+        buf[bt++] = sym;
+      else if (sym == 256) {
+        lpos = pos, lm = null;
+        break;
+      } else {
+        var add = sym - 254;
+        if (sym > 264) {
+          var i = sym - 257, b = fleb[i];
+          add = bits(dat, pos, (1 << b) - 1) + fl[i];
+          pos += b;
+        }
+        var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
+        if (!d)
+          err(3);
+        pos += d & 15;
+        var dt = fd[dsym];
+        if (dsym > 3) {
+          var b = fdeb[dsym];
+          dt += bits16(dat, pos) & (1 << b) - 1, pos += b;
+        }
+        if (pos > tbts) {
+          if (noSt)
+            err(0);
+          break;
+        }
+        if (resize)
+          cbuf(bt + 131072);
+        var end = bt + add;
+        if (bt < dt) {
+          var shift = dl - dt, dend = Math.min(dt, end);
+          if (shift + bt < 0)
+            err(3);
+          for (; bt < dend; ++bt)
+            buf[bt] = dict[shift + bt];
+        }
+        for (; bt < end; ++bt)
+          buf[bt] = buf[bt - dt];
+      }
+    }
+    st.l = lm, st.p = lpos, st.b = bt, st.f = final;
+    if (lm)
+      final = 1, st.m = lbt, st.d = dm, st.n = dbt;
+  } while (!final);
+  return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
+};
+var et = /* @__PURE__ */ new u8(0);
+var b2 = function(d, b) {
+  return d[b] | d[b + 1] << 8;
+};
+var b4 = function(d, b) {
+  return (d[b] | d[b + 1] << 8 | d[b + 2] << 16 | d[b + 3] << 24) >>> 0;
+};
+var b8 = function(d, b) {
+  return b4(d, b) + b4(d, b + 4) * 4294967296;
+};
+function inflateSync(data, opts) {
+  return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
+}
+var td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
+var tds = 0;
+try {
+  td.decode(et, { stream: true });
+  tds = 1;
+} catch (e) {
+}
+var dutf8 = function(d) {
+  for (var r = "", i = 0; ; ) {
+    var c = d[i++];
+    var eb = (c > 127) + (c > 223) + (c > 239);
+    if (i + eb > d.length)
+      return { s: r, r: slc(d, i - 1) };
+    if (!eb)
+      r += String.fromCharCode(c);
+    else if (eb == 3) {
+      c = ((c & 15) << 18 | (d[i++] & 63) << 12 | (d[i++] & 63) << 6 | d[i++] & 63) - 65536, r += String.fromCharCode(55296 | c >> 10, 56320 | c & 1023);
+    } else if (eb & 1)
+      r += String.fromCharCode((c & 31) << 6 | d[i++] & 63);
+    else
+      r += String.fromCharCode((c & 15) << 12 | (d[i++] & 63) << 6 | d[i++] & 63);
+  }
+};
+function strFromU8(dat, latin1) {
+  if (latin1) {
+    var r = "";
+    for (var i = 0; i < dat.length; i += 16384)
+      r += String.fromCharCode.apply(null, dat.subarray(i, i + 16384));
+    return r;
+  } else if (td) {
+    return td.decode(dat);
+  } else {
+    var _a2 = dutf8(dat), s = _a2.s, r = _a2.r;
+    if (r.length)
+      err(8);
+    return s;
+  }
+}
+var slzh = function(d, b) {
+  return b + 30 + b2(d, b + 26) + b2(d, b + 28);
+};
+var zh = function(d, b, z) {
+  var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
+  var _a2 = z64hs(d, es, efl, z, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a2[0], su = _a2[1], off = _a2[2];
+  return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
+};
+var z64hs = function(d, b, l, z, sc, su, off) {
+  var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b + l;
+  var nf = nsc + nsu + noff;
+  if (z && nf) {
+    for (; b + 4 < e; b += 4 + b2(d, b + 2)) {
+      if (b2(d, b) == 1) {
+        return [
+          nsc ? b8(d, b + 4 + 8 * nsu) : sc,
+          nsu ? b8(d, b + 4) : su,
+          noff ? b8(d, b + 4 + 8 * (nsu + nsc)) : off,
+          1
+        ];
+      }
+    }
+    if (z < 2)
+      err(13);
+  }
+  return [sc, su, off, 0];
+};
+function unzipSync(data, opts) {
+  var files = {};
+  var e = data.length - 22;
+  for (; b4(data, e) != 101010256; --e) {
+    if (!e || data.length - e > 65558)
+      err(13);
+  }
+  ;
+  var c = b2(data, e + 8);
+  if (!c)
+    return {};
+  var o = b4(data, e + 16);
+  var z = b4(data, e - 20) == 117853008;
+  if (z) {
+    var ze = b4(data, e - 12);
+    z = b4(data, ze) == 101075792;
+    if (z) {
+      c = b4(data, ze + 32);
+      o = b4(data, ze + 48);
+    }
+  }
+  var fltr = opts && opts.filter;
+  for (var i = 0; i < c; ++i) {
+    var _a2 = zh(data, o, z), c_2 = _a2[0], sc = _a2[1], su = _a2[2], fn = _a2[3], no = _a2[4], off = _a2[5], b = slzh(data, off);
+    o = no;
+    if (!fltr || fltr({
+      name: fn,
+      size: sc,
+      originalSize: su,
+      compression: c_2
+    })) {
+      if (!c_2)
+        files[fn] = slc(data, b, b + sc);
+      else if (c_2 == 8)
+        files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
+      else
+        err(14, "unknown compression type " + c_2);
+    }
+  }
+  return files;
+}
+
+// action/src/github/comment.ts
+var ACTIONS_BOT = "github-actions[bot]";
+async function upsertComment(octokit, comment) {
+  const { owner, repo, number, marker, body } = comment;
+  try {
+    const login = await tokenLogin(octokit);
+    const existing = await findComment(octokit, comment, login);
+    if (comment.write && !comment.write(existing?.body)) return existing ? { status: "unchanged", id: existing.id, url: existing.url } : { status: "unchanged" };
+    if (existing !== void 0) {
+      const { data: data2 } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
+      return { status: "updated", id: data2.id, url: data2.html_url };
+    }
+    const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
+    return { status: "created", id: data.id, url: data.html_url };
+  } catch (error2) {
+    const status = statusOf(error2);
+    if (status === 403 || status === 404) return { status: "skipped", reason: `${status} ${error2 instanceof Error ? error2.message : ""}`.trim() };
+    throw error2;
+  }
+}
+async function tokenLogin(octokit) {
+  try {
+    const { data } = await octokit.rest.users.getAuthenticated();
+    return data.login;
+  } catch (error2) {
+    const status = statusOf(error2);
+    if (status === 401 || status === 403 || status === 404) {
+      debug(`GET /user answered ${status}: comments are looked for among ${ACTIONS_BOT}'s`);
+      return ACTIONS_BOT;
+    }
+    throw error2;
+  }
+}
+async function findComment(octokit, comment, login) {
+  const { owner, repo, number, marker } = comment;
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
+  for await (const page of pages) {
+    const found = page.data.find((c) => c.user?.login === login && hasMarker(c.body ?? "", marker));
+    if (found) return { id: found.id, url: found.html_url, body: found.body ?? "" };
+  }
+  return void 0;
+}
+function hasMarker(body, marker) {
+  return body.split(/\r?\n/).includes(marker);
+}
+function statusOf(error2) {
+  return typeof error2 === "object" && error2 !== null && "status" in error2 && typeof error2.status === "number" ? error2.status : void 0;
+}
+
+// action/src/github/artifact-base.ts
+var MAX_RUNS = 10;
+var MAX_ARTIFACT_BYTES = 20 * 1024 * 1024;
+var UNTRUSTED_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment", "issue_comment", "workflow_run"]);
+async function artifactBase(query) {
+  const { octokit, context: context3, runId, artifact, key, suite } = query;
+  const { owner, repo, baseRef } = context3;
+  if (baseRef === void 0) return { why: "no base branch to compare with" };
+  try {
+    const workflow = await workflowOf(octokit, context3, runId);
+    const { data } = await octokit.rest.actions.listWorkflowRuns({ owner, repo, workflow_id: workflow, branch: baseRef, status: "success", per_page: 30 });
+    const runs = data.workflow_runs.filter((run2) => run2.id !== runId && !UNTRUSTED_EVENTS.has(run2.event) && run2.head_repository?.full_name === `${owner}/${repo}`).slice(0, MAX_RUNS);
+    for (const run2 of runs) {
+      const { data: found } = await octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run2.id, name: artifact, per_page: 10 });
+      const item = found.artifacts.find((a) => a.name === artifact && !a.expired);
+      if (item === void 0) continue;
+      if (item.size_in_bytes > MAX_ARTIFACT_BYTES) return { why: `the artifact \`${artifact}\` of run ${run2.id} is ${item.size_in_bytes} bytes, over ${MAX_ARTIFACT_BYTES}` };
+      const zip = await octokit.rest.actions.downloadArtifact({ owner, repo, artifact_id: item.id, archive_format: "zip" });
+      const profile = profileIn(new Uint8Array(zip.data), key);
+      const from = `the last run on \`${baseRef}\` ([#${run2.run_number}](${run2.html_url}), artifact \`${artifact}\`)`;
+      if (profile === void 0) return { why: `${from} has no \`${key}/profile.json\`` };
+      if (!sameSuite(profile.test_suite, suite)) return { why: `${from} is of another suite (\`${profile.test_suite}\`)` };
+      return { profile, from };
+    }
+    return { why: `no successful run of \`${workflow}\` on \`${baseRef}\` uploaded the artifact \`${artifact}\` yet` };
+  } catch (error2) {
+    const status = statusOf(error2);
+    if (status === 403 || status === 401) return { why: "the token may not read this repository's Actions artifacts: give the job `permissions: actions: read`" };
+    debug(`agtest: base artifact: ${messageOf(error2)}`);
+    return { why: `cannot read the base branch's runs (${status ? `${status} ` : ""}${messageOf(error2).split("\n")[0]})` };
+  }
+}
+async function workflowOf(octokit, context3, runId) {
+  const ref = process.env.GITHUB_WORKFLOW_REF ?? "";
+  const file = /\/\.github\/workflows\/([^/@]+)@/.exec(ref)?.[1];
+  if (file) return file;
+  const { data } = await octokit.rest.actions.getWorkflowRun({ owner: context3.owner, repo: context3.repo, run_id: runId });
+  return data.workflow_id;
+}
+function profileIn(zip, key) {
+  const names = [`${key}/profile.json`, "profile.json"];
+  const files = unzipSync(zip, { filter: (file) => names.includes(file.name) && file.originalSize <= 4 * 1024 * 1024 });
+  for (const name of names) {
+    const bytes = files[name];
+    if (bytes === void 0) continue;
+    try {
+      return parseProfile(JSON.parse(new TextDecoder().decode(bytes)));
+    } catch {
+      return void 0;
+    }
+  }
+  return void 0;
+}
+function sameSuite(a, b) {
+  const id = (uri) => uri.slice(0, uri.lastIndexOf(":"));
+  return id(a) === id(b) && id(a) !== "";
+}
+
 // action/src/base.ts
 async function loadBase(sources) {
-  const { file, edge, owner, repo, ref, ownRun, suite } = sources;
+  const { file, edge, artifact } = sources;
   if (file !== void 0) {
     try {
       return { profile: parseProfile(JSON.parse(await readFile(file, "utf8"))), from: `\`${file}\`` };
@@ -26105,7 +26701,15 @@ async function loadBase(sources) {
       return { why: `cannot read the base profile \`${file}\` (${messageOf(error2).split("\n")[0]})` };
     }
   }
-  if (edge === void 0) return { why: "set `edge-url` and `edge-token` (the profile store) or `base-profile` (a previous run's profile.json) to compare" };
+  const stored = edge === void 0 ? void 0 : await edgeBase(edge, sources);
+  if (stored?.profile) return stored;
+  if (artifact === void 0) return stored ?? { why: "set `edge-url` and `edge-token` (the profile store) or `base-profile` (a previous run's profile.json), or let the token read Actions artifacts, to compare" };
+  const found = await artifactBase(artifact);
+  if (found.profile || stored === void 0) return found;
+  return { why: `${stored.why}; ${found.why}` };
+}
+async function edgeBase(edge, sources) {
+  const { owner, repo, ref, ownRun, suite } = sources;
   if (ref === void 0) return { why: "no base ref to compare with" };
   const what = ownRun ? `the last run on \`${ref}\`` : `\`${ref}\``;
   try {
@@ -26117,34 +26721,6 @@ async function loadBase(sources) {
   } catch (error2) {
     return { why: `cannot fetch the base profile of ${what}: ${messageOf(error2)}` };
   }
-}
-function sameSuite(a, b) {
-  const id = (uri) => uri.slice(0, uri.lastIndexOf(":"));
-  return id(a) === id(b) && id(a) !== "";
-}
-
-// action/src/diff.ts
-function diffProfiles(base, now) {
-  const junctions = [.../* @__PURE__ */ new Set([...Object.keys(base.profile), ...Object.keys(now.profile)])].sort();
-  const changes = [];
-  let unchanged = 0;
-  for (const junction of junctions) {
-    const before = base.profile[junction];
-    const after = now.profile[junction];
-    const delta = rank(after) - rank(before);
-    if (before === after || delta === 0 && (before ?? "divergent") === (after ?? "divergent")) {
-      unchanged++;
-      continue;
-    }
-    changes.push({ junction, base: before, now: after, kind: delta < 0 ? "regressed" : delta > 0 ? "improved" : "changed" });
-  }
-  return { changes, unchanged };
-}
-function rank(score) {
-  const parsed = score === void 0 ? void 0 : parseScore(score);
-  if (parsed === void 0) return 0;
-  if (parsed.kind !== "constrained") return parsed.kind === "interoperable" ? 1 : 0;
-  return 0.01 + 0.98 * (parsed.passed / parsed.total);
 }
 
 // action/src/files.ts
@@ -27351,54 +27927,9 @@ async function writeRunFiles(dir, report, profile, markdown) {
   return files;
 }
 
-// action/src/github/comment.ts
-var ACTIONS_BOT = "github-actions[bot]";
-async function upsertComment(octokit, comment) {
-  const { owner, repo, number, marker, body } = comment;
-  try {
-    const login = await tokenLogin(octokit);
-    const existing = await findComment(octokit, comment, login);
-    if (existing !== void 0) {
-      const { data: data2 } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body });
-      return { status: "updated", id: data2.id, url: data2.html_url };
-    }
-    const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
-    return { status: "created", id: data.id, url: data.html_url };
-  } catch (error2) {
-    const status = statusOf(error2);
-    if (status === 403 || status === 404) return { status: "skipped", reason: `${status} ${error2 instanceof Error ? error2.message : ""}`.trim() };
-    throw error2;
-  }
-}
-async function tokenLogin(octokit) {
-  try {
-    const { data } = await octokit.rest.users.getAuthenticated();
-    return data.login;
-  } catch (error2) {
-    const status = statusOf(error2);
-    if (status === 401 || status === 403 || status === 404) {
-      debug(`GET /user answered ${status}: comments are looked for among ${ACTIONS_BOT}'s`);
-      return ACTIONS_BOT;
-    }
-    throw error2;
-  }
-}
-async function findComment(octokit, comment, login) {
-  const { owner, repo, number, marker } = comment;
-  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
-  for await (const page of pages) {
-    const found = page.data.find((c) => c.user?.login === login && c.body?.includes(marker));
-    if (found) return found.id;
-  }
-  return void 0;
-}
-function statusOf(error2) {
-  return typeof error2 === "object" && error2 !== null && "status" in error2 && typeof error2.status === "number" ? error2.status : void 0;
-}
-
 // action/src/github/post.ts
 async function postComment(options) {
-  const { token, context: context3, marker, body } = options;
+  const { token, context: context3, marker, body, write } = options;
   const { pr } = context3;
   if (pr === void 0) {
     info(`agtest: ${context3.eventName} is not a pull request event: no comment (the report is in the job summary)`);
@@ -27411,7 +27942,8 @@ async function postComment(options) {
   const octokit = getOctokit(token);
   let result;
   try {
-    result = await upsertComment(octokit, { owner: context3.owner, repo: context3.repo, number: pr.number, marker, body });
+    const comment = { owner: context3.owner, repo: context3.repo, number: pr.number, marker, body };
+    result = await upsertComment(octokit, write ? { ...comment, write } : comment);
   } catch (error2) {
     const status = statusOf(error2);
     warning(`agtest: could not comment on pull request #${pr.number} (${status ? `${status} ` : ""}${messageOf(error2)}). The report is in the job summary and the profile file.`);
@@ -27422,13 +27954,20 @@ async function postComment(options) {
     warning(`agtest: cannot comment on pull request #${pr.number} (${result.reason}): ${fix}. The report is in the job summary and the profile file.`);
     return "";
   }
+  if (result.status === "unchanged") {
+    info(`agtest: no score changed (comment-mode: changes): ${result.url ? `comment ${result.url} left as it was` : "no comment written"}`);
+    return result.url ?? "";
+  }
   info(`agtest: ${result.status} comment ${result.url}`);
   return result.url;
 }
 
 // action/src/github/relay.ts
-import { readFile as readFile2, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { lstat as lstat2, readFile as readFile2, realpath, writeFile as writeFile3 } from "node:fs/promises";
+import { dirname as dirname3, join as join4 } from "node:path";
+
+// action/src/render/report.ts
+import { createHash } from "node:crypto";
 
 // action/src/render/change.ts
 var MAX_CHANGE_ROWS = 50;
@@ -27463,6 +28002,32 @@ function changeSection(base, diff) {
   ];
 }
 
+// action/src/render/gate.ts
+function gateSection(result) {
+  if (result === void 0) return [];
+  const lines = [];
+  if (result.failOn === "regression") {
+    lines.push(
+      result.tripped ? `**Gate (\`fail-on: regression\`):** ❌ ${result.failures.length} regression${result.failures.length === 1 ? "" : "s"}: ${result.failures.map((f) => `\`${f.junction}\` (${f.why}, now ${f.score})`).join(", ")}` : `**Gate (\`fail-on: regression\`):** ✅ no regression${result.base ? " against the base" : " (no base to compare with)"}`
+    );
+  }
+  const known = result.known;
+  if (known.length > 0) {
+    const status = { expected: "known", resolved: "🧹 passes now: can be removed", "not-run": "not run" };
+    lines.push(
+      ...lines.length ? [""] : [],
+      "<details><summary>Known divergences (never fail the step)</summary>",
+      "",
+      "| id | reason | status |",
+      "|---|---|---|",
+      ...known.map((k) => `| \`${k.id}\` | ${k.reason.replace(/[|\n]/g, " ")} | ${status[k.status]} |`),
+      "",
+      "</details>"
+    );
+  }
+  return lines.length ? ["", ...lines] : [];
+}
+
 // action/src/render/fit.ts
 function byteLength(s) {
   return new TextEncoder().encode(s).byteLength;
@@ -27491,11 +28056,18 @@ function commentMarker(key) {
 }
 function preface(context3) {
   const badge = badgeFor(context3.profile);
-  return [`![${badge.label}: ${badge.message}](${shieldsStaticUrl(badge)}) **${scoreLine(context3.profile)}**`, "", ...changeSection(context3.base, context3.diff)];
+  return [`![${badge.label}: ${badge.message}](${shieldsStaticUrl(badge)}) **${scoreLine(context3.profile)}**`, "", ...changeSection(context3.base, context3.diff), ...gateSection(context3.gate)];
+}
+function scoresLine(profile) {
+  const sorted = Object.entries(profile.profile).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  return `<!-- agtest-scores sha256:${createHash("sha256").update(JSON.stringify(sorted)).digest("hex")} -->`;
+}
+function scoresOf(body) {
+  return /^<!-- agtest-scores (sha256:[0-9a-f]{64}) -->$/m.exec(body)?.[1];
 }
 function commentBody(report, context3, marker, limit = COMMENT_LIMIT) {
   const sha = context3.sha ? ` · for ${context3.sha.slice(0, 7)}` : "";
-  const footer = [`<sub>[Full report and log](${context3.runUrl})${sha}</sub>`, ""];
+  const footer = [scoresLine(context3.profile), `<sub>[Full report and log](${context3.runUrl})${sha}</sub>`, ""];
   const budget = limit - byteLength([marker, ...footer].join("\n")) - 16;
   const body = markdownReport(report, { maxBytes: budget, preface: preface(context3) }).split("\n");
   const fitted = fitLines(body, budget, [`_The report was cut to fit a comment; the rest is in the [full report](${context3.runUrl})._`]);
@@ -27514,28 +28086,65 @@ async function savePendingComment(dir, context3, sha, marker, body) {
   await writeFile3(join4(dir, "comment.json"), `${JSON.stringify(pending, null, 2)}
 `);
 }
+var MAX_PENDING_BYTES = 4 * COMMENT_LIMIT;
 async function relayComment(dir, token, context3) {
   if (!token) throw new ActionError("input `comment-from` needs `github-token` with `pull-requests: write`");
-  const pending = await readPending(join4(dir, "comment.json"));
-  const octokit = getOctokit(token);
-  const { data: pr } = await octokit.rest.pulls.get({ owner: context3.owner, repo: context3.repo, pull_number: pending.pull_request });
   const run2 = context2.payload.workflow_run;
-  const tested = typeof run2?.head_sha === "string" ? run2.head_sha : pending.head_sha;
+  if (context2.eventName !== "workflow_run" || run2 === void 0 || typeof run2.head_sha !== "string") {
+    throw new ActionError("input `comment-from` runs in a workflow triggered by `workflow_run` (it takes the pull request from that event, never from the artifact)");
+  }
+  const pending = await readPending(dir);
+  const octokit = getOctokit(token);
+  const tested = run2.head_sha;
+  const number = await testedPullRequest(octokit, context3, run2);
+  if (number === void 0) {
+    warning(`agtest: no open pull request of ${String(run2.head_repository?.full_name ?? "the run's repository")} has the commit the run tested (${tested.slice(0, 7)}) as its head: not posting`);
+    return "";
+  }
+  if (pending.pull_request !== number) {
+    warning(`agtest: comment.json names pull request #${pending.pull_request}, but the run that made it tested pull request #${number}: not posting`);
+    return "";
+  }
+  const { data: pr } = await octokit.rest.pulls.get({ owner: context3.owner, repo: context3.repo, pull_number: number });
   if (pr.head.sha !== tested) {
-    warning(`agtest: comment.json names pull request #${pr.number}, whose head is ${pr.head.sha.slice(0, 7)}, not the commit the run tested (${tested.slice(0, 7)}): not posting`);
+    warning(`agtest: pull request #${pr.number}'s head is ${pr.head.sha.slice(0, 7)}, not the commit the run tested (${tested.slice(0, 7)}): not posting`);
     return "";
   }
   const result = await upsertComment(octokit, { owner: context3.owner, repo: context3.repo, number: pr.number, marker: pending.marker, body: pending.body });
   if (result.status === "skipped") throw new ActionError(`cannot comment on pull request #${pr.number} (${result.reason}): give this workflow \`permissions: pull-requests: write\``);
-  info(`agtest: ${result.status} comment ${result.url}`);
-  return result.url;
+  info(`agtest: ${result.status} comment ${result.url ?? ""}`);
+  return result.status === "unchanged" ? result.url ?? "" : result.url;
 }
-async function readPending(path4) {
+async function testedPullRequest(octokit, context3, run2) {
+  const listed = (run2.pull_requests ?? []).map((p) => p.number).filter((n) => typeof n === "number");
+  if (listed.length === 1) return listed[0];
+  const owner = run2.head_repository?.owner?.login;
+  const repoName = run2.head_repository?.full_name;
+  if (typeof owner !== "string" || typeof repoName !== "string" || typeof run2.head_branch !== "string") return void 0;
+  const { data } = await octokit.rest.pulls.list({ owner: context3.owner, repo: context3.repo, state: "open", head: `${owner}:${run2.head_branch}`, per_page: 100 });
+  const matching = data.filter((pr) => pr.head.sha === run2.head_sha && pr.head.repo?.full_name === repoName && (listed.length === 0 || listed.includes(pr.number)));
+  return matching.length === 1 ? matching[0]?.number : void 0;
+}
+async function readPending(dir) {
+  const path4 = join4(dir, "comment.json");
+  let text2;
+  try {
+    const info2 = await lstat2(path4);
+    if (!info2.isFile()) throw new ActionError(`input \`comment-from\`: ${path4} is not a regular file (a symlink or a folder is refused)`);
+    const [inside, folder] = await Promise.all([realpath(path4), realpath(dir)]);
+    if (dirname3(inside) !== folder) throw new ActionError(`input \`comment-from\`: ${path4} is not inside ${dir}`);
+    if (info2.size > MAX_PENDING_BYTES) throw new ActionError(`input \`comment-from\`: ${path4} is ${info2.size} bytes, more than a comment agtest writes`);
+    text2 = await readFile2(path4, "utf8");
+  } catch (error2) {
+    if (error2 instanceof ActionError) throw error2;
+    const code = error2.code ?? messageOf(error2);
+    throw new ActionError(`input \`comment-from\`: cannot read ${path4} (${code}); download the run's agtest-results artifact there first`);
+  }
   let value;
   try {
-    value = JSON.parse(await readFile2(path4, "utf8"));
-  } catch (error2) {
-    throw new ActionError(`input \`comment-from\`: cannot read ${path4} (${messageOf(error2)}); download the run's agtest-results artifact there first`);
+    value = JSON.parse(text2);
+  } catch {
+    throw new ActionError(`input \`comment-from\`: ${path4} is not JSON`);
   }
   const p = value;
   const ok = typeof p.pull_request === "number" && Number.isInteger(p.pull_request) && typeof p.head_sha === "string" && typeof p.marker === "string" && /^<!-- agtest:[A-Za-z0-9._-]+ -->$/.test(p.marker) && typeof p.body === "string" && p.body.startsWith(`${p.marker}
@@ -27615,7 +28224,7 @@ function didYouMean(word, options) {
 
 // harness/node/suites.ts
 async function loadSuites() {
-  const { SUITES } = await import("./suites-F67IAHW5.js");
+  const { SUITES } = await import("./suites-LFLUTOWM.js");
   return SUITES;
 }
 async function loadSuite(id, key = "--suite") {
@@ -27758,8 +28367,8 @@ async function openEmbedded(options) {
   const token = crypto.randomUUID();
   let runtime;
   try {
-    const { startRuntime } = await import("./runtime-AIACYXJ6.js");
-    runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error" });
+    const { startRuntime } = await import("./runtime-PK77ISYB.js");
+    runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", freshIsolates: options.freshIsolates ?? false });
   } catch (error2) {
     throw new CliError(`could not start the embedded runtime: ${error2 instanceof Error ? error2.message : String(error2)}`, EXIT.unreachable);
   }
@@ -27995,7 +28604,7 @@ function agentOfEndpoint(endpoint2) {
 async function openTarget(config) {
   try {
     if (config.agent) {
-      const embedded = await openEmbedded({ wasm: config.agent, ...config.name ? { name: config.name } : {} });
+      const embedded = await openEmbedded({ wasm: config.agent, ...config.name ? { name: config.name } : {}, freshIsolates: config["fresh-isolates"] === true });
       return { channel: embedded.channel, subject: embedded.subject, close: () => embedded.close() };
     }
     let channel;
@@ -28026,7 +28635,7 @@ function openBackchannel(config, channel) {
 
 // harness/node/config.ts
 import { readFileSync as readFileSync2 } from "node:fs";
-import { dirname as dirname3, resolve as resolve3 } from "node:path";
+import { dirname as dirname4, resolve as resolve3 } from "node:path";
 var url = (what) => external_exports.string().refine((s) => /^https?:\/\/\S+$/i.test(s) && URL.canParse(s), `expected ${what} as an http(s) URL`);
 var text = external_exports.string().min(1, "expected a non-empty string");
 var RunConfigSchema = external_exports.strictObject({
@@ -28046,10 +28655,16 @@ var RunConfigSchema = external_exports.strictObject({
   junit: text.optional(),
   markdown: text.optional(),
   format: external_exports.enum(["table", "json"]).optional(),
-  "fail-on": external_exports.enum(["divergent", "constrained", "never"]).optional(),
-  timeout: external_exports.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional()
+  "fail-on": external_exports.enum(FAIL_ON).optional(),
+  /** A previous run's profile.json: the base of `fail-on: regression` and of the change shown. */
+  base: text.optional(),
+  /** Expected divergences: junction or test id -> the reason. They never fail the run. */
+  known: external_exports.record(external_exports.string().min(1, "expected a junction or test id"), text).optional(),
+  timeout: external_exports.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional(),
+  /** With --agent: the embedded runtime runs every delivery in a new isolate (AGTEST_FRESH_ISOLATES). */
+  "fresh-isolates": external_exports.boolean().optional()
 });
-var PATH_KEYS = ["agent", "outbox", "inbox", "out", "junit", "markdown"];
+var PATH_KEYS = ["agent", "outbox", "inbox", "out", "junit", "markdown", "base"];
 function readConfigFile(path4) {
   let raw;
   try {
@@ -28064,7 +28679,7 @@ function readConfigFile(path4) {
     throw new CliError(`config: ${path4} is not valid JSON (${error2.message})`);
   }
   const config = validate(value, "config");
-  const base = dirname3(resolve3(path4));
+  const base = dirname4(resolve3(path4));
   for (const key of PATH_KEYS) {
     const v = config[key];
     if (v !== void 0) config[key] = resolve3(base, v);
@@ -28130,6 +28745,12 @@ function resolveRunConfig(values) {
   if (config.agact && config.backchannel) throw new CliError(`${name("agact")}: choose one backchannel: --agact or --backchannel`);
   return merged;
 }
+function checkKnown(suite, config) {
+  const ids = [...suite.junctions.map((j) => j.id), ...suite.junctions.flatMap((j) => j.tests.map((t) => t.id))];
+  for (const id of Object.keys(config.known ?? {})) {
+    if (!ids.includes(id)) throw new CliError(`config.known["${id}"]: no junction or test of suite ${suite.id} has this id${didYouMean(id, ids)}`);
+  }
+}
 function checkFeatures(suite, config, sources) {
   const known = suite.junctions.map((j) => j.id);
   for (const [index, feature] of (config.features ?? []).entries()) {
@@ -28143,6 +28764,7 @@ function checkFeatures(suite, config, sources) {
 async function executeRun(config, sources, options = {}) {
   const suite = await loadSuite(config.suite ?? "fipa", sources.suite === "config" ? "config.suite" : "--suite");
   checkFeatures(suite, config, sources);
+  checkKnown(suite, config);
   const target = await (options.open ?? openTarget)(config);
   let report;
   try {
@@ -28165,12 +28787,6 @@ async function executeRun(config, sources, options = {}) {
   const unclaimed = config.features ? [] : suite.junctions.filter((j) => !report.junctions.some((r) => r.junction === j.id)).map((j) => j.id);
   if (unclaimed.length > 0) report.notes.push(`not claimed, as there is no backchannel to ask the agent to act (--agact, --backchannel): ${unclaimed.join(", ")}`);
   return report;
-}
-function policy(report, failOn) {
-  if (failOn === "never") return EXIT.ok;
-  const scores = [...report.junctions.map((j) => j.score), ...report.not_run.map(() => "divergent")];
-  const tripped = failOn === "divergent" ? scores.some((s) => s === "divergent") : scores.some((s) => s !== "interoperable");
-  return tripped ? EXIT.policy : EXIT.ok;
 }
 function asCliError(error2) {
   if (error2 instanceof BackchannelLies || error2 instanceof BackchannelBroken) return new CliError(error2.message, EXIT.backchannel);
@@ -28215,8 +28831,8 @@ async function openEdgeTarget(edge, wasm, run2) {
 }
 
 // action/src/inputs.ts
+var COMMENT_MODES = ["always", "changes", "off"];
 var HARNESS_INPUTS = ["suite", "agent", "endpoint", "name", "features", "backchannel", "agact", "config", "timeout"];
-var FAIL_ON = ["divergent", "constrained", "never"];
 function readInputs() {
   const get = (name) => getInput(name) || void 0;
   const harness = {};
@@ -28230,7 +28846,11 @@ function readInputs() {
   if (key !== void 0 && !/^[A-Za-z0-9._-]{1,64}$/.test(key)) throw new ActionError(`input \`key\`: letters, digits, ".", "_" and "-" only (at most 64), got "${key}"`);
   const runOn = get("run-on") ?? "embedded";
   if (runOn !== "embedded" && runOn !== "edge") throw new ActionError(`input \`run-on\`: expected embedded or edge, got "${runOn}"`);
-  const inputs = { harness, runOn, comment: booleanInput("comment", true) };
+  const mode = get("comment-mode") ?? "always";
+  if (!COMMENT_MODES.includes(mode)) throw new ActionError(`input \`comment-mode\`: expected one of ${COMMENT_MODES.join(", ")}, got "${mode}"`);
+  const commentMode = booleanInput("comment", true) ? mode : "off";
+  const baseArtifact = get("base-artifact") ?? "agtest-results";
+  const inputs = { harness, runOn, commentMode, baseArtifact };
   if (failOn !== void 0) inputs.failOn = failOn;
   if (failOn !== void 0) harness["fail-on"] = failOn;
   const optional = { edgeUrl, edgeToken: get("edge-token"), baseProfile: get("base-profile"), githubToken: get("github-token"), key, outDir: get("out-dir"), commentFrom: get("comment-from") };
@@ -28314,18 +28934,17 @@ async function runHarness(inputs, signal, edge, run2) {
     }
     const report = await executeRun(config, sources, { onProgress: logProgress, signal, ...open3 ? { open: open3 } : {} });
     const failOn = inputs.failOn ?? config["fail-on"] ?? "divergent";
-    return { report, config, failOn, tripped: policy(report, failOn) !== 0 };
+    return { report, config, failOn };
   } catch (error2) {
     if (error2 instanceof CliError) throw new ActionError(inputNames(error2.message));
     throw error2;
   }
 }
-function policyMessage({ report, failOn }) {
-  const below = [
-    ...report.junctions.filter((j) => failOn === "divergent" ? j.score === "divergent" : j.score !== "interoperable").map((j) => `${j.junction} (${j.score})`),
-    ...report.not_run.map((n) => `${n.junction} (not run)`)
-  ];
-  return `${below.length} claimed junction${below.length === 1 ? "" : "s"} scored below \`fail-on: ${failOn}\`: ${below.join(", ")}`;
+function policyMessage(verdict) {
+  const { failures, failOn } = verdict;
+  const what = failOn === "regression" ? "regressed against the base" : `scored below \`fail-on: ${failOn}\``;
+  const list = failures.map((f) => failOn === "regression" ? `${f.junction} (${f.why}, now ${f.score})` : `${f.junction} (${f.score})`);
+  return `${failures.length} claimed junction${failures.length === 1 ? "" : "s"} ${what}: ${list.join(", ")}`;
 }
 function logProgress(event) {
   if (event.type === "start") info(`agtest: running ${event.total} tests: ${event.junctions.join(", ") || "no junctions"}`);
@@ -28378,10 +28997,14 @@ async function run() {
     const result = await runHarness(inputs, controller.signal, edge, { id: context2.runId, attempt: context2.runAttempt });
     const profile = toProfile(result.report);
     const key = inputs.key ?? result.report.suite.id;
-    const base = await loadBase({ file: inputs.baseProfile, edge, owner: context3.owner, repo: context3.repo, ref: context3.baseRef, ownRun: !context3.pr, suite: profile.test_suite });
+    const artifact = inputs.githubToken ? { octokit: getOctokit(inputs.githubToken), context: context3, runId: context2.runId, artifact: inputs.baseArtifact, key, suite: profile.test_suite } : void 0;
+    const file = inputs.baseProfile ?? result.config.base;
+    const base = await loadBase({ ...file ? { file } : {}, ...edge ? { edge } : {}, ...artifact ? { artifact } : {}, owner: context3.owner, repo: context3.repo, ...context3.baseRef ? { ref: context3.baseRef } : {}, ownRun: !context3.pr, suite: profile.test_suite });
     if (base.profile === void 0) info(`agtest: no base — ${base.why}`);
+    const diff = base.profile ? diffProfiles(base.profile, profile) : void 0;
+    const verdict = gate(result.report, { failOn: result.failOn, base: base.profile, known: result.config.known });
     const sha = headSha(context2.payload.pull_request) ?? context2.sha;
-    const report = { profile, base, runUrl: context3.runUrl, sha, ...base.profile ? { diff: diffProfiles(base.profile, profile) } : {} };
+    const report = { profile, base, runUrl: context3.runUrl, sha, gate: verdict, ...diff ? { diff } : {} };
     const summary2 = summaryBody(result.report, report);
     const files = await writeRunFiles(inputs.outDir ?? `agtest-results/${key}`, result.report, profile, summary2);
     await writeSummary(summary2);
@@ -28390,11 +29013,16 @@ async function run() {
     const body = commentBody(result.report, report, marker);
     await savePendingComment(files.dir, context3, sha, marker, body);
     let commentUrl = "";
-    if (inputs.comment) commentUrl = await postComment({ token: inputs.githubToken, context: context3, marker, body });
+    if (inputs.commentMode !== "off") {
+      const now = scoresOf(scoresLine(profile));
+      const write = (existing) => (diff?.changes.length ?? 0) > 0 || (existing === void 0 ? diff === void 0 : scoresOf(existing) !== now);
+      commentUrl = await postComment({ token: inputs.githubToken, context: context3, marker, body, ...inputs.commentMode === "changes" ? { write } : {} });
+    }
     const outputs = { profile: files.profile, score: scoreLine(profile), badge, "badge-json": files.badgeJson, report: files.report, "comment-url": commentUrl };
     for (const [name, value] of Object.entries(outputs)) setOutput(name, value);
     info(`agtest: ${outputs.score} (${files.dir})`);
-    if (result.tripped) setFailed(`agtest: ${policyMessage(result)}; see the job summary`);
+    for (const k of verdict.known) if (k.status === "resolved") notice(`agtest: known divergence \`${k.id}\` passes now: it can be removed from "known"`);
+    if (verdict.tripped) setFailed(`agtest: ${policyMessage(verdict)}; see the job summary`);
   } catch (error2) {
     const message = messageOf(error2);
     if (!(error2 instanceof ActionError) && error2 instanceof Error && error2.stack) debug(error2.stack);

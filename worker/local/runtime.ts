@@ -21,6 +21,8 @@ export type RuntimeOptions = {
    * (`AGTEST_PRIVATE_EGRESS`; none by default). The embedded test runtime passes its own host.
    */
   privateEgress?: string[];
+  /** Every delivery in a new agent isolate (the `AGTEST_FRESH_ISOLATES` var), as the edge may do. */
+  freshIsolates?: boolean;
 };
 
 /** A running local runtime. */
@@ -43,6 +45,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<LocalRuntim
     bindings: {
       AGTEST_TOKEN: { type: "secret_text", value: token },
       ...(privateEgress.length > 0 ? { AGTEST_PRIVATE_EGRESS: { type: "plain_text", value: privateEgress.join(",") } } : {}),
+      ...(options.freshIsolates ? { AGTEST_FRESH_ISOLATES: { type: "plain_text" as const, value: "1" } } : {}),
     },
     envFiles: [],
     // wrangler 4.86's startWorker does not derive this from compatibility_flags as deploy does.

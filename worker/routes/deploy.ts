@@ -2,10 +2,12 @@ import { type PreparedModule, WasmValidationError, prepareModule } from "../wasm
 import { ApiError } from "../errors.js";
 import { type AgentLimits, memoryPages } from "../limits.js";
 import type { ModuleUpload } from "../host/record.js";
+import { exportMutableGlobals } from "../sandbox/globals.js";
 
 /**
  * The deploy pipeline, run before anything is stored: validate the module against ABI
- * `agtest/1`, cap its memory to the agent's limit, instrument it with fuel, and digest it.
+ * `agtest/1`, cap its memory to the agent's limit, instrument it with fuel, export its mutable
+ * globals for checkpoints, and digest it.
  */
 export async function buildModule(bytes: Uint8Array, limits: AgentLimits): Promise<ModuleUpload> {
   if (bytes.byteLength > limits.module_bytes) {
@@ -18,7 +20,8 @@ export async function buildModule(bytes: Uint8Array, limits: AgentLimits): Promi
     if (err instanceof WasmValidationError) throw new ApiError(400, "INVALID_WASM", err.message);
     throw err;
   }
-  const out = prepared.bytes.slice().buffer;
+  // Durable memory: the glue checkpoints the mutable globals with the memory (sandbox/globals.ts).
+  const out = exportMutableGlobals(prepared.bytes).buffer;
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", out));
   return {
     bytes: out,

@@ -19,7 +19,7 @@ export function agentNameOf(file: string): string {
  * random token), deploys the module and opens a runtime channel to it (through the runtime's
  * agtalk relay when it has one, else `?wait=` replies).
  */
-export async function openEmbedded(options: { wasm: string; name?: string }): Promise<Embedded> {
+export async function openEmbedded(options: { wasm: string; name?: string; freshIsolates?: boolean }): Promise<Embedded> {
   const { wasm } = options;
   let bytes: Uint8Array<ArrayBuffer>;
   try {
@@ -35,7 +35,7 @@ export async function openEmbedded(options: { wasm: string; name?: string }): Pr
     const { startRuntime } = await import("../../../worker/local/runtime.js");
     // security (#12): the runtime refuses loopback egress unless told; the agent's egress below is
     // the runtime's own loopback host, so that host (and only it) is allowed here, explicitly.
-    runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", privateEgress: ["127.0.0.1"] });
+    runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", freshIsolates: options.freshIsolates ?? false, privateEgress: ["127.0.0.1"] });
   } catch (error) {
     throw new CliError(`could not start the embedded runtime: ${error instanceof Error ? error.message : String(error)}`, EXIT.unreachable);
   }

@@ -12,7 +12,10 @@ async function startRuntime(options) {
   process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
   const worker = await unstable_startWorker({
     config: `${ROOT}wrangler.toml`,
-    bindings: { AGTEST_TOKEN: { type: "secret_text", value: token } },
+    bindings: {
+      AGTEST_TOKEN: { type: "secret_text", value: token },
+      ...options.freshIsolates ? { AGTEST_FRESH_ISOLATES: { type: "plain_text", value: "1" } } : {}
+    },
     envFiles: [],
     // wrangler 4.86's startWorker does not derive this from compatibility_flags as deploy does.
     build: { nodejsCompatMode: "v2" },

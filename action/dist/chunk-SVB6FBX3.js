@@ -20448,6 +20448,68 @@ function toProfile(report) {
   };
 }
 
+// harness/core/compare.ts
+function diffProfiles(base, now) {
+  const junctions = [.../* @__PURE__ */ new Set([...Object.keys(base.profile), ...Object.keys(now.profile)])].sort();
+  const changes = [];
+  let unchanged = 0;
+  for (const junction of junctions) {
+    const before = base.profile[junction];
+    const after = now.profile[junction];
+    const delta = rank(after) - rank(before);
+    if (before === after || delta === 0 && (before ?? "divergent") === (after ?? "divergent")) {
+      unchanged++;
+      continue;
+    }
+    changes.push({ junction, base: before, now: after, kind: delta < 0 ? "regressed" : delta > 0 ? "improved" : "changed" });
+  }
+  return { changes, unchanged };
+}
+function rank(score2) {
+  const parsed = score2 === void 0 ? void 0 : parseScore(score2);
+  if (parsed === void 0) return 0;
+  if (parsed.kind !== "constrained") return parsed.kind === "interoperable" ? 1 : 0;
+  return 0.01 + 0.98 * (parsed.passed / parsed.total);
+}
+var FAIL_ON = ["divergent", "constrained", "regression", "never"];
+function gate(report, options) {
+  const { failOn, base, known = {} } = options;
+  const claimed = new Map([...report.junctions.map((j) => [j.junction, j.score]), ...report.not_run.map((n) => [n.junction, "not run"])]);
+  const failing = (junction) => report.results.filter((r) => r.junction === junction && r.status !== "pass" && r.status !== "skip").map((r) => r.test);
+  const excused = (junction, score2) => {
+    if (junction in known) return true;
+    if (score2 === "not run") return false;
+    const tests = failing(junction);
+    return tests.length > 0 && tests.every((t) => t in known);
+  };
+  const changes = base ? diffProfiles(base, toScores(report)).changes : [];
+  const failures = [];
+  for (const [junction, score2] of claimed) {
+    if (failOn === "never" || excused(junction, score2)) continue;
+    const kind = score2 === "not run" ? "divergent" : parseScore(score2)?.kind ?? "divergent";
+    if (failOn === "divergent" && kind === "divergent") failures.push({ junction, score: score2, why: score2 === "not run" ? "claimed, did not run" : "divergent" });
+    if (failOn === "constrained" && kind !== "interoperable") failures.push({ junction, score: score2, why: score2 === "not run" ? "claimed, did not run" : kind });
+    if (failOn === "regression") {
+      const change = changes.find((c) => c.junction === junction);
+      if (change?.kind === "regressed" && change.base !== void 0) failures.push({ junction, score: score2, why: `was ${change.base}` });
+    }
+  }
+  return { failOn, tripped: failures.length > 0, failures, known: knownEntries(report, known), base: base !== void 0 };
+}
+function knownEntries(report, known) {
+  return Object.entries(known).map(([id, reason]) => {
+    const junction = report.junctions.find((j) => j.junction === id);
+    if (junction) return { id, reason, kind: "junction", status: junction.score === "interoperable" ? "resolved" : "expected" };
+    if (report.not_run.some((n) => n.junction === id)) return { id, reason, kind: "junction", status: "expected" };
+    const result = report.results.find((r) => r.test === id);
+    if (result === void 0) return { id, reason, kind: id.split(".").length > 2 ? "test" : "junction", status: "not-run" };
+    return { id, reason, kind: "test", status: result.status === "pass" ? "resolved" : result.status === "skip" ? "not-run" : "expected" };
+  });
+}
+function toScores(report) {
+  return { test_suite: report.suite.uri, profile: Object.fromEntries(report.junctions.map((j) => [j.junction, j.score])) };
+}
+
 // harness/core/filter.ts
 function matches(message, filter) {
   if (filter === void 0) return true;
@@ -21274,5 +21336,8 @@ export {
   openRelayChannel,
   profileJson,
   junitReport,
-  markdownReport
+  markdownReport,
+  diffProfiles,
+  FAIL_ON,
+  gate
 };

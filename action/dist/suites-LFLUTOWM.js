@@ -13,7 +13,7 @@ import {
   receiversOf,
   replyOf,
   test
-} from "./chunk-O7UK3DPZ.js";
+} from "./chunk-SVB6FBX3.js";
 import "./chunk-TUHQ4TON.js";
 
 // suites/fipa/actions.ts
