@@ -12,13 +12,52 @@ const fixtureBindings = Object.fromEntries(
 /** The dashboard's pages are Hono JSX (tsconfig's `jsxImportSource`), for every project's transform. */
 const jsx = { oxc: { jsx: { runtime: "automatic", importSource: "hono/jsx" } } } as const;
 
+/** What a test scripted "the outside" to answer at a path, and every request the runtime made to it. */
+type OutsideRequest = { url: string; hops: string | null; body: string };
+const outside = { requests: [] as OutsideRequest[], scripts: new Map<string, { status: number; type: string; body: string }>() };
+
+/**
+ * The security project's outside world: every `fetch` the runtime itself makes (egress to external
+ * agents) lands here, is recorded, and gets the answer a test scripted for its path (else 202).
+ * A request to the runtime's own host (`agtest.test`, what SELF.fetch uses) goes back into the
+ * runtime, as a POST to its own public inbox would at the edge.
+ */
+async function outsideWorld(request: Request, mf: { dispatchFetch(url: string, init: RequestInit): Promise<Response> }): Promise<Response> {
+  const body = await request.text();
+  outside.requests.push({ url: request.url, hops: request.headers.get("x-agtest-hops"), body });
+  const url = new URL(request.url);
+  if (url.hostname === "agtest.test") {
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, key) => {
+      headers[key] = value;
+    });
+    const res = await mf.dispatchFetch(request.url, { method: request.method, headers, body });
+    return new Response(await res.text(), { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "text/plain" } });
+  }
+  const script = outside.scripts.get(url.pathname);
+  if (!script) return new Response(null, { status: 202 });
+  return new Response(script.body, { status: script.status, headers: { "content-type": script.type } });
+}
+
+/** OUTSIDE_LOG: `GET /requests?path=P` (what reached the outside at P), `PUT /script?path=P` (its answer). */
+async function outsideLog(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const path = url.searchParams.get("path") ?? "";
+  if (request.method === "PUT") {
+    outside.scripts.set(path, (await request.json()) as { status: number; type: string; body: string });
+    return new Response(null, { status: 204 });
+  }
+  return Response.json(outside.requests.filter((r) => new URL(r.url).pathname.startsWith(path)));
+}
+
 /** A project whose tests run inside real workerd (the Workers pool): the worker, its Durable Objects and Worker Loader. */
 function workerd(
   name: string,
   include: string[],
-  serviceBindings: Record<string, (request: Request) => Response> = {},
+  serviceBindings: Record<string, (request: Request) => Response | Promise<Response>> = {},
   vars: Record<string, string> = {},
   globalSetup: string[] = [],
+  extra: { outboundService?: typeof outsideWorld } = {},
 ): TestProjectInlineConfiguration {
   return {
     ...jsx,
@@ -30,6 +69,7 @@ function workerd(
           bindings: { AGTEST_TOKEN: "test-token", AGTEST_READ_TOKEN: "read-token", ...vars },
           dataBlobBindings: fixtureBindings,
           serviceBindings,
+          ...(extra.outboundService ? { outboundService: extra.outboundService } : {}),
         },
       }),
     ],
@@ -62,7 +102,14 @@ export default defineConfig({
       workerd("integration-fresh", ["test/integration/negotiation.test.ts", "test/integration/durable.test.ts"], {}, { AGTEST_FRESH_ISOLATES: "1" }),
       node("system", ["test/system/**/*.test.ts"], 60_000),
       // PROBE_OUTBOUND: a network for the sandbox test's control probe (answers every request 200).
-      workerd("security", ["test/security/**/*.test.ts"], { PROBE_OUTBOUND: () => new Response("out there") }),
+      // The runtime's own fetches go to `outsideWorld`, OUTSIDE_LOG tells the tests what reached it.
+      workerd(
+        "security",
+        ["test/security/**/*.test.ts"],
+        { PROBE_OUTBOUND: () => new Response("out there"), OUTSIDE_LOG: outsideLog },
+        {},
+        { outboundService: outsideWorld },
+      ),
       node("chaos", ["test/chaos/**/*.test.ts"], 120_000),
       node("load", ["test/load/**/*.test.ts"], 180_000),
     ],

@@ -55,8 +55,9 @@ export async function runLoad(client: RuntimeClient, options: LoadOptions): Prom
   const { senders, seconds, agents, mode, drainTimeoutMs = 60_000 } = options;
   const run = crypto.randomUUID().slice(0, 8);
   const names = Array.from({ length: agents }, (_, i) => `load-${run}-${i}`);
-  // Load agents take the runtime's maximum rate: this measures the runtime, not the limiter.
-  for (const name of names) await client.deploy(name, "echo", { limits: { rate_per_sec: MAX_LIMITS.rate_per_sec } });
+  // Load agents take the runtime's maximum rates and mailbox: this measures the runtime, not the limiters.
+  const { rate_per_sec, send_rate_per_sec, mailbox_depth } = MAX_LIMITS;
+  for (const name of names) await client.deploy(name, "echo", { limits: { rate_per_sec, send_rate_per_sec, mailbox_depth } });
 
   const acknowledged = new Map<number, Set<string>>();
   const latencies: number[] = [];

@@ -11,6 +11,12 @@ export type Env = {
   /** Optional read-only token: GET routes and the dashboard only. */
   AGTEST_READ_TOKEN?: string;
   AGTEST_VERSION?: string;
+  /**
+   * Loopback, private or link-local hosts the runtime may POST to for agents that have them on
+   * their egress allowlist (comma-separated `host`, `host:port`, `*.domain`; `*` for any). Unset:
+   * none. The embedded test runtime sets its own host here (worker/local/runtime.ts).
+   */
+  AGTEST_PRIVATE_EGRESS?: string;
   /** `"1"`: every delivery runs in a new agent isolate (Durable agents: shows checkpoints work). */
   AGTEST_FRESH_ISOLATES?: string;
   /** Dynamic Worker loader: one sandboxed isolate per agent version. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ApiError } from "./errors.js";
+import { parseJsonText } from "./json.js";
 import { LimitsSchema } from "./limits.js";
 import { ServiceSchema } from "./host/record.js";
 import { AGENT_NAME_PATTERN } from "../protocol/index.js";
@@ -98,13 +99,9 @@ async function parseManifest(field: File | string | null): Promise<Manifest> {
   if (field === null) return {};
   // Clients send the manifest either as a text field or as a JSON file part.
   const text = typeof field === "string" ? field : await field.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ApiError(400, "INVALID_MANIFEST", "manifest is not valid JSON");
-  }
-  const parsed = ManifestSchema.safeParse(json);
+  const json = parseJsonText(text);
+  if (!json.ok) throw new ApiError(400, "INVALID_MANIFEST", `manifest is ${json.reason}`);
+  const parsed = ManifestSchema.safeParse(json.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path.join(".") || "(manifest)";

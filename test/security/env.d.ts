@@ -5,6 +5,9 @@ declare global {
       AGTEST_READ_TOKEN: string;
       /** A network for the sandbox test's control probe. */
       PROBE_OUTBOUND: Fetcher;
+      /** What reached the outside world (vitest.config.ts, `outsideWorld`), and its scripted answers. */
+      OUTSIDE_LOG: Fetcher;
+      FIXTURE_AMPLIFIER: ArrayBuffer;
     }
   }
 }

@@ -37,7 +37,8 @@ describe("external agents over HTTP", () => {
   let outside: Awaited<ReturnType<typeof externalAgent>>;
 
   beforeAll(async () => {
-    runtime = await startRuntime({ port: 0, token, persistTo: false });
+    // The listener is on loopback: the runtime must be told it may reach loopback at all.
+    runtime = await startRuntime({ port: 0, token, persistTo: false, privateEgress: ["127.0.0.1"] });
     outside = await externalAgent();
   });
   afterAll(async () => {
@@ -53,8 +54,8 @@ describe("external agents over HTTP", () => {
     expect(res.status).toBe(201);
   };
 
-  it("an external agent posts to a hosted agent's inbox and gets the reply POSTed back to its URL", async () => {
-    await deploy("ping", "ping");
+  it("an external agent posts to a hosted agent's inbox and gets the reply POSTed back to its URL, on the agent's egress allowlist", async () => {
+    await deploy("ping", "ping", { egress: ["127.0.0.1"] });
     const res = await fetch(`${runtime.url}/v1/agents/ping/inbox`, {
       method: "POST",
       body: JSON.stringify({ performative: "request", sender: outside.url, receiver: "ping", content: "ping", reply_with: "x-1" }),
@@ -62,6 +63,27 @@ describe("external agents over HTTP", () => {
     expect(res.status).toBe(202);
     const reply = await until(() => outside.received.find((m) => m.in_reply_to === "x-1"));
     expect(reply).toMatchObject({ performative: "inform", content: "pong", sender: "ping", receiver: outside.url });
+  });
+
+  it("a loopback listener named as sender and reply_to of an anonymous message receives nothing when the agent's egress does not list it", async () => {
+    await deploy("ping-closed", "ping");
+    const res = await fetch(`${runtime.url}/v1/agents/ping-closed/inbox?wait=10000`, {
+      method: "POST",
+      body: JSON.stringify({ performative: "request", sender: outside.url, reply_to: outside.url, receiver: "ping-closed", content: "ping", reply_with: "x-2" }),
+    });
+    // The reply comes back in the response: the only place an anonymous sender may get it.
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ performative: "inform", content: "pong", in_reply_to: "x-2" });
+    // Wait until ping has routed everything it caused (its mailbox is empty again), then look.
+    const record = async () => (await (await fetch(`${runtime.url}/v1/agents/ping-closed`, { headers: auth })).json()) as { stats: { messages_in: number; mailbox_depth: number } };
+    for (let r = await record(); r.stats.messages_in < 1 || r.stats.mailbox_depth > 0; r = await record()) await new Promise((done) => setTimeout(done, 25));
+    // A protocol violation from the same sender: the runtime's not-understood does not go there either.
+    const violation = await fetch(`${runtime.url}/v1/agents/ping-closed/inbox?wait=10000`, {
+      method: "POST",
+      body: JSON.stringify({ performative: "agree", protocol: "fipa-request", sender: outside.url, receiver: "ping-closed", reply_with: "x-3" }),
+    });
+    expect(await violation.json()).toMatchObject({ performative: "not-understood", in_reply_to: "x-3" });
+    expect(outside.received.filter((m) => m.in_reply_to === "x-2" || m.in_reply_to === "x-3")).toEqual([]);
   });
 
   it("an agent reaches an external URL only when its host is on the egress allowlist", async () => {

@@ -75,7 +75,8 @@ async function runAll(prefix: string, into: Map<string, RunReport>, timeout?: nu
 
 beforeAll(async () => {
   all = await mutants();
-  runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error" });
+  // As `agtest run --agent` starts it: loopback egress allowed (the runtime's own host).
+  runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", privateEgress: ["127.0.0.1"] });
   // Every agent at once, nothing held back: no dev proxy stands in front of workerd any more.
   await runAll("", runs.calm);
   // Then again with every core busy-looping (bounded: the hog stops itself after 5 minutes).

@@ -1,9 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import { type AclMessage, type RoutableMessage, parseRoutableText, replyTo } from "../../protocol/index.js";
+import { type AclMessage, type RoutableMessage, replyTo } from "../../protocol/index.js";
 import type { Env } from "../env.js";
 import { type Result, failure } from "../errors.js";
-import { type AgentLimits, BURST_SECONDS, DEFAULT_LIMITS } from "../limits.js";
+import { type AgentLimits, BURST_SECONDS, DEFAULT_LIMITS, limitsOf } from "../limits.js";
 import { registryOf } from "../registry/index.js";
+import { parseRoutableChecked } from "../json.js";
+import { DeliveryBudget } from "../routing/budget.js";
 import { MAX_HOPS, route } from "../routing/index.js";
 import { type SandboxOutcome, runInSandbox } from "../sandbox/index.js";
 import { type Sql, sqlOf } from "../sql.js";
@@ -12,6 +14,7 @@ import { type LogLine, readLogs, tailLogs } from "./logs.js";
 import * as mailbox from "./mailbox.js";
 import { Quiescence, type QuietState, quietNow } from "./quiet.js";
 import { loadModule, pruneModules, storeModule } from "./modules.js";
+import { OutboundMeter, RoutingStrikes } from "./budget.js";
 import { TokenBucket } from "./rate.js";
 import { type AgentRecord, type AgentState, type ModuleUpload, type ServiceEntry, type TerminationReason, emptyStats } from "./record.js";
 import { type StateEntry, stateView } from "./state.js";
@@ -33,7 +36,9 @@ export type Enqueued =
   /** The agent's rate limit: its bucket is empty for `retry_after_ms`. */
   | { status: "rate-limited"; retry_after_ms: number; rate_per_sec: number }
   /** Larger than the agent's `message_bytes`. */
-  | { status: "too-large"; bytes: number; limit: number };
+  | { status: "too-large"; bytes: number; limit: number }
+  /** The mailbox holds `depth` messages, the agent's `mailbox_depth`: nothing more is taken until it drains. */
+  | { status: "full"; depth: number };
 
 const utf8 = new TextEncoder();
 
@@ -57,6 +62,9 @@ export class AgentHost extends DurableObject<Env> {
   #traps: number[] = [];
   #bucket: TokenBucket | null = null;
   readonly #quiet = new Quiescence();
+  /** Routing work this agent causes (worker/host/budget.ts): slowed when in debt, terminated after repeated refusals. */
+  #outbound: OutboundMeter | null = null;
+  #strikes = new RoutingStrikes();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -66,6 +74,8 @@ export class AgentHost extends DurableObject<Env> {
       this.#createTables();
       const row = this.#sql.one<{ value: string }>("SELECT value FROM meta WHERE key = 'record'");
       this.#record = row ? (JSON.parse(row.value) as AgentRecord) : null;
+      // Records saved before a counter existed get it at zero.
+      if (this.#record) this.#record.stats = { ...emptyStats(), ...this.#record.stats };
     }
   }
 
@@ -103,6 +113,8 @@ export class AgentHost extends DurableObject<Env> {
       };
       this.#traps = [];
       this.#bucket = null;
+      this.#outbound = null;
+      this.#strikes.reset();
       this.#save();
       return { ok: true, value: await this.#boot() };
     });
@@ -202,6 +214,7 @@ export class AgentHost extends DurableObject<Env> {
       record.termination_reason = null;
       record.termination_detail = null;
       this.#traps = [];
+      this.#strikes.reset();
       // A stopped agent with a checkpoint of this version resumes where it was; others boot afresh.
       if (record.state === "stopped" && hasCheckpoint(this.#sql, record)) {
         await this.#setState("running");
@@ -255,6 +268,8 @@ export class AgentHost extends DurableObject<Env> {
     const text = JSON.stringify(message);
     const bytes = utf8.encode(text).byteLength;
     if (bytes > record.limits.message_bytes) return { status: "too-large", bytes, limit: record.limits.message_bytes };
+    const cap = limitsOf(record.limits).mailbox_depth;
+    if (mailbox.depth(this.#sql) >= cap) return { status: "full", depth: cap };
     const now = Date.now();
     const rate = record.limits.rate_per_sec ?? DEFAULT_LIMITS.rate_per_sec;
     this.#bucket ??= new TokenBucket(rate, rate * BURST_SECONDS, now);
@@ -301,6 +316,13 @@ export class AgentHost extends DurableObject<Env> {
     const now = Date.now();
     if (pending.next_at > now) {
       await this.#ensureAlarm(pending.next_at);
+      return false;
+    }
+    // Slowed: an agent that caused more deliveries than its send rate waits until it is out of debt.
+    const slowed = this.#outbound?.waitMs(now) ?? 0;
+    if (slowed > 0) {
+      record.stats.throttled++;
+      await this.#ensureAlarm(now + slowed);
       return false;
     }
     const message = JSON.parse(pending.text) as RoutableMessage;
@@ -389,8 +411,9 @@ export class AgentHost extends DurableObject<Env> {
     stats.messages_in++;
     if (message.conversation_id != null) this.#remember(String(message.conversation_id));
     stats.last_message_at = new Date().toISOString();
+    stats.rejected_sends += outcome.rejected ?? 0;
     const emitted = outcome.sent.flatMap((text, i) => {
-      const parsed = parseRoutableText(text);
+      const parsed = parseRoutableChecked(text);
       if (!parsed.ok) {
         stats.rejected_sends++;
         return [];
@@ -405,9 +428,11 @@ export class AgentHost extends DurableObject<Env> {
       return [out];
     });
     stats.messages_out += emitted.length;
-    for (const out of emitted) await route(this.env, out, { origin: "agent", hops: pending.hops + 1, egress: record.egress });
+    const limited = await this.#routeMetered(record, emitted, pending.hops + 1);
     if (outcome.ok) {
       stats.fuel_used += outcome.fuelUsed;
+      // The agent was slowed and refused and kept going: ended, and answered by the caller.
+      if (limited) return { reason: "RoutingLimitExceeded", detail: limited };
       if (outcome.rc !== 0) {
         stats.failures++;
         await this.#answer(record, message, pending.hops, `agent returned ${outcome.rc} from handle`);
@@ -416,6 +441,7 @@ export class AgentHost extends DurableObject<Env> {
     }
     stats.failures++;
     stats.traps++;
+    if (limited) return { reason: "RoutingLimitExceeded", detail: limited };
     const reason: TerminationReason | null =
       outcome.kind === "cpu" ? "CpuLimitExceeded" : outcome.kind === "memory" ? "MemoryLimitExceeded" : this.#crashLoop();
     // A fatal trap is answered by the caller, after the agent is marked failed.
@@ -424,8 +450,29 @@ export class AgentHost extends DurableObject<Env> {
     return null;
   }
 
+  /**
+   * Routes what the agent emitted within its delivery budget and charges its outbound meter;
+   * returns why the agent is to be terminated once routing limits refused it too often.
+   */
+  async #routeMetered(record: AgentRecord, emitted: RoutableMessage[], hops: number): Promise<string | null> {
+    const limits = limitsOf(record.limits);
+    const budget = new DeliveryBudget(limits.deliveries_per_message);
+    let limited = 0;
+    for (const out of emitted) {
+      const before = budget.refused;
+      const routed = await route(this.env, out, { origin: "agent", hops, egress: record.egress, budget });
+      if (routed.full !== null || budget.refused > before) record.stats.rejected_sends++;
+      limited += routed.limited;
+    }
+    const now = Date.now();
+    this.#outbound ??= new OutboundMeter(limits.send_rate_per_sec, now);
+    this.#outbound.charge(budget.used, now);
+    if (limited === 0 || !this.#strikes.strike(now)) return null;
+    return `routing limits refused ${limited} deliveries of one message, the last of repeated refusals (delivery budget ${limits.deliveries_per_message} per message, send rate ${limits.send_rate_per_sec}/s, receivers' rate and mailbox caps, conversation caps)`;
+  }
+
   /** A `failure` from this agent to the sender of `message`, marked as written by the runtime. */
-  async #answer(record: AgentRecord, message: AclMessage, hops: number, reason: string): Promise<void> {
+  async #answer(record: AgentRecord, message: AclMessage, hops: number, reason: string, budget?: DeliveryBudget): Promise<void> {
     const reply: RoutableMessage = {
       ...replyTo(message, "failure", { content: reason }),
       sender: record.name,
@@ -433,6 +480,7 @@ export class AgentHost extends DurableObject<Env> {
       message_id: `${String(message.message_id)}/${record.name}/failure`,
       x_agtest_origin: "runtime",
     };
+    if (budget && !budget.take()) return; // kept in the dead letters, not answered: a termination must not flood
     await route(this.env, reply, { origin: "runtime", hops: hops + 1, egress: [] });
   }
 
@@ -448,10 +496,12 @@ export class AgentHost extends DurableObject<Env> {
     record.termination_reason = reason;
     record.termination_detail = detail.slice(0, 500);
     await this.#setState("failed");
-    // Whatever waits behind the fatal message is answered now, not left hanging.
+    // Whatever waits behind the fatal message is answered now, not left hanging (within one
+    // message's delivery budget; the rest stay in the dead letters).
+    const budget = new DeliveryBudget(limitsOf(record.limits).deliveries_per_message);
     for (const pending of mailbox.pendingAll(this.#sql)) {
       mailbox.bury(this.#sql, pending.message_id, pending.text, `agent terminated: ${reason}`);
-      await this.#answer(record, JSON.parse(pending.text) as RoutableMessage, pending.hops, `agent \`${record.name}\` is failed (${reason})`);
+      await this.#answer(record, JSON.parse(pending.text) as RoutableMessage, pending.hops, `agent \`${record.name}\` is failed (${reason})`, budget);
     }
   }
 

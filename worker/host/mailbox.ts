@@ -8,6 +8,8 @@ export type DeadLetter = { message_id: string; message: unknown; reason: string;
 
 /** How many delivered message ids are remembered for duplicate suppression. */
 const SEEN_KEEP = 10_000;
+/** How many dead letters are kept (oldest dropped first): a terminated flood must not fill the disk. */
+const DEAD_KEEP = 1000;
 
 /** Creates the mailbox tables. */
 export function createMailbox(sql: Sql): void {
@@ -58,6 +60,7 @@ export function bury(sql: Sql, messageId: string, text: string, reason: string):
   sql.run("DELETE FROM mailbox WHERE message_id = ?", messageId);
   sql.run("INSERT OR IGNORE INTO seen (message_id) VALUES (?)", messageId);
   sql.run("INSERT INTO dead_letters (message_id, text, reason, at) VALUES (?, ?, ?, ?)", messageId, text, reason, new Date().toISOString());
+  sql.run("DELETE FROM dead_letters WHERE seq <= (SELECT MAX(seq) FROM dead_letters) - ?", DEAD_KEEP);
 }
 
 /** Every dead letter, oldest first. */

@@ -6,7 +6,7 @@ export const AGENT_STATES = ["loaded", "running", "draining", "stopped", "failed
 export type AgentState = (typeof AGENT_STATES)[number];
 
 /** Why an agent was terminated. */
-export const TERMINATION_REASONS = ["MemoryLimitExceeded", "CpuLimitExceeded", "CrashLoop", "InitFailed"] as const;
+export const TERMINATION_REASONS = ["MemoryLimitExceeded", "CpuLimitExceeded", "CrashLoop", "InitFailed", "RoutingLimitExceeded"] as const;
 export type TerminationReason = (typeof TERMINATION_REASONS)[number];
 
 /** A service an agent registers in its manifest (directory facilitator entry). */
@@ -27,8 +27,14 @@ export const StatsSchema = z.object({
   failures: z.number().int(),
   traps: z.number().int(),
   fuel_used: z.number(),
-  /** Messages the agent emitted that were not valid routable FIPA messages (not sent). */
+  /**
+   * Sends that were refused: `send` returned negative (invalid, too large, over the per-message
+   * count), not a routable FIPA message, or refused by a routing limit (the delivery budget, a
+   * full conversation).
+   */
   rejected_sends: z.number().int(),
+  /** Times the agent's next message was held back because it caused more deliveries than its `send_rate_per_sec`. */
+  throttled: z.number().int(),
   /** Messages waiting in the mailbox. */
   mailbox_depth: z.number().int(),
   last_message_at: z.string().nullable(),
@@ -69,5 +75,5 @@ export type ModuleUpload = {
 
 /** Fresh counters. */
 export function emptyStats(): AgentStats {
-  return { messages_in: 0, messages_out: 0, failures: 0, traps: 0, fuel_used: 0, rejected_sends: 0, mailbox_depth: 0, last_message_at: null };
+  return { messages_in: 0, messages_out: 0, failures: 0, traps: 0, fuel_used: 0, rejected_sends: 0, throttled: 0, mailbox_depth: 0, last_message_at: null };
 }

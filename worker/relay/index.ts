@@ -5,11 +5,13 @@ import { type Sql, sqlOf } from "../sql.js";
 /** Prefix of relay session addresses; no agent may be named with it. */
 export const AGTALK_PREFIX = "agtalk-";
 
-/** How many messages a session keeps (oldest dropped first, and counted). */
+/** How many messages a session keeps (oldest dropped first). */
 const MAX_MESSAGES = 10_000;
+/** How many characters of messages a session keeps (oldest dropped first): a relay cannot fill the disk. */
+const MAX_CHARS = 32 * 1024 * 1024;
 
-/** A relayed message with its sequence number: whatever JSON the sender posted. */
-export type Relayed = { seq: number; message: unknown };
+/** A relayed message with its sequence number: whatever JSON the sender posted, and its hop count. */
+export type Relayed = { seq: number; message: unknown; hops: number };
 
 /**
  * An agtalk relay session: a mailbox an external agent (or a hosted one) can send to, read by the
@@ -22,26 +24,44 @@ export class AgtalkSession extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = sqlOf(ctx.storage);
-    this.#sql.run("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    this.#sql.run("CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, message TEXT NOT NULL)");
+    // Tables only for opened sessions: pushing to a guessed id stores nothing.
+    this.#ready = this.#sql.one("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'") !== undefined;
+    // Sessions opened before hop counts were kept (schema 1) get the column.
+    if (this.#ready && !this.#sql.one("SELECT name FROM pragma_table_info('messages') WHERE name = 'hops'")) {
+      this.#sql.run("ALTER TABLE messages ADD COLUMN hops INTEGER NOT NULL DEFAULT 0");
+    }
   }
+
+  #ready: boolean;
 
   /** Opens the session. */
   async open(id: string): Promise<void> {
+    this.#ready = true;
+    this.#sql.run("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    this.#sql.run("CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, message TEXT NOT NULL, hops INTEGER NOT NULL DEFAULT 0)");
     this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('id', ?)", id);
     this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('created_at', ?)", new Date().toISOString());
   }
 
   /** Whether the session exists. */
   async exists(): Promise<boolean> {
+    if (!this.#ready) return false;
     return this.#sql.one("SELECT value FROM meta WHERE key = 'id'") !== undefined;
   }
 
-  /** Appends a message; false when the session does not exist. */
-  async push(message: unknown): Promise<boolean> {
+  /** Appends a message with its hop count (what the harness forwards keeps it); false when the session does not exist. */
+  async push(message: unknown, hops = 0): Promise<boolean> {
     if (!(await this.exists())) return false;
-    this.#sql.run("INSERT INTO messages (message) VALUES (?)", JSON.stringify(message));
+    this.#sql.run("INSERT INTO messages (message, hops) VALUES (?, ?)", JSON.stringify(message), hops);
     this.#sql.run("DELETE FROM messages WHERE seq <= (SELECT MAX(seq) FROM messages) - ?", MAX_MESSAGES);
+    const chars = this.#sql.one<{ n: number }>("SELECT SUM(LENGTH(message)) AS n FROM messages")?.n ?? 0;
+    if (chars > MAX_CHARS) {
+      // Oldest first, until the rest fits.
+      this.#sql.run(
+        "DELETE FROM messages WHERE seq <= (SELECT seq FROM (SELECT seq, SUM(LENGTH(message)) OVER (ORDER BY seq DESC) AS kept FROM messages) WHERE kept > ? ORDER BY seq DESC LIMIT 1)",
+        MAX_CHARS,
+      );
+    }
     for (const wake of this.#waiters) wake();
     return true;
   }
@@ -68,15 +88,16 @@ export class AgtalkSession extends DurableObject<Env> {
   /** Closes the session and forgets its messages. */
   async close(): Promise<boolean> {
     const existed = await this.exists();
-    this.#sql.run("DELETE FROM messages");
-    this.#sql.run("DELETE FROM meta");
+    if (!existed) return false;
+    await this.ctx.storage.deleteAll();
+    this.#ready = false;
     return existed;
   }
 
   #after(after: number): Relayed[] {
     return this.#sql
-      .all<{ seq: number; message: string }>("SELECT seq, message FROM messages WHERE seq > ? ORDER BY seq LIMIT 1000", after)
-      .map((r) => ({ seq: r.seq, message: JSON.parse(r.message) as unknown }));
+      .all<{ seq: number; message: string; hops: number }>("SELECT seq, message, hops FROM messages WHERE seq > ? ORDER BY seq LIMIT 1000", after)
+      .map((r) => ({ seq: r.seq, message: JSON.parse(r.message) as unknown, hops: r.hops }));
   }
 }
 

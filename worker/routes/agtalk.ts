@@ -3,8 +3,10 @@ import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
 import { MAX_LIMITS } from "../limits.js";
 import { AGTALK_PREFIX, relayOf } from "../relay/index.js";
+import { parseJsonText } from "../json.js";
+import { MAX_HOPS } from "../routing/index.js";
 import { readBody } from "../upload.js";
-import { parseWait } from "./messages.js";
+import { hopsOf, parseWait } from "./messages.js";
 
 const ID = /^[0-9a-f]{32}$/;
 
@@ -38,14 +40,13 @@ export const agtalk = new Hono<{ Bindings: Env }>()
 
 /** `POST /v1/agtalk/sessions/:id/inbox`: what an external agent posts to (public capability URL). */
 export const agtalkInbox = new Hono<{ Bindings: Env }>().post("/:id/inbox", async (c) => {
+  const id = sessionId(c.req.param("id"));
+  const hops = hopsOf(c.req.raw);
+  if (hops >= MAX_HOPS) throw new ApiError(400, "INVALID_MESSAGE", `hop limit (${MAX_HOPS}) reached: a message loop?`);
   const body = await readBody(c.req.raw, MAX_LIMITS.message_bytes);
-  let message: unknown;
-  try {
-    message = JSON.parse(new TextDecoder().decode(body));
-  } catch {
-    throw new ApiError(400, "INVALID_MESSAGE", "(body): not valid JSON");
-  }
+  const json = parseJsonText(new TextDecoder().decode(body));
+  if (!json.ok) throw new ApiError(400, "INVALID_MESSAGE", `(body): ${json.reason}`);
   // The relay keeps what the agent sent as it is, valid or not: judging it is the harness's job.
-  if (!(await relayOf(c.env, sessionId(c.req.param("id"))).push(message))) throw new ApiError(404, "NOT_FOUND", "no such agtalk session");
+  if (!(await relayOf(c.env, id).push(json.value, hops))) throw new ApiError(404, "NOT_FOUND", "no such agtalk session");
   return c.json({ accepted: true }, 202);
 });

@@ -4,6 +4,7 @@ import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
 import { type StoredProfile, profilesOf } from "../profiles/index.js";
 import { registryOf } from "../registry/index.js";
+import { parseJsonText } from "../json.js";
 import { readBody } from "../upload.js";
 
 /** Largest profile accepted (per-test results included). */
@@ -33,12 +34,9 @@ export const profiles = new Hono<{ Bindings: Env }>()
   .put("/:owner/:repo/:ref{.+}", async (c) => {
     const at = repoRef(c.req.param("owner"), c.req.param("repo"), c.req.param("ref"));
     const body = await readBody(c.req.raw, MAX_PROFILE_BYTES);
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(body));
-    } catch {
-      throw new ApiError(400, "INVALID_REQUEST", "the body is not JSON");
-    }
+    const parsed = parseJsonText(new TextDecoder().decode(body));
+    if (!parsed.ok) throw new ApiError(400, "INVALID_REQUEST", `the body is ${parsed.reason}`);
+    const json = parsed.value;
     let profile;
     try {
       profile = parseProfile(json);

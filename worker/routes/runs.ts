@@ -4,6 +4,7 @@ import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
 import { registryOf } from "../registry/index.js";
 import { executeRun } from "../runs/execute.js";
+import { parseJsonText } from "../json.js";
 import { readBody } from "../upload.js";
 
 const RunRequestSchema = z
@@ -23,13 +24,9 @@ async function selfFetch(env: Env, ctx: ExecutionContext): Promise<(request: Req
 /** `/v1/runs`: run a suite against a hosted agent at the edge; read stored runs. */
 export const runs = new Hono<{ Bindings: Env }>()
   .post("/", async (c) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(await readBody(c.req.raw, 64 * 1024)));
-    } catch {
-      throw new ApiError(400, "INVALID_REQUEST", "the body must be JSON: {\"agent\": NAME, \"suite\"?: ID, \"features\"?: [...]}");
-    }
-    const parsed = RunRequestSchema.safeParse(json);
+    const json = parseJsonText(new TextDecoder().decode(await readBody(c.req.raw, 64 * 1024)));
+    if (!json.ok) throw new ApiError(400, "INVALID_REQUEST", `the body must be JSON: {"agent": NAME, "suite"?: ID, "features"?: [...]}; it is ${json.reason}`);
+    const parsed = RunRequestSchema.safeParse(json.value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new ApiError(400, "INVALID_REQUEST", `${issue?.path.join(".") || "(body)"}: ${issue?.message ?? "invalid"}`);

@@ -60,10 +60,10 @@ const imports = {
   wasi_snapshot_preview1: wasiImports,
   agent: {
     send(ptr, len) {
-      if (len > call.maxMessageBytes) return -2;
-      if (call.sent.length >= call.maxSends) return -3;
+      if (len > call.maxMessageBytes) { call.rejected++; return -2; }
+      if (call.sent.length >= call.maxSends) { call.rejected++; return -3; }
       let text;
-      try { text = utf8.decode(memoryBytes(ptr, len)); JSON.parse(text); } catch { return -1; }
+      try { text = utf8.decode(memoryBytes(ptr, len)); JSON.parse(text); } catch { call.rejected++; return -1; }
       call.sent.push(text);
       return 0;
     },
@@ -119,7 +119,7 @@ function ensureInstance(options) {
 }
 
 function attempt(options, work, boot = false) {
-  call = { phase: "instantiate", sent: [], logs: [], maxMessageBytes: options.maxMessageBytes, maxSends: options.maxSends };
+  call = { phase: "instantiate", sent: [], logs: [], rejected: 0, maxMessageBytes: options.maxMessageBytes, maxSends: options.maxSends };
   const d = DURABLE ? options.durable ?? null : null;
   durable.begin(d);
   try {
@@ -140,14 +140,14 @@ function attempt(options, work, boot = false) {
     const rc = work();
     const fuelUsed = options.fuel - Number(instance.exports.__agtest_fuel.value);
     flushWasi();
-    return { ok: true, rc, sent: call.sent, logs: call.logs, fuelUsed, durable: d ? durable.capture(instance, d.next) : null };
+    return { ok: true, rc, sent: call.sent, logs: call.logs, fuelUsed, rejected: call.rejected, durable: d ? durable.capture(instance, d.next) : null };
   } catch (err) {
     const kind = classify(err);
     flushWasi();
     instance = null;
     durable.drop();
     const message = err instanceof Error ? err.message : String(err);
-    return { ok: false, kind, phase: call.phase, message, sent: call.sent, logs: call.logs };
+    return { ok: false, kind, phase: call.phase, message, sent: call.sent, logs: call.logs, rejected: call.rejected };
   }
 }
 

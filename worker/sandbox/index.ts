@@ -55,7 +55,8 @@ export type DurableCall = {
 
 /** What the glue returns for one delivered message. */
 export type SandboxOutcome =
-  | { ok: true; rc: number; sent: string[]; logs: AgentLog[]; fuelUsed: number; durable?: DurableChanges | null }
+  /** `rejected`: how many `send` calls the glue refused (negative return: invalid, too large, too many). */
+  | { ok: true; rc: number; sent: string[]; logs: AgentLog[]; fuelUsed: number; rejected?: number; durable?: DurableChanges | null }
   | {
       ok: false;
       /**
@@ -67,6 +68,7 @@ export type SandboxOutcome =
       message: string;
       sent: string[];
       logs: AgentLog[];
+      rejected?: number;
     };
 
 /** The entrypoint the glue exports, as seen through RPC. */

@@ -43,7 +43,9 @@ export async function openEmbedded(options: { wasm: string; name?: string; fresh
   try {
     // Loaded on demand: wrangler is heavy, and most commands never start a runtime.
     const { startRuntime } = await import("../../../worker/local/runtime.js");
-    runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", freshIsolates: options.freshIsolates ?? false });
+    // security (#12): the runtime refuses loopback egress unless told; the agent's egress below is
+    // the runtime's own loopback host, so that host (and only it) is allowed here, explicitly.
+    runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", freshIsolates: options.freshIsolates ?? false, privateEgress: ["127.0.0.1"] });
   } catch (error) {
     throw new CliError(`could not start the embedded runtime: ${error instanceof Error ? error.message : String(error)}`, EXIT.unreachable);
   }
