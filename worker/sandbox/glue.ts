@@ -1,3 +1,5 @@
+import { HOST_FUEL } from "../wasm/costs.js";
+
 /**
  * The glue module that runs inside each agent's Dynamic Worker, next to `agent.wasm` (the
  * instrumented module). It is plain JavaScript because the isolate loads it as source.
@@ -5,12 +7,14 @@
  * It instantiates the module once per isolate, implements the `agent.*` imports of ABI
  * `agtest/1`, sets the fuel budget before every call, and returns what the agent emitted with
  * `send`. A trap drops the instance (its memory may be half-written) so the next message starts
- * from a fresh one; the fuel and OOM globals tell a limit violation from any other trap.
+ * from a fresh one; the fuel and OOM globals tell a limit violation from any other trap. Host
+ * calls are charged to the fuel global (`HOST_FUEL`) before they do their work.
  */
 export const GLUE_SOURCE = String.raw`
 import wasmModule from "agent.wasm";
 import { WorkerEntrypoint } from "cloudflare:workers";
 
+const FUEL = ${JSON.stringify(HOST_FUEL)};
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const utf16 = new TextDecoder("utf-16le");
 const encoder = new TextEncoder();
@@ -40,24 +44,38 @@ function asString(ptr) {
   } catch { return "?"; }
 }
 
+// Host work is paid from the same fuel as the agent's instructions, before it is done: the module
+// stored its counter to the global before the call and reloads it after.
+function charge(cost) {
+  const fuel = instance.exports.__agtest_fuel;
+  fuel.value -= BigInt(Math.ceil(cost));
+  if (fuel.value < 0n) throw new AgentFault("fuel exhausted in a host call");
+}
+
 const imports = {
   agent: {
     send(ptr, len) {
+      charge(FUEL.call);
       if (len > call.maxMessageBytes) return -2;
       if (call.sent.length >= call.maxSends) return -3;
+      charge((len >>> 0) * FUEL.sendPerByte);
       let text;
       try { text = utf8.decode(memoryBytes(ptr, len)); JSON.parse(text); } catch { return -1; }
       call.sent.push(text);
       return 0;
     },
     log(level, ptr, len) {
+      charge(FUEL.call);
       if (call.logs.length >= MAX_LOGS) return;
+      charge(Math.min(len >>> 0, MAX_LOG_BYTES) * FUEL.logPerByte);
       let text;
       try { text = utf8.decode(memoryBytes(ptr, Math.min(len >>> 0, MAX_LOG_BYTES))); } catch { text = "(invalid utf-8)"; }
       call.logs.push({ level: Math.max(0, Math.min(3, level)), text });
     },
-    now() { return BigInt(Date.now()); },
+    now() { charge(FUEL.call); return BigInt(Date.now()); },
     random(ptr, len) {
+      // Bounded by the agent's memory (memoryBytes) and paid per byte before any is drawn.
+      charge(FUEL.call + (len >>> 0) * FUEL.randomPerByte);
       const bytes = memoryBytes(ptr, len);
       for (let i = 0; i < bytes.length; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
     },

@@ -78,7 +78,8 @@ function readCode(r: Reader, m: ParsedModule, ctx: IndexSpace): void {
   for (let i = 0; i < count; i++) {
     const size = r.u32();
     const body = r.sub(size, "section 10 (code)");
-    m.bodies.push(planBody(m.bytes, { start: body.pos, end: body.end, funcIndex: m.importedFuncs + i }, ctx));
+    const params = m.types[m.functions[i]!]!.params.length;
+    m.bodies.push(planBody(m.bytes, { start: body.pos, end: body.end, funcIndex: m.importedFuncs + i }, ctx, params));
   }
 }
 
