@@ -18,6 +18,14 @@ export async function buildModule(bytes: Uint8Array, limits: AgentLimits): Promi
     if (err instanceof WasmValidationError) throw new ApiError(400, "INVALID_WASM", err.message);
     throw err;
   }
+  // What is stored and loaded is the instrumented module: its size is what the limit bounds.
+  if (prepared.bytes.byteLength > limits.module_bytes) {
+    throw new ApiError(
+      413,
+      "PAYLOAD_TOO_LARGE",
+      `module is ${bytes.byteLength} bytes, ${prepared.bytes.byteLength} once instrumented (fuel checks); the limit is ${limits.module_bytes}`,
+    );
+  }
   const out = prepared.bytes.slice().buffer;
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", out));
   return {
