@@ -160,7 +160,9 @@ export function checkBody(bytes: Uint8Array, start: number, end: number, funcInd
   const popAll = (ts: number[]): void => {
     for (let i = ts.length - 1; i >= 0; i--) pop(ts[i]);
   };
-  const pushAll = (ts: number[]): void => void vals.push(...ts);
+  const pushAll = (ts: number[]): void => {
+    for (let i = 0; i < ts.length; i++) vals.push(ts[i]!);
+  };
   const enter = (op: number, params: number[], results: number[]): void => {
     fOp.push(op);
     fParams.push(params);
@@ -169,6 +171,8 @@ export function checkBody(bytes: Uint8Array, start: number, end: number, funcInd
     fUnreachable.push(false);
     pushAll(params);
   };
+  // Pops the innermost frame; its op, params and results stay readable in `left`.
+  const left = { op: 0, params: NONE, results: NONE };
   const leave = (): Frame => {
     const top = fOp.length - 1;
     const results = fResults[top]!;
@@ -178,7 +182,10 @@ export function checkBody(bytes: Uint8Array, start: number, end: number, funcInd
     fHeight.pop();
     fUnreachable.pop();
     fResults.pop();
-    return { op: fOp.pop()!, params: fParams.pop()!, results };
+    left.op = fOp.pop()!;
+    left.params = fParams.pop()!;
+    left.results = results;
+    return left;
   };
   const unreachable = (): void => {
     const top = fOp.length - 1;
