@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { main } from "../../harness/node/cli.js";
+import type { Io } from "../../harness/node/io.js";
 import { WasmValidationError, inspectModule, validateModule } from "../../worker/wasm/index.js";
 import { leb, module, moduleWithBody, section } from "../helpers/bytes.js";
 
@@ -79,7 +84,7 @@ describe("type checking of function bodies, as V8 judges them", () => {
     expect(refusal(bytes)).toMatch(/tail call returns \[i32\], the function returns \[\]/);
   });
 
-  it("an agent whose `handle` leaves an i64 where an i32 is due is refused, naming the function", () => {
+  it("an agent whose `handle` leaves an i64 where an i32 is due is refused, naming the function; agtest validate agrees", async () => {
     const types = section(1, [2, 0x60, 1, I32, 1, I32, 0x60, 2, I32, I32, 1, I32]);
     const exports = section(7, [3, ...name("memory"), 0x02, 0, ...name("alloc"), 0x00, 0, ...name("handle"), 0x00, 1]);
     const alloc = [0, 0x41, 0, 0x0b];
@@ -93,6 +98,19 @@ describe("type checking of function bodies, as V8 judges them", () => {
       message = (e as Error).message;
     }
     expect(message).toMatch(/^type error in function 1 \(`handle`\) at offset \d+: expected i32, found i64$/);
+
+    // `agtest validate` runs the same checks as deploy, offline.
+    const dir = mkdtempSync(join(tmpdir(), "agtest-typecheck-"));
+    try {
+      const file = join(dir, "mistyped.wasm");
+      writeFileSync(file, bytes);
+      let out = "";
+      const io: Io = { out: (t) => void (out += t), err: () => undefined, progress: { isTTY: false, write: () => undefined } };
+      expect(await main(["validate", file], io)).toBe(1);
+      expect(out).toContain(`INVALID: ${message}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("constant expressions are typed too: global initialisers, segment offsets and element items", () => {
