@@ -164,8 +164,8 @@ export async function benchFuel(rounds: number): Promise<{ overheads: Overhead[]
   // The fixture the default budget was calibrated on.
   const burn = new Uint8Array(readFileSync("fixtures/agents/cpu-burn.wasm"));
   const message = new TextEncoder().encode(JSON.stringify({ performative: "request", sender: "b", receiver: "cpu-burn", content: "200000" }));
-  const deliver = (ex: Exports) => () => {
-    if (ex.__agtest_fuel) ex.__agtest_fuel.value = PLENTY;
+  const deliver = (ex: Exports, refuel = true) => () => {
+    if (ex.__agtest_fuel && refuel) ex.__agtest_fuel.value = PLENTY;
     const ptr = ex.alloc(message.length);
     new Uint8Array(ex.memory.buffer, ptr, message.length).set(message);
     if (ex.handle(ptr, message.length) !== 0) throw new Error("cpu-burn failed");
@@ -177,7 +177,7 @@ export async function benchFuel(rounds: number): Promise<{ overheads: Overhead[]
   overheads.push({ name: "cpu-burn(200000) fixture", plain: summarize(bp), fueled: summarize(bf) });
 
   const rates: Rate[] = [
-    rate("instructions: cpu-burn fixture", burnFueled, () => deliver(burnFueled)()),
+    rate("instructions: cpu-burn fixture", burnFueled, deliver(burnFueled, false)),
     rate("instructions: tight loop", fueled, () => void call(fueled, "tight", 2_000_000)),
     rate("instructions: memory loop", fueled, () => void call(fueled, "memsum", 4)),
     rate("instructions: calls (fib)", fueled, () => void call(fueled, "fib", 22)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HOST_FUEL } from "../../worker/wasm/costs.js";
+import { BULK_FUEL_PER_BYTE, HOST_FUEL } from "../../worker/wasm/costs.js";
 import { type BulkKind, bulkAgent, handleInstructions } from "../helpers/bulk-agents.js";
 import { api, deploy, request, send, uniqueName } from "../integration/api.js";
 import { env } from "cloudflare:test";
@@ -27,7 +27,7 @@ describe("fuel that means CPU: bulk memory and host calls pay per byte", () => {
     expect((await deploy(name, bulkAgent(kind, SIZES[kind], false))).status).toBe(201);
     expect((await send(request(name, "go"), null)).status).toBe(202);
     await expect.poll(async () => (await record(name)).stats.fuel_used, { timeout: 15_000 }).toBeGreaterThan(0);
-    const perByte = kind === "random" ? HOST_FUEL.randomPerByte : 1;
+    const perByte = kind === "random" ? HOST_FUEL.randomPerByte : BULK_FUEL_PER_BYTE;
     const host = kind === "random" ? HOST_FUEL.call : 0;
     expect((await record(name)).stats.fuel_used).toBe(SIZES[kind] * perByte + host + handleInstructions(kind) + 2); // + alloc: i32.const, end
   });

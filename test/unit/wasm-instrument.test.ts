@@ -6,6 +6,7 @@ import { parseModule } from "../../worker/wasm/parse.js";
 import { PLENTY, fn, global, instantiatePrepared, memory } from "./helpers/run.js";
 import { AGENT_IMPORTS, agentWat, stubImports, wat } from "./helpers/wat.js";
 import { bulkAgent, handleInstructions } from "../helpers/bulk-agents.js";
+import { BULK_FUEL_PER_BYTE } from "../../worker/wasm/costs.js";
 
 /** Index of `needle` in `hay`, or -1. */
 function indexOf(hay: Uint8Array, needle: Uint8Array): number {
@@ -200,10 +201,10 @@ describe("fuel that means CPU: bulk operations pay their length", () => {
   it.each([
     ["memory.fill", "fill", MiB16],
     ["memory.copy", "copy", MiB16 - 1],
-  ] as const)("%s of n bytes costs n plus its instructions", (_, kind, bytes) => {
+  ] as const)("%s of n bytes costs n × BULK_FUEL_PER_BYTE plus its instructions", (_, kind, bytes) => {
     const { fuel, fn } = instantiatePrepared(bulkAgent(kind, bytes, false), { fuel: 10n ** 9n }, stubs);
     expect(fn("handle")(0, 0)).toBe(0);
-    expect(10n ** 9n - (fuel.value as bigint)).toBe(BigInt(bytes + handleInstructions(kind)));
+    expect(10n ** 9n - (fuel.value as bigint)).toBe(BigInt(bytes * BULK_FUEL_PER_BYTE + handleInstructions(kind)));
   });
 
   it.each(["fill", "copy"] as const)("a loop of 16 MiB memory.%s ends with the budget, not after hours", (kind) => {
@@ -212,7 +213,7 @@ describe("fuel that means CPU: bulk operations pay their length", () => {
     expectFuelTrap(() => fn("handle")(0, 0));
     // It stopped before the operation that would overdraw the budget: about budget / 16 MiB rounds.
     expect(fuel.value).toBeLessThan(0n);
-    expect(fuel.value).toBeGreaterThan(-BigInt(MiB16));
+    expect(fuel.value).toBeGreaterThan(-BigInt(MiB16 * BULK_FUEL_PER_BYTE));
   });
 
   it("memory.init, table.fill, table.copy, table.init and table.grow pay their length too", async () => {
@@ -232,8 +233,9 @@ describe("fuel that means CPU: bulk operations pay their length", () => {
       fn(name)(n);
       return before - (fuel.value as bigint);
     };
-    for (const name of ["minit", "tfill", "tcopy", "tinit"]) expect(cost(name, 3) - cost(name, 0), name).toBe(3n);
-    expect(cost("tgrow", 7) - cost("tgrow", 0)).toBe(7n);
+    const per = BigInt(BULK_FUEL_PER_BYTE);
+    for (const name of ["minit", "tfill", "tcopy", "tinit"]) expect(cost(name, 3) - cost(name, 0), name).toBe(3n * per);
+    expect(cost("tgrow", 7) - cost("tgrow", 0)).toBe(7n * per);
     // The charge comes first: a length the fuel cannot pay traps before any byte is touched.
     fuel.value = 100n;
     expectFuelTrap(() => fn("minit")(1_000_000));

@@ -31,7 +31,7 @@ const BULK = new Set([8, 10, 11, 12, 14, 15, 17]); // memory.init/copy/fill, tab
  * is charged right after its `loop` header, so every iteration (every branch back) pays it.
  * Straight-line code, blocks and both arms of an `if` are charged up front, an over-estimate
  * that needs no checks on forward branches. Bulk memory and table instructions also pay their
- * length operand (bytes or elements) when they run.
+ * length operand (bytes or elements, times `BULK_FUEL_PER_BYTE`) before they run.
  *
  * The counter lives in a local while the function runs; the plan marks where it must meet the
  * global: reloaded after every call (the callee, or a host function, spent from the global),

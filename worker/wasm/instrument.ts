@@ -1,4 +1,5 @@
 import { matches } from "./abi.js";
+import { BULK_FUEL_SHIFT } from "./costs.js";
 import { Reader } from "./reader.js";
 import { ORDER, SECTION, sectionLabel } from "./sections.js";
 import type { BodyPlan, ParsedModule, PrepareOptions, PreparedModule, Section } from "./types.js";
@@ -29,7 +30,7 @@ type FuelCode = {
   flush: Uint8Array;
   /** `global.get G; local.set L` */
   reload: Uint8Array;
-  /** `local.tee S; local.get L; local.get S; i64.extend_i32_u` (then `check`): charges the length operand */
+  /** `local.tee S; local.get L; local.get S; i64.extend_i32_u; i64.const k; i64.shl` (then `check`): charges the length operand */
   bulk: Uint8Array;
 };
 
@@ -42,7 +43,7 @@ function fuelCode(fuel: number, local: number): FuelCode {
       .u8(0x20).u32(local).u8(0x24).u32(fuel).u8(0x00).u8(0x0b).finish(),
     flush: w().u8(0x20).u32(local).u8(0x24).u32(fuel).finish(),
     reload: w().u8(0x23).u32(fuel).u8(0x21).u32(local).finish(),
-    bulk: w().u8(0x22).u32(local + 1).u8(0x20).u32(local).u8(0x20).u32(local + 1).u8(0xad).finish(),
+    bulk: w().u8(0x22).u32(local + 1).u8(0x20).u32(local).u8(0x20).u32(local + 1).u8(0xad).u8(0x42).u8(BULK_FUEL_SHIFT).u8(0x86).finish(),
   };
 }
 
