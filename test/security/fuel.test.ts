@@ -12,8 +12,8 @@ import { env } from "cloudflare:test";
 const MiB16 = 16 * 1024 * 1024;
 const SIZES: Record<BulkKind, number> = { fill: MiB16, copy: MiB16 - 1, random: MiB16 };
 
-type Record = { state: string; termination_reason: string | null; stats: { fuel_used: number } };
-const record = async (name: string): Promise<Record> => (await (await api(`/v1/agents/${name}`)).json()) as Record;
+type AgentRecord = { state: string; termination_reason: string | null; stats: { fuel_used: number } };
+const record = async (name: string): Promise<AgentRecord> => (await (await api(`/v1/agents/${name}`)).json()) as AgentRecord;
 
 async function pingAnswers(name: string): Promise<void> {
   const res = await send(request(name, "ping"));
