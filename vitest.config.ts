@@ -13,7 +13,12 @@ const fixtureBindings = Object.fromEntries(
 const jsx = { oxc: { jsx: { runtime: "automatic", importSource: "hono/jsx" } } } as const;
 
 /** A project whose tests run inside real workerd (the Workers pool): the worker, its Durable Objects and Worker Loader. */
-function workerd(name: string, include: string[], serviceBindings: Record<string, (request: Request) => Response> = {}): TestProjectInlineConfiguration {
+function workerd(
+  name: string,
+  include: string[],
+  serviceBindings: Record<string, (request: Request) => Response> = {},
+  vars: Record<string, string> = {},
+): TestProjectInlineConfiguration {
   return {
     ...jsx,
     plugins: [
@@ -21,7 +26,7 @@ function workerd(name: string, include: string[], serviceBindings: Record<string
         main: "./worker/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { AGTEST_TOKEN: "test-token", AGTEST_READ_TOKEN: "read-token" },
+          bindings: { AGTEST_TOKEN: "test-token", AGTEST_READ_TOKEN: "read-token", ...vars },
           dataBlobBindings: fixtureBindings,
           serviceBindings,
         },
@@ -48,8 +53,11 @@ function node(name: string, include: string[], timeout: number): TestProjectInli
 export default defineConfig({
   test: {
     projects: [
-      { ...jsx, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
+      // A ceiling, not a verdict: fuzzers and side-by-side wasm runs take seconds on a loaded runner.
+      { ...jsx, test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node", testTimeout: 60_000 } },
       workerd("integration", ["test/integration/**/*.test.ts"]),
+      // Durable agents: the same negotiation and durable tests with a new isolate per delivery.
+      workerd("integration-fresh", ["test/integration/negotiation.test.ts", "test/integration/durable.test.ts"], {}, { AGTEST_FRESH_ISOLATES: "1" }),
       node("system", ["test/system/**/*.test.ts"], 60_000),
       // PROBE_OUTBOUND: a network for the sandbox test's control probe (answers every request 200).
       workerd("security", ["test/security/**/*.test.ts"], { PROBE_OUTBOUND: () => new Response("out there") }),

@@ -3,9 +3,11 @@ import { DEFAULT_FUEL } from "../worker/limits.js";
 import { benchAction } from "./action.js";
 import { benchBundles } from "./bundles.js";
 import { benchFuel } from "./fuel.js";
+import { benchDurable } from "./durable.js";
 import { benchAgtalk, benchSuite } from "./harness.js";
 import { benchLoad } from "./load.js";
 import { benchMessaging } from "./messaging.js";
+import { benchPath } from "./path.js";
 import { benchRuntime } from "./runtime.js";
 import { fmt } from "./stats.js";
 
@@ -31,6 +33,8 @@ async function main(): Promise<void> {
   const bundles = await benchBundles();
   progress("runtime (local workerd)…");
   const runtime = await benchRuntime(rounds);
+  progress("message path beside its floor: minimal DO + Dynamic Worker workers (local workerd)…");
+  const path = await benchPath(Math.max(30, Math.floor(rounds / 2)));
   progress("messaging (durable path, local workerd)…");
   const messaging = await benchMessaging(Math.max(4, Math.floor(rounds / 20)));
   progress("load (8 senders, 4 echo agents, local workerd)…");
@@ -38,10 +42,24 @@ async function main(): Promise<void> {
   progress("harness: the fipa suite against the reference agent, agtalk folder round trip…");
   const suite = await benchSuite();
   const agtalk = await benchAgtalk(Math.max(10, Math.floor(rounds / 10)));
+  progress("durable agents: checkpoint cost against memory size…");
+  const durable = await benchDurable(Math.max(6, Math.floor(rounds / 10)));
   if (load.roundTrip.lost + load.fire.lost + load.roundTrip.errors + load.fire.errors > 0) process.exitCode = 1;
 
   const rows: [string, string, string, string][] = [
     ["request→reply to ping through the runtime (p50 / p99)", `${fmt(runtime.reply.p50)} / ${fmt(runtime.reply.p99)} ms`, `bare Hono route ${fmt(runtime.bare.p50)} / ${fmt(runtime.bare.p99)} ms`, `×${fmt(runtime.reply.p50 / runtime.bare.p50)}`],
+    [
+      "request→reply to ping vs floor (c) 1 DO + isolate / (d) 2 DOs + isolate (p50 / p99)",
+      `${fmt(path.latency.agtest.p50)} / ${fmt(path.latency.agtest.p99)} ms`,
+      `(c) ${fmt(path.latency.floorC.p50)} / ${fmt(path.latency.floorC.p99)} ms, (d) ${fmt(path.latency.floorD.p50)} / ${fmt(path.latency.floorD.p99)} ms`,
+      `×${fmt(path.latency.agtest.p50 / path.latency.floorD.p50)} of (d) (goal ≤ 1.5)`,
+    ],
+    [
+      `request→reply, ${path.throughput.clients} clients: replies/s vs floor (c) / (d)`,
+      `${fmt(path.throughput.agtest)}/s`,
+      `(c) ${fmt(path.throughput.floorC)}/s, (d) ${fmt(path.throughput.floorD)}/s`,
+      `×${fmt(path.throughput.agtest / path.throughput.floorD)} of (d) (goal ≥ 0.7)`,
+    ],
     ["cold deploy → first reply (p50 / max of n)", `${fmt(runtime.cold.p50)} / ${fmt(runtime.cold.p99)} ms (n=${runtime.cold.n})`, "", ""],
     [
       "agent→agent messages/s, durable path (echo↔echo loops)",
@@ -68,13 +86,19 @@ async function main(): Promise<void> {
       `direct HTTP ${fmt(agtalk.direct.p50)} / ${fmt(agtalk.direct.p99)} ms`,
       `×${fmt(agtalk.folders.p50 / agtalk.direct.p50)}`,
     ],
+    ...durable.map((d): [string, string, string, string] => [
+      `count message, ${d.mib} MiB of memory checkpointed${d.fresh ? ", fresh isolate each (restore too)" : ""} (p50 / p99)`,
+      `${fmt(d.reply.p50)} / ${fmt(d.reply.p99)} ms`,
+      `1 MiB ${fmt(d.baseline.p50)} / ${fmt(d.baseline.p99)} ms`,
+      `×${fmt(d.reply.p50 / d.baseline.p50)}`,
+    ]),
     ...fuel.overheads.map((o): [string, string, string, string] => [`fuel overhead: ${o.name}, instrumented vs plain (p50)`, `${fmt(o.fueled.p50)} ms`, `plain ${fmt(o.plain.p50)} ms`, `×${fmt(o.fueled.p50 / o.plain.p50)}`]),
     ...fuel.rates.map((r): [string, string, string, string] => [`fuel rate: ${r.name}`, `${fmt(r.fuelPerMs / 1e6)}M fuel/ms`, `default budget ${DEFAULT_FUEL / 1e6}M`, `lasts ≈${fmt(r.budgetMs)} ms`]),
     ["bundle: worker (wrangler deploy --dry-run) / action (action/dist)", `${fmt(bundles.worker / 1024)} KiB / ${fmt(bundles.action / 1024)} KiB`, "limit 1024 KiB each", bundles.worker <= 1024 * 1024 && bundles.action <= 1024 * 1024 ? "ok" : "OVER"],
     await benchAction(Math.max(5, Math.floor(rounds / 20))).then((a): [string, string, string, string] => ["GitHub Action: bundle size / start-up to an input error (p50)", `${fmt(a.bytes / 1024)} KiB in ${a.files} files / ${fmt(a.startup.p50)} ms`, `bare node ${fmt(a.bare.p50)} ms`, `×${fmt(a.startup.p50 / a.bare.p50)}`]),
   ];
   if (values.json) {
-    console.log(JSON.stringify({ rounds, runtime, messaging, load, suite, agtalk, fuel, bundles }, null, 2));
+    console.log(JSON.stringify({ rounds, path, runtime, messaging, load, suite, agtalk, durable, fuel, bundles }, null, 2));
     return;
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));

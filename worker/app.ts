@@ -10,6 +10,7 @@ import { agtalk, agtalkInbox } from "./routes/agtalk.js";
 import { badges } from "./routes/badges.js";
 import { conversations } from "./routes/conversations.js";
 import { directory } from "./routes/directory.js";
+import { durable } from "./routes/durable.js";
 import { inbox, messages } from "./routes/messages.js";
 import { profiles } from "./routes/profiles.js";
 import { runs } from "./routes/runs.js";
@@ -27,6 +28,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .use("/v1/*", bearerAuth())
   .get("/v1/openapi.json", (c) => c.json(openApiDocument(c.env.AGTEST_VERSION ?? FALLBACK_VERSION)))
   .route("/v1/agents", agents)
+  .route("/v1/agents", durable)
   .route("/v1/messages", messages)
   .route("/v1/conversations", conversations)
   .route("/v1/directory", directory)

@@ -11,6 +11,8 @@ export type Env = {
   /** Optional read-only token: GET routes and the dashboard only. */
   AGTEST_READ_TOKEN?: string;
   AGTEST_VERSION?: string;
+  /** `"1"`: every delivery runs in a new agent isolate (Durable agents: shows checkpoints work). */
+  AGTEST_FRESH_ISOLATES?: string;
   /** Dynamic Worker loader: one sandboxed isolate per agent version. */
   LOADER: WorkerLoader;
   REGISTRY: DurableObjectNamespace<Registry>;

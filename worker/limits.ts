@@ -17,6 +17,8 @@ export type AgentLimits = {
    * {@link BURST_SECONDS} seconds' worth); beyond it senders get `429` or a `failure` bounce.
    */
   rate_per_sec: number;
+  /** Durable agents: bytes of key-value state (keys + values) the agent may keep (`state_put`). */
+  state_bytes: number;
 };
 
 const MiB = 1024 * 1024;
@@ -28,6 +30,12 @@ const PAGE = 64 * 1024;
  */
 export const DEFAULT_FUEL = 500_000_000;
 
+/**
+ * Durable agents (ARCHITECTURE.md, "Durable agents"): the default state quota. Records stored
+ * before the quota existed lack it; the host falls back to this.
+ */
+export const DEFAULT_STATE_BYTES = 1 * MiB;
+
 /** Defaults for an agent whose manifest says nothing. */
 export const DEFAULT_LIMITS: AgentLimits = {
   memory_bytes: 16 * MiB,
@@ -36,6 +44,7 @@ export const DEFAULT_LIMITS: AgentLimits = {
   fuel: DEFAULT_FUEL,
   cpu_ms: 50,
   rate_per_sec: 100,
+  state_bytes: DEFAULT_STATE_BYTES,
 };
 
 /** The runtime's maxima: a manifest may lower any limit, and raise it up to these. */
@@ -46,6 +55,7 @@ export const MAX_LIMITS: AgentLimits = {
   fuel: DEFAULT_FUEL * 10,
   cpu_ms: 500,
   rate_per_sec: 1000,
+  state_bytes: 64 * MiB,
 };
 
 /** The rate limiter's bucket holds this many seconds of an agent's `rate_per_sec` (the burst). */
@@ -60,6 +70,7 @@ export const LimitsSchema = z
     fuel: z.number().int().min(1000),
     cpu_ms: z.number().int().min(1),
     rate_per_sec: z.number().int().min(1),
+    state_bytes: z.number().int().min(0),
   })
   .partial()
   .strict();

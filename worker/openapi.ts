@@ -143,6 +143,46 @@ function build(version: string) {
       ...errors(401, 404),
     },
   });
+  // Durable agents: the agent's state and log, for its owner.
+  registry.registerPath({
+    method: "get",
+    path: "/v1/agents/{name}/state",
+    summary: "The agent's key-value state (state_put), its size against the quota, its pending timers",
+    security,
+    request: { params: name },
+    responses: {
+      200: json(
+        z.object({
+          entries: z.array(z.object({ key: z.string(), bytes: z.number().int(), text: z.string().nullable(), base64: z.string() })),
+          bytes: z.number().int(),
+          quota: z.number().int(),
+          timers: z.array(z.object({ due_at: z.string(), tag: z.string() })),
+        }),
+        "the state",
+      ),
+      ...errors(401, 404),
+    },
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/v1/agents/{name}/logs",
+    summary: "What the agent logged (agent.log) and its traps, oldest first, after a cursor",
+    security,
+    request: {
+      params: name,
+      query: z.object({ level: z.enum(["debug", "info", "warn", "error", "0", "1", "2", "3"]).optional(), after: z.string().optional(), limit: z.string().optional() }),
+    },
+    responses: {
+      200: json(
+        z.object({
+          logs: z.array(z.object({ seq: z.number().int(), at: z.string(), level: z.enum(["debug", "info", "warn", "error"]), text: z.string(), message_id: z.string().nullable() })),
+          next: z.number().int(),
+        }),
+        "log lines and the cursor for the next page",
+      ),
+      ...errors(400, 401, 404),
+    },
+  });
   registry.registerPath({
     method: "post",
     path: "/v1/agents/{name}/inbox",

@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
 import type { ProgressEvent, RunReport } from "../../harness/core/index.js";
-import { executeRun, policy, type ExecuteOptions } from "../../harness/node/commands/run.js";
+import type { Gate } from "../../harness/core/compare.js";
+import { executeRun, type ExecuteOptions } from "../../harness/node/commands/run.js";
 import { resolveRunConfig } from "../../harness/node/commands/run-options.js";
 import type { RunConfig } from "../../harness/node/config.js";
 import { CliError } from "../../harness/node/exit.js";
@@ -11,7 +12,7 @@ import { inputNames, type ActionInputs, type FailOn } from "./inputs.js";
 import { ensureRuntime } from "./provision.js";
 
 /** A finished run: the report and the settings it ran with. */
-export type HarnessRun = { report: RunReport; config: RunConfig; failOn: FailOn; tripped: boolean };
+export type HarnessRun = { report: RunReport; config: RunConfig; failOn: FailOn };
 
 /**
  * Runs the suite in this process with the harness's own code (`agtest run` without its command
@@ -34,20 +35,19 @@ export async function runHarness(inputs: ActionInputs, signal: AbortSignal, edge
     }
     const report = await executeRun(config, sources, { onProgress: logProgress, signal, ...(open ? { open } : {}) });
     const failOn = inputs.failOn ?? config["fail-on"] ?? "divergent";
-    return { report, config, failOn, tripped: policy(report, failOn) !== 0 };
+    return { report, config, failOn };
   } catch (error) {
     if (error instanceof CliError) throw new ActionError(inputNames(error.message));
     throw error;
   }
 }
 
-/** Which claimed junctions scored below the policy. */
-export function policyMessage({ report, failOn }: HarnessRun): string {
-  const below = [
-    ...report.junctions.filter((j) => (failOn === "divergent" ? j.score === "divergent" : j.score !== "interoperable")).map((j) => `${j.junction} (${j.score})`),
-    ...report.not_run.map((n) => `${n.junction} (not run)`),
-  ];
-  return `${below.length} claimed junction${below.length === 1 ? "" : "s"} scored below \`fail-on: ${failOn}\`: ${below.join(", ")}`;
+/** Which claimed junctions tripped the policy, and why. */
+export function policyMessage(verdict: Gate): string {
+  const { failures, failOn } = verdict;
+  const what = failOn === "regression" ? "regressed against the base" : `scored below \`fail-on: ${failOn}\``;
+  const list = failures.map((f) => (failOn === "regression" ? `${f.junction} (${f.why}, now ${f.score})` : `${f.junction} (${f.score})`));
+  return `${failures.length} claimed junction${failures.length === 1 ? "" : "s"} ${what}: ${list.join(", ")}`;
 }
 
 /** One log line per finished test (the runner's log is not a terminal). */

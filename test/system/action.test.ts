@@ -1,11 +1,12 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseProfile } from "../../protocol/index.js";
 import { SUITES } from "../../suites/index.js";
 import { startRuntime } from "../../worker/local/runtime.js";
-import { makeComment, startFakeGitHub, type FakeGitHub } from "./helpers/fake-github.js";
+import { zipSync } from "fflate";
+import { makeComment, startFakeGitHub, type FakeGitHub, type FakeRun } from "./helpers/fake-github.js";
 import { actionDefaults, checkoutAction, runAction, type ActionRun } from "./helpers/run-action.js";
 import { xmlRoot } from "../helpers/xml.js";
 
@@ -24,6 +25,7 @@ beforeAll(() => {
   workspace = join(tmp, "workspace");
   mkdirSync(join(workspace, "agents"), { recursive: true });
   copyFileSync(join(ROOT, "fixtures/agents/ping.wasm"), join(workspace, "agents/ping.wasm"));
+  copyFileSync(join(ROOT, "fixtures/agents/ping-terse.wasm"), join(workspace, "agents/ping-terse.wasm"));
 }, 120_000);
 
 afterAll(async () => {
@@ -47,8 +49,6 @@ const profileOf = (run: ActionRun) => parseProfile(JSON.parse(readFileSync(run.o
 const writes = (github: FakeGitHub) => github.calls.filter((c) => c.method === "POST" || c.method === "PATCH");
 
 describe("the bundled action, run as GitHub runs it", () => {
-  let created: number;
-
   it("first run: installs the embedded runtime into its checkout, runs the suite, creates one comment, writes outputs and badges", async () => {
     const github = await fakeGitHub();
     const run = await step(github, { agent: "agents/ping.wasm", features: "core.passive" });
@@ -59,19 +59,22 @@ describe("the bundled action, run as GitHub runs it", () => {
 
     // GITHUB_TOKEN cannot read GET /user: the action looks for github-actions[bot]'s comments.
     expect(github.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      // The base: the same workflow's last successful runs on the base branch (there are none).
+      "GET /repos/agtest-demo/ping-agent/actions/workflows/agtest.yml/runs",
       "GET /user",
       "GET /repos/agtest-demo/ping-agent/issues/7/comments",
       "POST /repos/agtest-demo/ping-agent/issues/7/comments",
     ]);
+    expect(github.calls[0]?.query).toMatchObject({ branch: "main", status: "success" });
     expect(github.calls.every((c) => c.authorization === `token ${TOKEN}`)).toBe(true);
     const [comment] = github.comments.get(7) ?? [];
     expect(github.comments.get(7)).toHaveLength(1);
-    created = comment?.id ?? 0;
     const body = comment?.body ?? "";
     expect(body.startsWith(`${MARKER}\n### agtest · \`fipa\``)).toBe(true);
     expect(body).toContain("![interop: 1/1](https://img.shields.io/badge/interop-1%2F1-brightgreen) **1/1 interoperable**");
     expect(body).toContain("| `core.passive` | ✅ interoperable | 14 of 14 |");
-    expect(body).toContain("**Change against the base:** no base — set `edge-url`");
+    // No edge store, no base-profile, and no earlier run of the workflow on main uploaded results.
+    expect(body).toContain("**Change against the base:** no base — no successful run of `agtest.yml` on `main` uploaded the artifact `agtest-results` yet.");
     expect(body).toContain("[Full report and log](https://github.com/agtest-demo/ping-agent/actions/runs/4242) · for 9f8c2d4");
 
     expect(run.outputs.score).toBe("1/1 interoperable");
@@ -90,6 +93,7 @@ describe("the bundled action, run as GitHub runs it", () => {
 
   it("second run: updates the same comment in place, and fails the step on a divergent junction", async () => {
     const github = await fakeGitHub();
+    const created = 5_000_001;
     github.comments.set(7, [makeComment(created, `${MARKER}\nold report`, "github-actions[bot]")]);
     const run = await step(github, { agent: "agents/ping.wasm", features: "core.passive,core.active" });
     expect(run.log).not.toContain("Installing the embedded runtime");
@@ -141,6 +145,8 @@ describe("the bundled action, run as GitHub runs it", () => {
     expect(run.code).toBe(0);
     expect(run.log).not.toContain("Installing the embedded runtime");
     expect(github.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      // The pull request comes from the workflow_run event (its head repository and branch), not from comment.json.
+      "GET /repos/agtest-demo/ping-agent/pulls",
       "GET /repos/agtest-demo/ping-agent/pulls/8",
       "GET /user",
       "GET /repos/agtest-demo/ping-agent/issues/8/comments",
@@ -153,7 +159,7 @@ describe("the bundled action, run as GitHub runs it", () => {
     const moved = await fakeGitHub({ pulls: { 8: { head_sha: "f".repeat(40) } } });
     const stale = await step(moved, { "comment-from": "agtest-results/fipa" }, "workflow_run.completed.json", "workflow_run");
     expect(stale.code).toBe(0);
-    expect(stale.log).toContain("::warning::agtest: comment.json names pull request #8, whose head is fffffff, not the commit the run tested (4d5e6f7): not posting");
+    expect(stale.log).toContain("::warning::agtest: no open pull request of contributor/ping-agent has the commit the run tested (4d5e6f7) as its head: not posting");
     expect(writes(moved)).toEqual([]);
   }, 60_000);
 
@@ -200,8 +206,152 @@ describe("the bundled action, run as GitHub runs it", () => {
     const github = await fakeGitHub();
     const run = await step(github, { agent: "agents/ping.wasm", "fail-on": "sometimes" });
     expect(run.code).toBe(1);
-    expect(run.log).toContain('::error::agtest: input `fail-on`: expected one of divergent, constrained, never, got "sometimes"');
+    expect(run.log).toContain('::error::agtest: input `fail-on`: expected one of divergent, constrained, regression, never, got "sometimes"');
     expect(run.summary).toContain("### agtest could not run");
     expect(github.calls).toEqual([]);
+  }, 60_000);
+});
+
+/** The results artifact a run of the workflow uploaded: `agtest-results/` zipped, so `fipa/profile.json` inside. */
+function resultsZip(profile: Record<string, string>, folder = "fipa"): Uint8Array {
+  const json = JSON.stringify({ test_suite: SUITES.fipa?.uri, profile });
+  return zipSync({ [`${folder}/profile.json`]: new TextEncoder().encode(json), [`${folder}/badge.json`]: new TextEncoder().encode("{}") });
+}
+
+/** A run of `agtest.yml` on a branch of this repository (or another, for a fork's run). */
+function wfRun(id: number, artifacts: Record<string, Uint8Array>, over: Partial<FakeRun> = {}): FakeRun {
+  return { id, run_number: id - 900, workflow: "agtest.yml", branch: "main", event: "push", repo: "agtest-demo/ping-agent", conclusion: "success", artifacts, ...over };
+}
+
+describe("the base branch's last run as the base (no server), fail-on regression, known divergences, comment modes", () => {
+  it("finds the base in the newest successful push run's artifact, skipping runs a pull request could have planted; an unchanged constrained junction passes `fail-on: regression`", async () => {
+    const poisoned = resultsZip({ "core.passive": "divergent" });
+    const github = await fakeGitHub({
+      runs: [
+        // Newest first: a fork's pull request run from a branch named main, and a failed run: never a base.
+        wfRun(909, { "agtest-results": poisoned }, { event: "pull_request", repo: "contributor/ping-agent" }),
+        wfRun(908, { "agtest-results": poisoned }, { conclusion: "failure" }),
+        // A successful run that uploaded nothing, then the one that did.
+        wfRun(907, {}),
+        wfRun(906, { "agtest-results": resultsZip({ "core.passive": "constrained (13 of 14)", "metadata.passive": "divergent" }) }),
+      ],
+    });
+    const run = await step(github, { agent: "agents/ping-terse.wasm", features: "core.passive,metadata.passive", "fail-on": "regression" });
+    expect(run.log).not.toContain("::error::");
+    expect(run.code).toBe(0);
+    const api = github.calls.map((c) => `${c.method} ${c.path}`);
+    expect(api.slice(0, 4)).toEqual([
+      "GET /repos/agtest-demo/ping-agent/actions/workflows/agtest.yml/runs",
+      "GET /repos/agtest-demo/ping-agent/actions/runs/907/artifacts",
+      "GET /repos/agtest-demo/ping-agent/actions/runs/906/artifacts",
+      "GET /repos/agtest-demo/ping-agent/actions/artifacts/90600/zip",
+    ]);
+    expect(api).toContain("GET /blobs/906/agtest-results.zip");
+    expect(api.some((c) => c.includes("/909/") || c.includes("/908/"))).toBe(false);
+    const body = github.comments.get(7)?.[0]?.body ?? "";
+    expect(body).toContain("**Change against the last run on `main` ([#6](https://github.com/agtest-demo/ping-agent/actions/runs/906), artifact `agtest-results`):** none, 2 unchanged");
+    expect(body).toContain("**Gate (`fail-on: regression`):** ✅ no regression against the base");
+    expect(profileOf(run).profile).toEqual({ "core.passive": "constrained (13 of 14)", "metadata.passive": "divergent" });
+  }, 180_000);
+
+  it("fails `fail-on: regression` on a junction that scores worse than on the base; a junction the base lacks is new, not a regression", async () => {
+    const github = await fakeGitHub({ runs: [wfRun(906, { "agtest-results": resultsZip({ "core.passive": "interoperable" }) })] });
+    const run = await step(github, { agent: "agents/ping-terse.wasm", features: "core.passive,metadata.passive", "fail-on": "regression" });
+    expect(run.code).toBe(1);
+    expect(run.log).toContain("::error::agtest: 1 claimed junction regressed against the base: core.passive (was interoperable, now constrained (13 of 14)); see the job summary");
+    const body = github.comments.get(7)?.[0]?.body ?? "";
+    expect(body).toContain("| `core.passive` | ✅ interoperable | ⚠️ constrained (13 of 14) | ⬇️ regressed |");
+    expect(body).toContain("**Gate (`fail-on: regression`):** ❌ 1 regression: `core.passive` (was interoperable, now constrained (13 of 14))");
+    expect(run.summary).toContain("❌ 1 regression");
+  }, 120_000);
+
+  it("a known divergence (config `known`) never fails the step and is shown with its reason; one that passes now is reported as removable", async () => {
+    const config = join(workspace, "agtest-known.json");
+    writeFileSync(config, JSON.stringify({ known: { "metadata.passive": "ping has no profile to tell", "core.passive.reply-echoes-protocol": "terse by design", "core.passive.answers-a-request": "was flaky" } }));
+    const github = await fakeGitHub({ forbidActions: true });
+    const run = await step(github, { agent: "agents/ping-terse.wasm", features: "core.passive,metadata.passive", "fail-on": "constrained", config: "agtest-known.json" });
+    expect(run.log).not.toContain("::error::");
+    expect(run.code).toBe(0);
+    expect(run.log).toContain('::notice::agtest: known divergence `core.passive.answers-a-request` passes now: it can be removed from "known"');
+    const body = github.comments.get(7)?.[0]?.body ?? "";
+    expect(body).toContain("| `metadata.passive` | ping has no profile to tell | known |");
+    expect(body).toContain("| `core.passive.reply-echoes-protocol` | terse by design | known |");
+    expect(body).toContain("| `core.passive.answers-a-request` | was flaky | 🧹 passes now: can be removed |");
+    // Without `actions: read` there is no base, and the comment says what to grant.
+    expect(body).toContain("no base — the token may not read this repository's Actions artifacts: give the job `permissions: actions: read`");
+
+    // The same config without the entry for a junction's only failing test fails the step.
+    writeFileSync(config, JSON.stringify({ known: { "metadata.passive": "ping has no profile to tell" } }));
+    const strict = await step(await fakeGitHub({ forbidActions: true }), { agent: "agents/ping-terse.wasm", features: "core.passive,metadata.passive", "fail-on": "constrained", config: "agtest-known.json" });
+    expect(strict.code).toBe(1);
+    expect(strict.log).toContain("::error::agtest: 1 claimed junction scored below `fail-on: constrained`: core.passive (constrained (13 of 14))");
+  }, 180_000);
+
+  it("comment-mode: changes leaves the comment untouched when no score changed, and updates it when one did", async () => {
+    const github = await fakeGitHub();
+    const first = await step(github, { agent: "agents/ping.wasm", features: "core.passive" });
+    expect(first.code).toBe(0);
+    const [comment] = github.comments.get(7) ?? [];
+    const before = comment?.body ?? "";
+    expect(before).toMatch(/^<!-- agtest-scores sha256:[0-9a-f]{64} -->$/m);
+
+    const same = await step(github, { agent: "agents/ping.wasm", features: "core.passive", "comment-mode": "changes" });
+    expect(same.code).toBe(0);
+    expect(same.log).toContain(`agtest: no score changed (comment-mode: changes): comment ${comment?.html_url} left as it was`);
+    expect(writes(github)).toHaveLength(1);
+    expect(github.comments.get(7)?.[0]?.body).toBe(before);
+    expect(same.outputs["comment-url"]).toBe(comment?.html_url);
+
+    const changed = await step(github, { agent: "agents/ping.wasm", features: "core.passive,metadata.passive", "comment-mode": "changes", "fail-on": "never" });
+    expect(changed.code).toBe(0);
+    expect(writes(github).map((c) => c.method)).toEqual(["POST", "PATCH"]);
+    expect(github.comments.get(7)?.[0]?.body).toContain("| `metadata.passive` | ❌ divergent |");
+
+    const off = await step(github, { agent: "agents/ping.wasm", features: "core.passive", "comment-mode": "off" });
+    expect(off.code).toBe(0);
+    expect(writes(github)).toHaveLength(2);
+  }, 240_000);
+});
+
+describe("the fork recipe against a hostile artifact", () => {
+  /** What a fork's run could leave: a comment.json of its choosing. */
+  function plant(folder: string, pending: Record<string, unknown> | string): string {
+    const dir = join(workspace, folder);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "comment.json"), typeof pending === "string" ? pending : JSON.stringify(pending));
+    return folder;
+  }
+
+  it("a comment.json naming another pull request with the same head commit posts nothing", async () => {
+    // #5 is someone else's pull request at the same commit; the run that made the artifact tested #8.
+    const github = await fakeGitHub({ pulls: { 5: { head_sha: FORK_HEAD, head_repo: "victim/ping-agent", head_ref: "fix" }, 8: { head_sha: FORK_HEAD } } });
+    const folder = plant("hostile/other-pr", { pull_request: 5, head_sha: FORK_HEAD, marker: MARKER, body: `${MARKER}\nhijacked` });
+    const run = await step(github, { "comment-from": folder }, "workflow_run.completed.json", "workflow_run");
+    expect(run.code).toBe(0);
+    expect(run.log).toContain("::warning::agtest: comment.json names pull request #5, but the run that made it tested pull request #8: not posting");
+    expect(writes(github)).toEqual([]);
+    expect(github.calls.some((c) => c.path.endsWith("/pulls/5"))).toBe(false);
+  }, 60_000);
+
+  it("a comment.json that is a symlink is refused without quoting its target", async () => {
+    const dir = join(workspace, "hostile/symlink");
+    mkdirSync(dir, { recursive: true });
+    const secret = join(tmp, "secret.txt");
+    writeFileSync(secret, "TOP-SECRET-CONTENT");
+    symlinkSync(secret, join(dir, "comment.json"));
+    const github = await fakeGitHub({ pulls: { 8: { head_sha: FORK_HEAD } } });
+    const run = await step(github, { "comment-from": "hostile/symlink" }, "workflow_run.completed.json", "workflow_run");
+    expect(run.code).toBe(1);
+    expect(run.log).toContain("is not a regular file (a symlink or a folder is refused)");
+    expect(run.log).not.toContain("TOP-SECRET");
+    expect(writes(github)).toEqual([]);
+  }, 60_000);
+
+  it("a comment.json that is not JSON is refused without echoing it", async () => {
+    const github = await fakeGitHub({ pulls: { 8: { head_sha: FORK_HEAD } } });
+    const run = await step(github, { "comment-from": plant("hostile/garbage", "SECRET-LOOKING garbage {") }, "workflow_run.completed.json", "workflow_run");
+    expect(run.code).toBe(1);
+    expect(run.log).toContain("comment.json is not JSON");
+    expect(run.log).not.toContain("SECRET-LOOKING");
   }, 60_000);
 });

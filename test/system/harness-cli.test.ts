@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -43,6 +43,20 @@ describe("agtest run against the embedded runtime", () => {
     // Not a TTY: one plain progress line per test on stderr.
     expect(run.err).toMatch(/^pass  core\.passive\.reply-echoes-conversation-id \(/m);
   });
+
+  it("--fail-on regression --base: exit 1 on a junction that got worse than in the base profile, naming it; a known test excuses it", async () => {
+    const base = join(dir, "base.json");
+    writeFileSync(base, JSON.stringify({ test_suite: "urn:agtest:suite:fipa:1.1.0", profile: { "core.passive": "interoperable" } }));
+    const known = join(dir, "known.json");
+    writeFileSync(known, JSON.stringify({ known: { "core.passive.reply-echoes-protocol": "terse by design" } }));
+    const worse = await agtest("run", "--agent", "fixtures/agents/ping-terse.wasm", "--features", "core.passive", "--fail-on", "regression", "--base", base);
+    const excused = await agtest("run", "--agent", "fixtures/agents/ping-terse.wasm", "--features", "core.passive", "--fail-on", "regression", "--base", base, "--config", known);
+    expect(worse.out).toMatch(/core\.passive +constrained \(13 of 14\)/);
+    expect(worse.err).toContain("fails --fail-on regression: core.passive (constrained (13 of 14); was interoperable)");
+    expect(worse.code).toBe(1);
+    expect(excused.err).toContain("known: core.passive.reply-echoes-protocol — terse by design");
+    expect(excused.code).toBe(0);
+  }, 180_000);
 
   it("--features core.passive --format json: the profile on stdout, exit 0", async () => {
     const run = await agtest("run", "--agent", "fixtures/agents/ping.wasm", "--features", "core.passive", "--format", "json");

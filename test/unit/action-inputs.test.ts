@@ -19,20 +19,22 @@ describe("action inputs", () => {
     given({ agent: "agents/ping.wasm", features: "core.passive\ncore.active, metadata.passive\n", "fail-on": "constrained", comment: "false", "edge-url": "https://edge.example/" });
     const inputs = readInputs();
     expect(inputs.harness).toMatchObject({ agent: "agents/ping.wasm", features: "core.passive,core.active,metadata.passive", "fail-on": "constrained" });
-    expect(inputs).toMatchObject({ failOn: "constrained", comment: false, edgeUrl: "https://edge.example" });
+    expect(inputs).toMatchObject({ failOn: "constrained", commentMode: "off", edgeUrl: "https://edge.example" });
   });
 
-  it("empty inputs are absent; comment defaults to true", () => {
+  it("empty inputs are absent; comments are written on every run by default; the base artifact is agtest-results", () => {
     given({ agent: "a.wasm", suite: "", "fail-on": "" });
     const inputs = readInputs();
     expect(inputs.harness.suite).toBeUndefined();
     expect(inputs.failOn).toBeUndefined();
-    expect(inputs.comment).toBe(true);
+    expect(inputs.commentMode).toBe("always");
+    expect(inputs.baseArtifact).toBe("agtest-results");
     expect(inputs.runOn).toBe("embedded");
   });
 
   it.each([
-    [{ "fail-on": "sometimes" }, 'input `fail-on`: expected one of divergent, constrained, never, got "sometimes"'],
+    [{ "fail-on": "sometimes" }, 'input `fail-on`: expected one of divergent, constrained, regression, never, got "sometimes"'],
+    [{ "comment-mode": "loud" }, 'input `comment-mode`: expected one of always, changes, off, got "loud"'],
     [{ comment: "yes" }, 'input `comment`: expected true or false, got "yes"'],
     [{ "edge-url": "edge.example" }, 'input `edge-url`: expected an http(s) URL, got "edge.example"'],
     [{ key: "a b" }, "input `key`: letters, digits"],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Base } from "../../action/src/base.js";
-import { diffProfiles } from "../../action/src/diff.js";
+import { diffProfiles } from "../../harness/core/compare.js";
 import { fitLines } from "../../action/src/render/fit.js";
 import { COMMENT_LIMIT, commentBody, commentMarker, summaryBody, type ReportContext } from "../../action/src/render/report.js";
 import { toProfile, type RunReport } from "../../harness/core/index.js";
@@ -91,5 +91,25 @@ describe("the pull request comment and job summary", () => {
     const fitted = fitLines(lines, 200, ["cut"]);
     expect(fitted.slice(-4)).toEqual(["```", "</details>", "", "cut"]);
     expect(fitLines(lines, 10_000, ["cut"])).toEqual(lines);
+  });
+});
+
+describe("markers match only as a whole line", () => {
+  it("another suite's marker, or the marker inside a line, is not this suite's comment", async () => {
+    const { hasMarker } = await import("../../action/src/github/comment.js");
+    const marker = commentMarker("fipa");
+    expect(hasMarker(`${marker}\n### agtest`, marker)).toBe(true);
+    expect(hasMarker(`x\r\n${marker}\r\nbody`, marker)).toBe(true);
+    expect(hasMarker(`${commentMarker("fipa-extra")}\nquoting ${marker} inline`, marker)).toBe(false);
+    expect(hasMarker(`> ${marker}`, marker)).toBe(false);
+  });
+});
+
+describe("the gate in the comment", () => {
+  it("fail-on regression with known divergences: the regression named, known entries with reasons, removable ones marked (golden)", async () => {
+    const { gate } = await import("../../harness/core/compare.js");
+    const verdict = gate(report, { failOn: "regression", base: baseProfile, known: { "core.passive.answers-a-request": "was flaky | on CI", "metadata.passive": "not claimed yet" } });
+    expect(verdict.failures.map((f) => f.junction)).toEqual(["core.active"]);
+    await expect(commentBody(report, { ...withBase, gate: verdict }, commentMarker("fipa"))).toMatchFileSnapshot("golden/action-comment-gate.md");
   });
 });

@@ -35,6 +35,9 @@ describe("config and flag errors name the key, exit 2, no stack trace", () => {
     [{ agent: "a.wasm", features: [] }, "config.features: expected at least one junction"],
     [{ agent: "a.wasm", suite: "fipe" }, 'config.suite: unknown suite "fipe" (did you mean fipa?)'],
     [{ agent: "a.wasm", backchannel: "carrier-pigeon" }, 'config.backchannel: expected "message", "none" or an http(s) URL'],
+    [{ agent: "a.wasm", known: { "core.pasive": "typo" } }, 'config.known["core.pasive"]: no junction or test of suite fipa has this id (did you mean core.passive?)'],
+    [{ agent: "a.wasm", known: { "core.active": "" } }, "config.known.core.active: expected a non-empty string"],
+    [{ agent: "a.wasm", known: ["core.active"] }, "config.known: "],
     ["{ not json", "is not valid JSON"],
   ])("config %j", async (value, message) => {
     const { code, err } = await agtest("run", "--config", config(value));
@@ -55,6 +58,7 @@ describe("config and flag errors name the key, exit 2, no stack trace", () => {
     [["run", "--agent", "a.wasm", "--agact", "x", "--backchannel", "none"], "choose one backchannel"],
     [["run", "--agent", join(dir, "missing.wasm")], "--agent: cannot read"],
     [["frobnicate"], 'unknown command "frobnicate"'],
+    [["run", "--agent", "a.wasm", "--fail-on", "regression", "--base", join(dir, "nope.json")], `--base: cannot read the base profile ${join(dir, "nope.json")} (ENOENT)`],
   ])("flags %j", async (argv, message) => {
     const { code, err } = await agtest(...argv);
     expect(code).toBe(EXIT.usage);

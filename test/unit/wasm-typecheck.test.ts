@@ -133,3 +133,14 @@ describe("type checking of function bodies, as V8 judges them", () => {
     expect(() => inspectModule(ok)).not.toThrow();
   });
 });
+
+describe("readConstExpr without an expected type (re-reading a validated module)", () => {
+  it("checks the encoding only", async () => {
+    const { readConstExpr } = await import("../../worker/wasm/opcodes.js");
+    const { Reader } = await import("../../worker/wasm/reader.js");
+    const read = (bytes: number[]) => readConstExpr(new Reader(new Uint8Array(bytes), 0, bytes.length, "expr"), { types: 1, funcs: 1, globals: 1 });
+    expect(() => read([0x23, 0, 0x41, 1, 0x6a, 0x0b])).not.toThrow(); // global.get without type info; i32.add
+    expect(() => read([0x42, 0, 0x41, 0, 0x0b])).not.toThrow(); // two values: not judged here
+    expect(() => read([0x23, 4, 0x0b])).toThrow(/global index 4 out of range/);
+  });
+});

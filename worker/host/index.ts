@@ -7,10 +7,14 @@ import { registryOf } from "../registry/index.js";
 import { MAX_HOPS, route } from "../routing/index.js";
 import { type SandboxOutcome, runInSandbox } from "../sandbox/index.js";
 import { type Sql, sqlOf } from "../sql.js";
+import { commitOutcome, createDurableTables, durableCall, hasCheckpoint } from "./durable.js";
+import { type LogLine, readLogs, tailLogs } from "./logs.js";
 import * as mailbox from "./mailbox.js";
 import { loadModule, pruneModules, storeModule } from "./modules.js";
 import { TokenBucket } from "./rate.js";
 import { type AgentRecord, type AgentState, type ModuleUpload, type ServiceEntry, type TerminationReason, emptyStats } from "./record.js";
+import { type StateEntry, stateView } from "./state.js";
+import { fireDue, listTimers, nextTimerAt } from "./timers.js";
 
 const SCHEMA_VERSION = 2;
 
@@ -70,6 +74,7 @@ export class AgentHost extends DurableObject<Env> {
     );
     mailbox.createMailbox(this.#sql);
     this.#sql.run("CREATE TABLE IF NOT EXISTS recent_conversations (conversation_id TEXT PRIMARY KEY, at TEXT NOT NULL)");
+    createDurableTables(this.#sql);
     this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
   }
 
@@ -110,6 +115,23 @@ export class AgentHost extends DurableObject<Env> {
   async recentConversations(): Promise<string[]> {
     if (!this.#record) return [];
     return this.#sql.all<{ conversation_id: string }>("SELECT conversation_id FROM recent_conversations ORDER BY at DESC").map((r) => r.conversation_id);
+  }
+
+  /** The agent's key-value state (durable agents), for its owner. */
+  async state(): Promise<Result<{ entries: StateEntry[]; bytes: number; quota: number; timers: { due_at: string; tag: string }[] }>> {
+    const record = this.#record;
+    if (!record) return notFound();
+    return { ok: true, value: { ...stateView(this.#sql, record.limits.state_bytes ?? DEFAULT_LIMITS.state_bytes), timers: listTimers(this.#sql) } };
+  }
+
+  /** What the agent logged (and its traps), after the cursor, at `minLevel` (0 debug .. 3 error) or above. */
+  async logs(query: { after: number; minLevel: number; limit: number }): Promise<Result<{ logs: LogLine[]; next: number }>> {
+    return this.#record ? { ok: true, value: readLogs(this.#sql, query) } : notFound();
+  }
+
+  /** The newest log lines, for the dashboard. */
+  async recentLogs(): Promise<LogLine[]> {
+    return this.#record ? tailLogs(this.#sql, 50) : [];
   }
 
   #remember(conversationId: string): void {
@@ -166,6 +188,11 @@ export class AgentHost extends DurableObject<Env> {
       record.termination_reason = null;
       record.termination_detail = null;
       this.#traps = [];
+      // A stopped agent with a checkpoint of this version resumes where it was; others boot afresh.
+      if (record.state === "stopped" && hasCheckpoint(this.#sql, record)) {
+        await this.#setState("running");
+        return { ok: true, value: record };
+      }
       await this.#setState("loaded");
       return { ok: true, value: await this.#boot() };
     });
@@ -248,8 +275,14 @@ export class AgentHost extends DurableObject<Env> {
   async #deliverOne(): Promise<boolean> {
     const record = this.#record;
     if (!record || (record.state !== "running" && record.state !== "draining")) return false;
+    // Due timers become mailbox messages (one synchronous step: pending or queued, never both).
+    fireDue(this.#sql, Date.now(), record.name);
     const pending = mailbox.head(this.#sql);
-    if (!pending) return false;
+    if (!pending) {
+      const timerAt = nextTimerAt(this.#sql);
+      if (timerAt !== null) await this.#ensureAlarm(timerAt);
+      return false;
+    }
     const now = Date.now();
     if (pending.next_at > now) {
       await this.#ensureAlarm(pending.next_at);
@@ -269,7 +302,11 @@ export class AgentHost extends DurableObject<Env> {
       return false;
     }
     const terminated = await this.#settle(record, message, pending, outcome);
-    mailbox.settle(this.#sql, pending);
+    // The checkpoint, state writes, timers and logs land with the message's removal, atomically.
+    this.ctx.storage.transactionSync(() => {
+      commitOutcome(this.#sql, record, outcome, pending.message_id);
+      mailbox.settle(this.#sql, pending);
+    });
     if (terminated) {
       await this.#terminate(terminated.reason, terminated.detail);
       // Answered only once the agent is failed: whoever reads the answer, then the record, sees it failed.
@@ -303,13 +340,17 @@ export class AgentHost extends DurableObject<Env> {
   #run(text: string | null): Promise<SandboxOutcome> {
     const record = this.#record as AgentRecord;
     const { version } = record;
-    return runInSandbox(this.env.LOADER, { name: record.name, version, digest: record.module.sha256 }, record.limits, () => loadModule(this.#sql, version), text);
+    const key = { name: record.name, version, digest: record.module.sha256 };
+    const durable = durableCall(this.#sql, record, text === null);
+    return runInSandbox(this.env.LOADER, key, record.limits, () => loadModule(this.#sql, version), text, durable, this.env.AGTEST_FRESH_ISOLATES === "1");
   }
 
   /** Boots the current version: instantiates it and runs `init`. */
   async #boot(): Promise<AgentRecord> {
     const record = this.#record as AgentRecord;
     const outcome = await this.#run(null);
+    // A boot's checkpoint replaces the previous version's memory (state and timers stay).
+    this.ctx.storage.transactionSync(() => commitOutcome(this.#sql, record, outcome, null));
     if (!outcome.ok) {
       const reason = outcome.kind === "cpu" ? "CpuLimitExceeded" : outcome.kind === "memory" ? "MemoryLimitExceeded" : "InitFailed";
       await this.#terminate(reason, `${outcome.phase}: ${outcome.message}`);
@@ -331,7 +372,7 @@ export class AgentHost extends DurableObject<Env> {
   ): Promise<{ reason: TerminationReason; detail: string } | null> {
     const stats = record.stats;
     stats.messages_in++;
-    this.#remember(String(message.conversation_id));
+    if (message.conversation_id != null) this.#remember(String(message.conversation_id));
     stats.last_message_at = new Date().toISOString();
     const emitted = outcome.sent.flatMap((text, i) => {
       const parsed = parseRoutableText(text);

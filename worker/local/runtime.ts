@@ -16,6 +16,8 @@ export type RuntimeOptions = {
   logLevel?: "none" | "error" | "warn" | "info" | "log" | "debug";
   /** Expose `GET /__scheduled` to fire the cron trigger by hand (tests). */
   testScheduled?: boolean;
+  /** Every delivery in a new agent isolate (the `AGTEST_FRESH_ISOLATES` var), as the edge may do. */
+  freshIsolates?: boolean;
 };
 
 /** A running local runtime. */
@@ -35,7 +37,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<LocalRuntim
   process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
   const worker = await unstable_startWorker({
     config: `${ROOT}wrangler.toml`,
-    bindings: { AGTEST_TOKEN: { type: "secret_text", value: token } },
+    bindings: {
+      AGTEST_TOKEN: { type: "secret_text", value: token },
+      ...(options.freshIsolates ? { AGTEST_FRESH_ISOLATES: { type: "plain_text" as const, value: "1" } } : {}),
+    },
     envFiles: [],
     // wrangler 4.86's startWorker does not derive this from compatibility_flags as deploy does.
     build: { nodejsCompatMode: "v2" },

@@ -14,6 +14,7 @@ Options:
       --host ADDR     address to bind (default 127.0.0.1)
       --persist DIR   keep agents and mailboxes in DIR (default .agtest/state)
       --in-memory     keep nothing after exit
+      --fresh-isolates  run every delivery in a new agent isolate (AGTEST_FRESH_ISOLATES=1)
       --token TOKEN   bearer token (default: $AGTEST_TOKEN, else .dev.vars, else a new one saved there)
   -v, --verbose       show the runtime's own log
   -h, --help          show this help
@@ -36,6 +37,7 @@ export async function serve(argv: string[], usage = "npm start --"): Promise<num
         host: { type: "string", default: "127.0.0.1" },
         persist: { type: "string", default: ".agtest/state" },
         "in-memory": { type: "boolean", default: false },
+        "fresh-isolates": { type: "boolean", default: false },
         token: { type: "string" },
         verbose: { type: "boolean", short: "v", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -61,6 +63,7 @@ export async function serve(argv: string[], usage = "npm start --"): Promise<num
     token,
     persistTo: args["in-memory"] ? false : args.persist,
     logLevel: args.verbose ? "info" : "warn",
+    freshIsolates: args["fresh-isolates"],
   });
   console.log(`agtest runtime listening on ${runtime.url}`);
   console.log(`token (${source}): ${token}`);

@@ -1,4 +1,5 @@
 import type { LoggedMessage } from "../conversation/index.js";
+import type { LogLine } from "../host/logs.js";
 import type { AgentRecord } from "../host/record.js";
 import type { StoredProfile } from "../profiles/index.js";
 import type { RunSummary } from "../registry/index.js";
@@ -12,6 +13,8 @@ export type AgentPageData = {
   history: StoredProfile[];
   runs: { id: string; suite: string; started_at: string; summary: RunSummary }[];
   conversations: { id: string; messages: LoggedMessage[] }[];
+  /** The newest lines of the agent's log (durable agents). */
+  logs?: LogLine[];
 };
 
 /** `/agents/:name`: record, termination reason, profile history, runs, last conversations. */
@@ -64,7 +67,25 @@ export function AgentPage(props: AgentPageData) {
       )}
       <h3>Last conversations</h3>
       {props.conversations.length === 0 ? <p class="muted">None yet.</p> : props.conversations.map((c) => <SequenceDiagram id={c.id} messages={c.messages} />)}
+      <AgentLogs name={record.name} logs={props.logs ?? []} />
     </Layout>
+  );
+}
+
+/** The agent's newest log lines (`agent.log` and traps); the API pages through all of them. */
+function AgentLogs(props: { name: string; logs: LogLine[] }) {
+  return (
+    <section aria-labelledby="logs">
+      <h3 id="logs">Log</h3>
+      {props.logs.length === 0 ? (
+        <p class="muted">Nothing logged yet.</p>
+      ) : (
+        <pre class="agent-log">
+          {props.logs.map((l) => `${l.at.slice(11, 23)} ${l.level.padEnd(5)} ${l.text}\n`).join("")}
+        </pre>
+      )}
+      <p class="muted">{`All of it: GET /v1/agents/${props.name}/logs?level=&after=`}</p>
+    </section>
   );
 }
 

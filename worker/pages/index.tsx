@@ -4,6 +4,7 @@ import { SUITES } from "../../suites/index.js";
 import { type LoggedMessage, type Transcript, conversationOf } from "../conversation/index.js";
 import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
+import type { LogLine } from "../host/logs.js";
 import type { AgentRecord } from "../host/record.js";
 import { hostOf } from "../hosts.js";
 import { type StoredProfile, profilesOf } from "../profiles/index.js";
@@ -45,7 +46,8 @@ export const pages = new Hono<{ Bindings: Env }>()
     const conversations = transcripts.flatMap((t) => (t ? [{ id: t.conversation_id, messages: t.messages.slice(-30) as LoggedMessage[] }] : []));
     const history = (await profilesOf(c.env, HOSTED_OWNER, name).history(HOSTED_REF)) as StoredProfile[];
     const runs = await registryOf(c.env).runs(name);
-    return c.html(<AgentPage record={result.value} history={history} runs={runs} conversations={conversations} />);
+    const logs = (await host.recentLogs()) as LogLine[];
+    return c.html(<AgentPage record={result.value} history={history} runs={runs} conversations={conversations} logs={logs} />);
   })
   .get("/runs/:id", async (c) => {
     const run = (await registryOf(c.env).run(c.req.param("id"))) as StoredRun | null;

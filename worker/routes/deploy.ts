@@ -2,10 +2,12 @@ import { type PreparedModule, WasmValidationError, prepareModule } from "../wasm
 import { ApiError } from "../errors.js";
 import { type AgentLimits, memoryPages } from "../limits.js";
 import type { ModuleUpload } from "../host/record.js";
+import { exportMutableGlobals } from "../sandbox/globals.js";
 
 /**
  * The deploy pipeline, run before anything is stored: validate the module against ABI
- * `agtest/1`, cap its memory to the agent's limit, instrument it with fuel, and digest it.
+ * `agtest/1`, cap its memory to the agent's limit, instrument it with fuel, export its mutable
+ * globals for checkpoints, and digest it.
  */
 export async function buildModule(bytes: Uint8Array, limits: AgentLimits): Promise<ModuleUpload> {
   if (bytes.byteLength > limits.module_bytes) {
@@ -18,15 +20,16 @@ export async function buildModule(bytes: Uint8Array, limits: AgentLimits): Promi
     if (err instanceof WasmValidationError) throw new ApiError(400, "INVALID_WASM", err.message);
     throw err;
   }
+  // Durable memory: the glue checkpoints the mutable globals with the memory (sandbox/globals.ts).
+  const out = exportMutableGlobals(prepared.bytes).buffer;
   // What is stored and loaded is the instrumented module: its size is what the limit bounds.
-  if (prepared.bytes.byteLength > limits.module_bytes) {
+  if (out.byteLength > limits.module_bytes) {
     throw new ApiError(
       413,
       "PAYLOAD_TOO_LARGE",
-      `module is ${bytes.byteLength} bytes, ${prepared.bytes.byteLength} once instrumented (fuel checks); the limit is ${limits.module_bytes}`,
+      `module is ${bytes.byteLength} bytes, ${out.byteLength} once instrumented (fuel checks); the limit is ${limits.module_bytes}`,
     );
   }
-  const out = prepared.bytes.slice().buffer;
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", out));
   return {
     bytes: out,

@@ -9,10 +9,12 @@ import { HOST_FUEL } from "../wasm/costs.js";
  * `send`. A trap drops the instance (its memory may be half-written) so the next message starts
  * from a fresh one; the fuel and OOM globals tell a limit violation from any other trap. Host
  * calls are charged to the fuel global (`HOST_FUEL`) before they do their work.
+ * Checkpoints, state and timers (durable agents) are in durable.js, see durable.ts.
  */
 export const GLUE_SOURCE = String.raw`
 import wasmModule from "agent.wasm";
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { Durable, pullRestore, spill } from "./durable.js";
 
 const FUEL = ${JSON.stringify(HOST_FUEL)};
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -26,6 +28,9 @@ class AgentFault extends Error {}
 
 let instance = null;
 let call = null;
+// Modules deployed with their mutable globals exported (sandbox/globals.ts) are checkpointed.
+const DURABLE = WebAssembly.Module.exports(wasmModule).some((e) => e.name === "__agtest_durable");
+const durable = new Durable();
 
 function memoryBytes(ptr, len) {
   const buffer = instance.exports.memory.buffer;
@@ -72,6 +77,7 @@ const imports = {
       try { text = utf8.decode(memoryBytes(ptr, Math.min(len >>> 0, MAX_LOG_BYTES))); } catch { text = "(invalid utf-8)"; }
       call.logs.push({ level: Math.max(0, Math.min(3, level)), text });
     },
+    ...durable.imports(memoryBytes),
     now() { charge(FUEL.call); return BigInt(Date.now()); },
     random(ptr, len) {
       // Bounded by the agent's memory (memoryBytes) and paid per byte before any is drawn.
@@ -112,18 +118,32 @@ function ensureInstance(options) {
   }
 }
 
-function attempt(options, work) {
+function attempt(options, work, boot = false) {
   call = { phase: "instantiate", sent: [], logs: [], maxMessageBytes: options.maxMessageBytes, maxSends: options.maxSends };
+  const d = DURABLE ? options.durable ?? null : null;
+  durable.begin(d);
   try {
+    if (d && boot) {
+      // A boot (deploy, reload, revival) starts from fresh memory; state outlives versions.
+      instance = null;
+      durable.drop();
+      durable.loadState(d.state);
+    } else if (d && (!instance || durable.token !== d.token)) {
+      // New or stale isolate: ask the host for the checkpoint (once), or restore the one it sent.
+      if (!d.restore) return { ok: false, kind: "restore", phase: "instantiate", message: "checkpoint needed", sent: [], logs: [] };
+      instance = new WebAssembly.Instance(wasmModule, imports);
+      durable.restore(instance, d.restore);
+    }
     ensureInstance(options);
     call.phase = "handle";
     setFuel(options.fuel);
     const rc = work();
     const fuelUsed = options.fuel - Number(instance.exports.__agtest_fuel.value);
-    return { ok: true, rc, sent: call.sent, logs: call.logs, fuelUsed };
+    return { ok: true, rc, sent: call.sent, logs: call.logs, fuelUsed, durable: d ? durable.capture(instance, d.next) : null };
   } catch (err) {
     const kind = classify(err);
     instance = null;
+    durable.drop();
     const message = err instanceof Error ? err.message : String(err);
     return { ok: false, kind, phase: call.phase, message, sent: call.sent, logs: call.logs };
   }
@@ -131,18 +151,20 @@ function attempt(options, work) {
 
 export default class AgentSandbox extends WorkerEntrypoint {
   /** Instantiates the module and runs init (deploy, reload, restart). */
-  async boot(options) {
-    return attempt(options, () => 0);
+  async boot(options, link) {
+    return spill(attempt(options, () => 0, true), link);
   }
 
   /** Delivers one message (UTF-8 JSON text) to the agent. */
-  async deliver(text, options) {
-    return attempt(options, () => {
+  async deliver(text, options, link) {
+    // A checkpoint too large for one RPC message comes in batches (durable.js).
+    if (DURABLE && options.durable) await pullRestore(options.durable, link);
+    return spill(attempt(options, () => {
       const bytes = encoder.encode(text);
       const ptr = instance.exports.alloc(bytes.length);
       memoryBytes(ptr, bytes.length).set(bytes);
       return instance.exports.handle(ptr, bytes.length);
-    });
+    }), link);
   }
 }
 `;

@@ -18,6 +18,11 @@ export const ALLOWED_IMPORTS: ReadonlyMap<string, Signature> = new Map([
   ["agent.log", sig([I32, I32, I32], [])],
   ["agent.now", sig([], [I64])],
   ["agent.random", sig([I32, I32], [])],
+  // Durable agents (ARCHITECTURE.md, "Durable agents"): optional state and timer imports.
+  ["agent.state_get", sig([I32, I32, I32, I32], [I32])],
+  ["agent.state_put", sig([I32, I32, I32, I32], [I32])],
+  ["agent.state_delete", sig([I32, I32], [I32])],
+  ["agent.timer_set", sig([I64, I32, I32], [I32])],
   // AssemblyScript's abort(message, file, line, column); the host turns it into a trap.
   ["env.abort", sig([I32, I32, I32, I32], [])],
 ]);

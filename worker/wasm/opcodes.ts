@@ -216,9 +216,11 @@ const TYPE_NAMES: Record<number, string> = { 0x7f: "i32", 0x7e: "i64", 0x7d: "f3
 /**
  * Reads a constant expression up to its `end` (global initialisers, segment offsets, element
  * items): constants, `global.get` of an immutable global defined before, `ref.null`, `ref.func`
- * and extended-const arithmetic; it must produce exactly one value of type `expected`.
+ * and extended-const arithmetic; it must produce exactly one value of type `expected`. Without
+ * `expected` (re-reading a module already validated, as `sandbox/globals.ts` does) only its
+ * encoding is checked.
  */
-export function readConstExpr(r: Reader, ctx: IndexSpace, expected: number): void {
+export function readConstExpr(r: Reader, ctx: IndexSpace, expected?: number): void {
   const start = r.pos;
   const stack: number[] = [];
   const fail = (what: string, at: number): never => {
@@ -230,7 +232,7 @@ export function readConstExpr(r: Reader, ctx: IndexSpace, expected: number): voi
     switch (op) {
       case 0x0b: {
         const got = stack.map((t) => TYPE_NAMES[t]).join(" ") || "nothing";
-        if (stack.length !== 1 || stack[0] !== expected) fail(`expected ${TYPE_NAMES[expected]}, got ${got}`, start);
+        if (expected !== undefined && (stack.length !== 1 || stack[0] !== expected)) fail(`expected ${TYPE_NAMES[expected]}, got ${got}`, start);
         return;
       }
       case 0x41: r.s32(); stack.push(0x7f); break;
@@ -238,7 +240,9 @@ export function readConstExpr(r: Reader, ctx: IndexSpace, expected: number): voi
       case 0x43: r.skip(4); stack.push(0x7d); break;
       case 0x44: r.skip(8); stack.push(0x7c); break;
       case 0x23: {
-        const g = ctx.globalTypes?.[checkIndex(r, "globals", ctx)];
+        const index = checkIndex(r, "globals", ctx);
+        if (expected === undefined) break;
+        const g = ctx.globalTypes?.[index];
         if (g === undefined || g.mutable) fail("`global.get` must name an immutable global defined before", at);
         stack.push(g!.type);
         break;
@@ -247,7 +251,7 @@ export function readConstExpr(r: Reader, ctx: IndexSpace, expected: number): voi
       case 0xd2: ctx.refs?.add(checkIndex(r, "funcs", ctx)); stack.push(0x70); break;
       case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: { // extended const
         const t = op < 0x70 ? 0x7f : 0x7e;
-        if (stack.pop() !== t || stack.pop() !== t) fail(`\`${TYPE_NAMES[t]}\` arithmetic on the wrong operands`, at);
+        if (expected !== undefined && (stack.pop() !== t || stack.pop() !== t)) fail(`\`${TYPE_NAMES[t]}\` arithmetic on the wrong operands`, at);
         stack.push(t);
         break;
       }

@@ -7,11 +7,21 @@ export type Octokit = ReturnType<typeof getOctokit>;
 /** Who writes comments with `GITHUB_TOKEN` (an installation token, which `GET /user` refuses). */
 export const ACTIONS_BOT = "github-actions[bot]";
 
-/** What became of the comment. `skipped` carries why, for a warning (a fork's read-only token). */
-export type CommentResult = { status: "created" | "updated"; id: number; url: string } | { status: "skipped"; reason: string };
+/**
+ * What became of the comment. `skipped` carries why, for a warning (a fork's read-only token);
+ * `unchanged` is a comment left as it was because {@link StickyComment.write} said so.
+ */
+export type CommentResult =
+  | { status: "created" | "updated"; id: number; url: string }
+  | { status: "unchanged"; id?: number; url?: string }
+  | { status: "skipped"; reason: string };
 
-/** Where the sticky comment goes and what it says; `marker` is the hidden line that finds it again. */
-export type StickyComment = { owner: string; repo: string; number: number; marker: string; body: string };
+/**
+ * Where the sticky comment goes and what it says; `marker` is the hidden line that finds it
+ * again. `write`, when given, decides from the existing comment's body (`undefined`: there is
+ * none) whether to write at all (`comment-mode: changes`).
+ */
+export type StickyComment = { owner: string; repo: string; number: number; marker: string; body: string; write?: (existing: string | undefined) => boolean };
 
 /**
  * Creates the pull request's sticky comment, or updates it in place: the first comment that
@@ -27,8 +37,9 @@ export async function upsertComment(octokit: Octokit, comment: StickyComment): P
   try {
     const login = await tokenLogin(octokit);
     const existing = await findComment(octokit, comment, login);
+    if (comment.write && !comment.write(existing?.body)) return existing ? { status: "unchanged", id: existing.id, url: existing.url } : { status: "unchanged" };
     if (existing !== undefined) {
-      const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing, body });
+      const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
       return { status: "updated", id: data.id, url: data.html_url };
     }
     const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
@@ -58,14 +69,20 @@ export async function tokenLogin(octokit: Octokit): Promise<string> {
   }
 }
 
-async function findComment(octokit: Octokit, comment: StickyComment, login: string): Promise<number | undefined> {
+/** The first comment by `login` that carries `marker` alone on one of its lines (never as part of a line). */
+async function findComment(octokit: Octokit, comment: StickyComment, login: string): Promise<{ id: number; url: string; body: string } | undefined> {
   const { owner, repo, number, marker } = comment;
   const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
   for await (const page of pages) {
-    const found = page.data.find((c) => c.user?.login === login && c.body?.includes(marker));
-    if (found) return found.id;
+    const found = page.data.find((c) => c.user?.login === login && hasMarker(c.body ?? "", marker));
+    if (found) return { id: found.id, url: found.html_url, body: found.body ?? "" };
   }
   return undefined;
+}
+
+/** Whether `body` has `marker` as a whole line: another suite's marker, or one quoted inside a line, is not it. */
+export function hasMarker(body: string, marker: string): boolean {
+  return body.split(/\r?\n/).includes(marker);
 }
 
 /** The HTTP status of an Octokit request error, if it is one. */

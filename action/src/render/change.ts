@@ -1,6 +1,6 @@
 import { parseScore, type Score } from "../../../protocol/index.js";
 import type { Base } from "../base.js";
-import type { ProfileDiff } from "../diff.js";
+import type { ProfileDiff } from "../../../harness/core/compare.js";
 
 /** At most this many changed junctions are listed one by one. */
 export const MAX_CHANGE_ROWS = 50;

@@ -19,7 +19,7 @@ export function agentNameOf(file: string): string {
  * random token), deploys the module and opens a runtime channel to it (through the runtime's
  * agtalk relay when it has one, else `?wait=` replies).
  */
-export async function openEmbedded(options: { wasm: string; name?: string }): Promise<Embedded> {
+export async function openEmbedded(options: { wasm: string; name?: string; freshIsolates?: boolean }): Promise<Embedded> {
   const { wasm } = options;
   let bytes: Uint8Array<ArrayBuffer>;
   try {
@@ -33,7 +33,7 @@ export async function openEmbedded(options: { wasm: string; name?: string }): Pr
   try {
     // Loaded on demand: wrangler is heavy, and most commands never start a runtime.
     const { startRuntime } = await import("../../../worker/local/runtime.js");
-    runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error" });
+    runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", freshIsolates: options.freshIsolates ?? false });
   } catch (error) {
     throw new CliError(`could not start the embedded runtime: ${error instanceof Error ? error.message : String(error)}`, EXIT.unreachable);
   }

@@ -22,7 +22,7 @@ export type Target = { channel: Channel; subject: Subject; close(): Promise<void
 export async function openTarget(config: RunConfig): Promise<Target> {
   try {
     if (config.agent) {
-      const embedded = await openEmbedded({ wasm: config.agent, ...(config.name ? { name: config.name } : {}) });
+      const embedded = await openEmbedded({ wasm: config.agent, ...(config.name ? { name: config.name } : {}), freshIsolates: config["fresh-isolates"] === true });
       return { channel: embedded.channel, subject: embedded.subject, close: () => embedded.close() };
     }
     let channel: Channel;

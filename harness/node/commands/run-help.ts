@@ -9,6 +9,7 @@ Usage:
 
 Agent:
       --agent FILE.wasm     start the edge runtime in this process, deploy FILE, test it there
+      --fresh-isolates      with --agent: every delivery in a new isolate, as the edge may do
       --name NAME           the agent's address (default: the file name for --agent, NAME of a
                             runtime's /v1/agents/NAME/inbox for --endpoint, else the URL)
       --endpoint URL        the agent's HTTP endpoint; replies come in response bodies and on
@@ -33,7 +34,10 @@ Suite and scoring:
                             backchannel allows). Unclaimed junctions are absent from the profile.
       --timeout MS          every test's time budget (default: each test's own, usually 5000)
       --fail-on P           exit 1 when a claimed junction is divergent (default), below
-                            interoperable ("constrained"), or never
+                            interoperable ("constrained"), scores worse than in --base
+                            ("regression"), or never. Config "known": {"ID": "reason"}
+                            lists junctions or tests expected to fail: they never fail it
+      --base FILE           a previous run's profile (--out) to compare with
 
 Output:
       --format F            table (default) or json (the profile) on stdout; progress on stderr

@@ -23,7 +23,9 @@ export const RUN_FLAGS = {
   markdown: { type: "string" },
   format: { type: "string" },
   "fail-on": { type: "string" },
+  base: { type: "string" },
   timeout: { type: "string" },
+  "fresh-isolates": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -60,6 +62,14 @@ export function resolveRunConfig(values: Record<string, string | boolean | undef
   if (config.outbox && !config.name) throw new CliError("--name: the agent's address is needed with --outbox/--inbox (the sender its replies carry)");
   if (config.agact && config.backchannel) throw new CliError(`${name("agact")}: choose one backchannel: --agact or --backchannel`);
   return merged;
+}
+
+/** Checks `known` entries name a junction or a test of the suite (a typo would excuse nothing). */
+export function checkKnown(suite: Suite, config: RunConfig): void {
+  const ids = [...suite.junctions.map((j) => j.id), ...suite.junctions.flatMap((j) => j.tests.map((t) => t.id))];
+  for (const id of Object.keys(config.known ?? {})) {
+    if (!ids.includes(id)) throw new CliError(`config.known["${id}"]: no junction or test of suite ${suite.id} has this id${didYouMean(id, ids)}`);
+  }
 }
 
 /** Checks claimed junctions against the suite; errors name the key (`config.features[2]`). */

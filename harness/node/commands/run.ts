@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import {
   AgentUnreachable,
   BackchannelBroken,
@@ -6,8 +6,12 @@ import {
   RunAborted,
   junitReport,
   markdownReport,
+  gate,
+  gateLines,
+  parseProfile,
   profileJson,
   runSuite,
+  type InteropProfile,
   tableReport,
   type ProgressEvent,
   type RunReport,
@@ -19,7 +23,7 @@ import type { Io } from "../io.js";
 import { progressDisplay } from "../progress.js";
 import { loadSuite } from "../suites.js";
 import { openBackchannel, openTarget, type Target } from "./open.js";
-import { RUN_FLAGS, checkFeatures, resolveRunConfig } from "./run-options.js";
+import { RUN_FLAGS, checkFeatures, checkKnown, resolveRunConfig } from "./run-options.js";
 import { RUN_HELP } from "./run-help.js";
 
 /** `agtest run`: runs a suite against an agent, prints the report, writes the profile. */
@@ -30,6 +34,8 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     return EXIT.ok;
   }
   const { config, sources } = resolveRunConfig(values);
+  // Read before the run: a bad --base fails at once, not after the suite.
+  const base = config.base === undefined ? undefined : await readBase(config.base, sources.base);
   const controller = new AbortController();
   const interrupt = () => controller.abort();
   process.once("SIGINT", interrupt);
@@ -42,8 +48,21 @@ export async function runCommand(argv: string[], io: Io): Promise<ExitCode> {
     process.off("SIGINT", interrupt);
   }
   await writeOutputs(report, config);
+  const verdict = gate(report, { failOn: config["fail-on"] ?? "divergent", base, known: config.known });
   io.out(config.format === "json" ? profileJson(report) : tableReport(report));
-  return policy(report, config["fail-on"] ?? "divergent");
+  for (const line of gateLines(verdict)) io.err(line);
+  return verdict.tripped ? EXIT.policy : EXIT.ok;
+}
+
+/** The `--base` profile (a previous run's `--out`); unreadable is a usage error naming the key. */
+async function readBase(path: string, source: "config" | "flag" | undefined): Promise<InteropProfile> {
+  const key = source === "config" ? "config.base" : "--base";
+  try {
+    return parseProfile(JSON.parse(await readFile(path, "utf8")));
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code ?? (error instanceof SyntaxError ? "not JSON" : "not an interop profile");
+    throw new CliError(`${key}: cannot read the base profile ${path} (${why})`);
+  }
 }
 
 /** Options of {@link executeRun}; `open` replaces how the target is opened (default {@link openTarget}). */
@@ -57,6 +76,7 @@ export type ExecuteOptions = { onProgress?: (event: ProgressEvent) => void; sign
 export async function executeRun(config: RunConfig, sources: Sources, options: ExecuteOptions = {}): Promise<RunReport> {
   const suite = await loadSuite(config.suite ?? "fipa", sources.suite === "config" ? "config.suite" : "--suite");
   checkFeatures(suite, config, sources);
+  checkKnown(suite, config);
   const target = await (options.open ?? openTarget)(config);
   let report: RunReport;
   try {
@@ -98,13 +118,6 @@ async function writeOutputs(report: RunReport, config: { out?: string; junit?: s
   }
 }
 
-/** Exit code under `--fail-on`: claimed junctions that did not run count as divergent. */
-export function policy(report: RunReport, failOn: "divergent" | "constrained" | "never"): ExitCode {
-  if (failOn === "never") return EXIT.ok;
-  const scores = [...report.junctions.map((j) => j.score), ...report.not_run.map(() => "divergent")];
-  const tripped = failOn === "divergent" ? scores.some((s) => s === "divergent") : scores.some((s) => s !== "interoperable");
-  return tripped ? EXIT.policy : EXIT.ok;
-}
 
 function asCliError(error: unknown): unknown {
   if (error instanceof BackchannelLies || error instanceof BackchannelBroken) return new CliError(error.message, EXIT.backchannel);

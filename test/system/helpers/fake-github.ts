@@ -7,8 +7,18 @@ export type FakeComment = { id: number; body: string; user: { login: string; typ
 /** A request the server answered, for assertions. */
 export type RecordedCall = { method: string; path: string; query: Record<string, string>; authorization: string | undefined; body: unknown };
 
-/** How the fake behaves: `login` answers `GET /user` (undefined: 403, as for `GITHUB_TOKEN`). */
-export type FakeGitHubOptions = { login?: string; forbidCreate?: boolean; perPageMax?: number; pulls?: Record<number, { head_sha: string }> };
+/** A pull request as the fake serves it: head commit, branch and repository (default the fixture fork's). */
+export type FakePull = { head_sha: string; head_ref?: string; head_repo?: string };
+
+/** A workflow run on a branch, with the artifacts it uploaded (name -> zip bytes). */
+export type FakeRun = { id: number; run_number: number; workflow: string; branch: string; event: string; repo: string; conclusion: "success" | "failure"; artifacts: Record<string, Uint8Array> };
+
+/**
+ * How the fake behaves: `login` answers `GET /user` (undefined: 403, as for `GITHUB_TOKEN`);
+ * `runs` are the repository's workflow runs, newest first; `forbidActions` answers the Actions
+ * endpoints 403 (a token without `actions: read`).
+ */
+export type FakeGitHubOptions = { login?: string; forbidCreate?: boolean; perPageMax?: number; pulls?: Record<number, FakePull>; runs?: FakeRun[]; forbidActions?: boolean };
 
 /** A running fake of the GitHub REST endpoints the action uses, on loopback. */
 export type FakeGitHub = {
@@ -44,7 +54,20 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
       res.end(JSON.stringify(value));
     };
+    // Artifact zips are served from blob storage through a signed URL: no token there.
+    const blob = /^\/blobs\/(\d+)\/(.+)\.zip$/.exec(url.pathname);
+    if (blob && req.method === "GET") {
+      const zip = options.runs?.find((r) => r.id === Number(blob[1]))?.artifacts[decodeURIComponent(blob[2] ?? "")];
+      if (!zip) return send(404, { message: "BlobNotFound" });
+      res.writeHead(200, { "content-type": "application/zip", "content-length": String(zip.byteLength) });
+      return res.end(Buffer.from(zip));
+    }
     if (!req.headers.authorization?.startsWith("token ")) return send(401, { message: "Requires authentication" });
+    if (url.pathname.includes("/actions/")) {
+      if (options.forbidActions) return send(403, INTEGRATION_403);
+      const answered = actions(url, options.runs ?? [], base);
+      if (answered) return answered.redirect ? (res.writeHead(302, { location: answered.redirect }), res.end()) : send(200, answered.body);
+    }
     if (req.method === "GET" && url.pathname === "/user") {
       return options.login ? send(200, { login: options.login, id: 77, type: "User" }) : send(403, INTEGRATION_403);
     }
@@ -75,7 +98,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const pull = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(url.pathname);
     if (pull && req.method === "GET") {
       const found = options.pulls?.[Number(pull[3])];
-      return found ? send(200, { number: Number(pull[3]), state: "open", head: { sha: found.head_sha, ref: "pong-faster" }, base: { ref: "main" } }) : send(404, { message: "Not Found" });
+      return found ? send(200, pullJson(Number(pull[3]), found, `${pull[1]}/${pull[2]}`)) : send(404, { message: "Not Found" });
+    }
+    const pulls = /^\/repos\/([^/]+)\/([^/]+)\/pulls$/.exec(url.pathname);
+    if (pulls && req.method === "GET") {
+      // `head=owner:branch`, as GitHub filters it.
+      const head = url.searchParams.get("head");
+      const all = Object.entries(options.pulls ?? {}).map(([n, p]) => pullJson(Number(n), p, `${pulls[1]}/${pulls[2]}`));
+      return send(200, all.filter((p) => head === null || `${p.head.repo.owner.login}:${p.head.ref}` === head));
     }
     const one = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname);
     if (one && req.method === "PATCH") {
@@ -101,6 +131,69 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     options,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A pull request as the REST API returns it (the fields the action reads). */
+function pullJson(number: number, pull: FakePull, baseRepo: string) {
+  const headRepo = pull.head_repo ?? "contributor/ping-agent";
+  return {
+    number,
+    state: "open",
+    head: { sha: pull.head_sha, ref: pull.head_ref ?? "pong-faster", repo: { full_name: headRepo, owner: { login: headRepo.split("/")[0] } } },
+    base: { ref: "main", repo: { full_name: baseRepo } },
+  };
+}
+
+/**
+ * The Actions endpoints the base lookup uses: a workflow's runs (filtered by branch and status,
+ * newest first), one run, a run's artifacts (by name), and an artifact's zip (a 302 to blob storage).
+ *
+ * @see https://docs.github.com/en/rest/actions/workflow-runs
+ * @see https://docs.github.com/en/rest/actions/artifacts
+ */
+function actions(url: URL, runs: FakeRun[], base: string): { body?: unknown; redirect?: string } | undefined {
+  const repoOf = (r: FakeRun) => ({ full_name: r.repo, owner: { login: r.repo.split("/")[0] } });
+  const runJson = (r: FakeRun) => ({
+    id: r.id,
+    run_number: r.run_number,
+    event: r.event,
+    head_branch: r.branch,
+    status: "completed",
+    conclusion: r.conclusion,
+    workflow_id: 93012345,
+    path: `.github/workflows/${r.workflow}`,
+    html_url: `https://github.com/agtest-demo/ping-agent/actions/runs/${r.id}`,
+    head_repository: repoOf(r),
+  });
+  const list = /\/actions\/workflows\/([^/]+)\/runs$/.exec(url.pathname);
+  if (list) {
+    const branch = url.searchParams.get("branch");
+    const status = url.searchParams.get("status");
+    const found = runs.filter((r) => r.workflow === decodeURIComponent(list[1] ?? "") && (branch === null || r.branch === branch) && (status === null || r.conclusion === status));
+    return { body: { total_count: found.length, workflow_runs: found.map(runJson) } };
+  }
+  const artifacts = /\/actions\/runs\/(\d+)\/artifacts$/.exec(url.pathname);
+  if (artifacts) {
+    const run = runs.find((r) => r.id === Number(artifacts[1]));
+    const name = url.searchParams.get("name");
+    const items = Object.entries(run?.artifacts ?? {})
+      .filter(([n]) => name === null || n === name)
+      .map(([n, zip], i) => ({ id: Number(artifacts[1]) * 100 + i, name: n, size_in_bytes: zip.byteLength, expired: false, archive_download_url: `${url.origin}${url.pathname}` }));
+    return { body: { total_count: items.length, artifacts: items } };
+  }
+  const zip = /\/actions\/artifacts\/(\d+)\/zip$/.exec(url.pathname);
+  if (zip) {
+    const id = Number(zip[1]);
+    const run = runs.find((r) => r.id === Math.floor(id / 100));
+    const name = Object.keys(run?.artifacts ?? {})[id % 100];
+    return run && name ? { redirect: `${base}/blobs/${run.id}/${encodeURIComponent(name)}.zip` } : undefined;
+  }
+  const one = /\/actions\/runs\/(\d+)$/.exec(url.pathname);
+  if (one) {
+    const run = runs.find((r) => r.id === Number(one[1]));
+    return { body: run ? runJson(run) : { id: Number(one[1]), workflow_id: 93012345 } };
+  }
+  return undefined;
 }
 
 /** A comment as GitHub would have stored it. */

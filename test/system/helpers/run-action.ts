@@ -66,6 +66,7 @@ export function runAction(env: ActionEnv): Promise<ActionRun> {
     GITHUB_REF: env.ref ?? "refs/pull/7/merge",
     GITHUB_SHA: "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567",
     GITHUB_RUN_ID: String(env.runId ?? 4242),
+    GITHUB_WORKFLOW_REF: `${env.repository ?? "agtest-demo/ping-agent"}/.github/workflows/agtest.yml@${env.ref ?? "refs/pull/7/merge"}`,
     GITHUB_RUN_ATTEMPT: "1",
     GITHUB_SERVER_URL: "https://github.com",
     GITHUB_API_URL: env.apiUrl,
@@ -95,19 +96,5 @@ export function parseOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
-/**
- * The inputs' defaults from `action.yml`, as the runner fills them in for inputs a workflow does
- * not give; `${{ github.token }}` becomes `token`.
- */
-export function actionDefaults(actionYml: string, token: string): Record<string, string> {
-  const defaults: Record<string, string> = {};
-  const block = /^inputs:\n([\s\S]*?)(?=^\S)/m.exec(actionYml)?.[1] ?? "";
-  let input: string | undefined;
-  for (const line of block.split("\n")) {
-    const name = /^ {2}([\w-]+):\s*$/.exec(line)?.[1];
-    if (name) input = name;
-    const value = /^ {4}default:\s*(.*)$/.exec(line)?.[1];
-    if (input && value !== undefined) defaults[input] = value.replace(/^(["'])(.*)\1$/, "$2").replace("${{ github.token }}", token);
-  }
-  return defaults;
-}
+/** The inputs' defaults, read from `action.yml` with a YAML parser. */
+export { actionDefaults } from "../../helpers/action-metadata.js";
