@@ -108,6 +108,7 @@ export default defineConfig({
         ["test/security/**/*.test.ts"],
         { PROBE_OUTBOUND: () => new Response("out there"), OUTSIDE_LOG: outsideLog },
         {},
+        [],
         { outboundService: outsideWorld },
       ),
       node("chaos", ["test/chaos/**/*.test.ts"], 120_000),
@@ -125,8 +126,9 @@ export default defineConfig({
       thresholds: {
         lines: 80,
         // The deploy validator: validate.ts and everything it calls to parse the module and check
-        // the ABI (parser, reader, sections, segments, code bodies, opcodes, limits, ABI table, errors).
-        "worker/wasm/{validate,parse,reader,sections,segments,code,opcodes,limits,abi,errors}.ts": { lines: 100 },
+        // the ABI (parser, reader, sections, segments, code bodies, opcodes, type checker, limits,
+        // ABI table, errors).
+        "worker/wasm/{validate,parse,reader,sections,segments,code,opcodes,typecheck,limits,abi,errors}.ts": { lines: 100 },
         // The interop profile: scoring (scoreJunction, parseScore, isScore) and the profile parser.
         "protocol/profile.ts": { lines: 100 },
       },

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_FUEL } from "../worker/limits.js";
 import { benchAction } from "./action.js";
+import { benchBundles } from "./bundles.js";
 import { benchFuel } from "./fuel.js";
 import { benchDurable } from "./durable.js";
 import { benchAgtalk, benchCli, benchSuite, type SuitePhases } from "./harness.js";
@@ -26,8 +27,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(rounds) || rounds < 2) throw new Error(`--rounds must be an integer >= 2, got ${values.rounds}`);
   const progress = values.json ? () => undefined : (s: string) => process.stderr.write(`${s}\n`);
 
-  progress("fuel overhead (Node, cpu-burn fixture)…");
+  progress("fuel overhead and rates (Node: kernels, cpu-burn fixture, bulk memory, host calls)…");
   const fuel = await benchFuel(Math.max(10, Math.floor(rounds / 10)));
+  progress("bundle sizes (wrangler deploy --dry-run, action/dist)…");
+  const bundles = await benchBundles();
   progress("runtime (local workerd)…");
   const runtime = await benchRuntime(rounds);
   progress("message path beside its floor: minimal DO + Dynamic Worker workers (local workerd)…");
@@ -94,12 +97,13 @@ async function main(): Promise<void> {
       `1 MiB ${fmt(d.baseline.p50)} / ${fmt(d.baseline.p99)} ms`,
       `×${fmt(d.reply.p50 / d.baseline.p50)}`,
     ]),
-    ["fuel: cpu-burn(200000), instrumented vs plain (p50)", `${fmt(fuel.fueled.p50)} ms`, `plain ${fmt(fuel.plain.p50)} ms`, `×${fmt(fuel.fueled.p50 / fuel.plain.p50)}`],
-    ["fuel burnt per ms of cpu-burn work", `${fmt(fuel.fuelPerMs / 1000)}k/ms`, `default budget ${DEFAULT_FUEL / 1e6}M`, `≈${fmt(DEFAULT_FUEL / fuel.fuelPerMs)} ms`],
+    ...fuel.overheads.map((o): [string, string, string, string] => [`fuel overhead: ${o.name}, instrumented vs plain (p50)`, `${fmt(o.fueled.p50)} ms`, `plain ${fmt(o.plain.p50)} ms`, `×${fmt(o.fueled.p50 / o.plain.p50)}`]),
+    ...fuel.rates.map((r): [string, string, string, string] => [`fuel rate: ${r.name}`, `${fmt(r.fuelPerMs / 1e6)}M fuel/ms`, `default budget ${DEFAULT_FUEL / 1e6}M`, `lasts ≈${fmt(r.budgetMs)} ms`]),
+    ["bundle: worker (wrangler deploy --dry-run) / action (action/dist)", `${fmt(bundles.worker / 1024)} KiB / ${fmt(bundles.action / 1024)} KiB`, "limit 1024 KiB each", bundles.worker <= 1024 * 1024 && bundles.action <= 1024 * 1024 ? "ok" : "OVER"],
     await benchAction(Math.max(5, Math.floor(rounds / 20))).then((a): [string, string, string, string] => ["GitHub Action: bundle size / start-up to an input error (p50)", `${fmt(a.bytes / 1024)} KiB in ${a.files} files / ${fmt(a.startup.p50)} ms`, `bare node ${fmt(a.bare.p50)} ms`, `×${fmt(a.startup.p50 / a.bare.p50)}`]),
   ];
   if (values.json) {
-    console.log(JSON.stringify({ rounds, path, runtime, messaging, load, suite, lanes, cli, cliParallel, agtalk, durable, fuel }, null, 2));
+    console.log(JSON.stringify({ rounds, path, runtime, messaging, load, suite, lanes, cli, cliParallel, agtalk, durable, fuel, bundles }, null, 2));
     return;
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));

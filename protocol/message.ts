@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isAgentAddress } from "./address.js";
 import { expecting, gotText } from "./describe.js";
 import { findJsonProblem, type JsonValue } from "./json.js";

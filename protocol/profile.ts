@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Interop profiles and scores: the format agents, the harness, the runtime's profile store and the

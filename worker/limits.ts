@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Per-agent limits, in the units the runtime enforces them (ARCHITECTURE.md, "Limits"). */
 export type AgentLimits = {

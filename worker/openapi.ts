@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from "@asteasolutions/zod-to-openapi";
-import { z } from "zod";
+import * as z from "zod";
 import { AclMessageSchema, InteropProfileSchema } from "../protocol/index.js";
 import { AgentRecordSchema, ServiceSchema } from "./host/record.js";
 import { ManifestSchema } from "./upload.js";

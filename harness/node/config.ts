@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { CliError } from "./exit.js";
 import { didYouMean } from "./hints.js";
 import { FAIL_ON } from "../core/compare.js";

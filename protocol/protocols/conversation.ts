@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { PROTOCOL_NAMES } from "./names.js";
 import { isLive, PARTY_STATES, type PartyState } from "./states.js";
 

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { module, section } from "../helpers/bytes.js";
 import { agentModule, badMagic, emptyModule, importedMemory } from "../helpers/modules.js";
 import { api, deploy, uniqueName } from "./api.js";
 
@@ -60,6 +61,30 @@ describe("deploy rejections, each with its code and a message naming the problem
     form.set("manifest", JSON.stringify({ limits: { module_bytes: 1024 } }));
     const message = await rejected(await api(`/v1/agents?name=${uniqueName("small")}`, { method: "POST", body: form }), 413, "PAYLOAD_TOO_LARGE");
     expect(message).toMatch(/the limit is 1024; strip debug info/);
+  });
+
+  it("the instrumented size counts against the module limit: 413 naming both sizes", async () => {
+    const ping = env.FIXTURE_PING.byteLength;
+    const withLimit = (bytes: number): Promise<Response> => {
+      const form = new FormData();
+      form.set("module", new Blob([env.FIXTURE_PING]), "ping.wasm");
+      form.set("manifest", JSON.stringify({ limits: { module_bytes: bytes } }));
+      return api(`/v1/agents?name=${uniqueName("grown")}`, { method: "POST", body: form });
+    };
+    // The upload fits its limit exactly; the fuel checks make it larger than that.
+    const message = await rejected(await withLimit(ping), 413, "PAYLOAD_TOO_LARGE");
+    expect(message).toMatch(new RegExp(`module is ${ping} bytes, \\d+ once instrumented .*the limit is ${ping}`));
+    expect((await withLimit(2 * ping)).status).toBe(201);
+  });
+
+  it("a module the engine would refuse to compile is 400 INVALID_WASM naming the function and the type error", async () => {
+    const name = (t: string) => [t.length, ...new TextEncoder().encode(t)];
+    const types = section(1, [2, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 2, 0x7f, 0x7f, 1, 0x7f]);
+    const exports = section(7, [3, ...name("memory"), 0x02, 0, ...name("alloc"), 0x00, 0, ...name("handle"), 0x00, 1]);
+    const handle = [0, 0x42, 0, 0x0b]; // i64.const 0 where `handle` returns i32
+    const bytes = module(types, section(3, [2, 0, 1]), section(5, [1, 0, 1]), exports, section(10, [2, 4, 0, 0x41, 0, 0x0b, handle.length, ...handle]));
+    const message = await rejected(await deploy(uniqueName("mistyped"), bytes), 400, "INVALID_WASM");
+    expect(message).toMatch(/^type error in function 1 \(`handle`\) at offset \d+: expected i32, found i64$/);
   });
 
   it("a duplicate name is 409 and the first agent keeps running", async () => {

@@ -1,3 +1,5 @@
+import { makeBadge } from "badge-maker";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { badgeSvg } from "../../protocol/badge-svg.js";
 import { badgeFor, scoreLine, shieldsEndpoint, shieldsStaticUrl, tally, type InteropProfile } from "../../protocol/index.js";
@@ -45,4 +47,25 @@ describe("badges", () => {
     expect(svg).toContain('aria-label="interop: 1/2"');
     expect(svg).toContain('fill="#d8b800"');
   });
+
+  it("the SVG is badge-maker's flat badge, byte for byte, for any printable ASCII label and message", () => {
+    const colors = ["brightgreen", "yellow", "red", "lightgrey"] as const;
+    const ascii = fc.string({ unit: fc.integer({ min: 32, max: 126 }).map((c) => String.fromCharCode(c)), maxLength: 24 });
+    for (const [message, color] of [["1/2", "yellow"], ["none claimed", "lightgrey"], ["11/11", "brightgreen"], ["0/7", "red"]] as const) {
+      expect(badgeSvg({ label: "interop", message, color })).toBe(makeBadge({ label: "interop", message, color, style: "flat" }));
+    }
+    fc.assert(
+      fc.property(ascii, ascii, fc.constantFrom(...colors), (label, message, color) => {
+        expect(badgeSvg({ label, message, color })).toBe(makeBadge({ label, message, color, style: "flat" }));
+      }),
+      { seed: 14, numRuns: 500 },
+    );
+  });
+
+  it("text outside printable ASCII still gives a well-formed badge, escaped, control characters taking no width", () => {
+    const svg = badgeSvg({ label: "<ïnterop>", message: "a\u0001&\"'", color: "red" });
+    expect(xmlRoot(svg)).toBe("svg");
+    expect(svg).toContain('aria-label="&lt;ïnterop&gt;: a\u0001&amp;&quot;&apos;"');
+  });
 });
+

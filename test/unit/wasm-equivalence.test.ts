@@ -17,7 +17,7 @@ function pair(bytes: Uint8Array<ArrayBuffer>): { run: (name: string, ...args: (n
   };
 }
 
-describe("instrumented modules compute the same results", () => {
+describe("instrumented modules compute the same results", { timeout: 30_000 }, () => {
   let modules: Record<string, Uint8Array<ArrayBuffer>>;
   beforeAll(async () => {
     modules = await corpus();
@@ -92,7 +92,7 @@ const REVERSER = `(module
     (drop (call $send (local.get $out) (local.get $len)))
     (i32.eqz (i32.rem_u (local.get $sum) (i32.const 3)))))`;
 
-describe("agent-shaped module", () => {
+describe("agent-shaped module", { timeout: 30_000 }, () => {
   it("sends the same messages and returns the same codes", async () => {
     const bytes = await wat(REVERSER);
     const original = recordingAgent(bytes);

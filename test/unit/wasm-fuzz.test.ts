@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WasmValidationError, inspectModule, prepareModule, validateModule } from "../../worker/wasm/index.js";
 import { HEADER, leb, module, section } from "../helpers/bytes.js";
-import { corpus, fixtureAgents } from "./helpers/corpus.js";
+import { corpus, fixtureAgents, ttfModules } from "./helpers/corpus.js";
 import { mutateBody, mutateModule, mutation } from "./helpers/mutate.js";
 
 const OPTS = { maxMemoryPages: 64, fuel: 1_000_000n };
@@ -38,8 +38,11 @@ function checkAll(bytes: Uint8Array<ArrayBuffer>): boolean {
   }
 }
 
+/** What `inspectModule` said of the last input `checkAll` saw (so the V8 comparison need not parse it again). */
+let lastInspected: unknown;
+
 function checkAllUntimed(bytes: Uint8Array<ArrayBuffer>): boolean {
-  refusesCleanly(() => inspectModule(bytes));
+  lastInspected = refusesCleanly(() => inspectModule(bytes));
   refusesCleanly(() => validateModule(bytes, OPTS));
   const prepared = refusesCleanly(() => prepareModule(bytes, OPTS));
   if (!(prepared instanceof WasmValidationError)) {
@@ -55,10 +58,22 @@ function checkAllUntimed(bytes: Uint8Array<ArrayBuffer>): boolean {
 // MVP's stricter single-byte encodings of memory indices.
 const DELIBERATE = /unsupported|expected memory index byte/;
 
+/**
+ * The validator judges like the engine (V8's `new WebAssembly.Module`): what it accepts compiles,
+ * and what compiles it accepts unless refused on purpose. Returns whether V8 accepts.
+ */
+function agreesWithV8(bytes: Uint8Array<ArrayBuffer>, result: unknown = refusesCleanly(() => inspectModule(bytes))): boolean {
+  const v8 = WebAssembly.validate(bytes);
+  const ours = !(result instanceof WasmValidationError);
+  if (v8 && result instanceof WasmValidationError) expect(result.message).toMatch(DELIBERATE);
+  if (!v8) expect(ours, "accepted a module V8 refuses").toBe(false);
+  return v8;
+}
+
 describe("property: refuses cleanly, never emits broken modules, never hangs", { timeout: 120_000 }, () => {
   let bases: Uint8Array<ArrayBuffer>[];
   beforeAll(async () => {
-    bases = [...Object.values(await corpus()), ...Object.values(fixtureAgents())];
+    bases = [...Object.values(await corpus()), ...Object.values(fixtureAgents()), ...Object.values(ttfModules()).filter((b) => WebAssembly.validate(b))];
   });
   beforeEach(() => {
     slowest = 0;
@@ -95,14 +110,11 @@ describe("property: refuses cleanly, never emits broken modules, never hangs", {
       fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 4 }), (pick, ops) => {
         const bytes = mutateModule(bases[pick % bases.length]!, ops);
         if (checkAll(bytes)) prepared++;
-        if (WebAssembly.validate(bytes)) {
-          const result = refusesCleanly(() => inspectModule(bytes));
-          if (result instanceof WasmValidationError) expect(result.message).toMatch(DELIBERATE);
-        }
+        agreesWithV8(bytes, lastInspected);
       }),
       { seed: 42, numRuns: 3000 },
     );
-    expect(prepared).toBeGreaterThan(100); // the property is not vacuous
+    expect(prepared).toBeGreaterThan(30); // the property is not vacuous
   });
 
   it("valid modules with random edits inside function bodies (sizes re-encoded)", () => {
@@ -113,17 +125,24 @@ describe("property: refuses cleanly, never emits broken modules, never hangs", {
         const bytes = mutateBody(bases[pick % bases.length]!, body, ops);
         const accepted = checkAll(bytes);
         if (accepted) prepared++;
-        if (WebAssembly.validate(bytes)) {
-          if (accepted) validPrepared++;
-          const result = refusesCleanly(() => inspectModule(bytes));
-          if (result instanceof WasmValidationError) expect(result.message).toMatch(DELIBERATE);
-        }
+        if (agreesWithV8(bytes, lastInspected) && accepted) validPrepared++;
       }),
       { seed: 42, numRuns: 3000 },
     );
-    // Not vacuous: many edited modules get instrumented, valid ones among them.
-    expect(prepared).toBeGreaterThan(300);
-    expect(validPrepared).toBeGreaterThan(50);
+    // Not vacuous: many edited modules get instrumented, valid ones among them (since bodies are
+    // type-checked, every prepared module is a valid one).
+    expect(prepared).toBeGreaterThan(100);
+    expect(validPrepared).toBe(prepared);
+  });
+
+  it("binaryen's random modules (wasm-opt -ttf): the validator agrees with V8 on each", () => {
+    const ttf = Object.entries(ttfModules());
+    expect(ttf.length).toBeGreaterThanOrEqual(48);
+    for (const [name, bytes] of ttf) {
+      const v8 = WebAssembly.validate(bytes);
+      const result = refusesCleanly(() => inspectModule(bytes));
+      expect(result instanceof WasmValidationError ? `refused: ${result.message}` : "accepted", name).toMatch(v8 ? /^accepted$/ : /^refused: /);
+    }
   });
 
   it("every truncation of every corpus module: accepted exactly when V8 accepts it", () => {
@@ -162,7 +181,7 @@ const MAX_U32 = 0xffffffff;
  * 65,520 br_table targets). A module past those is prepared here, then refused by the engine
  * when its isolate loads it, and the agent ends `InitFailed`: no crash, no hang.
  */
-describe("never a hang: pathological inputs are judged in bounded time", () => {
+describe("never a hang: pathological inputs are judged in bounded time", { timeout: 30_000 }, () => {
   // Counts that claim billions of entries with no bytes behind them, and bodies megabytes long
   // (the module limit is 8 MiB): each must be refused or prepared within seconds, never looped on.
   const cases: [string, Uint8Array<ArrayBuffer>][] = [
@@ -184,7 +203,9 @@ describe("never a hang: pathological inputs are judged in bounded time", () => {
   it.each(cases)("%s", (_, bytes) => {
     const t0 = performance.now();
     const result = refusesCleanly(() => prepareModule(bytes, OPTS));
-    expect(performance.now() - t0).toBeLessThan(5000);
+    // Linear work on these (up to 4 MB, three passes: decode, type check, rewrite) takes 1-5 s on
+    // a busy 2-core machine; a loop or quadratic work would take minutes.
+    expect(performance.now() - t0).toBeLessThan(12_000);
     // Accepted and valid: the fuel and OOM checks were added (see the note above on engine limits).
     if (!(result instanceof WasmValidationError) && WebAssembly.validate(bytes)) expect(result.bytes.byteLength).toBeGreaterThan(bytes.byteLength);
   });

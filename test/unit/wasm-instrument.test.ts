@@ -4,7 +4,9 @@ import { section } from "../helpers/bytes.js";
 import { instrumentParsed } from "../../worker/wasm/instrument.js";
 import { parseModule } from "../../worker/wasm/parse.js";
 import { PLENTY, fn, global, instantiatePrepared, memory } from "./helpers/run.js";
-import { agentWat, wat } from "./helpers/wat.js";
+import { AGENT_IMPORTS, agentWat, stubImports, wat } from "./helpers/wat.js";
+import { bulkAgent, handleInstructions } from "../helpers/bulk-agents.js";
+import { BULK_FUEL_PER_BYTE } from "../../worker/wasm/costs.js";
 
 /** Index of `needle` in `hay`, or -1. */
 function indexOf(hay: Uint8Array, needle: Uint8Array): number {
@@ -189,5 +191,94 @@ describe("instrumentParsed (without the ABI checks)", () => {
     expect(fn(exports, "g")()).toBe(-1);
     expect(global(exports, "__agtest_oom").value).toBe(1);
     expect(global(exports, "__agtest_fuel").value).toBe(100n - 3n); // i32.const, memory.grow, end
+  });
+});
+
+describe("fuel that means CPU: bulk operations pay their length", () => {
+  const MiB16 = 16 * 1024 * 1024;
+  const stubs = { agent: { random: () => undefined } };
+
+  it.each([
+    ["memory.fill", "fill", MiB16],
+    ["memory.copy", "copy", MiB16 - 1],
+  ] as const)("%s of n bytes costs n × BULK_FUEL_PER_BYTE plus its instructions", (_, kind, bytes) => {
+    const { fuel, fn } = instantiatePrepared(bulkAgent(kind, bytes, false), { fuel: 10n ** 9n }, stubs);
+    expect(fn("handle")(0, 0)).toBe(0);
+    expect(10n ** 9n - (fuel.value as bigint)).toBe(BigInt(bytes * BULK_FUEL_PER_BYTE + handleInstructions(kind)));
+  });
+
+  it.each(["fill", "copy"] as const)("a loop of 16 MiB memory.%s ends with the budget, not after hours", (kind) => {
+    const budget = 500_000_000n; // the default
+    const { fuel, fn } = instantiatePrepared(bulkAgent(kind, MiB16 - 1, true), { fuel: budget }, stubs);
+    expectFuelTrap(() => fn("handle")(0, 0));
+    // It stopped before the operation that would overdraw the budget: about budget / 16 MiB rounds.
+    expect(fuel.value).toBeLessThan(0n);
+    expect(fuel.value).toBeGreaterThan(-BigInt(MiB16 * BULK_FUEL_PER_BYTE));
+  });
+
+  it("memory.init, table.fill, table.copy, table.init and table.grow pay their length too", async () => {
+    const bytes = await wat(agentWat(`
+      (table $t 4 100 funcref)
+      (elem $e func $f $f $f)
+      (data $d "0123456789")
+      (func $f)
+      (func (export "minit") (param $n i32) (memory.init $d (i32.const 0) (i32.const 0) (local.get $n)))
+      (func (export "tfill") (param $n i32) (table.fill $t (i32.const 0) (ref.null func) (local.get $n)))
+      (func (export "tcopy") (param $n i32) (table.copy $t $t (i32.const 0) (i32.const 1) (local.get $n)))
+      (func (export "tinit") (param $n i32) (table.init $t $e (i32.const 0) (i32.const 0) (local.get $n)))
+      (func (export "tgrow") (param $n i32) (drop (table.grow $t (ref.null func) (local.get $n))))`));
+    const { fuel, fn } = instantiatePrepared(bytes, { fuel: 1000n });
+    const cost = (name: string, n: number): bigint => {
+      const before = fuel.value as bigint;
+      fn(name)(n);
+      return before - (fuel.value as bigint);
+    };
+    const per = BigInt(BULK_FUEL_PER_BYTE);
+    for (const name of ["minit", "tfill", "tcopy", "tinit"]) expect(cost(name, 3) - cost(name, 0), name).toBe(3n * per);
+    expect(cost("tgrow", 7) - cost("tgrow", 0)).toBe(7n * per);
+    // The charge comes first: a length the fuel cannot pay traps before any byte is touched.
+    fuel.value = 100n;
+    expectFuelTrap(() => fn("minit")(1_000_000));
+  });
+});
+
+describe("fuel kept in a local: the global is exact wherever the host or a callee can see it", () => {
+  it("a callee and the host see the caller's fuel; what they spend is not refunded", async () => {
+    let seen = -1n;
+    let instance: ReturnType<typeof instantiatePrepared> | undefined;
+    const bytes = await wat(agentWat(`
+      (func $leaf (result i32) (i32.const 1))
+      (func (export "calls") (param $n i32) (result i32)
+        (loop $l
+          (drop (call $leaf))
+          (call $now) (drop)
+          (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+        (i32.const 7))
+      (func (export "early") (param $n i32) (result i32)
+        (if (local.get $n) (then (br 1 (i32.const 9))))
+        (i32.const 3))`, AGENT_IMPORTS));
+    instance = instantiatePrepared(bytes, { fuel: 10_000n }, {
+      ...stubImports(() => memory(instance!.exports)).imports,
+      agent: { ...stubImports(() => memory(instance!.exports)).imports.agent, now: () => {
+        // What the host sees is what the module has left; a host charge is kept.
+        seen = instance!.fuel.value as bigint;
+        instance!.fuel.value = seen - 100n;
+        return 0n;
+      } },
+    });
+    const { fuel, fn } = instance;
+    expect(fn("calls")(3)).toBe(7);
+    // entry: loop, i32.const, end = 3; loop body: call drop call drop local.get i32.const i32.sub local.tee br_if end = 10;
+    // leaf: i32.const end = 2, three times; host: 100, three times.
+    expect(fuel.value).toBe(10_000n - 3n - 3n * (10n + 2n + 100n));
+    expect(seen).toBe(fuel.value as bigint + 100n);
+    // A branch out of the function stores the counter like a return does.
+    fuel.value = 500n;
+    expect(fn("early")(1)).toBe(9);
+    const early = 500n - (fuel.value as bigint);
+    fuel.value = 500n;
+    expect(fn("early")(0)).toBe(3);
+    expect(500n - (fuel.value as bigint)).toBe(early);
+    expect(early).toBe(7n); // local.get, if, i32.const, br, end, i32.const, end
   });
 });

@@ -23,6 +23,14 @@ export async function buildModule(bytes: Uint8Array, limits: AgentLimits): Promi
   }
   // Durable memory: the glue checkpoints the mutable globals with the memory (sandbox/globals.ts).
   const out = exportMutableGlobals(prepared.bytes).buffer;
+  // What is stored and loaded is the instrumented module: its size is what the limit bounds.
+  if (out.byteLength > limits.module_bytes) {
+    throw new ApiError(
+      413,
+      "PAYLOAD_TOO_LARGE",
+      `module is ${bytes.byteLength} bytes, ${out.byteLength} once instrumented (fuel checks); the limit is ${limits.module_bytes}`,
+    );
+  }
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", out));
   return {
     bytes: out,

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
 import { registryOf } from "../registry/index.js";

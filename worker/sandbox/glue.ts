@@ -1,4 +1,5 @@
 import { WASI_GLUE } from "./wasi.js";
+import { HOST_FUEL } from "../wasm/costs.js";
 
 /**
  * The glue module that runs inside each agent's Dynamic Worker, next to `agent.wasm` (the
@@ -11,6 +12,8 @@ import { WASI_GLUE } from "./wasi.js";
  * It also implements the WASI preview1 subset the validator admits (`wasi.ts`) and calls a WASI
  * reactor's `_initialize` once per new instance, before `init` (not on one restored from a
  * checkpoint: its memory already holds what they did).
+ * from a fresh one; the fuel and OOM globals tell a limit violation from any other trap. Host
+ * calls are charged to the fuel global (`HOST_FUEL`) before they do their work.
  * Checkpoints, state and timers (durable agents) are in durable.js, see durable.ts.
  */
 export const GLUE_SOURCE = String.raw`
@@ -18,6 +21,7 @@ import wasmModule from "agent.wasm";
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { Durable, pullRestore, spill } from "./durable.js";
 
+const FUEL = ${JSON.stringify(HOST_FUEL)};
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const utf16 = new TextDecoder("utf-16le");
 const encoder = new TextEncoder();
@@ -56,26 +60,40 @@ function collectLog(level, text) {
 
 ${WASI_GLUE}
 
+// Host work is paid from the same fuel as the agent's instructions, before it is done: the module
+// stored its counter to the global before the call and reloads it after.
+function charge(cost) {
+  const fuel = instance.exports.__agtest_fuel;
+  fuel.value -= BigInt(Math.ceil(cost));
+  if (fuel.value < 0n) throw new AgentFault("fuel exhausted in a host call");
+}
+
 const imports = {
   wasi_snapshot_preview1: wasiImports,
   agent: {
     send(ptr, len) {
+      charge(FUEL.call);
       if (len > call.maxMessageBytes) { call.rejected++; return -2; }
       if (call.sent.length >= call.maxSends) { call.rejected++; return -3; }
+      charge((len >>> 0) * FUEL.sendPerByte);
       let text;
       try { text = utf8.decode(memoryBytes(ptr, len)); JSON.parse(text); } catch { call.rejected++; return -1; }
       call.sent.push(text);
       return 0;
     },
     log(level, ptr, len) {
+      charge(FUEL.call);
       if (call.logs.length >= MAX_LOGS) return;
+      charge(Math.min(len >>> 0, MAX_LOG_BYTES) * FUEL.logPerByte);
       let text;
       try { text = utf8.decode(memoryBytes(ptr, Math.min(len >>> 0, MAX_LOG_BYTES))); } catch { text = "(invalid utf-8)"; }
       call.logs.push({ level: Math.max(0, Math.min(3, level)), text });
     },
     ...durable.imports(memoryBytes),
-    now() { return BigInt(Date.now()); },
+    now() { charge(FUEL.call); return BigInt(Date.now()); },
     random(ptr, len) {
+      // Bounded by the agent's memory (memoryBytes) and paid per byte before any is drawn.
+      charge(FUEL.call + (len >>> 0) * FUEL.randomPerByte);
       const bytes = memoryBytes(ptr, len);
       for (let i = 0; i < bytes.length; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
     },

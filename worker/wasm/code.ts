@@ -10,25 +10,42 @@ const IF = 2;
 const ELSE = 3;
 const LOOP = 4;
 
-const MAX_LOCALS = 0xffffffff;
+/**
+ * Locals (parameters included) a function may have: the JS API's limit of 50,000, less the two
+ * locals instrumentation adds (the fuel counter and a scratch i32), so the prepared module stays
+ * within what the engine compiles.
+ */
+export const MAX_LOCALS = 50_000 - 2;
+
+/** `0xfc` sub-opcodes whose cost grows with their length operand (the i32 on top of the stack). */
+const BULK = new Set([8, 10, 11, 12, 14, 15, 17]); // memory.init/copy/fill, table.init/copy/grow/fill
 
 /**
  * Decodes one function body (locals and every instruction) and plans its instrumentation.
+ * `params` is the number of parameters of the function's type (the fuel local comes after them
+ * and the declared locals).
  *
  * Cost model: a *region* is the function body or a loop body; every instruction counts 1 towards
  * the innermost region containing it (the `loop` instruction itself towards the outer region,
  * its matching `end` towards the loop's). The function's cost is charged at entry; a loop's cost
  * is charged right after its `loop` header, so every iteration (every branch back) pays it.
  * Straight-line code, blocks and both arms of an `if` are charged up front, an over-estimate
- * that needs no checks on forward branches.
+ * that needs no checks on forward branches. Bulk memory and table instructions also pay their
+ * length operand (bytes or elements, times `BULK_FUEL_PER_BYTE`) before they run.
+ *
+ * The counter lives in a local while the function runs; the plan marks where it must meet the
+ * global: reloaded after every call (the callee, or a host function, spent from the global),
+ * flushed before every call, every `return`, every branch out of the function and its final `end`.
  */
-export function planBody(bytes: Uint8Array, body: Body, ctx: IndexSpace): BodyPlan {
+export function planBody(bytes: Uint8Array, body: Body, ctx: IndexSpace, params = 0): BodyPlan {
   const fn = `function ${body.funcIndex}`;
   const r = new Reader(bytes, body.start, body.end, `body of ${fn}`);
-  let locals = 0;
-  for (let n = r.u32(); n > 0; n--) {
+  let locals = params;
+  const groups = r.u32();
+  const localsAt = r.pos;
+  for (let n = groups; n > 0; n--) {
     locals += r.u32();
-    if (locals > MAX_LOCALS) throw new WasmValidationError(`too many locals in ${fn}`, r.pos);
+    if (locals > MAX_LOCALS) throw new WasmValidationError(`too many locals in ${fn} (at most ${MAX_LOCALS}, parameters included)`, r.pos);
     readValType(r);
   }
   const codeStart = r.pos;
@@ -65,12 +82,31 @@ export function planBody(bytes: Uint8Array, body: Body, ctx: IndexSpace): BodyPl
       case 0x0b: {
         const frame = frames.pop();
         if (frame === LOOP) loops.pop()!.cost = regions.pop()!;
-        if (frame === FUNC) funcCost = regions.pop()!;
+        if (frame === FUNC) {
+          funcCost = regions.pop()!;
+          patches.push({ kind: "flush", at });
+        }
         break;
       }
+      case 0x0c: case 0x0d: case 0x0e:
+        if (leavesFunction(bytes, at, r.pos, frames.length - 1)) patches.push({ kind: "flush", at });
+        break;
+      case 0x0f: case 0x12: case 0x13: patches.push({ kind: "flush", at }); break; // return, return_call(_indirect)
+      case 0x10: case 0x11: patches.push({ kind: "call", at, end: r.pos }); break;
       case 0x40: patches.push({ kind: "grow", at, length: r.pos - at }); break;
+      case 0xfc:
+        if (BULK.has(new Reader(bytes, at + 1, r.pos, "").u32())) patches.push({ kind: "bulk", at });
+        break;
     }
   }
   r.expectEnd();
-  return { body, codeStart, cost: funcCost, patches };
+  return { body, codeStart, cost: funcCost, patches, localsAt, groups, fuelLocal: locals };
+}
+
+/** Whether the branch at `at` (already decoded up to `end`) can target the function's own label. */
+function leavesFunction(bytes: Uint8Array, at: number, end: number, depth: number): boolean {
+  const r = new Reader(bytes, at + 1, end, "");
+  if (bytes[at] !== 0x0e) return r.u32() === depth;
+  for (let n = r.u32(); n >= 0; n--) if (r.u32() === depth) return true;
+  return false;
 }

@@ -1,4 +1,5 @@
 import { matches } from "./abi.js";
+import { BULK_FUEL_SHIFT } from "./costs.js";
 import { Reader } from "./reader.js";
 import { ORDER, SECTION, sectionLabel } from "./sections.js";
 import type { BodyPlan, ParsedModule, PrepareOptions, PreparedModule, Section } from "./types.js";
@@ -13,21 +14,37 @@ const MAX_I64 = (1n << 63n) - 1n;
 /** Where instrumentation puts what it adds; every index comes after the module's own. */
 type Layout = { fuel: number; oom: number; grow: number; growType: number; newType: boolean };
 
-/** The fixed bytes of a fuel check around its cost (see `fuelCheck`). */
-type FuelCode = { before: Uint8Array; after: Uint8Array };
+/**
+ * The fixed code of one function's fuel checks; `L` is its fuel local (i64), `S` the scratch i32
+ * after it, `G` the fuel global. A check subtracts from the local and, once it goes negative,
+ * stores it to the global (so the host tells fuel exhaustion from other traps) and traps.
+ */
+type FuelCode = {
+  /** `global.get G; i64.const` (entry: charge straight from the global into the local) */
+  entry: Uint8Array;
+  /** `local.get L; i64.const` (a loop header) */
+  loop: Uint8Array;
+  /** `i64.sub; local.tee L; i64.const 0; i64.lt_s; if; local.get L; global.set G; unreachable; end` */
+  check: Uint8Array;
+  /** `local.get L; global.set G` */
+  flush: Uint8Array;
+  /** `global.get G; local.set L` */
+  reload: Uint8Array;
+  /** `local.tee S; local.get L; local.get S; i64.extend_i32_u; i64.const k; i64.shl` (then `check`): charges the length operand */
+  bulk: Uint8Array;
+};
 
-function fuelCode(fuel: number): FuelCode {
+function fuelCode(fuel: number, local: number): FuelCode {
+  const w = () => new Writer(16);
   return {
-    before: new Writer(8).u8(0x23).u32(fuel).u8(0x42).finish(), // global.get fuel; i64.const
-    after: new Writer(24) // i64.sub; global.set fuel; global.get fuel; i64.const 0; i64.lt_s; if; unreachable; end
-      .u8(0x7d).u8(0x24).u32(fuel).u8(0x23).u32(fuel).u8(0x42).u8(0x00).u8(0x53).u8(0x04).u8(0x40).u8(0x00).u8(0x0b)
-      .finish(),
+    entry: w().u8(0x23).u32(fuel).u8(0x42).finish(),
+    loop: w().u8(0x20).u32(local).u8(0x42).finish(),
+    check: w().u8(0x7d).u8(0x22).u32(local).u8(0x42).u8(0x00).u8(0x53).u8(0x04).u8(0x40)
+      .u8(0x20).u32(local).u8(0x24).u32(fuel).u8(0x00).u8(0x0b).finish(),
+    flush: w().u8(0x20).u32(local).u8(0x24).u32(fuel).finish(),
+    reload: w().u8(0x23).u32(fuel).u8(0x21).u32(local).finish(),
+    bulk: w().u8(0x22).u32(local + 1).u8(0x20).u32(local).u8(0x20).u32(local + 1).u8(0xad).u8(0x42).u8(BULK_FUEL_SHIFT).u8(0x86).finish(),
   };
-}
-
-/** `global.get fuel; i64.const cost; i64.sub; global.set fuel; global.get fuel; i64.const 0; i64.lt_s; if; unreachable; end` */
-function fuelCheck(w: Writer, code: FuelCode, cost: number): void {
-  w.bytes(code.before).sPositive(cost).bytes(code.after);
 }
 
 /** `(func (param i32) (result i32) (local i32) memory.grow, and on -1 set the OOM global)` */
@@ -42,20 +59,29 @@ function growBody(oom: number): Uint8Array {
   return new Writer().u32(code.length).bytes(code).finish();
 }
 
-function rewriteBody(bytes: Uint8Array, plan: BodyPlan, l: Layout, fuel: FuelCode, out: Writer): void {
-  const { body, codeStart, cost, patches } = plan;
-  const w = new Writer(body.end - body.start + 32 * (patches.length + 1));
-  w.bytes(bytes.subarray(body.start, codeStart));
-  fuelCheck(w, fuel, cost);
+function rewriteBody(bytes: Uint8Array, plan: BodyPlan, l: Layout, out: Writer): void {
+  const { body, codeStart, cost, patches, localsAt, groups, fuelLocal } = plan;
+  const fuel = fuelCode(l.fuel, fuelLocal);
+  const w = new Writer(body.end - body.start + 32 * (patches.length + 2));
+  // The declared locals, then the fuel counter (i64) and the scratch (i32).
+  w.u32(groups + 2).bytes(bytes.subarray(localsAt, codeStart)).u8(1).u8(I64).u8(1).u8(I32);
+  w.bytes(fuel.entry).sPositive(cost).bytes(fuel.check);
   let pos = codeStart;
   for (const p of patches) {
     w.bytes(bytes.subarray(pos, p.at));
-    if (p.kind === "fuel") {
-      fuelCheck(w, fuel, p.cost);
-      pos = p.at;
-    } else {
-      w.u8(0x10).u32(l.grow); // memory.grow 0 -> call $__agtest_grow
-      pos = p.at + p.length;
+    pos = p.at;
+    switch (p.kind) {
+      case "fuel": w.bytes(fuel.loop).sPositive(p.cost).bytes(fuel.check); break;
+      case "flush": w.bytes(fuel.flush); break;
+      case "bulk": w.bytes(fuel.bulk).bytes(fuel.check); break;
+      case "call":
+        w.bytes(fuel.flush).bytes(bytes.subarray(p.at, p.end)).bytes(fuel.reload);
+        pos = p.end;
+        break;
+      case "grow":
+        w.u8(0x10).u32(l.grow); // memory.grow 0 -> call $__agtest_grow
+        pos = p.at + p.length;
+        break;
     }
   }
   w.bytes(bytes.subarray(pos, body.end));
@@ -93,8 +119,7 @@ function payloads(m: ParsedModule, l: Layout, fuel: bigint, memory: { initial: n
   }));
   const code = new Writer(bytes.length + 64);
   code.u32(m.bodies.length + 1);
-  const fuelBytes = fuelCode(l.fuel);
-  for (const plan of m.bodies) rewriteBody(bytes, plan, l, fuelBytes, code);
+  for (const plan of m.bodies) rewriteBody(bytes, plan, l, code);
   code.bytes(growBody(l.oom));
   out.set(SECTION.code, code.finish());
   return out;
@@ -126,8 +151,11 @@ function assemble(m: ParsedModule, replaced: Map<number, Uint8Array>): Uint8Arra
  * - caps the memory maximum to `opts.maxMemoryPages`;
  * - appends a mutable i64 fuel global (initially `opts.fuel`, exported as `FUEL_EXPORT`) and a
  *   mutable i32 OOM flag (exported as `OOM_EXPORT`);
- * - charges fuel at every function entry and loop header, trapping (`unreachable`) once the
- *   fuel goes negative; the negative value stays in the global so the host can tell why;
+ * - charges fuel at every function entry and loop header, and the length operand of every bulk
+ *   memory or table instruction before it runs, trapping (`unreachable`) once the fuel goes
+ *   negative; the negative value is left in the global so the host can tell why. Within a
+ *   function the counter is a local (cheap in loops), met with the global at every call, return
+ *   and trap, so the global is exact wherever anyone else can read or charge it;
  * - routes every `memory.grow` through an appended function that sets the OOM flag on failure.
  * Existing function, global and type indices are unchanged; other sections pass through as is.
  */

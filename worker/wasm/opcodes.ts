@@ -1,8 +1,20 @@
 import { WasmValidationError, hex } from "./errors.js";
 import type { Reader } from "./reader.js";
 
-/** Index-space sizes of the original module; immediates are checked against them (see `checkIndex`). */
-export type IndexSpace = { types: number; funcs: number; globals: number };
+/**
+ * Index-space sizes of the original module; immediates are checked against them (see `checkIndex`).
+ * `refs` collects the functions named outside function bodies (what `ref.func` may name).
+ */
+export type IndexSpace = {
+  types: number;
+  funcs: number;
+  globals: number;
+  refs?: Set<number>;
+  /** Types of the globals known so far (imports, then those defined before), for constant expressions. */
+  globalTypes?: { type: number; mutable: boolean }[];
+  /** Element types of the tables, for active element segments. */
+  tables?: number[];
+};
 
 // Immediate shapes of one-byte opcodes.
 const enum Imm {
@@ -87,7 +99,7 @@ export function readRefType(r: Reader): number {
  * agent from naming the fuel and OOM globals (or the grow helper) that instrumentation appends:
  * such an index is out of range in the module as uploaded, and would silently become valid after.
  */
-export function checkIndex(r: Reader, space: keyof IndexSpace, ctx: IndexSpace, at = r.pos): number {
+export function checkIndex(r: Reader, space: "types" | "funcs" | "globals", ctx: IndexSpace, at = r.pos): number {
   const i = r.u32();
   const limit = ctx[space];
   if (i >= limit) {
@@ -199,27 +211,54 @@ function prefixFD(r: Reader, at: number): void {
   throw unknown(`0xfd ${sub}`, at);
 }
 
+const TYPE_NAMES: Record<number, string> = { 0x7f: "i32", 0x7e: "i64", 0x7d: "f32", 0x7c: "f64", 0x7b: "v128", 0x70: "funcref", 0x6f: "externref" };
+
 /**
  * Reads a constant expression up to its `end` (global initialisers, segment offsets, element
- * items): constants, `global.get`, `ref.null`, `ref.func` and extended-const arithmetic.
+ * items): constants, `global.get` of an immutable global defined before, `ref.null`, `ref.func`
+ * and extended-const arithmetic; it must produce exactly one value of type `expected`. Without
+ * `expected` (re-reading a module already validated, as `sandbox/globals.ts` does) only its
+ * encoding is checked.
  */
-export function readConstExpr(r: Reader, ctx: IndexSpace): void {
+export function readConstExpr(r: Reader, ctx: IndexSpace, expected?: number): void {
+  const start = r.pos;
+  const stack: number[] = [];
+  const fail = (what: string, at: number): never => {
+    throw new WasmValidationError(`type error in a constant expression at offset ${at}: ${what}`, at);
+  };
   for (;;) {
     const at = r.pos;
     const op = r.u8();
     switch (op) {
-      case 0x0b: return;
-      case 0x41: r.s32(); break;
-      case 0x42: r.skipS64(); break;
-      case 0x43: r.skip(4); break;
-      case 0x44: r.skip(8); break;
-      case 0x23: checkIndex(r, "globals", ctx); break;
-      case 0xd0: readRefType(r); break;
-      case 0xd2: checkIndex(r, "funcs", ctx); break;
-      case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: break; // extended const
+      case 0x0b: {
+        const got = stack.map((t) => TYPE_NAMES[t]).join(" ") || "nothing";
+        if (expected !== undefined && (stack.length !== 1 || stack[0] !== expected)) fail(`expected ${TYPE_NAMES[expected]}, got ${got}`, start);
+        return;
+      }
+      case 0x41: r.s32(); stack.push(0x7f); break;
+      case 0x42: r.skipS64(); stack.push(0x7e); break;
+      case 0x43: r.skip(4); stack.push(0x7d); break;
+      case 0x44: r.skip(8); stack.push(0x7c); break;
+      case 0x23: {
+        const index = checkIndex(r, "globals", ctx);
+        if (expected === undefined) break;
+        const g = ctx.globalTypes?.[index];
+        if (g === undefined || g.mutable) fail("`global.get` must name an immutable global defined before", at);
+        stack.push(g!.type);
+        break;
+      }
+      case 0xd0: stack.push(readRefType(r)); break;
+      case 0xd2: ctx.refs?.add(checkIndex(r, "funcs", ctx)); stack.push(0x70); break;
+      case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: { // extended const
+        const t = op < 0x70 ? 0x7f : 0x7e;
+        if (expected !== undefined && (stack.pop() !== t || stack.pop() !== t)) fail(`\`${TYPE_NAMES[t]}\` arithmetic on the wrong operands`, at);
+        stack.push(t);
+        break;
+      }
       case 0xfd:
         if (r.u32() !== 12) throw unsupported("0xfd", "not constant", at);
         r.skip(16);
+        stack.push(0x7b);
         break;
       default:
         throw new WasmValidationError(`instruction ${hex(op)} is not allowed in a constant expression at offset ${at}`, at);

@@ -5,6 +5,7 @@ import { type IndexSpace, checkIndex, readConstExpr, readRefType, readValType } 
 import { Reader } from "./reader.js";
 import { SECTION, sectionLabel, splitSections } from "./sections.js";
 import { readDataSection, readElementSection } from "./segments.js";
+import { type CheckContext, checkBody } from "./typecheck.js";
 import type { Export, ExternKind, FuncType, Import, ParsedModule } from "./types.js";
 
 const KINDS: ExternKind[] = ["func", "table", "memory", "global", "tag"];
@@ -31,27 +32,37 @@ function readFuncType(r: Reader): FuncType {
   return { params, results };
 }
 
-function readImport(r: Reader, m: ParsedModule, ctx: IndexSpace): Import {
+function readImport(r: Reader, m: ParsedModule, ctx: IndexSpace, tc: CheckContext): Import {
   const module = r.name();
   const name = r.name();
   const kind = readKind(r, "import");
   const imp: Import = { module, name, kind, typeIndex: -1, limits: null };
   switch (kind) {
-    case "func": imp.typeIndex = checkIndex(r, "types", ctx); m.importedFuncs++; break;
-    case "table": readTableType(r, readRefType); m.tables++; break;
-    case "memory": imp.limits = readMemoryType(r); m.memories.push(imp.limits); m.importedMemories++; break;
-    case "global": readValType(r); readMutability(r); m.importedGlobals++; break;
+    case "func": imp.typeIndex = checkIndex(r, "types", ctx); tc.funcs.push(imp.typeIndex); m.importedFuncs++; break;
+    case "table": readTable(r, tc); m.tables++; break;
+    case "memory": imp.limits = readMemoryType(r); m.memories.push(imp.limits); tc.memories++; m.importedMemories++; break;
+    case "global": tc.globals.push({ type: readValType(r), mutable: readMutability(r) }); m.importedGlobals++; break;
     case "tag": r.u8(); checkIndex(r, "types", ctx); break;
   }
   return imp;
 }
 
-function readMutability(r: Reader): void {
+function readMutability(r: Reader): boolean {
   const at = r.pos;
-  if (r.u8() > 1) throw new WasmValidationError(`bad global mutability at offset ${at}`, at);
+  const b = r.u8();
+  if (b > 1) throw new WasmValidationError(`bad global mutability at offset ${at}`, at);
+  return b === 1;
 }
 
-function readExports(r: Reader, m: ParsedModule, ctx: IndexSpace): void {
+function readTable(r: Reader, tc: CheckContext): void {
+  readTableType(r, (rr) => {
+    const t = readRefType(rr);
+    tc.tables.push(t);
+    return t;
+  });
+}
+
+function readExports(r: Reader, m: ParsedModule, ctx: IndexSpace, tc: CheckContext): void {
   const seen = new Set<string>();
   for (let n = r.u32(); n > 0; n--) {
     const at = r.pos;
@@ -63,11 +74,15 @@ function readExports(r: Reader, m: ParsedModule, ctx: IndexSpace): void {
     const index = kind === "func" ? checkIndex(r, "funcs", ctx) : kind === "global" ? checkIndex(r, "globals", ctx) : r.u32();
     const limit = kind === "table" ? m.tables : kind === "memory" ? m.memories.length : kind === "tag" ? 0 : Infinity;
     if (index >= limit) throw new WasmValidationError(`${kind} index ${index} out of range at offset ${idxAt}`, idxAt);
+    if (kind === "func") {
+      tc.refs.add(index);
+      if (!tc.names.has(index)) tc.names.set(index, name);
+    }
     m.exports.push({ name, kind, index } satisfies Export);
   }
 }
 
-function readCode(r: Reader, m: ParsedModule, ctx: IndexSpace): void {
+function readCode(r: Reader, m: ParsedModule, ctx: IndexSpace, tc: CheckContext): void {
   const count = r.u32();
   if (count !== m.functions.length) {
     throw new WasmValidationError(
@@ -78,7 +93,10 @@ function readCode(r: Reader, m: ParsedModule, ctx: IndexSpace): void {
   for (let i = 0; i < count; i++) {
     const size = r.u32();
     const body = r.sub(size, "section 10 (code)");
-    m.bodies.push(planBody(m.bytes, { start: body.pos, end: body.end, funcIndex: m.importedFuncs + i }, ctx));
+    const params = m.types[m.functions[i]!]!.params.length;
+    const funcIndex = m.importedFuncs + i;
+    m.bodies.push(planBody(m.bytes, { start: body.pos, end: body.end, funcIndex }, ctx, params));
+    checkBody(m.bytes, body.pos, body.end, funcIndex, tc);
   }
 }
 
@@ -92,7 +110,10 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
     bytes, sections, types: [], imports: [], functions: [], tables: 0, memories: [], globals: 0,
     exports: [], bodies: [], importedFuncs: 0, importedGlobals: 0, importedMemories: 0,
   };
-  const ctx: IndexSpace = { types: 0, funcs: 0, globals: 0 };
+  const tc: CheckContext = {
+    types: m.types, funcs: [], globals: [], tables: [], memories: 0, elems: [], dataCount: null, refs: new Set(), names: new Map(),
+  };
+  const ctx: IndexSpace = { types: 0, funcs: 0, globals: 0, refs: tc.refs, globalTypes: [], tables: tc.tables };
   let hasCode = false;
   let dataCount: number | null = null;
   for (const s of sections) {
@@ -104,31 +125,39 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
       case SECTION.custom: continue; // name checked by splitSections; contents pass through
       case SECTION.type: vec(() => m.types.push(readFuncType(r))); ctx.types = m.types.length; break;
       case SECTION.import:
-        vec(() => m.imports.push(readImport(r, m, ctx)));
+        vec(() => m.imports.push(readImport(r, m, ctx, tc)));
+        ctx.globalTypes = tc.globals.slice();
         ctx.funcs = m.importedFuncs;
         ctx.globals = m.importedGlobals;
         break;
-      case SECTION.function: vec(() => m.functions.push(checkIndex(r, "types", ctx))); ctx.funcs += m.functions.length; break;
-      case SECTION.table: vec(() => void (readTableType(r, readRefType), m.tables++)); break;
-      case SECTION.memory: vec(() => void m.memories.push(readMemoryType(r))); break;
+      case SECTION.function:
+        vec(() => m.functions.push(checkIndex(r, "types", ctx)));
+        ctx.funcs += m.functions.length;
+        tc.funcs.push(...m.functions);
+        break;
+      case SECTION.table: vec(() => void (readTable(r, tc), m.tables++)); break;
+      case SECTION.memory: vec(() => void m.memories.push(readMemoryType(r))); tc.memories = m.memories.length; break;
       case SECTION.tag:
         throw new WasmValidationError(`unsupported ${sectionLabel(s.id)} (exception handling) at offset ${s.headerStart}`, s.headerStart);
       case SECTION.global: {
         const n = r.u32();
         m.globals = n;
         ctx.globals += n;
+        // Constant expressions see only the globals before their own (tc.globals is complete).
+        ctx.globalTypes = tc.globals.slice();
         for (let i = 0; i < n; i++) {
-          readValType(r);
-          readMutability(r);
-          readConstExpr(r, ctx);
+          const global = { type: readValType(r), mutable: readMutability(r) };
+          readConstExpr(r, ctx, global.type);
+          tc.globals.push(global);
+          ctx.globalTypes.push(global);
         }
         break;
       }
-      case SECTION.export: readExports(r, m, ctx); break;
+      case SECTION.export: readExports(r, m, ctx, tc); break;
       case SECTION.start: checkIndex(r, "funcs", ctx); break;
-      case SECTION.element: readElementSection(r, ctx); break;
-      case SECTION.datacount: dataCount = r.u32(); break;
-      case SECTION.code: hasCode = true; readCode(r, m, ctx); break;
+      case SECTION.element: tc.elems = readElementSection(r, ctx); break;
+      case SECTION.datacount: dataCount = r.u32(); tc.dataCount = dataCount; break;
+      case SECTION.code: hasCode = true; readCode(r, m, ctx, tc); break;
       case SECTION.data: {
         const n = readDataSection(r, ctx);
         if (dataCount !== null && n !== dataCount) {

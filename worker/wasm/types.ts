@@ -57,12 +57,33 @@ export type Body = { start: number; end: number; funcIndex: number };
 
 /**
  * A point where instrumentation changes the code: `fuel` inserts a fuel check charging `cost`
- * right at `at` (after a `loop` header); `grow` replaces the `length` bytes of a `memory.grow`.
+ * right at `at` (after a `loop` header); `grow` replaces the `length` bytes of a `memory.grow`;
+ * `flush` stores the fuel local to the global before the instruction at `at`; `call` flushes
+ * before the call at `at` and reloads after it (at `end`); `bulk` charges the length operand of
+ * the bulk memory or table instruction at `at` before it runs.
  */
-export type Patch = { kind: "fuel"; at: number; cost: number } | { kind: "grow"; at: number; length: number };
+export type Patch =
+  | { kind: "fuel"; at: number; cost: number }
+  | { kind: "grow"; at: number; length: number }
+  | { kind: "flush"; at: number }
+  | { kind: "call"; at: number; end: number }
+  | { kind: "bulk"; at: number };
 
-/** The decoded plan for one function body: where instructions begin, entry cost and patches. */
-export type BodyPlan = { body: Body; codeStart: number; cost: number; patches: Patch[] };
+/**
+ * The decoded plan for one function body: where instructions begin, entry cost and patches;
+ * `localsAt` is where the local declarations begin (after their count, `groups`), `fuelLocal`
+ * the index the fuel counter local gets (after parameters and declared locals; a scratch i32
+ * follows it).
+ */
+export type BodyPlan = {
+  body: Body;
+  codeStart: number;
+  cost: number;
+  patches: Patch[];
+  localsAt: number;
+  groups: number;
+  fuelLocal: number;
+};
 
 /** Everything the parser decoded; entries of pass-through sections are kept as counts only. */
 export type ParsedModule = {

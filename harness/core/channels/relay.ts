@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { AgentUnreachable } from "../errors.js";
 import { inboundFromValue, type Inbox } from "../inbox.js";
 import { causeOf, errorMessage, retrying } from "./post.js";
