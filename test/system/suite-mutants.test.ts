@@ -77,7 +77,7 @@ beforeAll(async () => {
   all = await mutants();
   runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error" });
   // Every agent at once, nothing held back: no dev proxy stands in front of workerd any more.
-  await runAll("", runs.calm);
+  await runAll("", runs.calm, 30_000);
   // Then again with every core busy-looping (bounded: the hog stops itself after 5 minutes).
   const hog = startCpuHog(300_000);
   try {
