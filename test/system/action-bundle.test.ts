@@ -19,11 +19,14 @@ describe("the action's committed bundle", () => {
     }
   });
 
-  it("loads without wrangler: only the embedded runtime's chunk imports it", () => {
+  it("loads without wrangler or miniflare: only the embedded runtime's chunk imports miniflare, nothing imports wrangler", () => {
     const files = readdirSync("action/dist");
-    const importers = files.filter((f) => /from ?"wrangler"|import\("wrangler"\)/.test(readFileSync(join("action/dist", f), "utf8")));
+    const importing = (pkg: string) => files.filter((f) => new RegExp(`from ?"${pkg}"|import\\("${pkg}"\\)`).test(readFileSync(join("action/dist", f), "utf8")));
+    const importers = importing("miniflare");
     expect(importers).toHaveLength(1);
     expect(importers[0]).toMatch(/^runtime-[A-Z0-9]+\.js$/);
-    expect(readFileSync("action/dist/index.js", "utf8")).not.toMatch(/from ?"wrangler"|import\("wrangler"\)/);
+    // wrangler only builds the worker bundle, as a child process (worker/local/bundle.ts).
+    expect(importing("wrangler")).toEqual([]);
+    expect(readFileSync("action/dist/index.js", "utf8")).not.toMatch(/from ?"(wrangler|miniflare)"/);
   });
 });

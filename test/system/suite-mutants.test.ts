@@ -78,7 +78,7 @@ beforeAll(async () => {
   // As `agtest run --agent` starts it: loopback egress allowed (the runtime's own host).
   runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", privateEgress: ["127.0.0.1"] });
   // Every agent at once, nothing held back: no dev proxy stands in front of workerd any more.
-  await runAll("", runs.calm);
+  await runAll("", runs.calm, 30_000);
   // Then again with every core busy-looping (bounded: the hog stops itself after 5 minutes).
   const hog = startCpuHog(300_000);
   try {
