@@ -15,7 +15,7 @@ import { loadModule, pruneModules, storeModule } from "./modules.js";
 import { TokenBucket } from "./rate.js";
 import { type AgentRecord, type AgentState, type ModuleUpload, type ServiceEntry, type TerminationReason, emptyStats } from "./record.js";
 import { type StateEntry, stateView } from "./state.js";
-import { fireDue, listTimers, nextTimerAt } from "./timers.js";
+import { fireDue, listTimers, nextTimerAt, pendingTimers } from "./timers.js";
 
 const SCHEMA_VERSION = 2;
 
@@ -150,7 +150,7 @@ export class AgentHost extends DurableObject<Env> {
 
   /** Timers set by the agent that have not fired: the one place quiescence counts them. */
   #pendingTimers(): number {
-    return 0;
+    return pendingTimers(this.#sql);
   }
 
   /** Messages that could not be delivered. */
