@@ -49,6 +49,7 @@ describe("bearer-token auth", () => {
       "/v1/agents/{name}/dead-letters",
       "/v1/agents/{name}/inbox",
       "/v1/agents/{name}/logs",
+      "/v1/agents/{name}/quiet",
       "/v1/agents/{name}/start",
       "/v1/agents/{name}/state",
       "/v1/agents/{name}/stop",
