@@ -18,7 +18,8 @@ let channel: Channel | undefined;
 let report: RunReport;
 
 beforeAll(async () => {
-  runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", freshIsolates: true });
+  // As `agtest run --agent` starts it: loopback egress allowed (the runtime's own host).
+  runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", freshIsolates: true, privateEgress: ["127.0.0.1"] });
   const manifest = { egress: [new URL(runtime.url).host] };
   await deployAgent({ url: runtime.url, token, name: "reference", bytes: new Uint8Array(readFileSync("fixtures/agents/reference.wasm")), manifest });
   channel = await openRuntimeChannel({ url: runtime.url, token, agent: "reference" });

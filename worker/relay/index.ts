@@ -80,6 +80,8 @@ export class AgtalkSession extends DurableObject<Env> {
         const timer = setTimeout(wake, ms);
         this.#waiters.add(wake);
       });
+      // The session may have been closed (its tables deleted) while this read waited.
+      if (!(await this.exists())) return null;
       messages = this.#after(after);
     }
     return { messages, next: messages.at(-1)?.seq ?? after };
@@ -91,6 +93,8 @@ export class AgtalkSession extends DurableObject<Env> {
     if (!existed) return false;
     await this.ctx.storage.deleteAll();
     this.#ready = false;
+    // Long-polls end now (they answer that the session is gone) rather than read deleted tables.
+    for (const wake of this.#waiters) wake();
     return existed;
   }
 
