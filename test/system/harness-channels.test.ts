@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messageBackchannel, openRelayChannel, openRuntimeChannel, runSuite, type Channel, type RunReport } from "../../harness/core/index.js";
 import { openHttpChannel } from "../../harness/node/channels/http.js";
+import { deployAgent } from "../../harness/node/deploy.js";
 import { startRuntime, type LocalRuntime } from "../../worker/local/runtime.js";
 import { fipa } from "../../suites/fipa/index.js";
 import { fakeAgent } from "../unit/helpers/fake-agent.js";
@@ -11,13 +12,11 @@ const token = "harness-system-token";
 let runtime: LocalRuntime;
 
 beforeAll(async () => {
-  runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error" });
-  const res = await fetch(`${runtime.url}/v1/agents?name=ping`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/wasm" },
-    body: readFileSync("fixtures/agents/ping.wasm"),
-  });
-  expect(res.status).toBe(201);
+  // Loopback egress allowed, and the agent may POST to loopback (any port): the relay sessions'
+  // reply URLs on the runtime and the HTTP channel's own reply server. Replies to a URL go only
+  // where the agent's allowlist says (issue #12), so without it the HTTP channel gets nothing.
+  runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", privateEgress: ["127.0.0.1"] });
+  await deployAgent({ url: runtime.url, token, name: "ping", bytes: new Uint8Array(readFileSync("fixtures/agents/ping.wasm")), manifest: { egress: ["127.0.0.1"] } });
 });
 afterAll(async () => {
   await runtime?.stop();
