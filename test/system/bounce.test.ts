@@ -1,23 +1,13 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { agtest } from "./helpers/agtest-cli.js";
 import { parseProfile } from "../../harness/core/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "agtest-bounce-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function agtest(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["harness/node/bin.mjs", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-    child.on("close", (code) => resolve({ code, out, err }));
-  });
-}
 
 /** How many runs in a row: the race it guards against (a dev proxy's 503) hit about one run in two. */
 const RUNS = 3;

@@ -1,24 +1,13 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { agtest } from "./helpers/agtest-cli.js";
 import { parseProfile } from "../../harness/core/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "agtest-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the real `agtest` bin (the package's bin shim, through tsx) as a child process. */
-function agtest(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["harness/node/bin.mjs", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
-    child.on("close", (code) => resolve({ code, out, err }));
-  });
-}
 
 describe("agtest run against the embedded runtime", () => {
   it("ping: core.passive interoperable, core.active divergent (no agact), and the table says why", async () => {
