@@ -181,4 +181,24 @@ describe("HTTP transports", () => {
     expect((await api(`/v1/agtalk/sessions/${session.id}`, { method: "DELETE" })).status).toBe(204);
     expect((await api(`/v1/agtalk/sessions/${session.id}/messages`)).status).toBe(404);
   });
+
+  it("a reply to a session's inbox URL is delivered in-process, without egress: the URL is the session's address", async () => {
+    // The agent has no egress at all, and no request could leave the pool's worker anyway: only
+    // the runtime recognising its own relay inbox can bring the reply there.
+    const name = uniqueName("ping");
+    await deploy(name, env.FIXTURE_PING);
+    const session = (await (await api("/v1/agtalk/sessions", { method: "POST" })).json()) as { id: string; inbox_url: string };
+    expect((await send(request(name, "ping", { sender: session.inbox_url }), null)).status).toBe(202);
+    const read = (await (await api(`/v1/agtalk/sessions/${session.id}/messages?after=0&wait=5000`)).json()) as { messages: { message: Record<string, unknown>; hops: number }[] };
+    expect(read.messages.map((m) => m.message)).toMatchObject([{ performative: "inform", content: "pong", receiver: session.inbox_url }]);
+    expect(read.messages[0]?.hops).toBe(1);
+
+    // A URL with the path of an inbox but another session's id, or another host, is not taken for it.
+    const other = session.inbox_url.replace(session.id, "0".repeat(32));
+    const conversation = request(name, "ping", { sender: other });
+    expect((await send(conversation, null)).status).toBe(202);
+    const after = (await (await api(`/v1/agtalk/sessions/${session.id}/messages?after=1&wait=300`)).json()) as { messages: unknown[] };
+    expect(after.messages).toEqual([]);
+    await api(`/v1/agtalk/sessions/${session.id}`, { method: "DELETE" });
+  });
 });

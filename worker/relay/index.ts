@@ -34,13 +34,14 @@ export class AgtalkSession extends DurableObject<Env> {
 
   #ready: boolean;
 
-  /** Opens the session. */
-  async open(id: string): Promise<void> {
+  /** Opens the session; `inboxUrl` is its public inbox, the URL form of its address. */
+  async open(id: string, inboxUrl: string): Promise<void> {
     this.#ready = true;
     this.#sql.run("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     this.#sql.run("CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, message TEXT NOT NULL, hops INTEGER NOT NULL DEFAULT 0)");
     this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('id', ?)", id);
     this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('created_at', ?)", new Date().toISOString());
+    this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('inbox_url', ?)", inboxUrl);
   }
 
   /** Whether the session exists. */
@@ -64,6 +65,17 @@ export class AgtalkSession extends DurableObject<Env> {
     }
     for (const wake of this.#waiters) wake();
     return true;
+  }
+
+  /**
+   * Appends a message sent to `url` when that is exactly this session's public inbox (what a
+   * hosted agent answering the harness at its relay URL does): delivered in-process like the
+   * session's `agtalk-` name, never by HTTP to the runtime itself. False when it is not.
+   */
+  async pushAt(url: string, message: unknown, hops = 0): Promise<boolean> {
+    if (!(await this.exists())) return false;
+    if (this.#sql.one<{ value: string }>("SELECT value FROM meta WHERE key = 'inbox_url'")?.value !== url) return false;
+    return this.push(message, hops);
   }
 
   /** Messages after `after`, waiting up to `ms` for the first one. */
@@ -102,6 +114,17 @@ export class AgtalkSession extends DurableObject<Env> {
     return this.#sql
       .all<{ seq: number; message: string; hops: number }>("SELECT seq, message, hops FROM messages WHERE seq > ? ORDER BY seq LIMIT 1000", after)
       .map((r) => ({ seq: r.seq, message: JSON.parse(r.message) as unknown, hops: r.hops }));
+  }
+}
+
+const INBOX_PATH = /^\/v1\/agtalk\/sessions\/([0-9a-f]{32})\/inbox$/;
+
+/** The session id a URL names when it has the path of a relay inbox (of this runtime or any other). */
+export function relayInboxId(url: string): string | undefined {
+  try {
+    return INBOX_PATH.exec(new URL(url).pathname)?.[1];
+  } catch {
+    return undefined;
   }
 }
 

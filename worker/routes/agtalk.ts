@@ -22,9 +22,9 @@ function sessionId(raw: string): string {
 export const agtalk = new Hono<{ Bindings: Env }>()
   .post("/", async (c) => {
     const id = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
-    await relayOf(c.env, id).open(id);
-    const origin = new URL(c.req.url).origin;
-    return c.json({ id, name: `${AGTALK_PREFIX}${id}`, inbox_url: `${origin}/v1/agtalk/sessions/${id}/inbox` }, 201);
+    const inboxUrl = `${new URL(c.req.url).origin}/v1/agtalk/sessions/${id}/inbox`;
+    await relayOf(c.env, id).open(id, inboxUrl);
+    return c.json({ id, name: `${AGTALK_PREFIX}${id}`, inbox_url: inboxUrl }, 201);
   })
   .get("/:id/messages", async (c) => {
     const after = Number(c.req.query("after") ?? 0);

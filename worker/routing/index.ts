@@ -2,7 +2,7 @@ import { type AclMessage, type RoutableMessage, isAgentName, isAgentUrl, parseRo
 import { type Logged, type Origin, conversationOf } from "../conversation/index.js";
 import type { Env } from "../env.js";
 import { RUNTIME_LIMITS } from "../limits.js";
-import { AGTALK_PREFIX, relayOf } from "../relay/index.js";
+import { AGTALK_PREFIX, relayInboxId, relayOf } from "../relay/index.js";
 import { hostOf } from "../hosts.js";
 import type { DeliveryBudget } from "./budget.js";
 import { type Answers, egressRefusal, post, privateEgressOf } from "./egress.js";
@@ -98,6 +98,10 @@ async function deliver(env: Env, receiver: string, message: RoutableMessage, log
     // a claim, and POSTing there would reflect traffic at whoever it names. The external party
     // reads them from the log (the HTTP response of `?wait=`).
     if (ctx.origin === "runtime") return { ok: true };
+    // This runtime's own relay inbox is the session's address written as a URL: delivered
+    // in-process like its `agtalk-` name (a Worker cannot reliably fetch its own zone).
+    const session = relayInboxId(receiver);
+    if (session !== undefined && (await relayOf(env, session).pushAt(receiver, message, ctx.hops))) return { ok: true };
     const refusal = egressRefusal(receiver, ctx.egress, privateEgressOf(env.AGTEST_PRIVATE_EGRESS), String(message.sender));
     if (refusal) {
       // Naming a URL as sender or reply_to makes it a party, never a destination the agent may
