@@ -14,7 +14,10 @@ const jsx = { oxc: { jsx: { runtime: "automatic", importSource: "hono/jsx" } } }
 
 /** What a test scripted "the outside" to answer at a path, and every request the runtime made to it. */
 type OutsideRequest = { url: string; hops: string | null; body: string };
-const outside = { requests: [] as OutsideRequest[], scripts: new Map<string, { status: number; type: string; body: string }>() };
+const outside = {
+  requests: [] as OutsideRequest[],
+  scripts: new Map<string, { status: number; type: string; body: string }>(),
+};
 
 /**
  * The security project's outside world: every `fetch` the runtime itself makes (egress to external
@@ -22,7 +25,10 @@ const outside = { requests: [] as OutsideRequest[], scripts: new Map<string, { s
  * A request to the runtime's own host (`agtest.test`, what SELF.fetch uses) goes back into the
  * runtime, as a POST to its own public inbox would at the edge.
  */
-async function outsideWorld(request: Request, mf: { dispatchFetch(url: string, init: RequestInit): Promise<Response> }): Promise<Response> {
+async function outsideWorld(
+  request: Request,
+  mf: { dispatchFetch(url: string, init: RequestInit): Promise<Response> },
+): Promise<Response> {
   const body = await request.text();
   outside.requests.push({ url: request.url, hops: request.headers.get("x-agtest-hops"), body });
   const url = new URL(request.url);
@@ -32,7 +38,10 @@ async function outsideWorld(request: Request, mf: { dispatchFetch(url: string, i
       headers[key] = value;
     });
     const res = await mf.dispatchFetch(request.url, { method: request.method, headers, body });
-    return new Response(await res.text(), { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "text/plain" } });
+    return new Response(await res.text(), {
+      status: res.status,
+      headers: { "content-type": res.headers.get("content-type") ?? "text/plain" },
+    });
   }
   const script = outside.scripts.get(url.pathname);
   if (!script) return new Response(null, { status: 202 });
@@ -99,7 +108,12 @@ export default defineConfig({
       // The C and Rust sample agents are built by the machine's compilers before the tests run.
       workerd("integration", ["test/integration/**/*.test.ts"], {}, {}, ["test/setup/native-agents.ts"]),
       // Durable agents: the same negotiation and durable tests with a new isolate per delivery.
-      workerd("integration-fresh", ["test/integration/negotiation.test.ts", "test/integration/durable.test.ts"], {}, { AGTEST_FRESH_ISOLATES: "1" }),
+      workerd(
+        "integration-fresh",
+        ["test/integration/negotiation.test.ts", "test/integration/durable.test.ts"],
+        {},
+        { AGTEST_FRESH_ISOLATES: "1" },
+      ),
       node("system", ["test/system/**/*.test.ts"], 60_000),
       // PROBE_OUTBOUND: a network for the sandbox test's control probe (answers every request 200).
       // The runtime's own fetches go to `outsideWorld`, OUTSIDE_LOG tells the tests what reached it.
@@ -128,7 +142,9 @@ export default defineConfig({
         // The deploy validator: validate.ts and everything it calls to parse the module and check
         // the ABI (parser, reader, sections, segments, code bodies, opcodes, type checker, limits,
         // ABI table, errors).
-        "worker/wasm/{validate,parse,reader,sections,segments,code,opcodes,typecheck,limits,abi,errors}.ts": { lines: 100 },
+        "worker/wasm/{validate,parse,reader,sections,segments,code,opcodes,typecheck,limits,abi,errors}.ts": {
+          lines: 100,
+        },
         // The interop profile: scoring (scoreJunction, parseScore, isScore) and the profile parser.
         "protocol/profile.ts": { lines: 100 },
       },

@@ -34,7 +34,9 @@ export function actionBuildOptions(outdir: string): BuildOptions {
     minify: true,
     plugins: [oneUndici],
     // CommonJS dependencies (undici, tunnel) call require() for Node built-ins.
-    banner: { js: 'import { createRequire as __agtestCreateRequire } from "node:module";\nconst require = __agtestCreateRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __agtestCreateRequire } from "node:module";\nconst require = __agtestCreateRequire(import.meta.url);',
+    },
   };
 }
 
@@ -47,7 +49,11 @@ const oneUndici: Plugin = {
   setup(b) {
     b.onResolve({ filter: /^undici$/ }, (args) => {
       if (args.pluginData === "one-undici") return undefined;
-      return b.resolve("undici", { kind: args.kind, resolveDir: `${ROOT}node_modules/@actions/http-client`, pluginData: "one-undici" });
+      return b.resolve("undici", {
+        kind: args.kind,
+        resolveDir: `${ROOT}node_modules/@actions/http-client`,
+        pluginData: "one-undici",
+      });
     });
   },
 };

@@ -6,7 +6,9 @@ import { type Summary, sideBySide, summarize } from "./stats.js";
 const DIST = "action/dist";
 
 /** The GitHub Action's own cost: its bundle's size, and its start-up (to the first input error) vs a bare `node`. */
-export async function benchAction(rounds: number): Promise<{ bytes: number; files: number; startup: Summary; bare: Summary }> {
+export async function benchAction(
+  rounds: number,
+): Promise<{ bytes: number; files: number; startup: Summary; bare: Summary }> {
   const files = readdirSync(DIST).filter((f) => f.endsWith(".js"));
   const bytes = files.reduce((sum, f) => sum + statSync(join(DIST, f)).size, 0);
   // An invalid input: the action loads its bundle, reads its inputs and fails, with no suite run.
@@ -22,6 +24,8 @@ function exit(args: string[], env: Record<string, string>, expected: number): Pr
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { env, stdio: "ignore" });
     child.on("error", reject);
-    child.on("close", (code) => (code === expected ? resolve() : reject(new Error(`node ${args.join(" ")}: exit ${code}, expected ${expected}`))));
+    child.on("close", (code) =>
+      code === expected ? resolve() : reject(new Error(`node ${args.join(" ")}: exit ${code}, expected ${expected}`)),
+    );
   });
 }

@@ -6,7 +6,9 @@ import { promisify } from "node:util";
 
 /** Bytes of every `.js` file in `dir`. */
 function jsBytes(dir: string): number {
-  return readdirSync(dir).filter((f) => f.endsWith(".js")).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".js"))
+    .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }
 
 /**

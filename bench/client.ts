@@ -4,7 +4,12 @@ import { readFileSync } from "node:fs";
 export type Logged = { seq: number; origin: string; message: Record<string, unknown> };
 
 /** The parts of an agent record the load and chaos runs read. */
-export type AgentView = { name: string; state: string; termination_reason: string | null; stats: { messages_in: number; mailbox_depth: number; traps: number } };
+export type AgentView = {
+  name: string;
+  state: string;
+  termination_reason: string | null;
+  stats: { messages_in: number; mailbox_depth: number; traps: number };
+};
 
 /**
  * A small client of a running runtime's HTTP API, for the benchmarks and the chaos and load
@@ -18,7 +23,10 @@ export class RuntimeClient {
 
   /** Calls the API with the admin token. */
   call(path: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(`${this.url}${path}`, { ...init, headers: { authorization: `Bearer ${this.token}`, ...(init.headers as Record<string, string>) } });
+    return fetch(`${this.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${this.token}`, ...(init.headers as Record<string, string>) },
+    });
   }
 
   /** Deploys `fixtures/agents/<fixture>.wasm` as `name`, with a manifest when given; throws unless 201. */
@@ -26,7 +34,11 @@ export class RuntimeClient {
     const wasm = readFileSync(`fixtures/agents/${fixture}.wasm`);
     let res: Response;
     if (manifest === undefined) {
-      res = await this.call(`/v1/agents?name=${name}`, { method: "POST", headers: { "content-type": "application/wasm" }, body: wasm });
+      res = await this.call(`/v1/agents?name=${name}`, {
+        method: "POST",
+        headers: { "content-type": "application/wasm" },
+        body: wasm,
+      });
     } else {
       const form = new FormData();
       form.set("module", new Blob([wasm]), `${fixture}.wasm`);
@@ -38,7 +50,10 @@ export class RuntimeClient {
 
   /** Routes a message; with `wait`, the first reply (status 200) or 202. */
   async send(message: unknown, wait: number | null = null): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await this.call(wait === null ? "/v1/messages" : `/v1/messages?wait=${wait}`, { method: "POST", body: JSON.stringify(message) });
+    const res = await this.call(wait === null ? "/v1/messages" : `/v1/messages?wait=${wait}`, {
+      method: "POST",
+      body: JSON.stringify(message),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 

@@ -16,9 +16,7 @@ export type DurableFigure = { mib: number; fresh: boolean; reply: Summary; basel
  */
 export async function benchDurable(rounds: number): Promise<DurableFigure[]> {
   const out: DurableFigure[] = [];
-  for (const [fresh, sizes] of [
-    [false, [16, 32]],
-  ] as const) {
+  for (const [fresh, sizes] of [[false, [16, 32]]] as const) {
     const token = "bench";
     const headers = { authorization: `Bearer ${token}` };
     const runtime = await startRuntime({ port: 0, token, persistTo: false, freshIsolates: fresh });
@@ -35,7 +33,10 @@ export async function benchDurable(rounds: number): Promise<DurableFigure[]> {
         return post(`/v1/agents?name=${name}`, form);
       };
       const ask = async (name: string, content: object) => {
-        const reply = await post("/v1/messages?wait=30000", JSON.stringify({ performative: "request", sender: "bench", receiver: name, content }));
+        const reply = await post(
+          "/v1/messages?wait=30000",
+          JSON.stringify({ performative: "request", sender: "bench", receiver: name, content }),
+        );
         if (reply.performative !== "inform") throw new Error(`${name}: unexpected reply ${JSON.stringify(reply)}`);
       };
       await deploy("small");
@@ -48,7 +49,11 @@ export async function benchDurable(rounds: number): Promise<DurableFigure[]> {
           await ask("small", { op: "count" });
           await ask(name, { op: "count" });
         }
-        const [big, small] = await sideBySide(rounds, () => ask(name, { op: "count" }), () => ask("small", { op: "count" }));
+        const [big, small] = await sideBySide(
+          rounds,
+          () => ask(name, { op: "count" }),
+          () => ask("small", { op: "count" }),
+        );
         out.push({ mib, fresh, reply: summarize(big), baseline: summarize(small) });
       }
     } finally {

@@ -99,7 +99,10 @@ export async function startFloor(): Promise<Floor> {
     modules: true,
     script: FLOOR_WORKER,
     compatibilityDate: "2026-04-20",
-    durableObjects: { AGENT: { className: "FloorAgent", useSQLite: true }, ROUTER: { className: "FloorRouter", useSQLite: true } },
+    durableObjects: {
+      AGENT: { className: "FloorAgent", useSQLite: true },
+      ROUTER: { className: "FloorRouter", useSQLite: true },
+    },
     workerLoaders: { LOADER: {} },
     dataBlobBindings: { PING: "fixtures/agents/ping.wasm" },
     host: "127.0.0.1",
@@ -109,7 +112,10 @@ export async function startFloor(): Promise<Floor> {
   });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   // Fail here, not in the middle of a measurement, if the floor does not answer pong.
-  const probe = await fetch(`${url}/c`, { method: "POST", body: JSON.stringify({ performative: "request", sender: "bench", receiver: "ping", content: "ping" }) });
+  const probe = await fetch(`${url}/c`, {
+    method: "POST",
+    body: JSON.stringify({ performative: "request", sender: "bench", receiver: "ping", content: "ping" }),
+  });
   const reply = (await probe.json()) as { content?: string };
   if (reply.content !== "pong") {
     await mf.dispose();

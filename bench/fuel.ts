@@ -44,13 +44,20 @@ function hostImports(exports: () => Exports): WebAssembly.Imports {
         for (let i = 0; i < b.length; i += 65536) crypto.getRandomValues(b.subarray(i, i + 65536));
       },
     },
-    env: { abort: () => { throw new Error("abort"); } },
+    env: {
+      abort: () => {
+        throw new Error("abort");
+      },
+    },
   };
 }
 
 function instantiate(bytes: Uint8Array<ArrayBuffer>): Exports {
   let exports: Exports | undefined;
-  exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), hostImports(() => exports!)).exports as unknown as Exports;
+  exports = new WebAssembly.Instance(
+    new WebAssembly.Module(bytes),
+    hostImports(() => exports!),
+  ).exports as unknown as Exports;
   return exports;
 }
 
@@ -152,28 +159,44 @@ export async function benchFuel(rounds: number): Promise<{ overheads: Overhead[]
   const plain = instantiate(bytes);
   const fueled = instantiate(prepareModule(bytes, { maxMemoryPages: 256, fuel: PLENTY }).bytes);
   const overheads: Overhead[] = [];
-  for (const [name, fn, arg] of [["tight loop", "tight", 2_000_000], ["memory loop", "memsum", 4], ["call-heavy (fib)", "fib", 22]] as const) {
+  for (const [name, fn, arg] of [
+    ["tight loop", "tight", 2_000_000],
+    ["memory loop", "memsum", 4],
+    ["call-heavy (fib)", "fib", 22],
+  ] as const) {
     if (call(plain, fn, arg) !== call(fueled, fn, arg)) throw new Error(`instrumented ${fn} answered differently`);
     const refuel = () => void (fueled.__agtest_fuel!.value = PLENTY);
     // Warm up until both run optimised code (V8 tiers a function up after its first calls).
     for (let i = 0; i < 10; i++) call(plain, fn, arg), refuel(), call(fueled, fn, arg);
-    const [tp, tf] = await sideBySide(rounds, async () => call(plain, fn, arg), async () => (refuel(), call(fueled, fn, arg)));
+    const [tp, tf] = await sideBySide(
+      rounds,
+      async () => call(plain, fn, arg),
+      async () => (refuel(), call(fueled, fn, arg)),
+    );
     overheads.push({ name, plain: summarize(tp), fueled: summarize(tf) });
   }
 
   // The fixture the default budget was calibrated on.
   const burn = new Uint8Array(readFileSync("fixtures/agents/cpu-burn.wasm"));
-  const message = new TextEncoder().encode(JSON.stringify({ performative: "request", sender: "b", receiver: "cpu-burn", content: "200000" }));
-  const deliver = (ex: Exports, refuel = true) => () => {
-    if (ex.__agtest_fuel && refuel) ex.__agtest_fuel.value = PLENTY;
-    const ptr = ex.alloc(message.length);
-    new Uint8Array(ex.memory.buffer, ptr, message.length).set(message);
-    if (ex.handle(ptr, message.length) !== 0) throw new Error("cpu-burn failed");
-  };
+  const message = new TextEncoder().encode(
+    JSON.stringify({ performative: "request", sender: "b", receiver: "cpu-burn", content: "200000" }),
+  );
+  const deliver =
+    (ex: Exports, refuel = true) =>
+    () => {
+      if (ex.__agtest_fuel && refuel) ex.__agtest_fuel.value = PLENTY;
+      const ptr = ex.alloc(message.length);
+      new Uint8Array(ex.memory.buffer, ptr, message.length).set(message);
+      if (ex.handle(ptr, message.length) !== 0) throw new Error("cpu-burn failed");
+    };
   const burnPlain = instantiate(burn);
   const burnFueled = instantiate(prepareModule(burn, { maxMemoryPages: 256, fuel: PLENTY }).bytes);
   for (let i = 0; i < 5; i++) deliver(burnPlain)(), deliver(burnFueled)();
-  const [bp, bf] = await sideBySide(rounds, async () => deliver(burnPlain)(), async () => deliver(burnFueled)());
+  const [bp, bf] = await sideBySide(
+    rounds,
+    async () => deliver(burnPlain)(),
+    async () => deliver(burnFueled)(),
+  );
   overheads.push({ name: "cpu-burn(200000) fixture", plain: summarize(bp), fueled: summarize(bf) });
 
   const rates: Rate[] = [
@@ -182,7 +205,10 @@ export async function benchFuel(rounds: number): Promise<{ overheads: Overhead[]
     rate("instructions: memory loop", fueled, () => void call(fueled, "memsum", 4)),
     rate("instructions: calls (fib)", fueled, () => void call(fueled, "fib", 22)),
   ];
-  for (const [name, kind, size] of [["memory.fill 16 MiB", "fill", MiB16], ["memory.copy 16 MiB", "copy", MiB16 - 1]] as const) {
+  for (const [name, kind, size] of [
+    ["memory.fill 16 MiB", "fill", MiB16],
+    ["memory.copy 16 MiB", "copy", MiB16 - 1],
+  ] as const) {
     const ex = instantiate(prepareModule(bulkAgent(kind, size, false), { maxMemoryPages: 256, fuel: PLENTY }).bytes);
     rates.push(rate(name, ex, () => void ex.handle(0, 0)));
   }

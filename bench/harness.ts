@@ -12,7 +12,15 @@ import { SUITES } from "../suites/index.js";
 import { type Summary, summarize } from "./stats.js";
 
 /** Phases of a run of the whole fipa suite against the reference agent on the embedded runtime (ms). */
-export type SuitePhases = { start: number; deploy: number; suite: number; close: number; total: number; tests: number; junctions: number };
+export type SuitePhases = {
+  start: number;
+  deploy: number;
+  suite: number;
+  close: number;
+  total: number;
+  tests: number;
+  junctions: number;
+};
 
 /** The whole fipa suite against the reference agent, in process, as `agtest run --agent` does it. */
 export async function benchSuite(parallel = 1): Promise<SuitePhases> {
@@ -21,29 +29,47 @@ export async function benchSuite(parallel = 1): Promise<SuitePhases> {
   const t0 = performance.now();
   const embedded = await openEmbedded({ wasm: "fixtures/agents/reference.wasm" });
   const t1 = performance.now();
-  const lanes = parallel > 1
-    ? async () => {
-        const lane = await embedded.copy();
-        return { channel: lane.channel, backchannel: messageBackchannel(lane.channel), close: () => lane.close() };
-      }
-    : undefined;
+  const lanes =
+    parallel > 1
+      ? async () => {
+          const lane = await embedded.copy();
+          return { channel: lane.channel, backchannel: messageBackchannel(lane.channel), close: () => lane.close() };
+        }
+      : undefined;
   let t2 = t1;
   let report: RunReport;
   try {
-    report = await runSuite(suite, { channel: embedded.channel, backchannel: messageBackchannel(embedded.channel), subject: embedded.subject, ...(lanes ? { lanes, parallel } : {}) });
+    report = await runSuite(suite, {
+      channel: embedded.channel,
+      backchannel: messageBackchannel(embedded.channel),
+      subject: embedded.subject,
+      ...(lanes ? { lanes, parallel } : {}),
+    });
   } finally {
     t2 = performance.now();
     await embedded.close();
   }
   const t3 = performance.now();
-  return { start: embedded.timings.start_ms, deploy: embedded.timings.deploy_ms, suite: t2 - t1, close: t3 - t2, total: t3 - t0, tests: report.results.length, junctions: report.junctions.length };
+  return {
+    start: embedded.timings.start_ms,
+    deploy: embedded.timings.deploy_ms,
+    suite: t2 - t1,
+    close: t3 - t2,
+    total: t3 - t0,
+    tests: report.results.length,
+    junctions: report.junctions.length,
+  };
 }
 
 /** Wall time of `agtest run --agent fixtures/agents/reference.wasm` as a process (exit code included). */
 export async function benchCli(extra: string[] = []): Promise<{ ms: number; code: number | null }> {
   const t0 = performance.now();
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, ["harness/node/bin.mjs", "run", "--agent", "fixtures/agents/reference.wasm", ...extra], { stdio: "ignore" });
+    const child = spawn(
+      process.execPath,
+      ["harness/node/bin.mjs", "run", "--agent", "fixtures/agents/reference.wasm", ...extra],
+      { stdio: "ignore" },
+    );
     child.on("close", resolve);
   });
   return { ms: performance.now() - t0, code };
@@ -56,11 +82,22 @@ function echoAgent(): Promise<{ url: string; server: Server }> {
     req.on("data", (c: Buffer) => (body += c.toString("utf8")));
     req.on("end", () => {
       const m = JSON.parse(body) as Record<string, unknown>;
-      const reply = { performative: "inform", sender: m.receiver, receiver: m.sender, content: m.content, conversation_id: m.conversation_id, in_reply_to: m.reply_with };
+      const reply = {
+        performative: "inform",
+        sender: m.receiver,
+        receiver: m.sender,
+        content: m.content,
+        conversation_id: m.conversation_id,
+        in_reply_to: m.reply_with,
+      };
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(reply));
     });
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server })));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server }),
+    ),
+  );
 }
 
 /**
@@ -78,7 +115,14 @@ export async function benchAgtalk(rounds: number): Promise<{ folders: Summary; d
   const direct: number[] = [];
   try {
     for (let i = 0; i < rounds; i++) {
-      const message = { performative: "inform", sender: adapter.url, receiver: "echo", content: i, conversation_id: `c-${i}`, reply_with: `r-${i}` };
+      const message = {
+        performative: "inform",
+        sender: adapter.url,
+        receiver: "echo",
+        content: i,
+        conversation_id: `c-${i}`,
+        reply_with: `r-${i}`,
+      };
       let t0 = performance.now();
       await channel.send(message);
       const got = await channel.inbox.take((item) => JSON.stringify(item).includes(`"r-${i}"`), { timeout: 10_000 });

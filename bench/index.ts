@@ -20,11 +20,16 @@ the ratio is what to read, not the absolute milliseconds.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { rounds: { type: "string", default: "200" }, json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+    options: {
+      rounds: { type: "string", default: "200" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
   });
   if (values.help) return void console.log(HELP);
   const rounds = Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 2) throw new Error(`--rounds must be an integer >= 2, got ${values.rounds}`);
+  if (!Number.isInteger(rounds) || rounds < 2)
+    throw new Error(`--rounds must be an integer >= 2, got ${values.rounds}`);
   const progress = values.json ? () => undefined : (s: string) => process.stderr.write(`${s}\n`);
 
   progress("fuel overhead and rates (Node: kernels, cpu-burn fixture, bulk memory, host calls)…");
@@ -50,7 +55,12 @@ async function main(): Promise<void> {
   if (load.roundTrip.lost + load.fire.lost + load.roundTrip.errors + load.fire.errors > 0) process.exitCode = 1;
 
   const rows: [string, string, string, string][] = [
-    ["request→reply to ping through the runtime (p50 / p99)", `${fmt(runtime.reply.p50)} / ${fmt(runtime.reply.p99)} ms`, `bare Hono route ${fmt(runtime.bare.p50)} / ${fmt(runtime.bare.p99)} ms`, `×${fmt(runtime.reply.p50 / runtime.bare.p50)}`],
+    [
+      "request→reply to ping through the runtime (p50 / p99)",
+      `${fmt(runtime.reply.p50)} / ${fmt(runtime.reply.p99)} ms`,
+      `bare Hono route ${fmt(runtime.bare.p50)} / ${fmt(runtime.bare.p99)} ms`,
+      `×${fmt(runtime.reply.p50 / runtime.bare.p50)}`,
+    ],
     [
       "request→reply to ping vs floor (c) 1 DO + isolate / (d) 2 DOs + isolate (p50 / p99)",
       `${fmt(path.latency.agtest.p50)} / ${fmt(path.latency.agtest.p99)} ms`,
@@ -63,7 +73,12 @@ async function main(): Promise<void> {
       `(c) ${fmt(path.throughput.floorC)}/s, (d) ${fmt(path.throughput.floorD)}/s`,
       `×${fmt(path.throughput.agtest / path.throughput.floorD)} of (d) (goal ≥ 0.7)`,
     ],
-    ["cold deploy → first reply (p50 / max of n)", `${fmt(runtime.cold.p50)} / ${fmt(runtime.cold.p99)} ms (n=${runtime.cold.n})`, "", ""],
+    [
+      "cold deploy → first reply (p50 / max of n)",
+      `${fmt(runtime.cold.p50)} / ${fmt(runtime.cold.p99)} ms (n=${runtime.cold.n})`,
+      "",
+      "",
+    ],
     [
       "agent→agent messages/s, durable path (echo↔echo loops)",
       `${fmt(messaging.runtimePerSec)}/s (n=${messaging.delivered})`,
@@ -82,8 +97,18 @@ async function main(): Promise<void> {
       `${l.acknowledged} acked, ${l.lost} lost, ${l.duplicates} dup, ${l.errors} errors`,
       l.lost === 0 && l.errors === 0 && l.duplicates === 0 ? "ok" : "FAILED",
     ]),
-    ["agtest run --agent fixtures/agents/reference.wasm (wall, a process)", `${fmt(cli.ms / 1000)} s (exit ${cli.code})`, `--parallel 4: ${fmt(cliParallel.ms / 1000)} s (exit ${cliParallel.code})`, `×${fmt(cli.ms / cliParallel.ms)}`],
-    ["  its phases in process: start / deploy / suite / close", phases(suite), `${suite.tests} tests, ${suite.junctions} junctions`, ""],
+    [
+      "agtest run --agent fixtures/agents/reference.wasm (wall, a process)",
+      `${fmt(cli.ms / 1000)} s (exit ${cli.code})`,
+      `--parallel 4: ${fmt(cliParallel.ms / 1000)} s (exit ${cliParallel.code})`,
+      `×${fmt(cli.ms / cliParallel.ms)}`,
+    ],
+    [
+      "  its phases in process: start / deploy / suite / close",
+      phases(suite),
+      `${suite.tests} tests, ${suite.junctions} junctions`,
+      "",
+    ],
     ["  the same, junctions side by side (--parallel 4)", phases(lanes), "", `×${fmt(suite.total / lanes.total)}`],
     [
       "agtalk folder round trip via the HTTP adapter (p50 / p99)",
@@ -97,18 +122,50 @@ async function main(): Promise<void> {
       `1 MiB ${fmt(d.baseline.p50)} / ${fmt(d.baseline.p99)} ms`,
       `×${fmt(d.reply.p50 / d.baseline.p50)}`,
     ]),
-    ...fuel.overheads.map((o): [string, string, string, string] => [`fuel overhead: ${o.name}, instrumented vs plain (p50)`, `${fmt(o.fueled.p50)} ms`, `plain ${fmt(o.plain.p50)} ms`, `×${fmt(o.fueled.p50 / o.plain.p50)}`]),
-    ...fuel.rates.map((r): [string, string, string, string] => [`fuel rate: ${r.name}`, `${fmt(r.fuelPerMs / 1e6)}M fuel/ms`, `default budget ${DEFAULT_FUEL / 1e6}M`, `lasts ≈${fmt(r.budgetMs)} ms`]),
-    ["bundle: worker (wrangler deploy --dry-run) / action (action/dist)", `${fmt(bundles.worker / 1024)} KiB / ${fmt(bundles.action / 1024)} KiB`, "limit 1024 KiB each", bundles.worker <= 1024 * 1024 && bundles.action <= 1024 * 1024 ? "ok" : "OVER"],
-    await benchAction(Math.max(5, Math.floor(rounds / 20))).then((a): [string, string, string, string] => ["GitHub Action: bundle size / start-up to an input error (p50)", `${fmt(a.bytes / 1024)} KiB in ${a.files} files / ${fmt(a.startup.p50)} ms`, `bare node ${fmt(a.bare.p50)} ms`, `×${fmt(a.startup.p50 / a.bare.p50)}`]),
+    ...fuel.overheads.map((o): [string, string, string, string] => [
+      `fuel overhead: ${o.name}, instrumented vs plain (p50)`,
+      `${fmt(o.fueled.p50)} ms`,
+      `plain ${fmt(o.plain.p50)} ms`,
+      `×${fmt(o.fueled.p50 / o.plain.p50)}`,
+    ]),
+    ...fuel.rates.map((r): [string, string, string, string] => [
+      `fuel rate: ${r.name}`,
+      `${fmt(r.fuelPerMs / 1e6)}M fuel/ms`,
+      `default budget ${DEFAULT_FUEL / 1e6}M`,
+      `lasts ≈${fmt(r.budgetMs)} ms`,
+    ]),
+    [
+      "bundle: worker (wrangler deploy --dry-run) / action (action/dist)",
+      `${fmt(bundles.worker / 1024)} KiB / ${fmt(bundles.action / 1024)} KiB`,
+      "limit 1024 KiB each",
+      bundles.worker <= 1024 * 1024 && bundles.action <= 1024 * 1024 ? "ok" : "OVER",
+    ],
+    await benchAction(Math.max(5, Math.floor(rounds / 20))).then((a): [string, string, string, string] => [
+      "GitHub Action: bundle size / start-up to an input error (p50)",
+      `${fmt(a.bytes / 1024)} KiB in ${a.files} files / ${fmt(a.startup.p50)} ms`,
+      `bare node ${fmt(a.bare.p50)} ms`,
+      `×${fmt(a.startup.p50 / a.bare.p50)}`,
+    ]),
   ];
   if (values.json) {
-    console.log(JSON.stringify({ rounds, path, runtime, messaging, load, suite, lanes, cli, cliParallel, agtalk, durable, fuel, bundles }, null, 2));
+    console.log(
+      JSON.stringify(
+        { rounds, path, runtime, messaging, load, suite, lanes, cli, cliParallel, agtalk, durable, fuel, bundles },
+        null,
+        2,
+      ),
+    );
     return;
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
   console.log(`\nagtest bench (${rounds} rounds, ${new Date().toISOString()})\n`);
-  for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("   ").trimEnd());
+  for (const r of rows)
+    console.log(
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join("   ")
+        .trimEnd(),
+    );
 }
 
 function phases(p: SuitePhases): string {

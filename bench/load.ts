@@ -57,7 +57,8 @@ export async function runLoad(client: RuntimeClient, options: LoadOptions): Prom
   const names = Array.from({ length: agents }, (_, i) => `load-${run}-${i}`);
   // Load agents take the runtime's maximum rates and mailbox: this measures the runtime, not the limiters.
   const { rate_per_sec, send_rate_per_sec, mailbox_depth } = MAX_LIMITS;
-  for (const name of names) await client.deploy(name, "echo", { limits: { rate_per_sec, send_rate_per_sec, mailbox_depth } });
+  for (const name of names)
+    await client.deploy(name, "echo", { limits: { rate_per_sec, send_rate_per_sec, mailbox_depth } });
 
   const acknowledged = new Map<number, Set<string>>();
   const latencies: number[] = [];
@@ -76,7 +77,15 @@ export async function runLoad(client: RuntimeClient, options: LoadOptions): Prom
       acknowledged.set(s, acked);
       for (let i = 0; performance.now() < deadline; i++) {
         const id = `load-${run}-${s}-${i}`;
-        const message = { performative: "inform", sender: `loader-${s}`, receiver: names[s % agents], conversation_id: `load-${run}-${s}`, message_id: id, reply_with: id, content: i };
+        const message = {
+          performative: "inform",
+          sender: `loader-${s}`,
+          receiver: names[s % agents],
+          conversation_id: `load-${run}-${s}`,
+          message_id: id,
+          reply_with: id,
+          content: i,
+        };
         const started = performance.now();
         try {
           const res = await client.call(url, { method: "POST", body: JSON.stringify(message) });
@@ -87,7 +96,11 @@ export async function runLoad(client: RuntimeClient, options: LoadOptions): Prom
           }
           acked.add(id);
           if (mode === "round-trip" && (res.status !== 200 || body.in_reply_to !== id)) {
-            fail(res.status === 200 ? `reply to ${String(body.in_reply_to)} instead of ${id}` : `no reply to ${id} within 10 s`);
+            fail(
+              res.status === 200
+                ? `reply to ${String(body.in_reply_to)} instead of ${id}`
+                : `no reply to ${id} within 10 s`,
+            );
             continue;
           }
           latencies.push(performance.now() - started);
@@ -108,7 +121,9 @@ export async function runLoad(client: RuntimeClient, options: LoadOptions): Prom
       await Promise.all(
         [...acknowledged.keys()].map(async (s) => {
           const log = await client.transcript(`load-${run}-${s}`);
-          const replies = log.filter((m) => m.origin === "agent" && m.message.receiver === `loader-${s}`).map((m) => String(m.message.in_reply_to));
+          const replies = log
+            .filter((m) => m.origin === "agent" && m.message.receiver === `loader-${s}`)
+            .map((m) => String(m.message.in_reply_to));
           return [s, replies] as const;
         }),
       ),
@@ -126,7 +141,10 @@ export async function runLoad(client: RuntimeClient, options: LoadOptions): Prom
     duplicates += replies.length - unique.size;
     delivered += [...ids].filter((id) => unique.has(id)).length;
   }
-  const handled = (await Promise.all(names.map((name) => client.agent(name)))).reduce((n, a) => n + (a?.stats.messages_in ?? 0), 0);
+  const handled = (await Promise.all(names.map((name) => client.agent(name)))).reduce(
+    (n, a) => n + (a?.stats.messages_in ?? 0),
+    0,
+  );
   for (const name of names) await client.call(`/v1/agents/${name}`, { method: "DELETE" });
   return {
     ...options,
@@ -144,7 +162,9 @@ export async function runLoad(client: RuntimeClient, options: LoadOptions): Prom
 }
 
 /** Both load modes on a fresh in-memory runtime (what `npm run bench` reports). */
-export async function benchLoad(options: Omit<LoadOptions, "mode">): Promise<{ roundTrip: LoadResult; fire: LoadResult }> {
+export async function benchLoad(
+  options: Omit<LoadOptions, "mode">,
+): Promise<{ roundTrip: LoadResult; fire: LoadResult }> {
   const runtime = await startRuntime({ port: 0, token: "load", persistTo: false, logLevel: "none" });
   try {
     const client = new RuntimeClient(runtime.url, runtime.token);

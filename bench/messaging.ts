@@ -10,10 +10,20 @@ type Exports = { memory: WebAssembly.Memory; alloc(n: number): number; handle(p:
 export function inProcess(fixture: string): (message: string) => string[] {
   let exports: Exports | undefined;
   let sent: string[] = [];
-  const decode = (ptr: number, len: number) => new TextDecoder().decode(new Uint8Array((exports as Exports).memory.buffer, ptr, len));
+  const decode = (ptr: number, len: number) =>
+    new TextDecoder().decode(new Uint8Array((exports as Exports).memory.buffer, ptr, len));
   exports = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(`fixtures/agents/${fixture}.wasm`)), {
-    agent: { send: (p: number, n: number) => (sent.push(decode(p, n)), 0), log: () => undefined, now: () => BigInt(Date.now()), random: () => undefined },
-    env: { abort: () => { throw new Error("abort"); } },
+    agent: {
+      send: (p: number, n: number) => (sent.push(decode(p, n)), 0),
+      log: () => undefined,
+      now: () => BigInt(Date.now()),
+      random: () => undefined,
+    },
+    env: {
+      abort: () => {
+        throw new Error("abort");
+      },
+    },
   }).exports as unknown as Exports;
   const ex = exports;
   return (message) => {
@@ -31,7 +41,13 @@ export function inProcess(fixture: string): (message: string) => string[] {
  * hop limit stops the loop (32 hops a loop); `loops` loops run at once. Beside it, the same number
  * of echo `handle` calls in process.
  */
-export async function benchMessaging(loops: number): Promise<{ runtimePerSec: number; inProcessPerSec: number; delivered: number; reply: Summary; replyInProcess: Summary }> {
+export async function benchMessaging(loops: number): Promise<{
+  runtimePerSec: number;
+  inProcessPerSec: number;
+  delivered: number;
+  reply: Summary;
+  replyInProcess: Summary;
+}> {
   const token = "bench";
   const auth = { authorization: `Bearer ${token}` };
   const runtime = await startRuntime({ port: 0, token, persistTo: false });
@@ -39,7 +55,9 @@ export async function benchMessaging(loops: number): Promise<{ runtimePerSec: nu
     // At the runtime's maximum rate: many loops at once must measure delivery, not the rate limiter.
     const client = new RuntimeClient(runtime.url, token);
     for (const name of ["echo-a", "echo-b", "ping"]) {
-      await client.deploy(name, name.startsWith("echo") ? "echo" : name, { limits: { rate_per_sec: MAX_LIMITS.rate_per_sec } });
+      await client.deploy(name, name.startsWith("echo") ? "echo" : name, {
+        limits: { rate_per_sec: MAX_LIMITS.rate_per_sec },
+      });
     }
     const agentMessages = async (id: string) => {
       const body = (await (await fetch(`${runtime.url}/v1/conversations/${id}`, { headers: auth })).json()) as {
@@ -55,7 +73,13 @@ export async function benchMessaging(loops: number): Promise<{ runtimePerSec: nu
         fetch(`${runtime.url}/v1/messages`, {
           method: "POST",
           headers: auth,
-          body: JSON.stringify({ performative: "inform", sender: "echo-b", receiver: "echo-a", content: "x", conversation_id }),
+          body: JSON.stringify({
+            performative: "inform",
+            sender: "echo-b",
+            receiver: "echo-a",
+            content: "x",
+            conversation_id,
+          }),
         }),
       ),
     );
@@ -73,7 +97,13 @@ export async function benchMessaging(loops: number): Promise<{ runtimePerSec: nu
     const seconds = (performance.now() - t0) / 1000;
 
     const echo = inProcess("echo");
-    const message = JSON.stringify({ performative: "inform", sender: "echo-b", receiver: "echo-a", content: "x", conversation_id: "c" });
+    const message = JSON.stringify({
+      performative: "inform",
+      sender: "echo-b",
+      receiver: "echo-a",
+      content: "x",
+      conversation_id: "c",
+    });
     const t1 = performance.now();
     for (let i = 0; i < delivered; i++) echo(message);
     const inProcessSeconds = (performance.now() - t1) / 1000;

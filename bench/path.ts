@@ -24,14 +24,21 @@ export async function benchPath(rounds: number): Promise<PathFigures> {
   const floor = await startFloor();
   try {
     const headers = { authorization: `Bearer ${token}` };
-    const deployed = await fetch(`${runtime.url}/v1/agents?name=ping`, { method: "POST", headers: { ...headers, "content-type": "application/wasm" }, body: readFileSync("fixtures/agents/ping.wasm") });
+    const deployed = await fetch(`${runtime.url}/v1/agents?name=ping`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/wasm" },
+      body: readFileSync("fixtures/agents/ping.wasm"),
+    });
     if (deployed.status !== 201) throw new Error(`deploy ping: ${deployed.status} ${await deployed.text()}`);
     const check = async (res: Response, what: string) => {
       const body = (await res.json()) as { content?: string };
       if (body.content !== "pong") throw new Error(`${what}: unexpected reply ${res.status} ${JSON.stringify(body)}`);
     };
     const targets = {
-      agtest: () => fetch(`${runtime.url}/v1/messages?wait=5000`, { method: "POST", headers, body: REQUEST }).then((r) => check(r, "agtest")),
+      agtest: () =>
+        fetch(`${runtime.url}/v1/messages?wait=5000`, { method: "POST", headers, body: REQUEST }).then((r) =>
+          check(r, "agtest"),
+        ),
       floorC: () => fetch(`${floor.url}/c`, { method: "POST", body: REQUEST }).then((r) => check(r, "floor (c)")),
       floorD: () => fetch(`${floor.url}/d`, { method: "POST", body: REQUEST }).then((r) => check(r, "floor (d)")),
     };
@@ -49,7 +56,11 @@ export async function benchPath(rounds: number): Promise<PathFigures> {
     }
 
     const clients = 8;
-    const done: Record<keyof typeof targets, { n: number; ms: number }> = { agtest: { n: 0, ms: 0 }, floorC: { n: 0, ms: 0 }, floorD: { n: 0, ms: 0 } };
+    const done: Record<keyof typeof targets, { n: number; ms: number }> = {
+      agtest: { n: 0, ms: 0 },
+      floorC: { n: 0, ms: 0 },
+      floorD: { n: 0, ms: 0 },
+    };
     const slices = Math.max(2, Math.floor(rounds / 50));
     for (let s = 0; s < slices; s++) {
       for (const name of names) {
@@ -70,7 +81,11 @@ export async function benchPath(rounds: number): Promise<PathFigures> {
     }
     const perSec = (name: keyof typeof targets) => (done[name].n * 1000) / done[name].ms;
     return {
-      latency: { agtest: summarize(samples.agtest), floorC: summarize(samples.floorC), floorD: summarize(samples.floorD) },
+      latency: {
+        agtest: summarize(samples.agtest),
+        floorC: summarize(samples.floorC),
+        floorD: summarize(samples.floorD),
+      },
       throughput: { agtest: perSec("agtest"), floorC: perSec("floorC"), floorD: perSec("floorD"), clients },
     };
   } finally {

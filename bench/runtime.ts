@@ -11,11 +11,13 @@ export async function benchRuntime(rounds: number): Promise<{ reply: Summary; ba
   const runtime = await startRuntime({ port: 0, token, persistTo: false });
   try {
     const deploy = (name: string) =>
-      fetch(`${runtime.url}/v1/agents?name=${name}`, { method: "POST", headers: { ...headers, "content-type": "application/wasm" }, body: ping }).then(
-        async (r) => {
-          if (r.status !== 201) throw new Error(`deploy ${name}: ${r.status} ${await r.text()}`);
-        },
-      );
+      fetch(`${runtime.url}/v1/agents?name=${name}`, {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/wasm" },
+        body: ping,
+      }).then(async (r) => {
+        if (r.status !== 201) throw new Error(`deploy ${name}: ${r.status} ${await r.text()}`);
+      });
     const ask = (name: string) =>
       fetch(`${runtime.url}/v1/messages?wait=5000`, {
         method: "POST",

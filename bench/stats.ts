@@ -19,11 +19,23 @@ export function summarize(samples: number[]): Summary {
  * Runs `a` and `b` alternately `rounds` times so both see the same machine load (these machines
  * are shared and noisy); returns each one's durations.
  */
-export async function sideBySide(rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number[], number[]]> {
+export async function sideBySide(
+  rounds: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+): Promise<[number[], number[]]> {
   const ta: number[] = [];
   const tb: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    for (const [run, out] of i % 2 === 0 ? ([[a, ta], [b, tb]] as const) : ([[b, tb], [a, ta]] as const)) {
+    for (const [run, out] of i % 2 === 0
+      ? ([
+          [a, ta],
+          [b, tb],
+        ] as const)
+      : ([
+          [b, tb],
+          [a, ta],
+        ] as const)) {
       const t0 = performance.now();
       await run();
       out.push(performance.now() - t0);

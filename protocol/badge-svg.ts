@@ -33,7 +33,12 @@ export function badgeSvg(badge: Badge): string {
 }
 
 /** badge-maker's named colours, as it writes them. Every one is dark enough for white text with a dark shadow. */
-const COLORS: Record<BadgeColor, string> = { brightgreen: "#4b0", yellow: "#d8b800", red: "#dd4343", lightgrey: "#939393" };
+const COLORS: Record<BadgeColor, string> = {
+  brightgreen: "#4b0",
+  yellow: "#d8b800",
+  red: "#dd4343",
+  lightgrey: "#939393",
+};
 
 /** One text run, with its blurred and faint shadow, in badge-maker's tenfold coordinates. */
 function text(margin: number, content: string, width: number): string {
@@ -50,11 +55,11 @@ function text(margin: number, content: string, width: number): string {
 
 /** Verdana 11px advance widths of code points 32 (space) to 126 (`~`), from anafanafo. */
 const ASCII_WIDTHS = [
-  3.87, 4.33, 5.05, 9, 6.99, 11.84, 7.99, 2.95, 5, 5, 6.99, 9, 4, 5, 4, 5, 6.99, 6.99, 6.99, 6.99, 6.99, 6.99, 6.99, 6.99,
-  6.99, 6.99, 5, 5, 9, 9, 9, 6, 11, 7.52, 7.54, 7.68, 8.48, 6.96, 6.32, 8.53, 8.27, 4.63, 5, 7.62, 6.12, 9.27, 8.23, 8.66,
-  6.63, 8.66, 7.65, 7.52, 6.78, 8.05, 7.52, 10.88, 7.54, 6.77, 7.54, 5, 5, 5, 9, 6.99, 6.99, 6.61, 6.85, 5.73, 6.85, 6.55,
-  3.87, 6.85, 6.96, 3.02, 3.79, 6.51, 3.02, 10.7, 6.96, 6.68, 6.85, 6.85, 4.69, 5.73, 4.33, 6.96, 6.51, 9, 6.51, 6.51, 5.78,
-  6.98, 5, 6.98, 9,
+  3.87, 4.33, 5.05, 9, 6.99, 11.84, 7.99, 2.95, 5, 5, 6.99, 9, 4, 5, 4, 5, 6.99, 6.99, 6.99, 6.99, 6.99, 6.99, 6.99,
+  6.99, 6.99, 6.99, 5, 5, 9, 9, 9, 6, 11, 7.52, 7.54, 7.68, 8.48, 6.96, 6.32, 8.53, 8.27, 4.63, 5, 7.62, 6.12, 9.27,
+  8.23, 8.66, 6.63, 8.66, 7.65, 7.52, 6.78, 8.05, 7.52, 10.88, 7.54, 6.77, 7.54, 5, 5, 5, 9, 6.99, 6.99, 6.61, 6.85,
+  5.73, 6.85, 6.55, 3.87, 6.85, 6.96, 3.02, 3.79, 6.51, 3.02, 10.7, 6.96, 6.68, 6.85, 6.85, 4.69, 5.73, 4.33, 6.96,
+  6.51, 9, 6.51, 6.51, 5.78, 6.98, 5, 6.98, 9,
 ];
 const EM = ASCII_WIDTHS["m".charCodeAt(0) - 32]!;
 
@@ -70,5 +75,10 @@ function preferredWidth(s: string): number {
 }
 
 function escapeXml(s: string): string {
-  return s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&apos;");
+  return s
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&apos;");
 }

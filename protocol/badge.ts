@@ -72,6 +72,8 @@ function notRunJunctions(profile: InteropProfile): string[] {
   const value: unknown = profile.not_run;
   if (!Array.isArray(value)) return [];
   return value.flatMap((entry: unknown) =>
-    typeof entry === "object" && entry !== null && "junction" in entry && typeof entry.junction === "string" ? [entry.junction] : [],
+    typeof entry === "object" && entry !== null && "junction" in entry && typeof entry.junction === "string"
+      ? [entry.junction]
+      : [],
   );
 }

@@ -7,7 +7,14 @@
  */
 export { PERFORMATIVES, isPerformative, type Performative } from "./performatives.js";
 export { AGENT_NAME_PATTERN, MAX_AGENT_URL_LENGTH, isAgentAddress, isAgentName, isAgentUrl } from "./address.js";
-export { MAX_CONTENT_DEPTH, findJsonProblem, type JsonArray, type JsonObject, type JsonProblem, type JsonValue } from "./json.js";
+export {
+  MAX_CONTENT_DEPTH,
+  findJsonProblem,
+  type JsonArray,
+  type JsonObject,
+  type JsonProblem,
+  type JsonValue,
+} from "./json.js";
 export {
   AclMessageSchema,
   MESSAGE_FIELDS,

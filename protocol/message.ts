@@ -16,7 +16,8 @@ const address = z.string(expecting(ADDRESS)).refine(isAgentAddress, expecting(AD
 const text = () => z.string(expecting("a string or null")).nullable().optional();
 
 const performative = z.enum(PERFORMATIVES, {
-  error: (issue) => `expected one of FIPA's 22 acts (${PERFORMATIVES.join(", ")}), ${gotText(issue.input)}${hint(issue.input)}`,
+  error: (issue) =>
+    `expected one of FIPA's 22 acts (${PERFORMATIVES.join(", ")}), ${gotText(issue.input)}${hint(issue.input)}`,
 });
 
 // "Request", "QUERY_IF": the right act in the wrong spelling deserves a pointer to the right one.
@@ -26,19 +27,36 @@ function hint(input: unknown): string {
   return respelled !== input && isPerformative(respelled) ? `; did you mean "${respelled}"?` : "";
 }
 
-const content = z.custom<JsonValue>().superRefine((value, ctx) => {
-  const problem = findJsonProblem(value);
-  if (problem !== undefined) {
-    ctx.addIssue({ code: "custom", path: problem.path, input: value, message: `expected a JSON value, but ${problem.reason}` });
-  }
-}).meta({ description: "a string or any JSON value", type: ["string", "number", "boolean", "object", "array", "null"] });
+const content = z
+  .custom<JsonValue>()
+  .superRefine((value, ctx) => {
+    const problem = findJsonProblem(value);
+    if (problem !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: problem.path,
+        input: value,
+        message: `expected a JSON value, but ${problem.reason}`,
+      });
+    }
+  })
+  .meta({
+    description: "a string or any JSON value",
+    type: ["string", "number", "boolean", "object", "array", "null"],
+  });
 
 // Field order is SC00061's; the first invalid field in this order is the one reported.
 const fields = {
   performative,
   sender: address.nullable().optional(),
-  receiver: z.union([address, z.array(address)], expecting(ADDRESSES)).nullable().optional(),
-  reply_to: z.union([address, z.array(address)], expecting(ADDRESSES)).nullable().optional(),
+  receiver: z
+    .union([address, z.array(address)], expecting(ADDRESSES))
+    .nullable()
+    .optional(),
+  reply_to: z
+    .union([address, z.array(address)], expecting(ADDRESSES))
+    .nullable()
+    .optional(),
   content: content.optional(),
   language: text(),
   encoding: text(),
@@ -47,7 +65,10 @@ const fields = {
   conversation_id: text(),
   reply_with: text(),
   in_reply_to: text(),
-  reply_by: z.iso.datetime({ offset: true, ...expecting(DATE_TIME) }).nullable().optional(),
+  reply_by: z.iso
+    .datetime({ offset: true, ...expecting(DATE_TIME) })
+    .nullable()
+    .optional(),
   message_id: text(),
 };
 
@@ -72,7 +93,10 @@ export const AclMessageSchema = z.looseObject(fields, expecting("a JSON object (
  */
 export const RoutableMessageSchema = AclMessageSchema.extend({
   sender: address,
-  receiver: z.union([address, z.array(address).min(1, expecting("at least one receiver"))], expecting(ROUTABLE_ADDRESSES)),
+  receiver: z.union(
+    [address, z.array(address).min(1, expecting("at least one receiver"))],
+    expecting(ROUTABLE_ADDRESSES),
+  ),
 });
 
 /** A valid FIPA ACL message (see {@link AclMessageSchema}); extra keys are typed `unknown`. */

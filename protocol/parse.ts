@@ -1,10 +1,5 @@
 import type { z } from "zod";
-import {
-  AclMessageSchema,
-  RoutableMessageSchema,
-  type AclMessage,
-  type RoutableMessage,
-} from "./message.js";
+import { AclMessageSchema, RoutableMessageSchema, type AclMessage, type RoutableMessage } from "./message.js";
 
 /**
  * Why a message was rejected. `field` is a dot path into the message (`performative`,

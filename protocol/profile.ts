@@ -57,7 +57,11 @@ const score = z
     return parsed?.kind !== "constrained" || parsed.passed < parsed.total;
   }, "a constrained score passes fewer tests than it has (N < M)");
 
-const failure = z.looseObject({ message: z.string(), expected: z.unknown().optional(), received: z.unknown().optional() });
+const failure = z.looseObject({
+  message: z.string(),
+  expected: z.unknown().optional(),
+  received: z.unknown().optional(),
+});
 
 /**
  * An interop profile (HIPE 0015 "Interop Profile JSON", as ARCHITECTURE.md fixes it): the suite
@@ -66,9 +70,17 @@ const failure = z.looseObject({ message: z.string(), expected: z.unknown().optio
  */
 export const InteropProfileSchema = z.looseObject({
   test_suite: z.string().min(1),
-  profile: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$/, "expected a dotted junction id"), score),
-  suite_digest: z.string().regex(/^sha256-[0-9a-f]{64}$/, "expected sha256- and 64 hex digits").optional(),
-  subject: z.looseObject({ name: z.string(), version: z.string().optional(), digest: z.string().optional() }).optional(),
+  profile: z.record(
+    z.string().regex(/^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$/, "expected a dotted junction id"),
+    score,
+  ),
+  suite_digest: z
+    .string()
+    .regex(/^sha256-[0-9a-f]{64}$/, "expected sha256- and 64 hex digits")
+    .optional(),
+  subject: z
+    .looseObject({ name: z.string(), version: z.string().optional(), digest: z.string().optional() })
+    .optional(),
   results: z
     .array(
       z.looseObject({

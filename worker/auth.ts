@@ -19,7 +19,11 @@ export function bearerAuth(): MiddlewareHandler<{ Bindings: Env }> {
   return async function requireToken(c, next) {
     const admin = c.env.AGTEST_TOKEN;
     if (!admin) {
-      throw new ApiError(401, "UNAUTHORIZED", "this runtime has no AGTEST_TOKEN configured; every protected route is refused");
+      throw new ApiError(
+        401,
+        "UNAUTHORIZED",
+        "this runtime has no AGTEST_TOKEN configured; every protected route is refused",
+      );
     }
     const header = c.req.header("authorization");
     if (!header) throw new ApiError(401, "UNAUTHORIZED", "missing Authorization: Bearer <token> header");
@@ -27,11 +31,18 @@ export function bearerAuth(): MiddlewareHandler<{ Bindings: Env }> {
     if (!token) throw new ApiError(401, "UNAUTHORIZED", "invalid bearer token");
     // Both comparisons always run, so timing does not tell which token came close.
     const reader = c.env.AGTEST_READ_TOKEN;
-    const [isAdmin, isReader] = await Promise.all([timingSafeEqual(token, admin), reader ? timingSafeEqual(token, reader) : Promise.resolve(false)]);
+    const [isAdmin, isReader] = await Promise.all([
+      timingSafeEqual(token, admin),
+      reader ? timingSafeEqual(token, reader) : Promise.resolve(false),
+    ]);
     if (isAdmin) return next();
     if (!isReader) throw new ApiError(401, "UNAUTHORIZED", "invalid bearer token");
     if (!READ_METHODS.has(c.req.method)) {
-      throw new ApiError(403, "FORBIDDEN", `the read-only token may only read (GET); ${c.req.method} ${c.req.path} needs the admin token`);
+      throw new ApiError(
+        403,
+        "FORBIDDEN",
+        `the read-only token may only read (GET); ${c.req.method} ${c.req.path} needs the admin token`,
+      );
     }
     await next();
   };

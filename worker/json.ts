@@ -13,7 +13,8 @@ export function jsonDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
       continue;
     }
@@ -29,7 +30,9 @@ export function jsonDepth(text: string): number {
 /** Why JSON text is too deep to read, or null when it is fine. */
 export function tooDeep(text: string, max: number = RUNTIME_LIMITS.json_depth): string | null {
   const depth = jsonDepth(text);
-  return depth > max ? `JSON nested ${depth > 10 * max ? `more than ${10 * max}` : depth} levels deep; at most ${max} are accepted` : null;
+  return depth > max
+    ? `JSON nested ${depth > 10 * max ? `more than ${10 * max}` : depth} levels deep; at most ${max} are accepted`
+    : null;
 }
 
 /** Parses JSON text no deeper than {@link RUNTIME_LIMITS.json_depth}: the value, or why not. */

@@ -115,7 +115,13 @@ function build(version: string) {
     request: { params: z.object({ id: z.string() }) },
     responses: {
       200: json(
-        z.object({ conversation_id: z.string(), protocol: z.string().nullable(), state: z.string(), violations: z.number().int(), messages: z.array(Logged) }),
+        z.object({
+          conversation_id: z.string(),
+          protocol: z.string().nullable(),
+          state: z.string(),
+          violations: z.number().int(),
+          messages: z.array(Logged),
+        }),
         "the transcript",
       ),
       ...errors(401, 404),
@@ -126,9 +132,21 @@ function build(version: string) {
     path: "/v1/directory",
     summary: "Directory facilitator: agents registering a service that matches every filter",
     security,
-    request: { query: z.object({ service: z.string().optional(), type: z.string().optional(), protocol: z.string().optional(), ontology: z.string().optional() }) },
+    request: {
+      query: z.object({
+        service: z.string().optional(),
+        type: z.string().optional(),
+        protocol: z.string().optional(),
+        ontology: z.string().optional(),
+      }),
+    },
     responses: {
-      200: json(z.object({ agents: z.array(z.object({ name: z.string(), state: z.string(), services: z.array(ServiceSchema) })) }), "matches"),
+      200: json(
+        z.object({
+          agents: z.array(z.object({ name: z.string(), state: z.string(), services: z.array(ServiceSchema) })),
+        }),
+        "matches",
+      ),
       ...errors(401),
     },
   });
@@ -139,7 +157,14 @@ function build(version: string) {
     security,
     request: { params: name },
     responses: {
-      200: json(z.object({ dead_letters: z.array(z.object({ message_id: z.string(), message: AclMessageSchema, reason: z.string(), at: z.string() })) }), "dead letters"),
+      200: json(
+        z.object({
+          dead_letters: z.array(
+            z.object({ message_id: z.string(), message: AclMessageSchema, reason: z.string(), at: z.string() }),
+          ),
+        }),
+        "dead letters",
+      ),
       ...errors(401, 404),
     },
   });
@@ -153,7 +178,9 @@ function build(version: string) {
     responses: {
       200: json(
         z.object({
-          entries: z.array(z.object({ key: z.string(), bytes: z.number().int(), text: z.string().nullable(), base64: z.string() })),
+          entries: z.array(
+            z.object({ key: z.string(), bytes: z.number().int(), text: z.string().nullable(), base64: z.string() }),
+          ),
           bytes: z.number().int(),
           quota: z.number().int(),
           timers: z.array(z.object({ due_at: z.string(), tag: z.string() })),
@@ -170,12 +197,24 @@ function build(version: string) {
     security,
     request: {
       params: name,
-      query: z.object({ level: z.enum(["debug", "info", "warn", "error", "0", "1", "2", "3"]).optional(), after: z.string().optional(), limit: z.string().optional() }),
+      query: z.object({
+        level: z.enum(["debug", "info", "warn", "error", "0", "1", "2", "3"]).optional(),
+        after: z.string().optional(),
+        limit: z.string().optional(),
+      }),
     },
     responses: {
       200: json(
         z.object({
-          logs: z.array(z.object({ seq: z.number().int(), at: z.string(), level: z.enum(["debug", "info", "warn", "error"]), text: z.string(), message_id: z.string().nullable() })),
+          logs: z.array(
+            z.object({
+              seq: z.number().int(),
+              at: z.string(),
+              level: z.enum(["debug", "info", "warn", "error"]),
+              text: z.string(),
+              message_id: z.string().nullable(),
+            }),
+          ),
           next: z.number().int(),
         }),
         "log lines and the cursor for the next page",
@@ -186,12 +225,20 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/agents/{name}/quiet",
-    summary: "Whether the agent has nothing more to say (mailbox empty, nothing in flight, no retry or timer pending), waiting up to `wait` ms",
+    summary:
+      "Whether the agent has nothing more to say (mailbox empty, nothing in flight, no retry or timer pending), waiting up to `wait` ms",
     security,
     request: { params: name, query: z.object({ wait: z.number().int().min(0).max(30_000).optional() }) },
     responses: {
       200: json(
-        z.object({ quiet: z.boolean(), state: z.string(), mailbox: z.number().int(), retrying: z.number().int(), timers: z.number().int(), waited_ms: z.number() }),
+        z.object({
+          quiet: z.boolean(),
+          state: z.string(),
+          mailbox: z.number().int(),
+          retrying: z.number().int(),
+          timers: z.number().int(),
+          waited_ms: z.number(),
+        }),
         "the agent's state when it became quiet or the wait ran out",
       ),
       ...errors(400, 401, 404),
@@ -206,7 +253,11 @@ function build(version: string) {
       query: z.object({ wait: z.number().int().min(0).max(30_000).optional() }),
       body: { content: { "application/json": { schema: AclMessageSchema } } },
     },
-    responses: { 200: json(AclMessageSchema, "the first reply"), 202: json(AcceptedSchema, "accepted"), ...errors(400, 413, 429) },
+    responses: {
+      200: json(AclMessageSchema, "the first reply"),
+      202: json(AcceptedSchema, "accepted"),
+      ...errors(400, 413, 429),
+    },
   });
   const Session = z.object({ id: z.string(), name: z.string(), inbox_url: z.string() });
   registry.registerPath({
@@ -221,9 +272,18 @@ function build(version: string) {
     path: "/v1/agtalk/sessions/{id}/messages",
     summary: "Long-poll the messages a relay session received",
     security,
-    request: { params: z.object({ id: z.string() }), query: z.object({ after: z.number().int().optional(), wait: z.number().int().optional() }) },
+    request: {
+      params: z.object({ id: z.string() }),
+      query: z.object({ after: z.number().int().optional(), wait: z.number().int().optional() }),
+    },
     responses: {
-      200: json(z.object({ messages: z.array(z.object({ seq: z.number().int(), message: z.unknown() })), next: z.number().int() }), "messages"),
+      200: json(
+        z.object({
+          messages: z.array(z.object({ seq: z.number().int(), message: z.unknown() })),
+          next: z.number().int(),
+        }),
+        "messages",
+      ),
       ...errors(401, 404),
     },
   });
@@ -239,7 +299,10 @@ function build(version: string) {
     method: "post",
     path: "/v1/agtalk/sessions/{id}/inbox",
     summary: "Public capability URL of a relay session: external agents post messages here (kept as sent)",
-    request: { params: z.object({ id: z.string() }), body: { content: { "application/json": { schema: z.unknown() } } } },
+    request: {
+      params: z.object({ id: z.string() }),
+      body: { content: { "application/json": { schema: z.unknown() } } },
+    },
     responses: { 202: json(z.object({ accepted: z.literal(true) }), "kept"), ...errors(400, 404, 413) },
   });
   const Profile = InteropProfileSchema;
@@ -251,8 +314,26 @@ function build(version: string) {
     security,
     request: { params: repoRef, body: { content: { "application/json": { schema: Profile } } } },
     responses: {
-      200: json(z.object({ owner: z.string(), repo: z.string(), ref: z.string(), test_suite: z.string(), stored_at: z.string() }), "replaced"),
-      201: json(z.object({ owner: z.string(), repo: z.string(), ref: z.string(), test_suite: z.string(), stored_at: z.string() }), "stored"),
+      200: json(
+        z.object({
+          owner: z.string(),
+          repo: z.string(),
+          ref: z.string(),
+          test_suite: z.string(),
+          stored_at: z.string(),
+        }),
+        "replaced",
+      ),
+      201: json(
+        z.object({
+          owner: z.string(),
+          repo: z.string(),
+          ref: z.string(),
+          test_suite: z.string(),
+          stored_at: z.string(),
+        }),
+        "stored",
+      ),
       ...errors(400, 401, 413),
     },
   });
@@ -272,7 +353,13 @@ function build(version: string) {
     request: {
       body: {
         content: {
-          "application/json": { schema: z.object({ agent: z.string(), suite: z.string().optional(), features: z.array(z.string()).optional() }) },
+          "application/json": {
+            schema: z.object({
+              agent: z.string(),
+              suite: z.string().optional(),
+              features: z.array(z.string()).optional(),
+            }),
+          },
         },
       },
     },
@@ -286,7 +373,10 @@ function build(version: string) {
     agent: z.string(),
     suite: z.string(),
     started_at: z.string(),
-    summary: z.object({ junctions: z.array(z.object({ junction: z.string(), score: z.string(), passed: z.number(), total: z.number() })), ms: z.number() }),
+    summary: z.object({
+      junctions: z.array(z.object({ junction: z.string(), score: z.string(), passed: z.number(), total: z.number() })),
+      ms: z.number(),
+    }),
   });
   registry.registerPath({
     method: "get",

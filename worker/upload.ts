@@ -8,11 +8,17 @@ import { AGENT_NAME_PATTERN } from "../protocol/index.js";
 /** The manifest that may accompany a module (multipart field `manifest`). */
 export const ManifestSchema = z
   .object({
-    name: z.string().regex(AGENT_NAME_PATTERN, "an agent name: lowercase letters, digits, - _ . (at most 63)").optional(),
+    name: z
+      .string()
+      .regex(AGENT_NAME_PATTERN, "an agent name: lowercase letters, digits, - _ . (at most 63)")
+      .optional(),
     limits: LimitsSchema.optional(),
     services: z.array(ServiceSchema).max(64).optional(),
     /** Hosts the runtime may reach on the agent's behalf (exact host names, or `*.example.com`). */
-    egress: z.array(z.string().regex(/^(\*\.)?[a-z0-9.-]+(:\d+)?$/i, "a host name")).max(64).optional(),
+    egress: z
+      .array(z.string().regex(/^(\*\.)?[a-z0-9.-]+(:\d+)?$/i, "a host name"))
+      .max(64)
+      .optional(),
   })
   .strict();
 export type Manifest = z.infer<typeof ManifestSchema>;
@@ -33,7 +39,12 @@ export const STRIP_HINT =
  * `hint` is appended to the message (what to do about it).
  */
 export async function readBody(request: Request, limit: number, hint?: string): Promise<Uint8Array> {
-  const tooLarge = () => new ApiError(413, "PAYLOAD_TOO_LARGE", `request body exceeds the limit of ${limit} bytes${hint ? `; ${hint}` : ""}`);
+  const tooLarge = () =>
+    new ApiError(
+      413,
+      "PAYLOAD_TOO_LARGE",
+      `request body exceeds the limit of ${limit} bytes${hint ? `; ${hint}` : ""}`,
+    );
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > limit) throw tooLarge();
   if (!request.body) return new Uint8Array(0);
@@ -81,7 +92,9 @@ export async function readUpload(request: Request, moduleLimit: number): Promise
   const body = await readBody(request, moduleLimit + MULTIPART_OVERHEAD, STRIP_HINT);
   let form: FormData;
   try {
-    form = await new Response(body, { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
+    form = await new Response(body, {
+      headers: { "content-type": request.headers.get("content-type") ?? "" },
+    }).formData();
   } catch {
     throw new ApiError(400, "INVALID_REQUEST", "malformed multipart/form-data body");
   }

@@ -10,7 +10,16 @@ export { sameSuite };
 export type Base = { profile: InteropProfile; from: string } | { profile?: undefined; why: string };
 
 /** Where a base can come from: a file, the edge profile store, the base branch's last run artifact. */
-export type BaseSources = { file?: string; edge?: Edge; owner: string; repo: string; ref?: string; ownRun: boolean; suite: string; artifact?: ArtifactQuery };
+export type BaseSources = {
+  file?: string;
+  edge?: Edge;
+  owner: string;
+  repo: string;
+  ref?: string;
+  ownRun: boolean;
+  suite: string;
+  artifact?: ArtifactQuery;
+};
 
 /**
  * The base profile: the `base-profile` file when given, else the one stored on the edge runtime
@@ -29,7 +38,12 @@ export async function loadBase(sources: BaseSources): Promise<Base> {
   }
   const stored = edge === undefined ? undefined : await edgeBase(edge, sources);
   if (stored?.profile) return stored;
-  if (artifact === undefined) return stored ?? { why: "set `edge-url` and `edge-token` (the profile store) or `base-profile` (a previous run's profile.json), or let the token read Actions artifacts, to compare" };
+  if (artifact === undefined)
+    return (
+      stored ?? {
+        why: "set `edge-url` and `edge-token` (the profile store) or `base-profile` (a previous run's profile.json), or let the token read Actions artifacts, to compare",
+      }
+    );
   const found = await artifactBase(artifact);
   if (found.profile || stored === undefined) return found;
   return { why: `${stored.why}; ${found.why}` };
@@ -44,7 +58,8 @@ async function edgeBase(edge: Edge, sources: BaseSources): Promise<Base> {
     if (profile) return { profile, from: `${what} (edge profile store)` };
     // After a suite version bump the base was stored under the previous version: compare with it.
     const latest = await fetchProfile(edge, owner, repo, ref);
-    if (latest && sameSuite(latest.test_suite, suite)) return { profile: latest, from: `${what} (edge profile store, \`${latest.test_suite}\`)` };
+    if (latest && sameSuite(latest.test_suite, suite))
+      return { profile: latest, from: `${what} (edge profile store, \`${latest.test_suite}\`)` };
     return { why: `no profile stored for ${what} yet` };
   } catch (error) {
     return { why: `cannot fetch the base profile of ${what}: ${messageOf(error)}` };

@@ -25,7 +25,10 @@ export async function openEdgeTarget(edge: Edge, wasm: string, run: { id: number
   await deployAgent({ url: edge.url, token: edge.token, name, bytes });
   core.info(`agtest: deployed ${wasm} to ${edge.url} as ${name}`);
   const remove = () =>
-    fetch(`${edge.url}/v1/agents/${encodeURIComponent(name)}`, { method: "DELETE", headers: { authorization: `Bearer ${edge.token}` } }).then(
+    fetch(`${edge.url}/v1/agents/${encodeURIComponent(name)}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${edge.token}` },
+    }).then(
       (res) => void (res.ok || core.warning(`agtest: could not delete ${name} from ${edge.url} (${res.status})`)),
       (error: unknown) => core.warning(`agtest: could not delete ${name} from ${edge.url} (${messageOf(error)})`),
     );

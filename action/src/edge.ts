@@ -9,13 +9,29 @@ export function profileUrl(edge: Pick<Edge, "url">, owner: string, repo: string,
 }
 
 /** The runtime's live badge of a ref (public: what a README embeds). */
-export function badgeUrl(edge: Pick<Edge, "url">, owner: string, repo: string, ref: string, ext: "svg" | "json" = "svg"): string {
+export function badgeUrl(
+  edge: Pick<Edge, "url">,
+  owner: string,
+  repo: string,
+  ref: string,
+  ext: "svg" | "json" = "svg",
+): string {
   return `${edge.url}/v1/badges/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/${encodeURIComponent(ref)}.${ext}`;
 }
 
 /** `PUT /v1/profiles/:owner/:repo/:ref`: stores this run's profile (the badge routes serve it from then on). */
-export async function publishProfile(edge: Edge, owner: string, repo: string, ref: string, profile: InteropProfile): Promise<void> {
-  const res = await call(edge, profileUrl(edge, owner, repo, ref), { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(profile) });
+export async function publishProfile(
+  edge: Edge,
+  owner: string,
+  repo: string,
+  ref: string,
+  profile: InteropProfile,
+): Promise<void> {
+  const res = await call(edge, profileUrl(edge, owner, repo, ref), {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(profile),
+  });
   if (res.status !== 200 && res.status !== 201) throw new Error(`PUT ${ref}: ${await reason(res)}`);
 }
 
@@ -23,7 +39,13 @@ export async function publishProfile(edge: Edge, owner: string, repo: string, re
  * `GET /v1/profiles/:owner/:repo/:ref[?suite=URI]`: the latest profile stored for a ref (and
  * suite), or `undefined` when there is none (404).
  */
-export async function fetchProfile(edge: Edge, owner: string, repo: string, ref: string, suite?: string): Promise<InteropProfile | undefined> {
+export async function fetchProfile(
+  edge: Edge,
+  owner: string,
+  repo: string,
+  ref: string,
+  suite?: string,
+): Promise<InteropProfile | undefined> {
   const query = suite === undefined ? "" : `?suite=${encodeURIComponent(suite)}`;
   const res = await call(edge, `${profileUrl(edge, owner, repo, ref)}${query}`, { method: "GET" });
   if (res.status === 404) return undefined;
@@ -33,7 +55,11 @@ export async function fetchProfile(edge: Edge, owner: string, repo: string, ref:
 
 async function call(edge: Edge, url: string, init: RequestInit): Promise<Response> {
   try {
-    return await fetch(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${edge.token}` }, signal: AbortSignal.timeout(30_000) });
+    return await fetch(url, {
+      ...init,
+      headers: { ...init.headers, authorization: `Bearer ${edge.token}` },
+      signal: AbortSignal.timeout(30_000),
+    });
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
     throw new Error(`cannot reach ${edge.url} (${cause})`);

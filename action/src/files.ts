@@ -6,13 +6,25 @@ import { badgeFor, shieldsEndpoint, type InteropProfile } from "../../protocol/i
 import { ActionError, messageOf } from "./errors.js";
 
 /** The files a run leaves (absolute paths): upload the folder as an artifact to keep them. */
-export type RunFiles = { dir: string; profile: string; badgeSvg: string; badgeJson: string; report: string; junit: string };
+export type RunFiles = {
+  dir: string;
+  profile: string;
+  badgeSvg: string;
+  badgeJson: string;
+  report: string;
+  junit: string;
+};
 
 /**
  * Writes the profile, the badge (SVG, and shields.io endpoint JSON), the Markdown report and the
  * JUnit XML into `dir`, creating it.
  */
-export async function writeRunFiles(dir: string, report: RunReport, profile: InteropProfile, markdown: string): Promise<RunFiles> {
+export async function writeRunFiles(
+  dir: string,
+  report: RunReport,
+  profile: InteropProfile,
+  markdown: string,
+): Promise<RunFiles> {
   const at = resolve(dir);
   const files: RunFiles = {
     dir: at,

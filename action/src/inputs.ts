@@ -33,7 +33,17 @@ export type ActionInputs = {
 };
 
 /** Inputs passed to the harness as they are (same names as `agtest run`'s flags). */
-export const HARNESS_INPUTS = ["suite", "agent", "endpoint", "name", "features", "backchannel", "agact", "config", "timeout"] as const;
+export const HARNESS_INPUTS = [
+  "suite",
+  "agent",
+  "endpoint",
+  "name",
+  "features",
+  "backchannel",
+  "agact",
+  "config",
+  "timeout",
+] as const;
 
 /**
  * Reads the inputs (`INPUT_*`, as the runner passes them). Only what the harness does not check
@@ -44,23 +54,41 @@ export function readInputs(): ActionInputs {
   const harness: Record<string, string | undefined> = {};
   for (const name of HARNESS_INPUTS) harness[name] = get(name);
   // A list input may be one per line in YAML; the harness takes commas.
-  if (harness.features) harness.features = harness.features.split(/[\n,]/).map((f) => f.trim()).filter(Boolean).join(",");
+  if (harness.features)
+    harness.features = harness.features
+      .split(/[\n,]/)
+      .map((f) => f.trim())
+      .filter(Boolean)
+      .join(",");
   const failOn = get("fail-on");
-  if (failOn !== undefined && !FAIL_ON.includes(failOn as FailOn)) throw new ActionError(`input \`fail-on\`: expected one of ${FAIL_ON.join(", ")}, got "${failOn}"`);
+  if (failOn !== undefined && !FAIL_ON.includes(failOn as FailOn))
+    throw new ActionError(`input \`fail-on\`: expected one of ${FAIL_ON.join(", ")}, got "${failOn}"`);
   const edgeUrl = get("edge-url")?.replace(/\/+$/, "");
-  if (edgeUrl !== undefined && !(/^https?:\/\//i.test(edgeUrl) && URL.canParse(edgeUrl))) throw new ActionError(`input \`edge-url\`: expected an http(s) URL, got "${edgeUrl}"`);
+  if (edgeUrl !== undefined && !(/^https?:\/\//i.test(edgeUrl) && URL.canParse(edgeUrl)))
+    throw new ActionError(`input \`edge-url\`: expected an http(s) URL, got "${edgeUrl}"`);
   const key = get("key");
-  if (key !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(key)) throw new ActionError(`input \`key\`: letters, digits, ".", "_" and "-" only (at most 64), got "${key}"`);
+  if (key !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(key))
+    throw new ActionError(`input \`key\`: letters, digits, ".", "_" and "-" only (at most 64), got "${key}"`);
   const runOn = get("run-on") ?? "embedded";
-  if (runOn !== "embedded" && runOn !== "edge") throw new ActionError(`input \`run-on\`: expected embedded or edge, got "${runOn}"`);
+  if (runOn !== "embedded" && runOn !== "edge")
+    throw new ActionError(`input \`run-on\`: expected embedded or edge, got "${runOn}"`);
   const mode = get("comment-mode") ?? "always";
-  if (!COMMENT_MODES.includes(mode as CommentMode)) throw new ActionError(`input \`comment-mode\`: expected one of ${COMMENT_MODES.join(", ")}, got "${mode}"`);
+  if (!COMMENT_MODES.includes(mode as CommentMode))
+    throw new ActionError(`input \`comment-mode\`: expected one of ${COMMENT_MODES.join(", ")}, got "${mode}"`);
   const commentMode = booleanInput("comment", true) ? (mode as CommentMode) : "off";
   const baseArtifact = get("base-artifact") ?? "agtest-results";
   const inputs: ActionInputs = { harness, runOn, commentMode, baseArtifact };
   if (failOn !== undefined) inputs.failOn = failOn as FailOn;
   if (failOn !== undefined) harness["fail-on"] = failOn;
-  const optional = { edgeUrl, edgeToken: get("edge-token"), baseProfile: get("base-profile"), githubToken: get("github-token"), key, outDir: get("out-dir"), commentFrom: get("comment-from") };
+  const optional = {
+    edgeUrl,
+    edgeToken: get("edge-token"),
+    baseProfile: get("base-profile"),
+    githubToken: get("github-token"),
+    key,
+    outDir: get("out-dir"),
+    commentFrom: get("comment-from"),
+  };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) Object.assign(inputs, { [k]: v });
   return inputs;
 }

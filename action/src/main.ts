@@ -27,21 +27,48 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
     const context = runContext(github.context);
-    if (inputs.commentFrom !== undefined) return core.setOutput("comment-url", await relayComment(inputs.commentFrom, inputs.githubToken, context));
+    if (inputs.commentFrom !== undefined)
+      return core.setOutput("comment-url", await relayComment(inputs.commentFrom, inputs.githubToken, context));
     const edge = edgeOf(inputs.edgeUrl, inputs.edgeToken);
-    const result = await runHarness(inputs, controller.signal, edge, { id: github.context.runId, attempt: github.context.runAttempt });
+    const result = await runHarness(inputs, controller.signal, edge, {
+      id: github.context.runId,
+      attempt: github.context.runAttempt,
+    });
     const profile = toProfile(result.report);
     const key = inputs.key ?? result.report.suite.id;
     const artifact = inputs.githubToken
-      ? { octokit: github.getOctokit(inputs.githubToken), context, runId: github.context.runId, artifact: inputs.baseArtifact, key, suite: profile.test_suite }
+      ? {
+          octokit: github.getOctokit(inputs.githubToken),
+          context,
+          runId: github.context.runId,
+          artifact: inputs.baseArtifact,
+          key,
+          suite: profile.test_suite,
+        }
       : undefined;
     const file = inputs.baseProfile ?? result.config.base;
-    const base = await loadBase({ ...(file ? { file } : {}), ...(edge ? { edge } : {}), ...(artifact ? { artifact } : {}), owner: context.owner, repo: context.repo, ...(context.baseRef ? { ref: context.baseRef } : {}), ownRun: !context.pr, suite: profile.test_suite });
+    const base = await loadBase({
+      ...(file ? { file } : {}),
+      ...(edge ? { edge } : {}),
+      ...(artifact ? { artifact } : {}),
+      owner: context.owner,
+      repo: context.repo,
+      ...(context.baseRef ? { ref: context.baseRef } : {}),
+      ownRun: !context.pr,
+      suite: profile.test_suite,
+    });
     if (base.profile === undefined) core.info(`agtest: no base — ${base.why}`);
     const diff = base.profile ? diffProfiles(base.profile, profile) : undefined;
     const verdict = gate(result.report, { failOn: result.failOn, base: base.profile, known: result.config.known });
     const sha = headSha(github.context.payload.pull_request) ?? github.context.sha;
-    const report: ReportContext = { profile, base, runUrl: context.runUrl, sha, gate: verdict, ...(diff ? { diff } : {}) };
+    const report: ReportContext = {
+      profile,
+      base,
+      runUrl: context.runUrl,
+      sha,
+      gate: verdict,
+      ...(diff ? { diff } : {}),
+    };
     const summary = summaryBody(result.report, report);
     const files = await writeRunFiles(inputs.outDir ?? `agtest-results/${key}`, result.report, profile, summary);
     await writeSummary(summary);
@@ -54,13 +81,29 @@ export async function run(): Promise<void> {
       // `changes`: write only when a score moved against the base, or against what the existing
       // comment shows; with neither a base nor a comment, the first comment is the news.
       const now = scoresOf(scoresLine(profile));
-      const write = (existing: string | undefined) => (diff?.changes.length ?? 0) > 0 || (existing === undefined ? diff === undefined : scoresOf(existing) !== now);
-      commentUrl = await postComment({ token: inputs.githubToken, context, marker, body, ...(inputs.commentMode === "changes" ? { write } : {}) });
+      const write = (existing: string | undefined) =>
+        (diff?.changes.length ?? 0) > 0 || (existing === undefined ? diff === undefined : scoresOf(existing) !== now);
+      commentUrl = await postComment({
+        token: inputs.githubToken,
+        context,
+        marker,
+        body,
+        ...(inputs.commentMode === "changes" ? { write } : {}),
+      });
     }
-    const outputs = { profile: files.profile, score: scoreLine(profile), badge, "badge-json": files.badgeJson, report: files.report, "comment-url": commentUrl };
+    const outputs = {
+      profile: files.profile,
+      score: scoreLine(profile),
+      badge,
+      "badge-json": files.badgeJson,
+      report: files.report,
+      "comment-url": commentUrl,
+    };
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
     core.info(`agtest: ${outputs.score} (${files.dir})`);
-    for (const k of verdict.known) if (k.status === "resolved") core.notice(`agtest: known divergence \`${k.id}\` passes now: it can be removed from "known"`);
+    for (const k of verdict.known)
+      if (k.status === "resolved")
+        core.notice(`agtest: known divergence \`${k.id}\` passes now: it can be removed from "known"`);
     if (verdict.tripped) core.setFailed(`agtest: ${policyMessage(verdict)}; see the job summary`);
   } catch (error) {
     const message = messageOf(error);

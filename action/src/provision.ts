@@ -31,16 +31,28 @@ export async function ensureRuntime(root: string = ACTION_ROOT): Promise<{ insta
   const marker = join(root, INSTALL_MARKER);
   if (existsSync(modules) && !existsSync(marker)) {
     // Never `npm ci` over a developer's checkout: it would delete their dev dependencies.
-    throw new ActionError(`the embedded runtime needs ${missing.join(", ")} in ${modules}, which this action did not install; run \`npm ci\` in ${root}`);
+    throw new ActionError(
+      `the embedded runtime needs ${missing.join(", ")} in ${modules}, which this action did not install; run \`npm ci\` in ${root}`,
+    );
   }
   writeFileSync(marker, "node_modules/ here was installed by the agtest action (npm ci --omit=dev)\n");
-  const code = await core.group(`Installing the embedded runtime (npm ci --omit=dev: ${missing.join(", ")})`, () =>
-    // Scripts are not needed: workerd's and esbuild's binaries come in their platform packages.
-    exec("npm", ["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: root, ignoreReturnCode: true }),
-  ).catch((error: unknown) => {
-    throw new ActionError(`cannot run npm to install the embedded runtime (${error instanceof Error ? error.message : String(error)}); the runner needs Node.js with npm (actions/setup-node), or test an HTTP agent with the \`endpoint\` input`);
-  });
-  if (code !== 0) throw new ActionError(`npm ci --omit=dev failed in ${root} (exit ${code}), so the embedded runtime cannot start; see the log group above`);
+  const code = await core
+    .group(`Installing the embedded runtime (npm ci --omit=dev: ${missing.join(", ")})`, () =>
+      // Scripts are not needed: workerd's and esbuild's binaries come in their platform packages.
+      exec("npm", ["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"], {
+        cwd: root,
+        ignoreReturnCode: true,
+      }),
+    )
+    .catch((error: unknown) => {
+      throw new ActionError(
+        `cannot run npm to install the embedded runtime (${error instanceof Error ? error.message : String(error)}); the runner needs Node.js with npm (actions/setup-node), or test an HTTP agent with the \`endpoint\` input`,
+      );
+    });
+  if (code !== 0)
+    throw new ActionError(
+      `npm ci --omit=dev failed in ${root} (exit ${code}), so the embedded runtime cannot start; see the log group above`,
+    );
   const still = missingPackages(root);
   if (still.length > 0) throw new ActionError(`npm ci did not install ${still.join(", ")} in ${modules}`);
   return { installed: true };
@@ -62,6 +74,8 @@ function readJson(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new ActionError(`the action's checkout is incomplete: cannot read ${path} (${error instanceof Error ? error.message : String(error)})`);
+    throw new ActionError(
+      `the action's checkout is incomplete: cannot read ${path} (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }

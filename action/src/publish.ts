@@ -12,7 +12,9 @@ import type { RunContext } from "./github/context.js";
 export function edgeOf(url: string | undefined, token: string | undefined): Edge | undefined {
   if (url === undefined) return undefined;
   if (token === undefined) {
-    core.warning("agtest: `edge-url` is set but `edge-token` is empty (secrets are not passed to pull requests from forks): the profile is neither published nor compared with the stored base");
+    core.warning(
+      "agtest: `edge-url` is set but `edge-token` is empty (secrets are not passed to pull requests from forks): the profile is neither published nor compared with the stored base",
+    );
     return undefined;
   }
   core.setSecret(token);
@@ -23,7 +25,11 @@ export function edgeOf(url: string | undefined, token: string | undefined): Edge
  * Stores the run's profile on the edge runtime under the run's ref and returns the ref's live
  * badge URL; `undefined` (with a warning) when it cannot: the local badge file stands in.
  */
-export async function publishRun(edge: Edge, context: RunContext, profile: InteropProfile): Promise<string | undefined> {
+export async function publishRun(
+  edge: Edge,
+  context: RunContext,
+  profile: InteropProfile,
+): Promise<string | undefined> {
   if (context.ref === undefined) return undefined;
   try {
     await publishProfile(edge, context.owner, context.repo, context.ref, profile);
@@ -31,7 +37,9 @@ export async function publishRun(edge: Edge, context: RunContext, profile: Inter
     core.info(`agtest: profile published for ${context.ref}; live badge ${badge}`);
     return badge;
   } catch (error) {
-    core.warning(`agtest: could not publish the profile to ${edge.url}: ${messageOf(error)}. The badge output is the local file.`);
+    core.warning(
+      `agtest: could not publish the profile to ${edge.url}: ${messageOf(error)}. The badge output is the local file.`,
+    );
     return undefined;
   }
 }

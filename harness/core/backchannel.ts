@@ -55,6 +55,8 @@ export async function probeBackchannel(backchannel: Backchannel, signal?: AbortS
     );
   }
   if (result.code === 1) {
-    throw new BackchannelBroken(`the ${backchannel.kind} backchannel is broken: probing it with \`${action}\` failed${said}`);
+    throw new BackchannelBroken(
+      `the ${backchannel.kind} backchannel is broken: probing it with \`${action}\` failed${said}`,
+    );
   }
 }

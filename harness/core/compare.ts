@@ -28,7 +28,12 @@ export function diffProfiles(base: InteropProfile, now: InteropProfile): Profile
       unchanged++;
       continue;
     }
-    changes.push({ junction, base: before, now: after, kind: delta < 0 ? "regressed" : delta > 0 ? "improved" : "changed" });
+    changes.push({
+      junction,
+      base: before,
+      now: after,
+      kind: delta < 0 ? "regressed" : delta > 0 ? "improved" : "changed",
+    });
   }
   return { changes, unchanged };
 }
@@ -60,7 +65,12 @@ export type Known = Record<string, string>;
  * (it passes now: the entry can be removed), or `not-run` (its junction was not claimed or ran no
  * such test).
  */
-export type KnownEntry = { id: string; reason: string; kind: "junction" | "test"; status: "expected" | "resolved" | "not-run" };
+export type KnownEntry = {
+  id: string;
+  reason: string;
+  kind: "junction" | "test";
+  status: "expected" | "resolved" | "not-run";
+};
 
 /** A claimed junction that trips the gate, and why. */
 export type GateFailure = { junction: string; score: Score | "not run"; why: string };
@@ -80,8 +90,14 @@ export type GateOptions = { failOn: FailOn; base?: InteropProfile | undefined; k
  */
 export function gate(report: RunReport, options: GateOptions): Gate {
   const { failOn, base, known = {} } = options;
-  const claimed = new Map<string, Score | "not run">([...report.junctions.map((j) => [j.junction, j.score] as const), ...report.not_run.map((n) => [n.junction, "not run"] as const)]);
-  const failing = (junction: string) => report.results.filter((r) => r.junction === junction && r.status !== "pass" && r.status !== "skip").map((r) => r.test);
+  const claimed = new Map<string, Score | "not run">([
+    ...report.junctions.map((j) => [j.junction, j.score] as const),
+    ...report.not_run.map((n) => [n.junction, "not run"] as const),
+  ]);
+  const failing = (junction: string) =>
+    report.results
+      .filter((r) => r.junction === junction && r.status !== "pass" && r.status !== "skip")
+      .map((r) => r.test);
   const excused = (junction: string, score: Score | "not run") => {
     if (junction in known) return true;
     if (score === "not run") return false;
@@ -93,40 +109,61 @@ export function gate(report: RunReport, options: GateOptions): Gate {
   for (const [junction, score] of claimed) {
     if (failOn === "never" || excused(junction, score)) continue;
     const kind = score === "not run" ? "divergent" : (parseScore(score)?.kind ?? "divergent");
-    if (failOn === "divergent" && kind === "divergent") failures.push({ junction, score, why: score === "not run" ? "claimed, did not run" : "divergent" });
-    if (failOn === "constrained" && kind !== "interoperable") failures.push({ junction, score, why: score === "not run" ? "claimed, did not run" : kind });
+    if (failOn === "divergent" && kind === "divergent")
+      failures.push({ junction, score, why: score === "not run" ? "claimed, did not run" : "divergent" });
+    if (failOn === "constrained" && kind !== "interoperable")
+      failures.push({ junction, score, why: score === "not run" ? "claimed, did not run" : kind });
     if (failOn === "regression") {
       const change = changes.find((c) => c.junction === junction);
-      if (change?.kind === "regressed" && change.base !== undefined) failures.push({ junction, score, why: `was ${change.base}` });
+      if (change?.kind === "regressed" && change.base !== undefined)
+        failures.push({ junction, score, why: `was ${change.base}` });
     }
   }
-  return { failOn, tripped: failures.length > 0, failures, known: knownEntries(report, known), base: base !== undefined };
+  return {
+    failOn,
+    tripped: failures.length > 0,
+    failures,
+    known: knownEntries(report, known),
+    base: base !== undefined,
+  };
 }
 
 function knownEntries(report: RunReport, known: Known): KnownEntry[] {
   return Object.entries(known).map(([id, reason]): KnownEntry => {
     const junction = report.junctions.find((j) => j.junction === id);
-    if (junction) return { id, reason, kind: "junction", status: junction.score === "interoperable" ? "resolved" : "expected" };
+    if (junction)
+      return { id, reason, kind: "junction", status: junction.score === "interoperable" ? "resolved" : "expected" };
     if (report.not_run.some((n) => n.junction === id)) return { id, reason, kind: "junction", status: "expected" };
     const result = report.results.find((r) => r.test === id);
-    if (result === undefined) return { id, reason, kind: id.split(".").length > 2 ? "test" : "junction", status: "not-run" };
-    return { id, reason, kind: "test", status: result.status === "pass" ? "resolved" : result.status === "skip" ? "not-run" : "expected" };
+    if (result === undefined)
+      return { id, reason, kind: id.split(".").length > 2 ? "test" : "junction", status: "not-run" };
+    return {
+      id,
+      reason,
+      kind: "test",
+      status: result.status === "pass" ? "resolved" : result.status === "skip" ? "not-run" : "expected",
+    };
   });
 }
 
 /** The run's scores as a profile's `profile` map (claimed junctions that did not run are absent). */
 function toScores(report: RunReport): InteropProfile {
-  return { test_suite: report.suite.uri, profile: Object.fromEntries(report.junctions.map((j) => [j.junction, j.score])) };
+  return {
+    test_suite: report.suite.uri,
+    profile: Object.fromEntries(report.junctions.map((j) => [j.junction, j.score])),
+  };
 }
 
 /** One line per failure and per known entry, for a terminal or a log. */
 export function gateLines(result: Gate): string[] {
   const lines: string[] = [];
-  if (result.failOn === "regression" && !result.base) lines.push("fail-on regression: no base profile to compare with (--base), so nothing can have regressed");
+  if (result.failOn === "regression" && !result.base)
+    lines.push("fail-on regression: no base profile to compare with (--base), so nothing can have regressed");
   for (const f of result.failures) lines.push(`fails --fail-on ${result.failOn}: ${f.junction} (${f.score}; ${f.why})`);
   for (const k of result.known) {
     if (k.status === "expected") lines.push(`known: ${k.id} — ${k.reason}`);
-    if (k.status === "resolved") lines.push(`known, but passes now (can be removed from "known"): ${k.id} — ${k.reason}`);
+    if (k.status === "resolved")
+      lines.push(`known, but passes now (can be removed from "known"): ${k.id} — ${k.reason}`);
     if (k.status === "not-run") lines.push(`known, not run in this run: ${k.id}`);
   }
   return lines;

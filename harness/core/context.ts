@@ -62,7 +62,10 @@ export type TestContext = {
    * The first inbound message matching `filter` (default: any), waiting up to `timeout` ms
    * (default: what is left of the test's budget). Fails with expected vs received otherwise.
    */
-  expect(filter?: MessageFilter | ((message: AclMessage) => boolean), options?: { timeout?: number }): Promise<AclMessage>;
+  expect(
+    filter?: MessageFilter | ((message: AclMessage) => boolean),
+    options?: { timeout?: number },
+  ): Promise<AclMessage>;
   /**
    * Fails if a message matching `filter` (default: any) arrives before the agent falls silent:
    * for a hosted agent, until the runtime says it is quiet (nothing queued, in flight or pending);
@@ -124,9 +127,18 @@ export function createContext(options: ContextOptions): { t: TestContext; record
     throw new TestFailure(message, details);
   };
   const left = () => Math.max(0, deadline - Date.now());
-  const fresh = (item: Inbound) => !item.ok || item.message.conversation_id == null || !stale.has(item.message.conversation_id);
+  const fresh = (item: Inbound) =>
+    !item.ok || item.message.conversation_id == null || !stale.has(item.message.conversation_id);
   const quiet = channel.quiet?.bind(channel);
-  const { expect, expectNone, untilSilent } = expectations({ inbox: channel.inbox, signal, left, fresh, silence, waits: record.silence, ...(quiet ? { quiet } : {}) });
+  const { expect, expectNone, untilSilent } = expectations({
+    inbox: channel.inbox,
+    signal,
+    left,
+    fresh,
+    silence,
+    waits: record.silence,
+    ...(quiet ? { quiet } : {}),
+  });
   const t: TestContext = {
     id,
     agent: channel.agent,
@@ -154,7 +166,11 @@ export function createContext(options: ContextOptions): { t: TestContext; record
     async send(message) {
       silence.sent(message);
       const delivery = await channel.send(message);
-      if (delivery.status === "refused") fail(`the agent's transport refused the message: ${delivery.reason}`, { expected: "the message delivered", received: delivery.reason });
+      if (delivery.status === "refused")
+        fail(`the agent's transport refused the message: ${delivery.reason}`, {
+          expected: "the message delivered",
+          received: delivery.reason,
+        });
       return delivery;
     },
     trySend(message) {
@@ -162,7 +178,11 @@ export function createContext(options: ContextOptions): { t: TestContext; record
       return channel.send(message);
     },
     async post(url, message, { raw = false } = {}) {
-      const { delivery, status } = await postMessage(url, message, { inbox: channel.inbox, raw, ...(channel.http?.fetch ? { fetch: channel.http.fetch } : {}) });
+      const { delivery, status } = await postMessage(url, message, {
+        inbox: channel.inbox,
+        raw,
+        ...(channel.http?.fetch ? { fetch: channel.http.fetch } : {}),
+      });
       return { status, delivery };
     },
     expect,
@@ -190,7 +210,8 @@ export function createContext(options: ContextOptions): { t: TestContext; record
       if (!actions.has(action)) throw new TestError(`the suite does not declare agact action \`${action}\``);
       const result = await backchannel.act(action, params, signal);
       if (result.code === 127) throw new ActionUnsupported(action, result.detail);
-      if (result.code === 1) throw new BackchannelBroken(`agact ${action} failed${result.detail ? `: ${result.detail}` : ""}`);
+      if (result.code === 1)
+        throw new BackchannelBroken(`agact ${action} failed${result.detail ? `: ${result.detail}` : ""}`);
     },
     fail,
     skip(reason) {
@@ -203,7 +224,8 @@ export function createContext(options: ContextOptions): { t: TestContext; record
       if (JSON.stringify(actual) !== JSON.stringify(expected)) fail(message, { expected, received });
     },
     assertField(message, field, expected, text) {
-      if (!matches(message, { [field]: expected })) fail(text, { expected: describeFilter({ [field]: expected }), received: message });
+      if (!matches(message, { [field]: expected }))
+        fail(text, { expected: describeFilter({ [field]: expected }), received: message });
     },
     note(text) {
       record.notes.push(text);

@@ -41,7 +41,10 @@ export class TestSkipped extends Error {
 /** The backchannel answered 127 for an action a test needed. */
 export class ActionUnsupported extends Error {
   override readonly name = "ActionUnsupported";
-  constructor(readonly action: string, detail?: string) {
+  constructor(
+    readonly action: string,
+    detail?: string,
+  ) {
     super(`the backchannel does not support action \`${action}\` (agact exit 127)${detail ? `: ${detail}` : ""}`);
   }
 }

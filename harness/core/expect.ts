@@ -27,18 +27,24 @@ export function expectations({ inbox, signal, left, fresh, quiet, silence, waits
 
   /** Turns an arrival that is not a message into the test's verdict. */
   const reject = (item: Extract<Inbound, { ok: false }>): never => {
-    if (!item.json) throw new TestError(`received something that is not JSON through ${item.via}: ${item.problem}`, item.raw);
-    throw new TestFailure(`received a malformed FIPA ACL message: ${item.problem}`, { expected: "a FIPA ACL message", received: item.raw });
+    if (!item.json)
+      throw new TestError(`received something that is not JSON through ${item.via}: ${item.problem}`, item.raw);
+    throw new TestFailure(`received a malformed FIPA ACL message: ${item.problem}`, {
+      expected: "a FIPA ACL message",
+      received: item.raw,
+    });
   };
 
-  const others = (): AclMessage[] =>
-    inbox.peek().flatMap((item) => (item.ok && fresh(item) ? [item.message] : []));
+  const others = (): AclMessage[] => inbox.peek().flatMap((item) => (item.ok && fresh(item) ? [item.message] : []));
 
   /**
    * The first item matching `match` within `timeout` ms; with quiescence the wait also ends when
    * the agent falls quiet first (then nothing more can come), which `quietFirst` reports.
    */
-  async function takeOrQuiet(match: (item: Inbound) => boolean, timeout: number): Promise<{ item?: Inbound; state?: Quietness; ms: number }> {
+  async function takeOrQuiet(
+    match: (item: Inbound) => boolean,
+    timeout: number,
+  ): Promise<{ item?: Inbound; state?: Quietness; ms: number }> {
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
     if (quiet === undefined) return { ...optional(await inbox.take(match, { timeout, signal })), ms: ms() };
@@ -60,17 +66,26 @@ export function expectations({ inbox, signal, left, fresh, quiet, silence, waits
     return { state: await settled.catch(() => ({ status: "unknown" as const })), ms: ms() };
   }
 
-  async function expect(filter?: MessageFilter | ((message: AclMessage) => boolean), options: { timeout?: number } = {}): Promise<AclMessage> {
+  async function expect(
+    filter?: MessageFilter | ((message: AclMessage) => boolean),
+    options: { timeout?: number } = {},
+  ): Promise<AclMessage> {
     const timeout = Math.min(options.timeout ?? left(), left());
     const { item, state, ms } = await takeOrQuiet(wanted(filter), timeout);
     if (item === undefined) {
       const seen = others();
-      const when = state?.status === "quiet" ? `before the agent fell quiet (after ${ms} ms; nothing more can come)` : `within ${timeout} ms`;
+      const when =
+        state?.status === "quiet"
+          ? `before the agent fell quiet (after ${ms} ms; nothing more can come)`
+          : `within ${timeout} ms`;
       throw new TestFailure(
         seen.length === 0
           ? `no message arrived ${when}`
           : `no matching message ${when} (${seen.length} other${seen.length === 1 ? "" : "s"} arrived)`,
-        { expected: typeof filter === "function" ? "a message of this conversation" : describeFilter(filter), received: seen.length === 0 ? "nothing" : seen.length === 1 ? seen[0] : seen },
+        {
+          expected: typeof filter === "function" ? "a message of this conversation" : describeFilter(filter),
+          received: seen.length === 0 ? "nothing" : seen.length === 1 ? seen[0] : seen,
+        },
       );
     }
     return item.ok ? item.message : reject(item);
@@ -82,7 +97,10 @@ export function expectations({ inbox, signal, left, fresh, quiet, silence, waits
    * early, and a late message is still waited for); otherwise the adaptive window, at least
    * `floor` ms. A hosted agent still busy when the test's budget runs out fails the test.
    */
-  async function untilSilent(filter?: MessageFilter | ((message: AclMessage) => boolean), floor = 0): Promise<AclMessage | undefined> {
+  async function untilSilent(
+    filter?: MessageFilter | ((message: AclMessage) => boolean),
+    floor = 0,
+  ): Promise<AclMessage | undefined> {
     const match = wanted(filter);
     if (quiet !== undefined) {
       const { item, state, ms } = await takeOrQuiet(match, left());
@@ -92,7 +110,10 @@ export function expectations({ inbox, signal, left, fresh, quiet, silence, waits
         return undefined;
       }
       if (state?.status === "busy") {
-        throw new TestFailure(`the agent was still busy when the test's time ran out (${state.detail}), so its silence could not be shown`, { expected: "the agent quiet, with no message", received: state.detail });
+        throw new TestFailure(
+          `the agent was still busy when the test's time ran out (${state.detail}), so its silence could not be shown`,
+          { expected: "the agent quiet, with no message", received: state.detail },
+        );
       }
       if (signal.aborted) return undefined;
     }
@@ -107,7 +128,10 @@ export function expectations({ inbox, signal, left, fresh, quiet, silence, waits
   async function expectNone(filter: MessageFilter | undefined, options: { within?: number } = {}): Promise<void> {
     const message = await untilSilent(filter, options.within);
     if (message === undefined) return;
-    throw new TestFailure("expected no message before the agent fell silent, but one arrived", { expected: filter === undefined ? "no message at all" : { none_matching: describeFilter(filter) }, received: message });
+    throw new TestFailure("expected no message before the agent fell silent, but one arrived", {
+      expected: filter === undefined ? "no message at all" : { none_matching: describeFilter(filter) },
+      received: message,
+    });
   }
 
   return { expect, expectNone, untilSilent };

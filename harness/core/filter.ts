@@ -21,7 +21,8 @@ export function matches(message: AclMessage, filter: MessageFilter | undefined):
 /** How a filter reads in a failure's `expected`: the object itself, or the predicate's name. */
 export function describeFilter(filter: MessageFilter | undefined): unknown {
   if (filter === undefined) return "any message";
-  if (typeof filter === "function") return filter.name ? `a message for which ${filter.name}() holds` : "a message matching the test's condition";
+  if (typeof filter === "function")
+    return filter.name ? `a message for which ${filter.name}() holds` : "a message matching the test's condition";
   return filter;
 }
 
@@ -37,7 +38,9 @@ export function replyOf(request: AclMessage): (message: AclMessage) => boolean {
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   );
 }

@@ -72,7 +72,9 @@ export class Inbox {
   }
 
   #isIgnored(item: Inbound): boolean {
-    return item.ok && typeof item.message.conversation_id === "string" && this.#ignored.has(item.message.conversation_id);
+    return (
+      item.ok && typeof item.message.conversation_id === "string" && this.#ignored.has(item.message.conversation_id)
+    );
   }
 
   /** What is queued now, oldest first (not removed). */

@@ -22,18 +22,59 @@ export {
   type Performative,
 } from "../../protocol/index.js";
 export { cluster, defineSuite, suiteUri, test, DEFAULT_TEST_TIMEOUT } from "./suite.js";
-export type { ActionSpec, ClusterSpec, Junction, Side, Suite, SuiteSpec, SuiteTest, TestFn, TestOptions, TestSpec } from "./suite.js";
+export type {
+  ActionSpec,
+  ClusterSpec,
+  Junction,
+  Side,
+  Suite,
+  SuiteSpec,
+  SuiteTest,
+  TestFn,
+  TestOptions,
+  TestSpec,
+} from "./suite.js";
 export type { FailureDetails, MessageFields, Posted, SuiteInfo, TestContext } from "./context.js";
 export { describeFilter, matches, replyOf, type MessageFilter } from "./filter.js";
 export { runSuite, type Lane, type RunOptions } from "./runner.js";
 export type { Failure, JunctionReport, ProgressEvent, RunReport, Subject, TestResult } from "./report.js";
-export { SCORE_PATTERN, isScore, parseScore, scoreJunction, type ParsedScore, type Score, type TestStatus } from "./score.js";
+export {
+  SCORE_PATTERN,
+  isScore,
+  parseScore,
+  scoreJunction,
+  type ParsedScore,
+  type Score,
+  type TestStatus,
+} from "./score.js";
 export { canonicalSuite, suiteDigest } from "./digest.js";
 export { InteropProfileSchema, parseProfile, toProfile, type InteropProfile } from "./profile.js";
-export { DEFAULT_SILENCE_FLOOR_MS, Silence, type Quietness, type SilenceOptions, type SilenceSummary, type SilenceWait } from "./silence.js";
+export {
+  DEFAULT_SILENCE_FLOOR_MS,
+  Silence,
+  type Quietness,
+  type SilenceOptions,
+  type SilenceSummary,
+  type SilenceWait,
+} from "./silence.js";
 export { Inbox, inboundFromText, inboundFromValue, type Inbound, type TakeOptions } from "./inbox.js";
-export { memoryChannel, type Channel, type Delivery, type HttpAccess, type MemoryAgent, type MemoryChannelOptions } from "./channel.js";
-export { UNSUPPORTED, noBackchannel, probeAction, probeBackchannel, type ActCode, type ActResult, type Backchannel } from "./backchannel.js";
+export {
+  memoryChannel,
+  type Channel,
+  type Delivery,
+  type HttpAccess,
+  type MemoryAgent,
+  type MemoryChannelOptions,
+} from "./channel.js";
+export {
+  UNSUPPORTED,
+  noBackchannel,
+  probeAction,
+  probeBackchannel,
+  type ActCode,
+  type ActResult,
+  type Backchannel,
+} from "./backchannel.js";
 export { httpBackchannel, type HttpBackchannelOptions } from "./backchannels/http.js";
 export { AGACT_ONTOLOGY, messageBackchannel } from "./backchannels/message.js";
 export { httpChannel, type HttpChannelOptions } from "./channels/http.js";
@@ -56,4 +97,18 @@ export { tableReport } from "./reporters/table.js";
 export { profileJson } from "./reporters/json.js";
 export { junitReport } from "./reporters/junit.js";
 export { markdownReport, type MarkdownOptions } from "./reporters/markdown.js";
-export { FAIL_ON, diffProfiles, gate, gateLines, type ChangeKind, type FailOn, type Gate, type GateFailure, type GateOptions, type JunctionChange, type Known, type KnownEntry, type ProfileDiff } from "./compare.js";
+export {
+  FAIL_ON,
+  diffProfiles,
+  gate,
+  gateLines,
+  type ChangeKind,
+  type FailOn,
+  type Gate,
+  type GateFailure,
+  type GateOptions,
+  type JunctionChange,
+  type Known,
+  type KnownEntry,
+  type ProfileDiff,
+} from "./compare.js";

@@ -1,7 +1,15 @@
 import type { Backchannel } from "./backchannel.js";
 import type { Channel } from "./channel.js";
 import { createContext, type SuiteInfo } from "./context.js";
-import { ActionUnsupported, AgentUnreachable, BackchannelBroken, RunAborted, TestError, TestFailure, TestSkipped } from "./errors.js";
+import {
+  ActionUnsupported,
+  AgentUnreachable,
+  BackchannelBroken,
+  RunAborted,
+  TestError,
+  TestFailure,
+  TestSkipped,
+} from "./errors.js";
 import type { TestResult } from "./report.js";
 import type { Silence } from "./silence.js";
 import type { SuiteTest } from "./suite.js";
@@ -31,17 +39,30 @@ class OutOfTime extends Error {
 
 /** Runs one test between `setup` and `teardown`; rethrows only what must stop the whole run. */
 export async function runTest(test: SuiteTest, run: TestRun): Promise<TestResult> {
-  const { suite, channel, backchannel, actions, budget, stale, hooks, silence, signal } = run;
+  const { suite, channel, backchannel, actions, budget, stale, silence, signal } = run;
   await hook("setup", [test.id], run);
   const controller = new AbortController();
   const cancel = () => controller.abort(new RunAborted("the run was cancelled"));
   signal?.addEventListener("abort", cancel, { once: true });
-  const { t, record } = createContext({ id: test.id, suite, channel, backchannel, actions, deadline: Date.now() + budget, signal: controller.signal, stale, silence });
+  const { t, record } = createContext({
+    id: test.id,
+    suite,
+    channel,
+    backchannel,
+    actions,
+    deadline: Date.now() + budget,
+    signal: controller.signal,
+    stale,
+    silence,
+  });
   const started = performance.now();
   let timer: ReturnType<typeof setTimeout> | null = null;
   const outOfTime = new Promise<never>((_, reject) => {
     // A little past the budget, so a wait that ends at the deadline reports what it waited for.
-    timer = setTimeout(() => reject(new OutOfTime(`the test did not finish within its ${budget} ms`)), budget + OVERRUN_GRACE_MS);
+    timer = setTimeout(
+      () => reject(new OutOfTime(`the test did not finish within its ${budget} ms`)),
+      budget + OVERRUN_GRACE_MS,
+    );
   });
   const base = { test: test.id, junction: test.junction, essential: test.essential };
   let result: TestResult;
@@ -75,13 +96,26 @@ function verdict(error: unknown, essential: boolean, kind: string): Pick<TestRes
     // An essential test the agent cannot be asked to run can never pass: the junction cannot be
     // interoperable, so it is a failure; a non-essential one is skipped (it still counts as not passed).
     return essential
-      ? { status: "fail", failure: { message: `this essential test needs action \`${error.action}\`, which the ${kind} backchannel does not support (127), so it cannot pass` } }
+      ? {
+          status: "fail",
+          failure: {
+            message: `this essential test needs action \`${error.action}\`, which the ${kind} backchannel does not support (127), so it cannot pass`,
+          },
+        }
       : { status: "skip", failure: { message: error.message } };
   }
   if (error instanceof TestError) {
-    return { status: "error", failure: { message: error.message, ...(error.received !== undefined ? { received: error.received } : {}) } };
+    return {
+      status: "error",
+      failure: { message: error.message, ...(error.received !== undefined ? { received: error.received } : {}) },
+    };
   }
-  return { status: "error", failure: { message: `the test itself failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}` } };
+  return {
+    status: "error",
+    failure: {
+      message: `the test itself failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    },
+  };
 }
 
 function details(error: TestFailure): { expected?: unknown; received?: unknown } {
@@ -95,9 +129,11 @@ async function hook(action: "setup" | "teardown", params: string[], run: TestRun
   const { hooks, backchannel, signal } = run;
   if (!hooks[action]) return;
   const result = await backchannel.act(action, params, signal);
-  if (result.code === 1) throw new BackchannelBroken(`agact ${action} failed${result.detail ? `: ${result.detail}` : ""}`);
+  if (result.code === 1)
+    throw new BackchannelBroken(`agact ${action} failed${result.detail ? `: ${result.detail}` : ""}`);
   if (result.code === 127) {
     hooks[action] = false;
-    if (backchannel.kind !== "none") hooks.notes.push(`the ${backchannel.kind} backchannel does not support \`${action}\`: tests ran without it`);
+    if (backchannel.kind !== "none")
+      hooks.notes.push(`the ${backchannel.kind} backchannel does not support \`${action}\`: tests ran without it`);
   }
 }

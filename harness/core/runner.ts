@@ -52,7 +52,8 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<RunRe
   const silence = new Silence(options.silence);
   const known = new Set(suite.junctions.map((j) => j.id));
   const claimed = new Set(features ?? known);
-  for (const f of claimed) if (!known.has(f)) throw new RangeError(`suite ${suite.id} has no junction ${JSON.stringify(f)}`);
+  for (const f of claimed)
+    if (!known.has(f)) throw new RangeError(`suite ${suite.id} has no junction ${JSON.stringify(f)}`);
   const started = Date.now();
   const digest = await suiteDigest(suite);
   await probeBackchannel(backchannel, signal);
@@ -61,7 +62,10 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<RunRe
   const junctions = suite.junctions.filter((j) => {
     if (!claimed.has(j.id)) return false;
     if (j.side === "active" && backchannel.kind === "none") {
-      notRun.push({ junction: j.id, reason: "active tests ask the agent to act, and no backchannel is configured (--agact or --backchannel)" });
+      notRun.push({
+        junction: j.id,
+        reason: "active tests ask the agent to act, and no backchannel is configured (--agact or --backchannel)",
+      });
       return false;
     }
     return true;
@@ -73,7 +77,10 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<RunRe
   onProgress?.({ type: "start", total: tests.length, junctions: junctions.map((j) => j.id) });
   let index = 0;
   /** Runs `list` in order on one channel, with its own setup/teardown state and stale conversations. */
-  const inTurn = async (list: readonly SuiteTest[], lane: { channel: Channel; backchannel: Backchannel }): Promise<TestResult[]> => {
+  const inTurn = async (
+    list: readonly SuiteTest[],
+    lane: { channel: Channel; backchannel: Backchannel },
+  ): Promise<TestResult[]> => {
     const hooks: Hooks = { setup: true, teardown: true, notes };
     const stale = new Set<string>();
     const out: TestResult[] = [];
@@ -85,7 +92,17 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<RunRe
         const at = index++;
         onProgress?.({ type: "test-start", test: test.id, index: at, total: tests.length });
         const budget = timeout ?? test.timeout;
-        const result = await runTest(test, { suite: info, channel: lane.channel, backchannel: lane.backchannel, actions, budget, stale, hooks, silence, ...(signal ? { signal } : {}) });
+        const result = await runTest(test, {
+          suite: info,
+          channel: lane.channel,
+          backchannel: lane.backchannel,
+          actions,
+          budget,
+          stale,
+          hooks,
+          silence,
+          ...(signal ? { signal } : {}),
+        });
         out.push(result);
         onProgress?.({ type: "test-end", result, index: at, total: tests.length });
       }

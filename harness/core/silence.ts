@@ -40,7 +40,11 @@ export type SilenceWait =
   | { mode: "adaptive"; window_ms: number; p99_ms: number | null; samples: number };
 
 /** The run's round trips, as reported in the profile. */
-export type SilenceSummary = { floor_ms: number; factor: number; round_trips: { samples: number; p50_ms: number | null; p99_ms: number | null } };
+export type SilenceSummary = {
+  floor_ms: number;
+  factor: number;
+  round_trips: { samples: number; p50_ms: number | null; p99_ms: number | null };
+};
 
 /**
  * The run's round-trip meter and adaptive window: a request's `reply_with`, sent at t0, answered
@@ -60,7 +64,13 @@ export class Silence {
 
   /** A message the harness sent: remembered by its `reply_with`. */
   sent(message: unknown): void {
-    if (message === null || typeof message !== "object" || !("reply_with" in message) || typeof message.reply_with !== "string") return;
+    if (
+      message === null ||
+      typeof message !== "object" ||
+      !("reply_with" in message) ||
+      typeof message.reply_with !== "string"
+    )
+      return;
     if (this.#open.size >= MAX_OPEN) this.#open.delete(this.#open.keys().next().value as string);
     this.#open.set(message.reply_with, performance.now());
   }
@@ -79,14 +89,27 @@ export class Silence {
     const samples = this.#samples.length;
     const p99 = this.#quantile(0.99);
     const derived = p99 === null || samples < MIN_SAMPLES ? Math.max(CAUTIOUS_MS, this.floor) : this.factor * p99;
-    return { mode: "adaptive", window_ms: Math.ceil(Math.max(this.floor, derived)), p99_ms: p99 === null ? null : round(p99), samples };
+    return {
+      mode: "adaptive",
+      window_ms: Math.ceil(Math.max(this.floor, derived)),
+      p99_ms: p99 === null ? null : round(p99),
+      samples,
+    };
   }
 
   /** What the profile reports. */
   summary(): SilenceSummary {
     const p50 = this.#quantile(0.5);
     const p99 = this.#quantile(0.99);
-    return { floor_ms: this.floor, factor: this.factor, round_trips: { samples: this.#samples.length, p50_ms: p50 === null ? null : round(p50), p99_ms: p99 === null ? null : round(p99) } };
+    return {
+      floor_ms: this.floor,
+      factor: this.factor,
+      round_trips: {
+        samples: this.#samples.length,
+        p50_ms: p50 === null ? null : round(p50),
+        p99_ms: p99 === null ? null : round(p99),
+      },
+    };
   }
 
   #quantile(q: number): number | null {

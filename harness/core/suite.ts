@@ -134,9 +134,11 @@ export function defineSuite(spec: SuiteSpec): Suite {
 
 function toTest(s: TestSpec, clusterId: string, side: Side, problem: (text: string) => never): SuiteTest {
   const junction = `${clusterId}.${side}`;
-  if (!DOTTED.test(s.name)) problem(`test name ${JSON.stringify(s.name)} in ${junction} must be dot-delimited lowercase segments`);
+  if (!DOTTED.test(s.name))
+    problem(`test name ${JSON.stringify(s.name)} in ${junction} must be dot-delimited lowercase segments`);
   const timeout = s.timeout ?? DEFAULT_TEST_TIMEOUT;
-  if (!Number.isInteger(timeout) || timeout <= 0) problem(`test ${junction}.${s.name}: timeout must be a positive integer (ms)`);
+  if (!Number.isInteger(timeout) || timeout <= 0)
+    problem(`test ${junction}.${s.name}: timeout must be a positive integer (ms)`);
   if (s.description.trim() === "") problem(`test ${junction}.${s.name} needs a description`);
   return {
     id: `${junction}.${s.name}`,

@@ -15,7 +15,9 @@ export function parseCommand<T extends Options>(command: string, argv: string[],
     const message = error instanceof Error ? error.message : String(error);
     const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
     const names = Object.keys(options).map((o) => `--${o}`);
-    const text = unknown ? `unknown option ${unknown}${didYouMean(unknown, names)}` : message.replace(/\. To specify.*$/s, "");
+    const text = unknown
+      ? `unknown option ${unknown}${didYouMean(unknown, names)}`
+      : message.replace(/\. To specify.*$/s, "");
     throw new CliError(`${command}: ${text}\nSee: agtest ${command} --help`);
   }
 }

@@ -63,7 +63,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
   }
   const handler = COMMANDS[command];
   try {
-    if (handler === undefined) throw new CliError(`unknown command "${command}"${didYouMean(command, Object.keys(COMMANDS))}\nSee: agtest --help`);
+    if (handler === undefined)
+      throw new CliError(
+        `unknown command "${command}"${didYouMean(command, Object.keys(COMMANDS))}\nSee: agtest --help`,
+      );
     return await handler(rest, io);
   } catch (error) {
     if (error instanceof CliError) {

@@ -5,7 +5,8 @@ import { CliError } from "./exit.js";
 import { didYouMean } from "./hints.js";
 import { FAIL_ON } from "../core/compare.js";
 
-const url = (what: string) => z.string().refine((s) => /^https?:\/\/\S+$/i.test(s) && URL.canParse(s), `expected ${what} as an http(s) URL`);
+const url = (what: string) =>
+  z.string().refine((s) => /^https?:\/\/\S+$/i.test(s) && URL.canParse(s), `expected ${what} as an http(s) URL`);
 const text = z.string().min(1, "expected a non-empty string");
 
 /**
@@ -23,10 +24,15 @@ export const RunConfigSchema = z.strictObject({
   relay: url("the relay runtime").optional(),
   "relay-token": text.optional(),
   features: z.array(text).min(1, "expected at least one junction").optional(),
-  agact: z.union([text, z.array(text).min(1)], "expected a command (a string, or an array of program and arguments)").optional(),
+  agact: z
+    .union([text, z.array(text).min(1)], "expected a command (a string, or an array of program and arguments)")
+    .optional(),
   backchannel: z
     .string()
-    .refine((s) => s === "message" || s === "none" || (/^https?:\/\/\S+$/i.test(s) && URL.canParse(s)), 'expected "message", "none" or an http(s) URL')
+    .refine(
+      (s) => s === "message" || s === "none" || (/^https?:\/\/\S+$/i.test(s) && URL.canParse(s)),
+      'expected "message", "none" or an http(s) URL',
+    )
     .optional(),
   out: text.optional(),
   junit: text.optional(),
@@ -39,7 +45,12 @@ export const RunConfigSchema = z.strictObject({
   known: z.record(z.string().min(1, "expected a junction or test id"), text).optional(),
   timeout: z.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional(),
   silence: z.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional(),
-  parallel: z.number().int("expected a whole number").min(1, "expected at least 1").max(16, "expected at most 16").optional(),
+  parallel: z
+    .number()
+    .int("expected a whole number")
+    .min(1, "expected at least 1")
+    .max(16, "expected at most 16")
+    .optional(),
   /** With --agent: the embedded runtime runs every delivery in a new isolate (AGTEST_FRESH_ISOLATES). */
   "fresh-isolates": z.boolean().optional(),
 });
@@ -86,7 +97,12 @@ function validate(value: unknown, source: "config" | "flag"): RunConfig {
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((k) => `${source === "config" ? `config.${k}` : `--${k}`}: unknown key${didYouMean(k, Object.keys(RunConfigSchema.shape))}`).join("\n");
+      return issue.keys
+        .map(
+          (k) =>
+            `${source === "config" ? `config.${k}` : `--${k}`}: unknown key${didYouMean(k, Object.keys(RunConfigSchema.shape))}`,
+        )
+        .join("\n");
     }
     return `${keyName(issue.path, source)}: ${issue.message}`;
   });

@@ -25,7 +25,10 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** An expected failure: printed as `agtest: <message>` (no stack trace) and exits with `code`. */
 export class CliError extends Error {
   override readonly name = "CliError";
-  constructor(message: string, readonly code: ExitCode = EXIT.usage) {
+  constructor(
+    message: string,
+    readonly code: ExitCode = EXIT.usage,
+  ) {
     super(message);
   }
 }

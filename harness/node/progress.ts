@@ -8,7 +8,10 @@ export type ProgressStream = { isTTY?: boolean; columns?: number; write(text: st
  * line (counter, tallies, current test), rewritten in place; elsewhere (CI logs) one plain line
  * per finished test.
  */
-export function progressDisplay(stream: ProgressStream): { onProgress: (event: ProgressEvent) => void; done: () => void } {
+export function progressDisplay(stream: ProgressStream): {
+  onProgress: (event: ProgressEvent) => void;
+  done: () => void;
+} {
   const live = stream.isTTY === true;
   const tally = { pass: 0, fail: 0, skip: 0, error: 0 };
   let shown = false;

@@ -29,9 +29,11 @@ export function advance(conversation: Conversation, message: AclMessage, now: nu
   const subject = subjectOf(act, sender, receivers);
   const foreign = foreignField(current, message);
   if (foreign !== null) return violation("wrong-conversation", `${subject}: ${foreign}`);
-  if (sender === null) return violation("malformed", `${subject}: has no sender, so it cannot be placed in the conversation`);
+  if (sender === null)
+    return violation("malformed", `${subject}: has no sender, so it cannot be placed in the conversation`);
   const role = roleOf(current, sender);
-  if (role === null) return violation("not-a-party", `${subject}: ${sender} is not a party to ${conversationText(current)}`);
+  if (role === null)
+    return violation("not-a-party", `${subject}: ${sender} is not a party to ${conversationText(current)}`);
   const { acts } = MACHINES[current.protocol];
   if (!acts[role].includes(act)) {
     const other: Role = role === "initiator" ? "participant" : "initiator";
@@ -41,9 +43,13 @@ export function advance(conversation: Conversation, message: AclMessage, now: nu
     }
     const who = role === "initiator" ? "only participants send" : "only the initiator sends";
     const is = role === "initiator" ? "speaks for the initiator" : "is a participant";
-    return violation("wrong-direction", `${subject}: wrong direction: in ${current.protocol} ${who} ${act}, and ${sender} ${is}`);
+    return violation(
+      "wrong-direction",
+      `${subject}: wrong direction: in ${current.protocol} ${who} ${act}, and ${sender} ${is}`,
+    );
   }
-  const threads = role === "participant" ? checkAnswer(current, sender, receivers, subject) : checkOrder(current, receivers, subject);
+  const threads =
+    role === "participant" ? checkAnswer(current, sender, receivers, subject) : checkOrder(current, receivers, subject);
   if (!Array.isArray(threads)) return threads;
   const moved = new Map<string, PartyState>();
   for (const party of threads) {
@@ -54,7 +60,9 @@ export function advance(conversation: Conversation, message: AclMessage, now: nu
   }
   // Rebuilt with fromEntries rather than assigned key by key, so no address can reach a setter
   // such as Object.prototype's __proto__.
-  const parties = Object.fromEntries(Object.entries(current.parties).map(([party, state]) => [party, moved.get(party) ?? state]));
+  const parties = Object.fromEntries(
+    Object.entries(current.parties).map(([party, state]) => [party, moved.get(party) ?? state]),
+  );
   return { ok: true, conversation: withParties(current, parties) };
 }
 
@@ -86,21 +94,31 @@ function conversationText(conversation: Conversation): string {
 }
 
 /** A participant's message: its own thread, once it is addressed to the initiator's side. */
-function checkAnswer(conversation: Conversation, sender: string, receivers: string[], subject: string): string[] | ProtocolStep {
+function checkAnswer(
+  conversation: Conversation,
+  sender: string,
+  receivers: string[],
+  subject: string,
+): string[] | ProtocolStep {
   const side = initiatorSide(conversation);
   const stray = receivers.find((receiver) => !side.includes(receiver));
   if (stray === undefined) return [sender];
-  const whom = side.length === 1 ? `the initiator (${conversation.initiator})` : `the initiator's side (${listText(side)})`;
+  const whom =
+    side.length === 1 ? `the initiator (${conversation.initiator})` : `the initiator's side (${listText(side)})`;
   return violation("misaddressed", `${subject}: a participant answers ${whom}, not ${stray}`);
 }
 
 /** A message from the initiator's side: the threads of its receivers, who must all be participants. */
 function checkOrder(conversation: Conversation, receivers: string[], subject: string): string[] | ProtocolStep {
-  if (receivers.length === 0) return violation("malformed", `${subject}: names no receiver, so it reaches no participant`);
+  if (receivers.length === 0)
+    return violation("malformed", `${subject}: names no receiver, so it reaches no participant`);
   const stray = receivers.find((receiver) => !isParty(conversation, receiver));
   if (stray === undefined) return receivers;
   const why = initiatorSide(conversation).includes(stray) ? "is on the initiator's side" : "is not a party to it";
-  return violation("not-a-party", `${subject}: ${stray} ${why}; the participants are ${listText(Object.keys(conversation.parties), "and")}`);
+  return violation(
+    "not-a-party",
+    `${subject}: ${stray} ${why}; the participants are ${listText(Object.keys(conversation.parties), "and")}`,
+  );
 }
 
 const NOT_PROPOSED: { readonly [S in PartyState]?: string } = {
@@ -110,25 +128,42 @@ const NOT_PROPOSED: { readonly [S in PartyState]?: string } = {
 };
 
 /** The violation of `act` from `role` in `party`'s thread, which the machine does not allow. */
-function explain(conversation: Conversation, party: string, state: PartyState, role: Role, act: Performative, subject: string): ProtocolStep {
+function explain(
+  conversation: Conversation,
+  party: string,
+  state: PartyState,
+  role: Role,
+  act: Performative,
+  subject: string,
+): ProtocolStep {
   const { protocol } = conversation;
   const notProposed = NOT_PROPOSED[state];
   if (role === "initiator" && (act === "accept-proposal" || act === "reject-proposal") && notProposed !== undefined) {
     const done = act === "accept-proposal" ? "accepted" : "rejected";
-    return violation("not-proposed", `${subject}: ${party} ${notProposed}; only a participant that proposed can be ${done}`);
+    return violation(
+      "not-proposed",
+      `${subject}: ${party} ${notProposed}; only a participant that proposed can be ${done}`,
+    );
   }
   if (state === "expired" && role === "participant" && nextState(protocol, "waiting", role, act) !== undefined) {
     const what = act === "propose" ? "proposal" : act === "refuse" ? "refusal" : "answer";
-    return violation("late", `${subject}: late ${what}, sent after the cfp's reply_by deadline ${conversation.deadline ?? ""}`);
+    return violation(
+      "late",
+      `${subject}: late ${what}, sent after the cfp's reply_by deadline ${conversation.deadline ?? ""}`,
+    );
   }
   if (!isLive(state)) {
     const why = conversation.done ? "the conversation is already done" : `${party}'s thread has already ended`;
     return violation("after-done", `${subject}: ${why} (${party} ${STATE_TEXT[state]})`);
   }
   if (MACHINES[protocol].opening.includes(act)) {
-    return violation("out-of-order", `${subject}: ${act} only opens a ${protocol} conversation, and this one is already open`);
+    return violation(
+      "out-of-order",
+      `${subject}: ${act} only opens a ${protocol} conversation, and this one is already open`,
+    );
   }
   const allowed = listText(actsFrom(protocol, state, role));
-  const may = role === "participant" ? `${party} may send only ${allowed}` : `the initiator may send ${party} only ${allowed}`;
+  const may =
+    role === "participant" ? `${party} may send only ${allowed}` : `the initiator may send ${party} only ${allowed}`;
   return violation("out-of-order", `${subject}: ${act} is not allowed now: ${party} ${STATE_TEXT[state]}, so ${may}`);
 }

@@ -10,7 +10,10 @@ import { PARTY_STATES, type PartyState } from "./states.js";
  * (except that a cancelled participant may still answer the cancel). Deadlines are not
  * re-checked: pass a conversation brought up to date with {@link expire}.
  */
-export function nextActs(conversation: Conversation, party: string): { initiator: Performative[]; participant: Performative[] } {
+export function nextActs(
+  conversation: Conversation,
+  party: string,
+): { initiator: Performative[]; participant: Performative[] } {
   if (!isParty(conversation, party)) return { initiator: [], participant: [] };
   const state = conversation.parties[party] ?? "waiting";
   return {

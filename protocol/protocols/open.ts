@@ -32,9 +32,16 @@ export function openConversation(first: AclMessage, now: number): ProtocolStep |
       : `${act} is not an act of ${protocol}, which opens with ${listText(machine.opening)}`;
     return violation(known ? "out-of-order" : "not-in-protocol", `${subject}: ${why}`);
   }
-  if (sender === null) return violation("malformed", `${subject}: opens a ${protocol} conversation without a sender, so it has no initiator`);
+  if (sender === null)
+    return violation(
+      "malformed",
+      `${subject}: opens a ${protocol} conversation without a sender, so it has no initiator`,
+    );
   if (receivers.length === 0) {
-    return violation("malformed", `${subject}: opens a ${protocol} conversation without a receiver, so it has no participant`);
+    return violation(
+      "malformed",
+      `${subject}: opens a ${protocol} conversation without a receiver, so it has no participant`,
+    );
   }
   if (receivers.includes(sender)) {
     return violation("malformed", `${subject}: ${sender} cannot be both the initiator and a participant`);
@@ -43,7 +50,9 @@ export function openConversation(first: AclMessage, now: number): ProtocolStep |
   if (deadline !== null && Number.isNaN(Date.parse(deadline))) {
     return violation("malformed", `${subject}: reply_by ${JSON.stringify(deadline)} is not a date-time`);
   }
-  const replyTo = receiversOf({ receiver: first.reply_to }).filter((address) => address !== sender && !receivers.includes(address));
+  const replyTo = receiversOf({ receiver: first.reply_to }).filter(
+    (address) => address !== sender && !receivers.includes(address),
+  );
   const conversation: Conversation = withParties(
     {
       protocol,

@@ -73,13 +73,19 @@ export const MACHINES: { readonly [P in ProtocolName]: Machine } = {
  * could not process), and the initiator may cancel (the cancel meta-protocol of SC00026/27/29),
  * which the participant may answer once with inform or failure.
  */
-export function nextState(protocol: ProtocolName, state: PartyState, role: Role, act: Performative): PartyState | undefined {
+export function nextState(
+  protocol: ProtocolName,
+  state: PartyState,
+  role: Role,
+  act: Performative,
+): PartyState | undefined {
   if (isLive(state)) {
     if (act === "not-understood") return "not-understood";
     if (act === "cancel" && role === "initiator") return "cancelled";
     return MACHINES[protocol].moves[role][state]?.[act];
   }
-  if (state === "cancelled" && role === "participant" && (act === "inform" || act === "failure")) return "cancel-answered";
+  if (state === "cancelled" && role === "participant" && (act === "inform" || act === "failure"))
+    return "cancel-answered";
   return undefined;
 }
 

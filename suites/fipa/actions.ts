@@ -14,15 +14,18 @@ export const FIPA_ACTIONS = {
   },
   request: {
     usage: "request RECEIVER CONTENT",
-    description: "open a fipa-request: send RECEIVER a request with this text content; take agree, inform, refuse or failure without answering",
+    description:
+      "open a fipa-request: send RECEIVER a request with this text content; take agree, inform, refuse or failure without answering",
   },
   "query-ref": {
     usage: "query-ref RECEIVER EXPRESSION",
-    description: "open a fipa-query: send RECEIVER a query-ref with this text content; take the inform, refuse or failure without answering",
+    description:
+      "open a fipa-query: send RECEIVER a query-ref with this text content; take the inform, refuse or failure without answering",
   },
   "query-if": {
     usage: "query-if RECEIVER PROPOSITION",
-    description: "open a fipa-query: send RECEIVER a query-if with this text content; take the answer without answering",
+    description:
+      "open a fipa-query: send RECEIVER a query-if with this text content; take the answer without answering",
   },
   cfp: {
     usage: "cfp RECEIVERS PRODUCT DEADLINE_MS",
@@ -32,6 +35,7 @@ export const FIPA_ACTIONS = {
   },
   "query-profile": {
     usage: "query-profile RECEIVER SUITE_URI",
-    description: 'ask RECEIVER for its interop profile for SUITE_URI (the agent-metadata request {"what":[{"interop-profile":SUITE_URI}]}, see metadata)',
+    description:
+      'ask RECEIVER for its interop profile for SUITE_URI (the agent-metadata request {"what":[{"interop-profile":SUITE_URI}]}, see metadata)',
   },
 } satisfies Record<string, ActionSpec>;

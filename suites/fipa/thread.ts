@@ -57,7 +57,10 @@ export class Thread {
   static async open(t: TestContext, fields: MessageFields): Promise<Thread> {
     const opening = t.message(fields);
     const opened = openConversation(opening, Date.now());
-    if (opened === null || !opened.ok) throw new TestError(`the test opens no conversation: ${opened?.ok === false ? opened.violation : "no known protocol"}`);
+    if (opened === null || !opened.ok)
+      throw new TestError(
+        `the test opens no conversation: ${opened?.ok === false ? opened.violation : "no known protocol"}`,
+      );
     const thread = new Thread(t, opening, opened.conversation, t.agent);
     thread.#remember(opening, true);
     await t.send(opening);
@@ -68,11 +71,21 @@ export class Thread {
   static join(t: TestContext, opening: AclMessage): Thread {
     const opened = openConversation(opening, Date.now());
     if (opened === null) {
-      return t.fail("the agent's message opens no conversation of a FIPA protocol agtest knows", { expected: { protocol: "fipa-request, fipa-query or fipa-contract-net" }, received: opening });
+      return t.fail("the agent's message opens no conversation of a FIPA protocol agtest knows", {
+        expected: { protocol: "fipa-request, fipa-query or fipa-contract-net" },
+        received: opening,
+      });
     }
-    if (!opened.ok) return t.fail(`the agent's message cannot open the conversation: ${opened.violation}`, { expected: "a well-formed opening message", received: opening });
+    if (!opened.ok)
+      return t.fail(`the agent's message cannot open the conversation: ${opened.violation}`, {
+        expected: "a well-formed opening message",
+        received: opening,
+      });
     const { conversation } = opened;
-    const party = Object.keys(conversation.parties).find((p) => p === t.self || p === t.replyTo) ?? Object.keys(conversation.parties)[0] ?? t.self;
+    const party =
+      Object.keys(conversation.parties).find((p) => p === t.self || p === t.replyTo) ??
+      Object.keys(conversation.parties)[0] ??
+      t.self;
     return new Thread(t, opening, conversation, party);
   }
 
@@ -108,14 +121,23 @@ export class Thread {
    */
   async next(want?: Performative | readonly Performative[], options: NextOptions = {}): Promise<AclMessage> {
     const acts = want === undefined ? undefined : typeof want === "string" ? [want] : want;
-    const message = await this.t.expect(this.#belongs(), options.timeout === undefined ? {} : { timeout: options.timeout });
+    const message = await this.t.expect(
+      this.#belongs(),
+      options.timeout === undefined ? {} : { timeout: options.timeout },
+    );
     if (fromRuntime(message)) {
       if (options.runtime) return message;
-      this.t.fail(`the runtime answered instead of the agent: ${JSON.stringify(message.content ?? message.performative).slice(0, 200)}`, { expected: acts ? { performative: acts.join(" or ") } : "a message from the agent", received: message });
+      this.t.fail(
+        `the runtime answered instead of the agent: ${JSON.stringify(message.content ?? message.performative).slice(0, 200)}`,
+        { expected: acts ? { performative: acts.join(" or ") } : "a message from the agent", received: message },
+      );
     }
     this.#check(message);
     if (acts !== undefined && !acts.includes(message.performative)) {
-      this.t.fail(`expected ${acts.join(" or ")}, the agent sent ${message.performative}`, { expected: { performative: acts.join(" or ") }, received: message });
+      this.t.fail(`expected ${acts.join(" or ")}, the agent sent ${message.performative}`, {
+        expected: { performative: acts.join(" or ") },
+        received: message,
+      });
     }
     return message;
   }
@@ -137,7 +159,10 @@ export class Thread {
     if (stray === undefined) return;
     if (!fromRuntime(stray)) this.#check(stray);
     const who = fromRuntime(stray) ? "the runtime answered for the agent with" : "the agent sent";
-    this.t.fail(`${why}, but ${who} ${stray.performative}`, { expected: "no message in this conversation", received: stray });
+    this.t.fail(`${why}, but ${who} ${stray.performative}`, {
+      expected: "no message in this conversation",
+      received: stray,
+    });
   }
 
   // Only the harness's reply_with values are what the agent's answers may quote.
@@ -161,12 +186,21 @@ export class Thread {
     if (!step.ok) {
       const acts = nextActs(this.#conversation, this.party);
       const side = this.party === t.agent ? acts.participant : acts.initiator;
-      return t.fail(`the agent broke ${this.#conversation.protocol}: ${step.violation}`, { expected: side.length > 0 ? { performative: side.join(" or ") } : "no message", received: message });
+      return t.fail(`the agent broke ${this.#conversation.protocol}: ${step.violation}`, {
+        expected: side.length > 0 ? { performative: side.join(" or ") } : "no message",
+        received: message,
+      });
     }
     this.#conversation = step.conversation;
     this.#remember(message, false);
-    if (this.#replyWiths.size > 0 && !(typeof message.in_reply_to === "string" && this.#replyWiths.has(message.in_reply_to))) {
-      t.fail("the message's in_reply_to quotes no reply_with the harness sent in this conversation", { expected: { in_reply_to: [...this.#replyWiths].join(" or ") }, received: message });
+    if (
+      this.#replyWiths.size > 0 &&
+      !(typeof message.in_reply_to === "string" && this.#replyWiths.has(message.in_reply_to))
+    ) {
+      t.fail("the message's in_reply_to quotes no reply_with the harness sent in this conversation", {
+        expected: { in_reply_to: [...this.#replyWiths].join(" or ") },
+        received: message,
+      });
     }
   }
 }

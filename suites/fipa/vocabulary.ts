@@ -70,5 +70,7 @@ export function harnessAddress(t: TestContext): string {
 
 /** A JSON object content as a record, or undefined for any other content. */
 export function objectContent(content: unknown): Record<string, unknown> | undefined {
-  return content !== null && typeof content === "object" && !Array.isArray(content) ? (content as Record<string, unknown>) : undefined;
+  return content !== null && typeof content === "object" && !Array.isArray(content)
+    ? (content as Record<string, unknown>)
+    : undefined;
 }

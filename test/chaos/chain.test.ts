@@ -43,7 +43,9 @@ function viaChain(trap = false) {
 }
 
 /** Asks through the chain; returns the reply and how long it took. */
-async function ask(trap = false): Promise<{ ms: number; status: number; body: Record<string, unknown>; conversation: string }> {
+async function ask(
+  trap = false,
+): Promise<{ ms: number; status: number; body: Record<string, unknown>; conversation: string }> {
   const message = viaChain(trap);
   const t0 = performance.now();
   const { status, body } = await client.send(message, 10_000);
@@ -51,9 +53,15 @@ async function ask(trap = false): Promise<{ ms: number; status: number; body: Re
 }
 
 async function bystandersAnswer(): Promise<void> {
-  const ping = await client.send({ performative: "request", sender: "chaos", receiver: "ping-1", content: "ping" }, 5000);
+  const ping = await client.send(
+    { performative: "request", sender: "chaos", receiver: "ping-1", content: "ping" },
+    5000,
+  );
   expect(ping.body).toMatchObject({ performative: "inform", content: "pong" });
-  const echo = await client.send({ performative: "inform", sender: "chaos", receiver: "echo-1", content: "still here" }, 5000);
+  const echo = await client.send(
+    { performative: "inform", sender: "chaos", receiver: "echo-1", content: "still here" },
+    5000,
+  );
   expect(echo.body).toMatchObject({ performative: "inform", content: "still here" });
 }
 
@@ -89,7 +97,11 @@ describe("chaos: a dependency chain A -> B -> C where C fails", () => {
     for (let i = 0; i < 5; i++) {
       const reply = await ask(true);
       expect(reply.status).toBe(200);
-      expect(reply.body).toMatchObject({ performative: "failure", sender: A, content: expect.stringMatching(i < 4 ? /agent trapped/ : /^CrashLoop/) });
+      expect(reply.body).toMatchObject({
+        performative: "failure",
+        sender: A,
+        content: expect.stringMatching(i < 4 ? /agent trapped/ : /^CrashLoop/),
+      });
     }
     expect(await client.agent(C)).toMatchObject({ state: "failed", termination_reason: "CrashLoop" });
 
@@ -97,7 +109,11 @@ describe("chaos: a dependency chain A -> B -> C where C fails", () => {
     const [replies] = await Promise.all([Promise.all(Array.from({ length: 10 }, () => ask())), bystandersAnswer()]);
     for (const reply of replies) {
       expect(reply.status).toBe(200);
-      expect(reply.body).toMatchObject({ performative: "failure", sender: A, content: expect.stringMatching(/is failed \(CrashLoop\)/) });
+      expect(reply.body).toMatchObject({
+        performative: "failure",
+        sender: A,
+        content: expect.stringMatching(/is failed \(CrashLoop\)/),
+      });
     }
     expect(Math.max(...replies.map((r) => r.ms))).toBeLessThan(QUICK_MS);
     const up = await healthy();
@@ -135,7 +151,10 @@ describe("chaos: a dependency chain A -> B -> C where C fails", () => {
     await client.lifecycle(C, "start");
     for (const { conversation } of waiting) {
       await expect
-        .poll(async () => (await client.transcript(conversation)).find((m) => m.message.receiver === "chaos")?.message, { timeout: 10_000 })
+        .poll(
+          async () => (await client.transcript(conversation)).find((m) => m.message.receiver === "chaos")?.message,
+          { timeout: 10_000 },
+        )
         .toMatchObject({ performative: "inform", sender: A, content: { by: C } });
     }
     await recovered();

@@ -66,7 +66,14 @@ describe("chaos: the runtime killed mid-stream", () => {
           const res = await fetch(`${first.url}/v1/messages`, {
             method: "POST",
             headers: auth,
-            body: JSON.stringify({ performative: "inform", sender: "harness", receiver: "echo", content: i, conversation_id, message_id: `m-${i}` }),
+            body: JSON.stringify({
+              performative: "inform",
+              sender: "harness",
+              receiver: "echo",
+              content: i,
+              conversation_id,
+              message_id: `m-${i}`,
+            }),
           });
           if (res.status === 202) acknowledged.push(i);
         } catch {
@@ -86,7 +93,10 @@ describe("chaos: the runtime killed mid-stream", () => {
 
     const second = await launch(dir);
     children.push(second.child);
-    const record = (await (await fetch(`${second.url}/v1/agents/echo`, { headers: auth })).json()) as { state: string; stats: { mailbox_depth: number } };
+    const record = (await (await fetch(`${second.url}/v1/agents/echo`, { headers: auth })).json()) as {
+      state: string;
+      stats: { mailbox_depth: number };
+    };
     expect(record.state).toBe("stopped");
     expect(record.stats.mailbox_depth).toBeGreaterThanOrEqual(30);
     expect((await fetch(`${second.url}/v1/agents/echo/start`, { method: "POST", headers: auth })).status).toBe(200);

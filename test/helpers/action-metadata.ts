@@ -25,6 +25,7 @@ export function actionMetadata(source: string): ActionMetadata {
 export function actionDefaults(source: string, token: string): Record<string, string> {
   const defaults: Record<string, string> = {};
   for (const [name, input] of Object.entries(actionMetadata(source).inputs)) {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template
     if (input.default !== undefined) defaults[name] = String(input.default).replace("${{ github.token }}", token);
   }
   return defaults;

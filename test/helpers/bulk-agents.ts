@@ -31,9 +31,12 @@ export const MEMORY_PAGES = 256; // 16 MiB, the default memory limit
 function operation(kind: BulkKind, bytes: number): number[] {
   const c = (n: number) => [0x41, ...sleb(n)];
   switch (kind) {
-    case "fill": return [...c(0), ...c(0x5a), ...c(bytes), 0xfc, 11, 0];
-    case "copy": return [...c(1), ...c(0), ...c(bytes), 0xfc, 10, 0, 0];
-    case "random": return [...c(0), ...c(bytes), 0x10, 0];
+    case "fill":
+      return [...c(0), ...c(0x5a), ...c(bytes), 0xfc, 11, 0];
+    case "copy":
+      return [...c(1), ...c(0), ...c(bytes), 0xfc, 10, 0, 0];
+    case "random":
+      return [...c(0), ...c(bytes), 0x10, 0];
   }
 }
 

@@ -34,7 +34,9 @@ export function agentModule(pages: number): Uint8Array {
 }
 
 /** What {@link agentWithImport} imports: a function of a given type, or a table, memory or global. */
-export type ImportDesc = { kind: "func"; params: number[]; results: number[] } | { kind: "table" | "memory" | "global" };
+export type ImportDesc =
+  | { kind: "func"; params: number[]; results: number[] }
+  | { kind: "table" | "memory" | "global" };
 
 /**
  * {@link agentModule} (one page) plus one import `module.name` of the given kind. A function
@@ -43,16 +45,50 @@ export type ImportDesc = { kind: "func"; params: number[]; results: number[] } |
  */
 export function agentWithImport(moduleName: string, field: string, desc: ImportDesc): Uint8Array {
   const I32 = 0x7f;
-  const extraType = desc.kind === "func" ? [0x60, ...leb(desc.params.length), ...desc.params, ...leb(desc.results.length), ...desc.results] : [];
-  const types = section(1, [desc.kind === "func" ? 3 : 2, 0x60, 1, I32, 1, I32, 0x60, 2, I32, I32, 1, I32, ...extraType]);
+  const extraType =
+    desc.kind === "func"
+      ? [0x60, ...leb(desc.params.length), ...desc.params, ...leb(desc.results.length), ...desc.results]
+      : [];
+  const types = section(1, [
+    desc.kind === "func" ? 3 : 2,
+    0x60,
+    1,
+    I32,
+    1,
+    I32,
+    0x60,
+    2,
+    I32,
+    I32,
+    1,
+    I32,
+    ...extraType,
+  ]);
   const importDesc =
-    desc.kind === "func" ? [0x00, 2] : desc.kind === "table" ? [0x01, 0x70, 0x00, 0x01] : desc.kind === "memory" ? [0x02, 0x00, 0x01] : [0x03, I32, 0x00];
+    desc.kind === "func"
+      ? [0x00, 2]
+      : desc.kind === "table"
+        ? [0x01, 0x70, 0x00, 0x01]
+        : desc.kind === "memory"
+          ? [0x02, 0x00, 0x01]
+          : [0x03, I32, 0x00];
   const imports = section(2, [1, ...name(moduleName), ...name(field), ...importDesc]);
   const shift = desc.kind === "func" ? 1 : 0;
   const funcs = section(3, [2, 0, 1]);
   // An imported memory is the module's memory (one memory at most without multi-memory).
   const memory = desc.kind === "memory" ? [] : section(5, [1, 0x00, 1]);
-  const exports = section(7, [3, ...name("memory"), 0x02, 0, ...name("alloc"), 0x00, shift, ...name("handle"), 0x00, 1 + shift]);
+  const exports = section(7, [
+    3,
+    ...name("memory"),
+    0x02,
+    0,
+    ...name("alloc"),
+    0x00,
+    shift,
+    ...name("handle"),
+    0x00,
+    1 + shift,
+  ]);
   const allocBody = [0, 0x41, 0x80, 0x08, 0x0b];
   const handleBody = [0, 0x41, 0x00, 0x0b];
   const code = section(10, [2, allocBody.length, ...allocBody, handleBody.length, ...handleBody]);

@@ -12,12 +12,19 @@ export function uniqueName(prefix: string): string {
 
 /** Calls the runtime through its real fetch handler. */
 export async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  return SELF.fetch(`http://agtest.test${path}`, { ...init, headers: { ...auth(), ...(init.headers as Record<string, string>) } });
+  return SELF.fetch(`http://agtest.test${path}`, {
+    ...init,
+    headers: { ...auth(), ...(init.headers as Record<string, string>) },
+  });
 }
 
 /** Deploys a module and returns the response. */
 export function deploy(name: string, wasm: ArrayBuffer | Uint8Array): Promise<Response> {
-  return api(`/v1/agents?name=${name}`, { method: "POST", headers: { "content-type": "application/wasm" }, body: wasm });
+  return api(`/v1/agents?name=${name}`, {
+    method: "POST",
+    headers: { "content-type": "application/wasm" },
+    body: wasm,
+  });
 }
 
 /** A request message for `receiver`. */

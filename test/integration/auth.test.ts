@@ -33,13 +33,18 @@ describe("bearer-token auth", () => {
   });
 
   it.each(protectedRoutes)("%s %s with a wrong token is 401 UNAUTHORIZED", async (method, path) => {
-    const res = await SELF.fetch(`http://agtest.test${path}`, { method, headers: { authorization: "Bearer wrong-token" } });
+    const res = await SELF.fetch(`http://agtest.test${path}`, {
+      method,
+      headers: { authorization: "Bearer wrong-token" },
+    });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: { code: "UNAUTHORIZED", message: "invalid bearer token" } });
   });
 
   it("the OpenAPI document describes every route", async () => {
-    const res = await SELF.fetch("http://agtest.test/v1/openapi.json", { headers: { authorization: "Bearer test-token" } });
+    const res = await SELF.fetch("http://agtest.test/v1/openapi.json", {
+      headers: { authorization: "Bearer test-token" },
+    });
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toBe("3.1.0");

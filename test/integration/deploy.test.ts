@@ -20,21 +20,35 @@ describe("deploy rejections, each with its code and a message naming the problem
 
   it("truncated section", async () => {
     const ping = new Uint8Array(env.FIXTURE_PING);
-    const message = await rejected(await deploy(uniqueName("trunc"), ping.slice(0, ping.length - 100)), 400, "INVALID_WASM");
+    const message = await rejected(
+      await deploy(uniqueName("trunc"), ping.slice(0, ping.length - 100)),
+      400,
+      "INVALID_WASM",
+    );
     expect(message).toMatch(/truncat|overrun|unexpected end/i);
   });
 
   it("missing exports", async () => {
-    expect(await rejected(await deploy(uniqueName("empty"), emptyModule), 400, "INVALID_WASM")).toMatch(/memory|export/i);
+    expect(await rejected(await deploy(uniqueName("empty"), emptyModule), 400, "INVALID_WASM")).toMatch(
+      /memory|export/i,
+    );
   });
 
   it("forbidden import", async () => {
-    const message = await rejected(await deploy(uniqueName("forbid"), env.FIXTURE_FORBIDDEN_IMPORT), 400, "INVALID_WASM");
-    expect(message).toMatch(/forbidden import `wasi_snapshot_preview1\.path_open` \(WASI: the runtime implements only fd_write, /);
+    const message = await rejected(
+      await deploy(uniqueName("forbid"), env.FIXTURE_FORBIDDEN_IMPORT),
+      400,
+      "INVALID_WASM",
+    );
+    expect(message).toMatch(
+      /forbidden import `wasi_snapshot_preview1\.path_open` \(WASI: the runtime implements only fd_write, /,
+    );
   });
 
   it("imported memory", async () => {
-    expect(await rejected(await deploy(uniqueName("impmem"), importedMemory), 400, "INVALID_WASM")).toMatch(/imported memory/i);
+    expect(await rejected(await deploy(uniqueName("impmem"), importedMemory), 400, "INVALID_WASM")).toMatch(
+      /imported memory/i,
+    );
   });
 
   it("memory over the limit", async () => {
@@ -59,7 +73,11 @@ describe("deploy rejections, each with its code and a message naming the problem
     const form = new FormData();
     form.set("module", new Blob([env.FIXTURE_PING]), "ping.wasm");
     form.set("manifest", JSON.stringify({ limits: { module_bytes: 1024 } }));
-    const message = await rejected(await api(`/v1/agents?name=${uniqueName("small")}`, { method: "POST", body: form }), 413, "PAYLOAD_TOO_LARGE");
+    const message = await rejected(
+      await api(`/v1/agents?name=${uniqueName("small")}`, { method: "POST", body: form }),
+      413,
+      "PAYLOAD_TOO_LARGE",
+    );
     expect(message).toMatch(/the limit is 1024; strip debug info/);
   });
 
@@ -82,7 +100,13 @@ describe("deploy rejections, each with its code and a message naming the problem
     const types = section(1, [2, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 2, 0x7f, 0x7f, 1, 0x7f]);
     const exports = section(7, [3, ...name("memory"), 0x02, 0, ...name("alloc"), 0x00, 0, ...name("handle"), 0x00, 1]);
     const handle = [0, 0x42, 0, 0x0b]; // i64.const 0 where `handle` returns i32
-    const bytes = module(types, section(3, [2, 0, 1]), section(5, [1, 0, 1]), exports, section(10, [2, 4, 0, 0x41, 0, 0x0b, handle.length, ...handle]));
+    const bytes = module(
+      types,
+      section(3, [2, 0, 1]),
+      section(5, [1, 0, 1]),
+      exports,
+      section(10, [2, 4, 0, 0x41, 0, 0x0b, handle.length, ...handle]),
+    );
     const message = await rejected(await deploy(uniqueName("mistyped"), bytes), 400, "INVALID_WASM");
     expect(message).toMatch(/^type error in function 1 \(`handle`\) at offset \d+: expected i32, found i64$/);
   });
@@ -99,14 +123,22 @@ describe("deploy rejections, each with its code and a message naming the problem
   it("an invalid name, a wrong content type and a bad manifest", async () => {
     await rejected(await deploy("Bad Name", env.FIXTURE_PING), 400, "INVALID_REQUEST");
     await rejected(
-      await api(`/v1/agents?name=${uniqueName("ct")}`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" }),
+      await api(`/v1/agents?name=${uniqueName("ct")}`, {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: "x",
+      }),
       415,
       "UNSUPPORTED_MEDIA_TYPE",
     );
     const form = new FormData();
     form.set("module", new Blob([env.FIXTURE_PING]), "ping.wasm");
     form.set("manifest", JSON.stringify({ limits: { memory_bytes: 1024 * 1024 * 1024 } }));
-    const message = await rejected(await api(`/v1/agents?name=${uniqueName("mf")}`, { method: "POST", body: form }), 400, "INVALID_MANIFEST");
+    const message = await rejected(
+      await api(`/v1/agents?name=${uniqueName("mf")}`, { method: "POST", body: form }),
+      400,
+      "INVALID_MANIFEST",
+    );
     expect(message).toMatch(/memory_bytes/);
   });
 
@@ -116,7 +148,11 @@ describe("deploy rejections, each with its code and a message naming the problem
     form.set("module", new Blob([env.FIXTURE_PING]), "ping.wasm");
     form.set(
       "manifest",
-      JSON.stringify({ name, limits: { memory_bytes: 4 * 1024 * 1024 }, services: [{ name: "ping", protocols: ["fipa-request"] }] }),
+      JSON.stringify({
+        name,
+        limits: { memory_bytes: 4 * 1024 * 1024 },
+        services: [{ name: "ping", protocols: ["fipa-request"] }],
+      }),
     );
     const res = await api("/v1/agents", { method: "POST", body: form });
     expect(res.status).toBe(201);

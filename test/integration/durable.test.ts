@@ -52,17 +52,32 @@ describe(`durable agents (${fresh ? "a fresh isolate per delivery" : "sticky iso
     const counter = await deployCounter();
     await ask(counter, { op: "count" });
     const stub = env.AGENT_HOST.get(env.AGENT_HOST.idFromName(counter));
-    const before = await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<{ n: number; size: number }>("SELECT COUNT(*) AS n, MAX(LENGTH(data)) AS size FROM memory_pages").one());
+    const before = await runInDurableObject(stub, (_instance, state) =>
+      state.storage.sql
+        .exec<{ n: number; size: number }>("SELECT COUNT(*) AS n, MAX(LENGTH(data)) AS size FROM memory_pages")
+        .one(),
+    );
     expect(before.size).toBe(65536);
-    const token = await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<{ token: string }>("SELECT token FROM checkpoint").one().token);
+    const token = await runInDurableObject(
+      stub,
+      (_instance, state) => state.storage.sql.exec<{ token: string }>("SELECT token FROM checkpoint").one().token,
+    );
     await ask(counter, { op: "count" });
     // One checkpoint per handled message: same epoch, next sequence number (committed once the
     // reply is routed, so it may land just after the reply does).
     const [epoch, seq] = token.split(":");
     await expect
-      .poll(() => runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<{ token: string }>("SELECT token FROM checkpoint").one().token))
+      .poll(() =>
+        runInDurableObject(
+          stub,
+          (_instance, state) => state.storage.sql.exec<{ token: string }>("SELECT token FROM checkpoint").one().token,
+        ),
+      )
       .toBe(`${epoch}:${Number(seq) + 1}`);
-    const pages = await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM memory_pages").one().n);
+    const pages = await runInDurableObject(
+      stub,
+      (_instance, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM memory_pages").one().n,
+    );
     // The memory is 16 MiB at most (256 pages) and mostly zero: a count touches a few pages.
     expect(pages).toBeGreaterThan(0);
     expect(pages).toBeLessThan(64);
@@ -86,7 +101,9 @@ describe(`durable agents (${fresh ? "a fresh isolate per delivery" : "sticky iso
     });
     expect((await ask(counter, { op: "delete", key: "colour" })).content).toEqual({ deleted: true });
     expect((await ask(counter, { op: "delete", key: "colour" })).content).toEqual({ deleted: false });
-    expect((await (await api(`/v1/agents/${counter}/state`)).json()) as { entries: unknown[] }).toMatchObject({ entries: [] });
+    expect((await (await api(`/v1/agents/${counter}/state`)).json()) as { entries: unknown[] }).toMatchObject({
+      entries: [],
+    });
   });
 
   it("a hot reload starts from fresh memory and keeps the state", async () => {
@@ -94,7 +111,11 @@ describe(`durable agents (${fresh ? "a fresh isolate per delivery" : "sticky iso
     await ask(counter, { op: "count" });
     await ask(counter, { op: "count" });
     await ask(counter, { op: "put", key: "kept", value: "across versions" });
-    const reloaded = await api(`/v1/agents/${counter}`, { method: "PUT", headers: { "content-type": "application/wasm" }, body: env.FIXTURE_COUNTER });
+    const reloaded = await api(`/v1/agents/${counter}`, {
+      method: "PUT",
+      headers: { "content-type": "application/wasm" },
+      body: env.FIXTURE_COUNTER,
+    });
     expect(reloaded.status).toBe(200);
     expect((await ask(counter, { op: "count" })).content).toEqual({ count: 1 });
     expect((await ask(counter, { op: "get", key: "kept" })).content).toEqual({ key: "kept", value: "across versions" });
@@ -124,7 +145,9 @@ describe(`durable agents (${fresh ? "a fresh isolate per delivery" : "sticky iso
       })(),
     });
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toMatchObject({ error: { code: "INVALID_MANIFEST", message: expect.stringMatching(/state_bytes/) } });
+    expect(await refused.json()).toMatchObject({
+      error: { code: "INVALID_MANIFEST", message: expect.stringMatching(/state_bytes/) },
+    });
   });
 
   it("a timer delivers the timer message at or after its delay", async () => {
@@ -133,10 +156,15 @@ describe(`durable agents (${fresh ? "a fresh isolate per delivery" : "sticky iso
     const agreed = await send(message, 10_000);
     expect(await agreed.json()).toMatchObject({ performative: "agree" });
     await expect
-      .poll(async () => {
-        const t = (await (await api(`/v1/conversations/${message.conversation_id}`)).json()) as { messages: { message: Reply }[] };
-        return t.messages.map((m) => m.message).find((m) => m.performative === "inform")?.content;
-      }, { timeout: 10_000, interval: 20 })
+      .poll(
+        async () => {
+          const t = (await (await api(`/v1/conversations/${message.conversation_id}`)).json()) as {
+            messages: { message: Reply }[];
+          };
+          return t.messages.map((m) => m.message).find((m) => m.performative === "inform")?.content;
+        },
+        { timeout: 10_000, interval: 20 },
+      )
       .toEqual({ fired: message.conversation_id, count: 0 });
     expect((await logs(counter)).logs.map((l) => l.text)).toContain(`timer fired ${message.conversation_id}`);
   });
@@ -159,7 +187,9 @@ describe(`durable agents (${fresh ? "a fresh isolate per delivery" : "sticky iso
     expect(after.logs.map((l) => l.text.replace(/:.*/s, ""))).toEqual(["handle trapped (trap)", "count 1"]);
     expect(after.next).toBe(all.next);
     // The dashboard's agent page shows them too.
-    const page = await SELF.fetch(`http://agtest.test/agents/${counter}`, { headers: { authorization: `Basic ${btoa(`me:${env.AGTEST_TOKEN}`)}` } });
+    const page = await SELF.fetch(`http://agtest.test/agents/${counter}`, {
+      headers: { authorization: `Basic ${btoa(`me:${env.AGTEST_TOKEN}`)}` },
+    });
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain("info  count 1");
@@ -174,20 +204,43 @@ describe(`durable agents (${fresh ? "a fresh isolate per delivery" : "sticky iso
 
   it("the mediator closes its contract net at reply_by with a timer when a seller stays silent", async () => {
     const tag = crypto.randomUUID().slice(0, 6);
-    const [buyer, mediator, awake, asleep] = ["buyer", "mediator", "seller-a", "seller-b"].map((n) => `${n}-${tag}`) as [string, string, string, string];
-    for (const [name, wasm] of [[buyer, env.FIXTURE_BUYER], [mediator, env.FIXTURE_MEDIATOR], [awake, env.FIXTURE_SELLER], [asleep, env.FIXTURE_SELLER]] as const) {
+    const [buyer, mediator, awake, asleep] = ["buyer", "mediator", "seller-a", "seller-b"].map(
+      (n) => `${n}-${tag}`,
+    ) as [string, string, string, string];
+    for (const [name, wasm] of [
+      [buyer, env.FIXTURE_BUYER],
+      [mediator, env.FIXTURE_MEDIATOR],
+      [awake, env.FIXTURE_SELLER],
+      [asleep, env.FIXTURE_SELLER],
+    ] as const) {
       expect((await deploy(name, wasm)).status).toBe(201);
     }
     // A stopped seller keeps the cfp in its mailbox: it never answers.
     expect((await api(`/v1/agents/${asleep}/stop`, { method: "POST" })).status).toBe(200);
     const conversation_id = `deal-${uniqueName("c")}`;
-    const agreed = await send({ performative: "request", sender: "harness", receiver: buyer, protocol: "fipa-request", conversation_id, content: { product: "product-123", mediator, sellers: [awake, asleep] } }, 10_000);
+    const agreed = await send(
+      {
+        performative: "request",
+        sender: "harness",
+        receiver: buyer,
+        protocol: "fipa-request",
+        conversation_id,
+        content: { product: "product-123", mediator, sellers: [awake, asleep] },
+      },
+      10_000,
+    );
     expect(await agreed.json()).toMatchObject({ performative: "agree" });
     await expect
-      .poll(async () => {
-        const t = (await (await api(`/v1/conversations/${conversation_id}`)).json()) as { messages: { message: Reply & { sender: string } }[] };
-        return t.messages.map((m) => m.message).find((m) => m.performative === "inform" && m.sender === buyer)?.content;
-      }, { timeout: 15_000, interval: 50 })
+      .poll(
+        async () => {
+          const t = (await (await api(`/v1/conversations/${conversation_id}`)).json()) as {
+            messages: { message: Reply & { sender: string } }[];
+          };
+          return t.messages.map((m) => m.message).find((m) => m.performative === "inform" && m.sender === buyer)
+            ?.content;
+        },
+        { timeout: 15_000, interval: 50 },
+      )
       .toMatchObject({ agreed: true, seller: awake, product: "product-123" });
     const mediatorLog = await api(`/v1/agents/${mediator}/state`);
     expect(((await mediatorLog.json()) as { timers: unknown[] }).timers).toEqual([]);
@@ -195,7 +248,15 @@ describe(`durable agents (${fresh ? "a fresh isolate per delivery" : "sticky iso
 
   it("a timer message forged from outside is not taken for one (the runtime's mark is stripped)", async () => {
     const counter = await deployCounter();
-    const forged = { performative: "inform", sender: "runtime", receiver: counter, ontology: "agtest-timer", content: "t-1", x_agtest_origin: "runtime", conversation_id: uniqueName("c") };
+    const forged = {
+      performative: "inform",
+      sender: "runtime",
+      receiver: counter,
+      ontology: "agtest-timer",
+      content: "t-1",
+      x_agtest_origin: "runtime",
+      conversation_id: uniqueName("c"),
+    };
     const res = await send(forged, 10_000);
     // Taken for a timer, an unknown tag would be ignored silently; as an inform it is not understood.
     expect(await res.json()).toMatchObject({ performative: "not-understood" });

@@ -2,7 +2,12 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, deploy, request, send, uniqueName } from "./api.js";
 
-type Record = { state: string; termination_reason: string | null; termination_detail: string | null; stats: { traps: number } };
+type Record = {
+  state: string;
+  termination_reason: string | null;
+  termination_detail: string | null;
+  stats: { traps: number };
+};
 
 async function record(name: string): Promise<Record> {
   return (await (await api(`/v1/agents/${name}`)).json()) as Record;
@@ -27,7 +32,11 @@ describe("limits terminate the offender while other agents keep answering", () =
     const reply = await spinning;
 
     expect(reply.status).toBe(200);
-    expect(await reply.json()).toMatchObject({ performative: "failure", sender: spin, content: expect.stringMatching(/^CpuLimitExceeded/) });
+    expect(await reply.json()).toMatchObject({
+      performative: "failure",
+      sender: spin,
+      content: expect.stringMatching(/^CpuLimitExceeded/),
+    });
     expect(await record(spin)).toMatchObject({ state: "failed", termination_reason: "CpuLimitExceeded" });
     await pingAnswers(ping);
 
@@ -49,7 +58,10 @@ describe("limits terminate the offender while other agents keep answering", () =
     expect((await deploy(hog, env.FIXTURE_MEMORY_HOG)).status).toBe(201);
     const reply = await send(request(hog, "eat"));
     expect(reply.status).toBe(200);
-    expect(await reply.json()).toMatchObject({ performative: "failure", content: expect.stringMatching(/^MemoryLimitExceeded/) });
+    expect(await reply.json()).toMatchObject({
+      performative: "failure",
+      content: expect.stringMatching(/^MemoryLimitExceeded/),
+    });
     expect(await record(hog)).toMatchObject({ state: "failed", termination_reason: "MemoryLimitExceeded" });
     await pingAnswers(ping);
   });
@@ -71,7 +83,10 @@ describe("limits terminate the offender while other agents keep answering", () =
     form.set("manifest", JSON.stringify({ limits: { fuel: 100_000 } }));
     expect((await api(`/v1/agents?name=${small}`, { method: "POST", body: form })).status).toBe(201);
     const starved = await send(request(small, "100000"));
-    expect(await starved.json()).toMatchObject({ performative: "failure", content: expect.stringMatching(/^CpuLimitExceeded/) });
+    expect(await starved.json()).toMatchObject({
+      performative: "failure",
+      content: expect.stringMatching(/^CpuLimitExceeded/),
+    });
 
     const roomy = uniqueName("burn");
     expect((await deploy(roomy, env.FIXTURE_CPU_BURN)).status).toBe(201);

@@ -3,7 +3,13 @@ import { describe, expect, it } from "vitest";
 import { api, deploy, request, send, uniqueName } from "./api.js";
 
 type Logged = { seq: number; origin: string; violation: string | null; message: Record<string, unknown> };
-type Transcript = { conversation_id: string; protocol: string | null; state: string; violations: number; messages: Logged[] };
+type Transcript = {
+  conversation_id: string;
+  protocol: string | null;
+  state: string;
+  violations: number;
+  messages: Logged[];
+};
 
 async function transcript(id: string): Promise<Transcript> {
   const res = await api(`/v1/conversations/${id}`);
@@ -29,7 +35,10 @@ describe("durable delivery", () => {
     const msg = request(name, "while stopped");
     const accepted = await send(msg, 300);
     expect(accepted.status).toBe(202);
-    expect((await (await api(`/v1/agents/${name}`)).json()) as object).toMatchObject({ state: "stopped", stats: { mailbox_depth: 1, messages_in: 0 } });
+    expect((await (await api(`/v1/agents/${name}`)).json()) as object).toMatchObject({
+      state: "stopped",
+      stats: { mailbox_depth: 1, messages_in: 0 },
+    });
 
     // The same message again (same message_id): suppressed, not delivered twice.
     const { message_id } = (await accepted.json()) as { message_id: string };
@@ -45,7 +54,9 @@ describe("durable delivery", () => {
     const final = await transcript(msg.conversation_id);
     expect(final.messages.filter((m) => m.message.performative === "inform")).toHaveLength(1);
     expect(replies[0]?.message).toMatchObject({ content: "while stopped", sender: name });
-    expect((await (await api(`/v1/agents/${name}`)).json()) as object).toMatchObject({ stats: { messages_in: 1, mailbox_depth: 0 } });
+    expect((await (await api(`/v1/agents/${name}`)).json()) as object).toMatchObject({
+      stats: { messages_in: 1, mailbox_depth: 0 },
+    });
   });
 
   it("messages from one sender are handled in the order they were sent", async () => {
@@ -54,7 +65,14 @@ describe("durable delivery", () => {
     const conversation_id = `c-${crypto.randomUUID()}`;
     // Plain informs, outside any interaction protocol, so one conversation can carry them all.
     for (let i = 0; i < 20; i++) {
-      const message = { performative: "inform", sender: "harness", receiver: name, content: i, conversation_id, reply_with: `r-${i}` };
+      const message = {
+        performative: "inform",
+        sender: "harness",
+        receiver: name,
+        content: i,
+        conversation_id,
+        reply_with: `r-${i}`,
+      };
       expect((await send(message, null)).status).toBe(202);
     }
     const t = await until(async () => {
@@ -86,13 +104,27 @@ describe("routing and conversations", () => {
     await deploy(name, env.FIXTURE_ECHO);
     const conversation_id = `c-${crypto.randomUUID()}`;
     // accept-proposal opens no protocol: it needs a cfp and a propose first.
-    const res = await send({ performative: "accept-proposal", sender: "harness", receiver: name, protocol: "fipa-contract-net", conversation_id, reply_with: "r-1" });
+    const res = await send({
+      performative: "accept-proposal",
+      sender: "harness",
+      receiver: name,
+      protocol: "fipa-contract-net",
+      conversation_id,
+      reply_with: "r-1",
+    });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ performative: "not-understood", sender: name, in_reply_to: "r-1", x_agtest_origin: "runtime" });
+    expect(await res.json()).toMatchObject({
+      performative: "not-understood",
+      sender: name,
+      in_reply_to: "r-1",
+      x_agtest_origin: "runtime",
+    });
     const t = await transcript(conversation_id);
     expect(t.violations).toBe(1);
     expect(t.messages[0]?.violation).toMatch(/accept-proposal/);
-    expect(((await (await api(`/v1/agents/${name}`)).json()) as { stats: { messages_in: number } }).stats.messages_in).toBe(0);
+    expect(
+      ((await (await api(`/v1/agents/${name}`)).json()) as { stats: { messages_in: number } }).stats.messages_in,
+    ).toBe(0);
   });
 
   it("multicasts to several receivers", async () => {
@@ -116,7 +148,13 @@ describe("routing and conversations", () => {
     await deploy(a, env.FIXTURE_ECHO);
     await deploy(b, env.FIXTURE_ECHO);
     // a's answer goes to b (reply_to), b's to a, and so on: echo answers everything.
-    const msg = { performative: "inform", sender: b, receiver: a, content: "loop", conversation_id: `c-${crypto.randomUUID()}` };
+    const msg = {
+      performative: "inform",
+      sender: b,
+      receiver: a,
+      content: "loop",
+      conversation_id: `c-${crypto.randomUUID()}`,
+    };
     expect((await send(msg, null)).status).toBe(202);
     const t = await until(async () => {
       const got = await transcript(msg.conversation_id);
@@ -130,9 +168,17 @@ describe("routing and conversations", () => {
     const service = `sell-${crypto.randomUUID().slice(0, 6)}`;
     const form = new FormData();
     form.set("module", new Blob([env.FIXTURE_ECHO]), "echo.wasm");
-    form.set("manifest", JSON.stringify({ services: [{ name: service, type: "shop", protocols: ["fipa-contract-net"], ontologies: ["products"] }] }));
+    form.set(
+      "manifest",
+      JSON.stringify({
+        services: [{ name: service, type: "shop", protocols: ["fipa-contract-net"], ontologies: ["products"] }],
+      }),
+    );
     expect((await api(`/v1/agents?name=${name}`, { method: "POST", body: form })).status).toBe(201);
-    const find = async (query: string) => ((await (await api(`/v1/directory?${query}`)).json()) as { agents: { name: string }[] }).agents.map((a) => a.name);
+    const find = async (query: string) =>
+      ((await (await api(`/v1/directory?${query}`)).json()) as { agents: { name: string }[] }).agents.map(
+        (a) => a.name,
+      );
     expect(await find(`service=${service}`)).toEqual([name]);
     expect(await find(`service=${service}&protocol=fipa-contract-net&ontology=products&type=shop`)).toEqual([name]);
     expect(await find(`service=${service}&protocol=fipa-request`)).toEqual([]);
@@ -148,10 +194,21 @@ describe("HTTP transports", () => {
     const { SELF } = await import("cloudflare:test");
     const res = await SELF.fetch(`http://agtest.test/v1/agents/${name}/inbox?wait=5000`, {
       method: "POST",
-      body: JSON.stringify({ performative: "request", sender: "outsider", receiver: name, content: "ping", reply_with: "q" }),
+      body: JSON.stringify({
+        performative: "request",
+        sender: "outsider",
+        receiver: name,
+        content: "ping",
+        reply_with: "q",
+      }),
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ performative: "inform", content: "pong", receiver: "outsider", in_reply_to: "q" });
+    expect(await res.json()).toMatchObject({
+      performative: "inform",
+      content: "pong",
+      receiver: "outsider",
+      in_reply_to: "q",
+    });
     const wrong = await SELF.fetch(`http://agtest.test/v1/agents/${name}/inbox`, {
       method: "POST",
       body: JSON.stringify({ performative: "request", sender: "outsider", receiver: "someone-else", content: "ping" }),
@@ -162,20 +219,33 @@ describe("HTTP transports", () => {
   it("an agtalk relay session collects what agents send to its address", async () => {
     const name = uniqueName("ping");
     await deploy(name, env.FIXTURE_PING);
-    const session = (await (await api("/v1/agtalk/sessions", { method: "POST" })).json()) as { id: string; name: string; inbox_url: string };
+    const session = (await (await api("/v1/agtalk/sessions", { method: "POST" })).json()) as {
+      id: string;
+      name: string;
+      inbox_url: string;
+    };
     expect(session.name).toBe(`agtalk-${session.id}`);
     // The harness speaks as the session; the agent's reply lands in the relay mailbox.
     expect((await send(request(name, "ping", { sender: session.name }), null)).status).toBe(202);
     const read = await api(`/v1/agtalk/sessions/${session.id}/messages?after=0&wait=5000`);
     const body = (await read.json()) as { messages: { seq: number; message: Record<string, unknown> }[]; next: number };
-    expect(body.messages[0]?.message).toMatchObject({ performative: "inform", content: "pong", receiver: session.name });
+    expect(body.messages[0]?.message).toMatchObject({
+      performative: "inform",
+      content: "pong",
+      receiver: session.name,
+    });
     expect(body.next).toBe(body.messages[0]?.seq);
 
     // An external agent posts to the public inbox URL, even a malformed message: the relay keeps it as sent.
     const { SELF } = await import("cloudflare:test");
-    const posted = await SELF.fetch(session.inbox_url.replace(/^https?:\/\/[^/]+/, "http://agtest.test"), { method: "POST", body: '{"hello":1}' });
+    const posted = await SELF.fetch(session.inbox_url.replace(/^https?:\/\/[^/]+/, "http://agtest.test"), {
+      method: "POST",
+      body: '{"hello":1}',
+    });
     expect(posted.status).toBe(202);
-    const more = (await (await api(`/v1/agtalk/sessions/${session.id}/messages?after=${body.next}&wait=1000`)).json()) as typeof body;
+    const more = (await (
+      await api(`/v1/agtalk/sessions/${session.id}/messages?after=${body.next}&wait=1000`)
+    ).json()) as typeof body;
     expect(more.messages.map((m) => m.message)).toEqual([{ hello: 1 }]);
 
     expect((await api(`/v1/agtalk/sessions/${session.id}`, { method: "DELETE" })).status).toBe(204);
@@ -187,17 +257,26 @@ describe("HTTP transports", () => {
     // the runtime recognising its own relay inbox can bring the reply there.
     const name = uniqueName("ping");
     await deploy(name, env.FIXTURE_PING);
-    const session = (await (await api("/v1/agtalk/sessions", { method: "POST" })).json()) as { id: string; inbox_url: string };
+    const session = (await (await api("/v1/agtalk/sessions", { method: "POST" })).json()) as {
+      id: string;
+      inbox_url: string;
+    };
     expect((await send(request(name, "ping", { sender: session.inbox_url }), null)).status).toBe(202);
-    const read = (await (await api(`/v1/agtalk/sessions/${session.id}/messages?after=0&wait=5000`)).json()) as { messages: { message: Record<string, unknown>; hops: number }[] };
-    expect(read.messages.map((m) => m.message)).toMatchObject([{ performative: "inform", content: "pong", receiver: session.inbox_url }]);
+    const read = (await (await api(`/v1/agtalk/sessions/${session.id}/messages?after=0&wait=5000`)).json()) as {
+      messages: { message: Record<string, unknown>; hops: number }[];
+    };
+    expect(read.messages.map((m) => m.message)).toMatchObject([
+      { performative: "inform", content: "pong", receiver: session.inbox_url },
+    ]);
     expect(read.messages[0]?.hops).toBe(1);
 
     // A URL with the path of an inbox but another session's id, or another host, is not taken for it.
     const other = session.inbox_url.replace(session.id, "0".repeat(32));
     const conversation = request(name, "ping", { sender: other });
     expect((await send(conversation, null)).status).toBe(202);
-    const after = (await (await api(`/v1/agtalk/sessions/${session.id}/messages?after=1&wait=300`)).json()) as { messages: unknown[] };
+    const after = (await (await api(`/v1/agtalk/sessions/${session.id}/messages?after=1&wait=300`)).json()) as {
+      messages: unknown[];
+    };
     expect(after.messages).toEqual([]);
     await api(`/v1/agtalk/sessions/${session.id}`, { method: "DELETE" });
   });

@@ -29,7 +29,11 @@ function withAgent(name: string, title: string, fn: (wasm: Uint8Array) => Promis
 
 type Reply = Record<string, unknown>;
 
-async function ask(receiver: string, content: unknown, extra: Record<string, unknown> = {}): Promise<{ req: ReturnType<typeof request>; reply: Reply }> {
+async function ask(
+  receiver: string,
+  content: unknown,
+  extra: Record<string, unknown> = {},
+): Promise<{ req: ReturnType<typeof request>; reply: Reply }> {
   const req = request(receiver, content, extra);
   const res = await send(req);
   expect(res.status).toBe(200);
@@ -74,30 +78,51 @@ describe("C and Rust agents built from the SDKs answer ping with FIPA threading"
 
 describe("the helpers read JSON as JSON", () => {
   for (const name of ["c-ping", "rust-ping"]) {
-    withAgent(name, `${name}: quotes and backslashes inside strings do not derail the scanner; an object content is not "ping"`, async (wasm) => {
-      const agent = uniqueName(name);
-      expect((await deploy(agent, wasm)).status).toBe(201);
-      // `reply_with` first, full of what a naive scanner stops at: an escaped quote, a backslash,
-      // braces, a comma and `"content":"x"` inside the string.
-      const tricky = 'r-"1"\\ {,"content":"x"} ]';
-      const { req, reply } = await ask(agent, "ping", { reply_with: tricky, ontology: 'a "quoted" ontology' });
-      expect(reply).toMatchObject({ performative: "inform", content: "pong", in_reply_to: tricky, ontology: 'a "quoted" ontology', conversation_id: req.conversation_id });
-      const { reply: object } = await ask(agent, { text: "ping" });
-      expect(object).toMatchObject({ performative: "not-understood" });
-    });
+    withAgent(
+      name,
+      `${name}: quotes and backslashes inside strings do not derail the scanner; an object content is not "ping"`,
+      async (wasm) => {
+        const agent = uniqueName(name);
+        expect((await deploy(agent, wasm)).status).toBe(201);
+        // `reply_with` first, full of what a naive scanner stops at: an escaped quote, a backslash,
+        // braces, a comma and `"content":"x"` inside the string.
+        const tricky = 'r-"1"\\ {,"content":"x"} ]';
+        const { req, reply } = await ask(agent, "ping", { reply_with: tricky, ontology: 'a "quoted" ontology' });
+        expect(reply).toMatchObject({
+          performative: "inform",
+          content: "pong",
+          in_reply_to: tricky,
+          ontology: 'a "quoted" ontology',
+          conversation_id: req.conversation_id,
+        });
+        const { reply: object } = await ask(agent, { text: "ping" });
+        expect(object).toMatchObject({ performative: "not-understood" });
+      },
+    );
   }
 });
 
 describe("a deployed wasi-libc reactor's printf lines are in its logs", () => {
-  withAgent("c-wasi-reactor", "GET /v1/agents/:name/logs has the constructor's line (at deploy) and each message's", async (wasm) => {
-    const agent = uniqueName("c-wasi");
-    expect((await deploy(agent, wasm)).status).toBe(201);
-    const { reply } = await ask(agent, "ping");
-    expect(reply).toMatchObject({ performative: "inform", content: "pong" });
-    type Logs = { logs: { level: string; text: string }[] };
-    const lines = async () => ((await (await api(`/v1/agents/${agent}/logs`)).json()) as Logs).logs.map((l) => `${l.level} ${l.text}`);
-    await expect.poll(lines).toEqual(["info constructor ran", expect.stringMatching(/^info handle: \d+ bytes, clock set$/), "error stderr works too"]);
-  });
+  withAgent(
+    "c-wasi-reactor",
+    "GET /v1/agents/:name/logs has the constructor's line (at deploy) and each message's",
+    async (wasm) => {
+      const agent = uniqueName("c-wasi");
+      expect((await deploy(agent, wasm)).status).toBe(201);
+      const { reply } = await ask(agent, "ping");
+      expect(reply).toMatchObject({ performative: "inform", content: "pong" });
+      type Logs = { logs: { level: string; text: string }[] };
+      const lines = async () =>
+        ((await (await api(`/v1/agents/${agent}/logs`)).json()) as Logs).logs.map((l) => `${l.level} ${l.text}`);
+      await expect
+        .poll(lines)
+        .toEqual([
+          "info constructor ran",
+          expect.stringMatching(/^info handle: \d+ bytes, clock set$/),
+          "error stderr works too",
+        ]);
+    },
+  );
 });
 
 describe("stateful agents keep their count in linear memory", () => {
@@ -123,26 +148,35 @@ describe("WASI reactors: _initialize runs once, printf and println! reach the ag
   }
   const message = (content: string) => JSON.stringify({ ...request("wasi", content), receiver: "wasi" });
 
-  withAgent("c-wasi-reactor", "the constructor ran at boot; printf lines of a message are its log lines", async (wasm) => {
-    const run = sandbox(wasm);
-    const boot = await run(null);
-    expect(boot).toMatchObject({ ok: true, logs: [{ level: 1, text: "constructor ran" }] });
-    const text = message("ping");
-    const handled = await run(text);
-    expect(handled).toMatchObject({ ok: true, rc: 0 });
-    if (!handled.ok) return;
-    // Two printf calls make one line (stdout is line-buffered: fd_fdstat_get says it is a tty).
-    expect(handled.logs).toEqual([
-      { level: 1, text: `handle: ${new TextEncoder().encode(text).length} bytes, clock set` },
-      { level: 3, text: "stderr works too" },
-    ]);
-    expect(JSON.parse(handled.sent[0]!)).toMatchObject({ performative: "inform", content: "pong" });
-  });
+  withAgent(
+    "c-wasi-reactor",
+    "the constructor ran at boot; printf lines of a message are its log lines",
+    async (wasm) => {
+      const run = sandbox(wasm);
+      const boot = await run(null);
+      expect(boot).toMatchObject({ ok: true, logs: [{ level: 1, text: "constructor ran" }] });
+      const text = message("ping");
+      const handled = await run(text);
+      expect(handled).toMatchObject({ ok: true, rc: 0 });
+      if (!handled.ok) return;
+      // Two printf calls make one line (stdout is line-buffered: fd_fdstat_get says it is a tty).
+      expect(handled.logs).toEqual([
+        { level: 1, text: `handle: ${new TextEncoder().encode(text).length} bytes, clock set` },
+        { level: 3, text: "stderr works too" },
+      ]);
+      expect(JSON.parse(handled.sent[0]!)).toMatchObject({ performative: "inform", content: "pong" });
+    },
+  );
 
   withAgent("c-wasi-reactor", "exit() traps with the exit code", async (wasm) => {
     const run = sandbox(wasm);
     const exited = await run(message("exit"));
-    expect(exited).toMatchObject({ ok: false, kind: "trap", phase: "handle", message: "proc_exit(3): the agent called exit" });
+    expect(exited).toMatchObject({
+      ok: false,
+      kind: "trap",
+      phase: "handle",
+      message: "proc_exit(3): the agent called exit",
+    });
   });
 
   withAgent("rust-wasi-ping", "Rust's println! on wasm32-wasi is a log line", async (wasm) => {

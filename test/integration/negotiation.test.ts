@@ -2,7 +2,12 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, deploy, send, uniqueName } from "./api.js";
 
-type Transcript = { protocol: string | null; state: string; violations: number; messages: { message: Record<string, unknown> }[] };
+type Transcript = {
+  protocol: string | null;
+  state: string;
+  violations: number;
+  messages: { message: Record<string, unknown> }[];
+};
 
 async function transcript(id: string): Promise<Transcript> {
   const res = await api(`/v1/conversations/${encodeURIComponent(id)}`);
@@ -13,7 +18,9 @@ async function transcript(id: string): Promise<Transcript> {
 describe("the seed's end-to-end negotiation (contract net through a mediator)", () => {
   it("buyer, mediator and two sellers agree on the cheaper seller's price", async () => {
     const tag = crypto.randomUUID().slice(0, 6);
-    const [buyer, mediator, sellerA, sellerB] = ["buyer", "mediator", "seller-a", "seller-b"].map((n) => `${n}-${tag}`) as [string, string, string, string];
+    const [buyer, mediator, sellerA, sellerB] = ["buyer", "mediator", "seller-a", "seller-b"].map(
+      (n) => `${n}-${tag}`,
+    ) as [string, string, string, string];
     for (const [name, wasm] of [
       [buyer, env.FIXTURE_BUYER],
       [mediator, env.FIXTURE_MEDIATOR],

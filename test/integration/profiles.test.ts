@@ -5,14 +5,22 @@ import { api } from "./api.js";
 
 const profile = {
   test_suite: "urn:agtest:suite:fipa:1.0.0",
-  profile: { "core.passive": "interoperable", "protocols.fipa-request.passive": "constrained (4 of 5)", "core.active": "divergent" },
+  profile: {
+    "core.passive": "interoperable",
+    "protocols.fipa-request.passive": "constrained (4 of 5)",
+    "core.active": "divergent",
+  },
   suite_digest: `sha256-${"a".repeat(64)}`,
   subject: { name: "ping", version: "1" },
   results: [{ test: "core.passive.reply-echoes-conversation-id", status: "pass", ms: 1.2 }],
 };
 
 const put = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  api(`/v1/profiles/${path}`, { method: "PUT", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  api(`/v1/profiles/${path}`, {
+    method: "PUT",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe("the profile store", () => {
   it("stores a profile by owner/repo/ref and serves the latest", async () => {
@@ -34,11 +42,16 @@ describe("the profile store", () => {
   });
 
   it("refuses a PUT without the token, an invalid profile with the key named, and 404s an unknown ref", async () => {
-    const unauthenticated = await SELF.fetch("http://agtest.test/v1/profiles/acme/x/main", { method: "PUT", body: JSON.stringify(profile) });
+    const unauthenticated = await SELF.fetch("http://agtest.test/v1/profiles/acme/x/main", {
+      method: "PUT",
+      body: JSON.stringify(profile),
+    });
     expect(unauthenticated.status).toBe(401);
     const bad = await put("acme/x/main", { ...profile, profile: { "core.passive": "constrained" } });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: { code: "INVALID_REQUEST", message: expect.stringMatching(/^profile\.profile\.core\.passive: /) } });
+    expect(await bad.json()).toMatchObject({
+      error: { code: "INVALID_REQUEST", message: expect.stringMatching(/^profile\.profile\.core\.passive: /) },
+    });
     expect((await api("/v1/profiles/acme/never-published/main")).status).toBe(404);
   });
 });
@@ -75,13 +88,25 @@ describe("badges", () => {
     expect(await json.json()).toEqual({ schemaVersion: 1, label: "interop", message: "unknown", color: "lightgrey" });
     // Publishing turns it live.
     expect((await put(`acme/${repo}/nope`, profile)).status).toBe(201);
-    expect(await (await SELF.fetch(`http://agtest.test/v1/badges/acme/${repo}/nope.json`)).json()).toMatchObject({ message: "1/3", color: "red" });
+    expect(await (await SELF.fetch(`http://agtest.test/v1/badges/acme/${repo}/nope.json`)).json()).toMatchObject({
+      message: "1/3",
+      color: "red",
+    });
   });
 
   it("a ref with slashes works URL-encoded", async () => {
     const repo = `repo-${crypto.randomUUID().slice(0, 6)}`;
-    expect((await put(`acme/${repo}/${encodeURIComponent("refs/pull/7/merge")}`, { ...profile, profile: { "core.passive": "interoperable" } })).status).toBe(201);
-    const json = await SELF.fetch(`http://agtest.test/v1/badges/acme/${repo}/${encodeURIComponent("refs/pull/7/merge")}.json`);
+    expect(
+      (
+        await put(`acme/${repo}/${encodeURIComponent("refs/pull/7/merge")}`, {
+          ...profile,
+          profile: { "core.passive": "interoperable" },
+        })
+      ).status,
+    ).toBe(201);
+    const json = await SELF.fetch(
+      `http://agtest.test/v1/badges/acme/${repo}/${encodeURIComponent("refs/pull/7/merge")}.json`,
+    );
     expect(await json.json()).toMatchObject({ message: "1/1", color: "brightgreen" });
   });
 });

@@ -21,7 +21,9 @@ describe("GET /v1/agents/:name/quiet", () => {
     await api(`/v1/agents/${name}/start`, { method: "POST" });
     expect(await quiet(name, 10_000)).toMatchObject({ quiet: true, state: "running", mailbox: 0 });
     // Quiet means routed: the echo is in the conversation log already, with no waiting.
-    const log = (await (await api(`/v1/conversations/${msg.conversation_id}`)).json()) as { messages: { origin: string }[] };
+    const log = (await (await api(`/v1/conversations/${msg.conversation_id}`)).json()) as {
+      messages: { origin: string }[];
+    };
     expect(log.messages.map((m) => m.origin)).toEqual(["external", "agent"]);
   });
 
@@ -43,7 +45,9 @@ describe("GET /v1/agents/:name/quiet", () => {
     expect(await quiet(name, 0)).toMatchObject({ quiet: false, timers: 1 });
     expect(await quiet(name, 10_000)).toMatchObject({ quiet: true, timers: 0, mailbox: 0 });
     // Quiet means the timer's inform was already routed to the conversation.
-    const log = (await (await api(`/v1/conversations/${message.conversation_id}`)).json()) as { messages: { message: { performative: string } }[] };
+    const log = (await (await api(`/v1/conversations/${message.conversation_id}`)).json()) as {
+      messages: { message: { performative: string } }[];
+    };
     expect(log.messages.map((m) => m.message.performative)).toContain("inform");
   });
 

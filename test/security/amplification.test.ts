@@ -15,7 +15,10 @@ const LIMITS = { mailbox_depth: 50, deliveries_per_message: 64, send_rate_per_se
 
 /** Routes a message as the admin would (the sender is whatever the test claims). */
 async function kick(message: { [key: string]: unknown }): Promise<void> {
-  const res = await api("/v1/messages", { method: "POST", body: JSON.stringify({ performative: "inform", ...message }) });
+  const res = await api("/v1/messages", {
+    method: "POST",
+    body: JSON.stringify({ performative: "inform", ...message }),
+  });
   expect(res.status, await res.clone().text()).toBe(202);
 }
 
@@ -33,10 +36,17 @@ describe("amplification: one message cannot make the runtime do unbounded routin
     await deployWith(a, env.FIXTURE_AMPLIFIER, { limits: LIMITS });
     await deployWith(b, env.FIXTURE_AMPLIFIER, { limits: LIMITS });
     const conversations = Array.from({ length: 10 }, (_, i) => `c-pp-${crypto.randomUUID().slice(0, 8)}-${i}`);
-    await Promise.all(conversations.map((conversation_id) => kick({ sender: b, receiver: a, conversation_id, content: { back: 1 } })));
+    await Promise.all(
+      conversations.map((conversation_id) => kick({ sender: b, receiver: a, conversation_id, content: { back: 1 } })),
+    );
     // Every hop up to the limit is one handled message, alternately by a and b.
     const total = conversations.length * MAX_HOPS;
-    const report = await probeUntil(probe, [a, b], LIMITS.mailbox_depth, (records) => records.every(idle) && records.reduce((n, r) => n + r.stats.messages_in, 0) >= total);
+    const report = await probeUntil(
+      probe,
+      [a, b],
+      LIMITS.mailbox_depth,
+      (records) => records.every(idle) && records.reduce((n, r) => n + r.stats.messages_in, 0) >= total,
+    );
     const records = await Promise.all([a, b].map(record));
     console.log(describeReport("ping-pong", report, records));
     for (const id of conversations) {
@@ -55,7 +65,8 @@ describe("amplification: one message cannot make the runtime do unbounded routin
     const inbox = `http://agtest.test/v1/agents/${amp}/inbox`;
     const conversation = `c-${crypto.randomUUID().slice(0, 8)}`;
     await kick({ sender: "harness", receiver: amp, conversation_id: conversation, content: { to: [inbox], count: 1 } });
-    const hopLimited = async () => (await transcript(conversation)).messages.some((m) => String(m.message.content).startsWith("hop limit"));
+    const hopLimited = async () =>
+      (await transcript(conversation)).messages.some((m) => String(m.message.content).startsWith("hop limit"));
     const report = await probeUntil(probe, [amp], LIMITS.mailbox_depth, hopLimited, 1);
     const posts = await reached(`/v1/agents/${amp}/inbox`);
     console.log(describeReport("own public inbox", report, [await record(amp)]));

@@ -15,15 +15,31 @@ const management: [method: string, path: string, body?: () => BodyInit][] = [
   ["POST", "/v1/messages", () => JSON.stringify(request("auth-target", "ping"))],
   ["POST", "/v1/agtalk/sessions"],
   ["DELETE", `/v1/agtalk/sessions/${SESSION}`],
-  ["PUT", "/v1/profiles/octo/repo/main", () => JSON.stringify({ test_suite: "urn:agtest:suite:fipa:1.0.0", profile: {} })],
+  [
+    "PUT",
+    "/v1/profiles/octo/repo/main",
+    () => JSON.stringify({ test_suite: "urn:agtest:suite:fipa:1.0.0", profile: {} }),
+  ],
   ["POST", "/v1/runs", () => JSON.stringify({ agent: "auth-target" })],
 ];
 
 /** Routes that only read. */
-const reads = ["/v1/agents", "/v1/agents/auth-target", "/v1/agents/auth-target/dead-letters", "/v1/conversations/c-1", "/v1/directory", "/v1/openapi.json"];
+const reads = [
+  "/v1/agents",
+  "/v1/agents/auth-target",
+  "/v1/agents/auth-target/dead-letters",
+  "/v1/conversations/c-1",
+  "/v1/directory",
+  "/v1/openapi.json",
+];
 
 function call(method: string, path: string, token: string | null, body?: () => BodyInit): Promise<Response> {
-  const headers: Record<string, string> = { "content-type": path.startsWith("/v1/agents?") || path.startsWith("/v1/agents/auth-target") ? "application/wasm" : "application/json" };
+  const headers: Record<string, string> = {
+    "content-type":
+      path.startsWith("/v1/agents?") || path.startsWith("/v1/agents/auth-target")
+        ? "application/wasm"
+        : "application/json",
+  };
   if (token !== null) headers.authorization = `Bearer ${token}`;
   return SELF.fetch(`${BASE}${path}`, { method, headers, ...(body ? { body: body() } : {}) });
 }
@@ -33,14 +49,17 @@ async function code(res: Response): Promise<string> {
 }
 
 describe("token scopes: management routes refuse missing, wrong and read-only tokens", () => {
-  it.each(management)("%s %s: no token 401, wrong token 401, read-only token 403 FORBIDDEN", async (method, path, body) => {
-    const none = await call(method, path, null, body);
-    expect([none.status, await code(none)]).toEqual([401, "UNAUTHORIZED"]);
-    const wrong = await call(method, path, "not-the-token", body);
-    expect([wrong.status, await code(wrong)]).toEqual([401, "UNAUTHORIZED"]);
-    const readOnly = await call(method, path, env.AGTEST_READ_TOKEN, body);
-    expect([readOnly.status, await code(readOnly)]).toEqual([403, "FORBIDDEN"]);
-  });
+  it.each(management)(
+    "%s %s: no token 401, wrong token 401, read-only token 403 FORBIDDEN",
+    async (method, path, body) => {
+      const none = await call(method, path, null, body);
+      expect([none.status, await code(none)]).toEqual([401, "UNAUTHORIZED"]);
+      const wrong = await call(method, path, "not-the-token", body);
+      expect([wrong.status, await code(wrong)]).toEqual([401, "UNAUTHORIZED"]);
+      const readOnly = await call(method, path, env.AGTEST_READ_TOKEN, body);
+      expect([readOnly.status, await code(readOnly)]).toEqual([403, "FORBIDDEN"]);
+    },
+  );
 
   it("none of those calls changed anything: the agent was never deployed", async () => {
     for (const [method, path, body] of management) await call(method, path, env.AGTEST_READ_TOKEN, body);
@@ -48,10 +67,16 @@ describe("token scopes: management routes refuse missing, wrong and read-only to
   });
 
   it("every non-GET operation in the OpenAPI document refuses the read-only token (new routes included)", async () => {
-    const doc = (await (await call("GET", "/v1/openapi.json", env.AGTEST_TOKEN)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await call("GET", "/v1/openapi.json", env.AGTEST_TOKEN)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const publicPaths = new Set(["/v1/health", "/v1/agents/{name}/inbox", "/v1/agtalk/sessions/{id}/inbox"]);
     const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
-      publicPaths.has(path) ? [] : Object.keys(ops).filter((m) => m !== "get").map((m) => [m.toUpperCase(), path.replace("{name}", "auth-target").replace("{id}", SESSION)] as const),
+      publicPaths.has(path)
+        ? []
+        : Object.keys(ops)
+            .filter((m) => m !== "get")
+            .map((m) => [m.toUpperCase(), path.replace("{name}", "auth-target").replace("{id}", SESSION)] as const),
     );
     expect(operations.length).toBeGreaterThanOrEqual(8);
     for (const [method, path] of operations) {
@@ -89,7 +114,9 @@ describe("token scopes: management routes refuse missing, wrong and read-only to
   it("a token anywhere but the Authorization header is not a token", async () => {
     const query = await SELF.fetch(`${BASE}/v1/agents?token=${env.AGTEST_TOKEN}&access_token=${env.AGTEST_TOKEN}`);
     expect(query.status).toBe(401);
-    const basic = await SELF.fetch(`${BASE}/v1/agents`, { headers: { authorization: `Basic ${btoa(`agtest:${env.AGTEST_TOKEN}`)}` } });
+    const basic = await SELF.fetch(`${BASE}/v1/agents`, {
+      headers: { authorization: `Basic ${btoa(`agtest:${env.AGTEST_TOKEN}`)}` },
+    });
     expect(basic.status).toBe(401);
   });
 });

@@ -12,7 +12,13 @@ describe("routing work is metered per handled message", () => {
     const to = Array.from({ length: 100 }, (_, i) => `nobody-${i}`);
     const res = await api("/v1/messages", {
       method: "POST",
-      body: JSON.stringify({ performative: "inform", sender: "harness", receiver: amp, conversation_id: conversation, content: { to, multicast: true, count: 3 } }),
+      body: JSON.stringify({
+        performative: "inform",
+        sender: "harness",
+        receiver: amp,
+        conversation_id: conversation,
+        content: { to, multicast: true, count: 3 },
+      }),
     });
     expect(res.status).toBe(202);
     const { stats } = await settled(amp, 5); // the kick and the 4 bounces it got
@@ -30,13 +36,22 @@ describe("routing work is metered per handled message", () => {
     for (let i = 0; i < RUNTIME_LIMITS.routing_strikes; i++) {
       const res = await api("/v1/messages", {
         method: "POST",
-        body: JSON.stringify({ performative: "inform", sender: "harness", receiver: amp, conversation_id: `c-strike-${crypto.randomUUID().slice(0, 8)}`, content: { to, multicast: true } }),
+        body: JSON.stringify({
+          performative: "inform",
+          sender: "harness",
+          receiver: amp,
+          conversation_id: `c-strike-${crypto.randomUUID().slice(0, 8)}`,
+          content: { to, multicast: true },
+        }),
       });
       expect(res.status).toBe(202);
     }
     await expect.poll(async () => (await record(amp)).state, { timeout: 30_000 }).toBe("failed");
     const final = await record(amp);
-    expect(final).toMatchObject({ termination_reason: "RoutingLimitExceeded", termination_detail: expect.stringMatching(/^routing limits refused/) });
+    expect(final).toMatchObject({
+      termination_reason: "RoutingLimitExceeded",
+      termination_detail: expect.stringMatching(/^routing limits refused/),
+    });
     expect(final.stats.rejected_sends).toBeGreaterThanOrEqual(RUNTIME_LIMITS.routing_strikes);
   });
 });

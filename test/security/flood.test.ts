@@ -43,14 +43,17 @@ describe("rate limit: an agent's mailbox takes rate_per_sec (burst of 2 s), then
     expect(accepted).toBeLessThanOrEqual(BURST + Math.ceil(seconds * RATE) + 1);
     expect(limited?.status).toBe(429);
     expect(Number(limited?.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-    expect(await limited?.json()).toMatchObject({ error: { code: "RATE_LIMITED", message: expect.stringMatching(/at most 2 messages\/s/) } });
+    expect(await limited?.json()).toMatchObject({
+      error: { code: "RATE_LIMITED", message: expect.stringMatching(/at most 2 messages\/s/) },
+    });
     await expect.poll(async () => (await stats(name)).messages_in).toBe(accepted);
   });
 
   it("the public inbox answers 429 too; a refused message retried with its message_id after Retry-After is delivered once", async () => {
     const name = uniqueName("echo");
     expect((await deployWith(name, env.FIXTURE_ECHO, { limits: { rate_per_sec: RATE } })).status).toBe(201);
-    const post = (message: unknown) => SELF.fetch(`http://agtest.test/v1/agents/${name}/inbox`, { method: "POST", body: JSON.stringify(message) });
+    const post = (message: unknown) =>
+      SELF.fetch(`http://agtest.test/v1/agents/${name}/inbox`, { method: "POST", body: JSON.stringify(message) });
     let refused: { message: ReturnType<typeof request>; retryAfter: number } | undefined;
     for (let i = 0; i < BURST * 2 && !refused; i++) {
       const message = { ...request(name, i), message_id: `m-${crypto.randomUUID()}` };
@@ -80,8 +83,11 @@ describe("rate limit: an agent's mailbox takes rate_per_sec (burst of 2 s), then
     const refill = Math.ceil(((Date.now() - started) / 1000) * RATE);
     const id = `${flood.conversation_id}/flood`;
     const bounced = async () =>
-      (await transcript(id)).filter((m) => m.origin === "runtime" && m.message.performative === "failure" && m.message.receiver === flooder);
-    const taken = async () => (await transcript(id)).filter((m) => m.origin === "agent" && m.message.sender === target).length;
+      (await transcript(id)).filter(
+        (m) => m.origin === "runtime" && m.message.performative === "failure" && m.message.receiver === flooder,
+      );
+    const taken = async () =>
+      (await transcript(id)).filter((m) => m.origin === "agent" && m.message.sender === target).length;
     // Each of the 40 is either taken (and echoed back) or bounced; the bucket held about BURST.
     await expect.poll(async () => (await bounced()).length + (await taken())).toBe(40);
     const failures = await bounced();

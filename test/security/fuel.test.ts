@@ -13,7 +13,8 @@ const MiB16 = 16 * 1024 * 1024;
 const SIZES: Record<BulkKind, number> = { fill: MiB16, copy: MiB16 - 1, random: MiB16 };
 
 type AgentRecord = { state: string; termination_reason: string | null; stats: { fuel_used: number } };
-const record = async (name: string): Promise<AgentRecord> => (await (await api(`/v1/agents/${name}`)).json()) as AgentRecord;
+const record = async (name: string): Promise<AgentRecord> =>
+  (await (await api(`/v1/agents/${name}`)).json()) as AgentRecord;
 
 async function pingAnswers(name: string): Promise<void> {
   const res = await send(request(name, "ping"));
@@ -32,17 +33,24 @@ describe("fuel that means CPU: bulk memory and host calls pay per byte", () => {
     expect((await record(name)).stats.fuel_used).toBe(SIZES[kind] * perByte + host + handleInstructions(kind) + 2); // + alloc: i32.const, end
   });
 
-  it.each(["fill", "copy", "random"] as const)("a loop of 16 MiB %s ends CpuLimitExceeded on the default budget; another agent answers meanwhile", async (kind) => {
-    const ping = uniqueName("ping");
-    const burner = uniqueName(`loop-${kind}`);
-    expect((await deploy(ping, env.FIXTURE_PING)).status).toBe(201);
-    expect((await deploy(burner, bulkAgent(kind, SIZES[kind], true))).status).toBe(201);
-    const burning = send(request(burner, "go"), 15_000);
-    await Promise.all([pingAnswers(ping), pingAnswers(ping)]);
-    const reply = await burning;
-    expect(reply.status).toBe(200);
-    expect(await reply.json()).toMatchObject({ performative: "failure", sender: burner, content: expect.stringMatching(/^CpuLimitExceeded/) });
-    expect(await record(burner)).toMatchObject({ state: "failed", termination_reason: "CpuLimitExceeded" });
-    await pingAnswers(ping);
-  });
+  it.each(["fill", "copy", "random"] as const)(
+    "a loop of 16 MiB %s ends CpuLimitExceeded on the default budget; another agent answers meanwhile",
+    async (kind) => {
+      const ping = uniqueName("ping");
+      const burner = uniqueName(`loop-${kind}`);
+      expect((await deploy(ping, env.FIXTURE_PING)).status).toBe(201);
+      expect((await deploy(burner, bulkAgent(kind, SIZES[kind], true))).status).toBe(201);
+      const burning = send(request(burner, "go"), 15_000);
+      await Promise.all([pingAnswers(ping), pingAnswers(ping)]);
+      const reply = await burning;
+      expect(reply.status).toBe(200);
+      expect(await reply.json()).toMatchObject({
+        performative: "failure",
+        sender: burner,
+        content: expect.stringMatching(/^CpuLimitExceeded/),
+      });
+      expect(await record(burner)).toMatchObject({ state: "failed", termination_reason: "CpuLimitExceeded" });
+      await pingAnswers(ping);
+    },
+  );
 });

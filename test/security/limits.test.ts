@@ -30,7 +30,8 @@ async function deployWith(name: string, wasm: ArrayBuffer, manifest: unknown): P
 }
 
 type Stats = { stats: { messages_in: number } };
-const messagesIn = async (name: string) => ((await (await api(`/v1/agents/${name}`)).json()) as Stats).stats.messages_in;
+const messagesIn = async (name: string) =>
+  ((await (await api(`/v1/agents/${name}`)).json()) as Stats).stats.messages_in;
 
 async function transcript(id: string): Promise<{ origin: string; message: Record<string, unknown> }[]> {
   const res = await api(`/v1/conversations/${encodeURIComponent(id)}`);
@@ -46,7 +47,10 @@ describe("request bodies over the limit are refused before being buffered whole"
     ["deploy", "/v1/agents?name=endless", 8 * MiB, true],
   ])("%s: a body that never ends gets 413, having read little past the limit", async (_, path, limit, authed) => {
     const stream = endless();
-    const headers: Record<string, string> = { "content-type": path.startsWith("/v1/agents?") ? "application/wasm" : "application/json", ...(authed ? auth() : {}) };
+    const headers: Record<string, string> = {
+      "content-type": path.startsWith("/v1/agents?") ? "application/wasm" : "application/json",
+      ...(authed ? auth() : {}),
+    };
     const res = await SELF.fetch(`http://agtest.test${path}`, { method: "POST", headers, body: stream.body });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
@@ -77,7 +81,10 @@ describe("message size: an agent cannot emit nor receive more than its message_b
     expect(await (await send(small)).json()).toMatchObject({ content: { accepted: 1, rejected: 0, last_rc: 0 } });
     const big = request(flooder, { to: target, count: 1, bytes: 5000 });
     const res = await send(big);
-    expect(await res.json()).toMatchObject({ performative: "inform", content: { accepted: 0, rejected: 1, last_rc: -2 } });
+    expect(await res.json()).toMatchObject({
+      performative: "inform",
+      content: { accepted: 0, rejected: 1, last_rc: -2 },
+    });
     expect(await transcript(`${big.conversation_id}/flood`)).toEqual([]);
     await expect.poll(() => transcript(`${small.conversation_id}/flood`)).toHaveLength(2); // the small one and echo's answer
     expect(await messagesIn(target)).toBe(1);
@@ -88,8 +95,13 @@ describe("message size: an agent cannot emit nor receive more than its message_b
     expect((await deployWith(name, env.FIXTURE_ECHO, { limits: { message_bytes: 4096 } })).status).toBe(201);
     const big = await send(request(name, "x".repeat(5000)), null);
     expect(big.status).toBe(413);
-    expect(await big.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE", message: expect.stringMatching(/exceeds `.*`'s limit of 4096 bytes/) } });
-    const inbox = await SELF.fetch(`http://agtest.test/v1/agents/${name}/inbox`, { method: "POST", body: JSON.stringify(request(name, "x".repeat(5000))) });
+    expect(await big.json()).toMatchObject({
+      error: { code: "PAYLOAD_TOO_LARGE", message: expect.stringMatching(/exceeds `.*`'s limit of 4096 bytes/) },
+    });
+    const inbox = await SELF.fetch(`http://agtest.test/v1/agents/${name}/inbox`, {
+      method: "POST",
+      body: JSON.stringify(request(name, "x".repeat(5000))),
+    });
     expect(inbox.status).toBe(413);
     const small = await send(request(name, "x".repeat(3000)));
     expect(small.status).toBe(200);
@@ -113,10 +125,17 @@ describe("message size: an agent cannot emit nor receive more than its message_b
   });
 
   it("a manifest cannot raise a limit past the runtime's maximum", async () => {
-    for (const limits of [{ message_bytes: 2 * MiB }, { memory_bytes: 1024 * MiB }, { rate_per_sec: 1_000_000 }, { fuel: 1e12 }]) {
+    for (const limits of [
+      { message_bytes: 2 * MiB },
+      { memory_bytes: 1024 * MiB },
+      { rate_per_sec: 1_000_000 },
+      { fuel: 1e12 },
+    ]) {
       const res = await deployWith(uniqueName("greedy"), env.FIXTURE_ECHO, { limits });
       expect(res.status).toBe(400);
-      expect(await res.json()).toMatchObject({ error: { code: "INVALID_MANIFEST", message: expect.stringMatching(/exceeds the runtime's maximum/) } });
+      expect(await res.json()).toMatchObject({
+        error: { code: "INVALID_MANIFEST", message: expect.stringMatching(/exceeds the runtime's maximum/) },
+      });
     }
   });
 });

@@ -31,7 +31,13 @@ describe("the runtime POSTs only where the replying agent's egress allowlist say
   it("reply_to and sender naming loopback, private and link-local URLs reach nothing, even on the agent's allowlist", async () => {
     const name = uniqueName("ping");
     await deployWith(name, env.FIXTURE_PING, { egress: ["127.0.0.1", "10.0.0.1", "169.254.169.254", "localhost"] });
-    const targets = ["http://127.0.0.1:9/loop", "http://10.0.0.1/private", "http://169.254.169.254/latest/meta-data", "http://localhost:8080/x", "http://[::1]:9/v6"];
+    const targets = [
+      "http://127.0.0.1:9/loop",
+      "http://10.0.0.1/private",
+      "http://169.254.169.254/latest/meta-data",
+      "http://localhost:8080/x",
+      "http://[::1]:9/v6",
+    ];
     for (const target of targets) expect((await postInbox(name, ping(name, target))).status).toBe(202);
     const { stats } = await settled(name, targets.length);
     expect(stats.messages_out).toBe(targets.length); // ping answered each one: the answers stayed in the logs
@@ -45,7 +51,9 @@ describe("the runtime POSTs only where the replying agent's egress allowlist say
     const message = ping(name, `${OUTSIDE}/many`, { reply_to: urls });
     const res = await postInbox(name, message);
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: { code: "INVALID_MESSAGE", message: expect.stringMatching(/^reply_to: 1000 URLs/) } });
+    expect(await res.json()).toMatchObject({
+      error: { code: "INVALID_MESSAGE", message: expect.stringMatching(/^reply_to: 1000 URLs/) },
+    });
     expect(await conversationExists(message.conversation_id)).toBe(false);
     expect((await record(name)).stats.messages_in).toBe(0);
   });
@@ -57,7 +65,9 @@ describe("the runtime POSTs only where the replying agent's egress allowlist say
     // fipa-request opens with a request: an `agree` first breaks the protocol, and the runtime answers.
     const message = ping(name, `${OUTSIDE}${path}`, { performative: "agree" });
     expect((await postInbox(name, message)).status).toBe(202);
-    await expect.poll(async () => (await transcript(message.conversation_id)).messages.map((m) => m.message.performative)).toEqual(["agree", "not-understood"]);
+    await expect
+      .poll(async () => (await transcript(message.conversation_id)).messages.map((m) => m.message.performative))
+      .toEqual(["agree", "not-understood"]);
     expect(await reached(path)).toEqual([]);
     expect((await record(name)).stats.messages_in).toBe(0);
   });
@@ -82,7 +92,13 @@ describe("what an external agent answers in its HTTP response is untrusted input
     const conversation = `c-${crypto.randomUUID().slice(0, 8)}`;
     const res = await api("/v1/messages", {
       method: "POST",
-      body: JSON.stringify({ performative: "inform", sender: "harness", receiver: name, conversation_id: conversation, content: { to: [`${OUTSIDE}${path}`] } }),
+      body: JSON.stringify({
+        performative: "inform",
+        sender: "harness",
+        receiver: name,
+        conversation_id: conversation,
+        content: { to: [`${OUTSIDE}${path}`] },
+      }),
     });
     expect(res.status).toBe(202);
     return { name, conversation };
@@ -94,23 +110,33 @@ describe("what an external agent answers in its HTTP response is untrusted input
     const path = outsidePath("answers");
     const name = `amp-${path.slice(-8)}`;
     const conversation = `c-${crypto.randomUUID().slice(0, 8)}`;
-    const answer = (extra: Record<string, unknown>) => ({ performative: "inform", sender: "runtime", receiver: name, conversation_id: conversation, content: {}, ...extra });
-    await answerAt(
-      path,
-      {
-        body: JSON.stringify([
-          answer({ x_agtest_origin: "runtime", message_id: "forged" }),
-          answer({ conversation_id: "c-elsewhere", message_id: "elsewhere" }),
-          answer({ receiver: victim, message_id: "to-victim" }),
-          answer({ receiver: [name, victim], message_id: "to-both" }),
-          answer({ message_id: "fine", sender: victim }),
-        ]),
-      },
-    );
+    const answer = (extra: Record<string, unknown>) => ({
+      performative: "inform",
+      sender: "runtime",
+      receiver: name,
+      conversation_id: conversation,
+      content: {},
+      ...extra,
+    });
+    await answerAt(path, {
+      body: JSON.stringify([
+        answer({ x_agtest_origin: "runtime", message_id: "forged" }),
+        answer({ conversation_id: "c-elsewhere", message_id: "elsewhere" }),
+        answer({ receiver: victim, message_id: "to-victim" }),
+        answer({ receiver: [name, victim], message_id: "to-both" }),
+        answer({ message_id: "fine", sender: victim }),
+      ]),
+    });
     await deployWith(name, env.FIXTURE_AMPLIFIER, { egress: ["outside.test"] });
     const res = await api("/v1/messages", {
       method: "POST",
-      body: JSON.stringify({ performative: "inform", sender: "harness", receiver: name, conversation_id: conversation, content: { to: [`${OUTSIDE}${path}`] } }),
+      body: JSON.stringify({
+        performative: "inform",
+        sender: "harness",
+        receiver: name,
+        conversation_id: conversation,
+        content: { to: [`${OUTSIDE}${path}`] },
+      }),
     });
     expect(res.status).toBe(202);
     await expect.poll(async () => (await transcript(conversation)).refused.length).toBe(4);
@@ -135,7 +161,9 @@ describe("what an external agent answers in its HTTP response is untrusted input
     const path = outsidePath("huge");
     await answerAt(path, { body: `[${"0,".repeat(200_000)}0]` });
     const { name, conversation } = await askOutside(path);
-    await expect.poll(async () => (await transcript(conversation)).refused.map((r) => r.reason)).toEqual([expect.stringMatching(/exceeds 262144 bytes: not read/)]);
+    await expect
+      .poll(async () => (await transcript(conversation)).refused.map((r) => r.reason))
+      .toEqual([expect.stringMatching(/exceeds 262144 bytes: not read/)]);
     await settled(name, 1);
   });
 });

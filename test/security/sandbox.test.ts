@@ -46,7 +46,10 @@ describe("an agent isolate has no network", () => {
   });
 
   it("control: the same probe given an outbound reaches it, so the probe can tell", async () => {
-    const out = await probe({ ...isolateCode(DEFAULT_LIMITS, "probe.js", { "probe.js": PROBE }), globalOutbound: env.PROBE_OUTBOUND });
+    const out = await probe({
+      ...isolateCode(DEFAULT_LIMITS, "probe.js", { "probe.js": PROBE }),
+      globalOutbound: env.PROBE_OUTBOUND,
+    });
     expect(out.fetch).toBe("reached 200");
   });
 });
@@ -57,18 +60,46 @@ const I64 = 0x7e;
 
 describe("an agent module can import nothing but the agent ABI", () => {
   it("control: the same builder with `agent.send (i32, i32) -> i32` deploys", async () => {
-    const res = await deploy(uniqueName("ok"), agentWithImport("agent", "send", { kind: "func", params: [I32, I32], results: [I32] }));
+    const res = await deploy(
+      uniqueName("ok"),
+      agentWithImport("agent", "send", { kind: "func", params: [I32, I32], results: [I32] }),
+    );
     expect(res.status).toBe(201);
   });
 
   it.each<[string, string, ImportDesc, RegExp]>([
-    ["wasi_snapshot_preview1", "path_open", { kind: "func", params: [I32, I32, I32, I32, I32, I64, I64, I32, I32], results: [I32] }, /forbidden import .*WASI/],
+    [
+      "wasi_snapshot_preview1",
+      "path_open",
+      { kind: "func", params: [I32, I32, I32, I32, I32, I64, I64, I32, I32], results: [I32] },
+      /forbidden import .*WASI/,
+    ],
     // Allowed by name (the WASI subset), refused with another signature.
-    ["wasi_snapshot_preview1", "fd_write", { kind: "func", params: [I32, I32], results: [I32] }, /must be a function \(i32, i32, i32, i32\) -> i32/],
-    ["wasi_snapshot_preview1", "sock_open", { kind: "func", params: [I32, I32, I32], results: [I32] }, /forbidden import .*WASI/],
+    [
+      "wasi_snapshot_preview1",
+      "fd_write",
+      { kind: "func", params: [I32, I32], results: [I32] },
+      /must be a function \(i32, i32, i32, i32\) -> i32/,
+    ],
+    [
+      "wasi_snapshot_preview1",
+      "sock_open",
+      { kind: "func", params: [I32, I32, I32], results: [I32] },
+      /forbidden import .*WASI/,
+    ],
     ["env", "fetch", { kind: "func", params: [I32, I32], results: [I32] }, /forbidden import/],
-    ["agent", "fetch", { kind: "func", params: [I32, I32], results: [I32] }, /provides only send, log, now, random, state_get, state_put, state_delete and timer_set/],
-    ["agent", "read_mailbox", { kind: "func", params: [I32, I32], results: [I32] }, /provides only send, log, now, random, state_get, state_put, state_delete and timer_set/],
+    [
+      "agent",
+      "fetch",
+      { kind: "func", params: [I32, I32], results: [I32] },
+      /provides only send, log, now, random, state_get, state_put, state_delete and timer_set/,
+    ],
+    [
+      "agent",
+      "read_mailbox",
+      { kind: "func", params: [I32, I32], results: [I32] },
+      /provides only send, log, now, random, state_get, state_put, state_delete and timer_set/,
+    ],
     ["agent", "send", { kind: "func", params: [I64], results: [] }, /must be a function/],
     ["env", "abort", { kind: "func", params: [I32], results: [] }, /must be a function/],
     ["env", "memory", { kind: "memory" }, /imported memory/],

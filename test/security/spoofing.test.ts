@@ -10,14 +10,19 @@ async function transcript(id: string): Promise<Logged[]> {
   return ((await res.json()) as { messages: Logged[] }).messages;
 }
 
-const messagesIn = async (name: string) => ((await (await api(`/v1/agents/${name}`)).json()) as { stats: { messages_in: number } }).stats.messages_in;
+const messagesIn = async (name: string) =>
+  ((await (await api(`/v1/agents/${name}`)).json()) as { stats: { messages_in: number } }).stats.messages_in;
 
 describe("an agent cannot send as another agent, nor as the runtime", () => {
   it("a forged sender and runtime mark are rewritten: the receiver sees the spoofer, and answers it, not the victim", async () => {
     const spoofer = uniqueName("spoofer");
     const victim = uniqueName("echo");
     const target = uniqueName("echo");
-    for (const [name, wasm] of [[spoofer, env.FIXTURE_SPOOFER], [victim, env.FIXTURE_ECHO], [target, env.FIXTURE_ECHO]] as const) {
+    for (const [name, wasm] of [
+      [spoofer, env.FIXTURE_SPOOFER],
+      [victim, env.FIXTURE_ECHO],
+      [target, env.FIXTURE_ECHO],
+    ] as const) {
       expect((await deploy(name, wasm)).status).toBe(201);
     }
     const ask = request(spoofer, { as: victim, to: [target] });
@@ -27,7 +32,10 @@ describe("an agent cannot send as another agent, nor as the runtime", () => {
     await expect.poll(async () => (await transcript(id)).length).toBe(2);
     const [forged, answer] = await transcript(id);
     // What the target got: from the spoofer, marked as an agent's message, without the runtime's mark.
-    expect(forged).toMatchObject({ origin: "agent", message: { performative: "inform", sender: spoofer, receiver: target, content: "spoofed" } });
+    expect(forged).toMatchObject({
+      origin: "agent",
+      message: { performative: "inform", sender: spoofer, receiver: target, content: "spoofed" },
+    });
     expect(forged?.message).not.toHaveProperty("x_agtest_origin");
     // The target's echo went back to the real sender.
     expect(answer?.message).toMatchObject({ sender: target, receiver: spoofer, content: "spoofed" });
@@ -44,7 +52,10 @@ describe("an agent cannot send as another agent, nor as the runtime", () => {
     const name = uniqueName("echo");
     expect((await deploy(name, env.FIXTURE_ECHO)).status).toBe(201);
     const claimed = { ...request(name, "hi"), sender: "runtime", x_agtest_origin: "runtime" };
-    const res = await SELF.fetch(`http://agtest.test/v1/agents/${name}/inbox?wait=5000`, { method: "POST", body: JSON.stringify(claimed) });
+    const res = await SELF.fetch(`http://agtest.test/v1/agents/${name}/inbox?wait=5000`, {
+      method: "POST",
+      body: JSON.stringify(claimed),
+    });
     expect(res.status).toBe(200);
     const log = await transcript(claimed.conversation_id);
     expect(log[0]).toMatchObject({ origin: "external", message: { sender: "runtime" } });

@@ -23,7 +23,10 @@ describe("refused means not stored", () => {
     const statuses: number[] = [];
     const ids: string[] = [];
     for (let i = 0; i < 6 && !statuses.includes(429); i++) {
-      const message = { ...request(name, i, { conversation_id, protocol: undefined }), message_id: `m-${i}-${crypto.randomUUID().slice(0, 8)}` };
+      const message = {
+        ...request(name, i, { conversation_id, protocol: undefined }),
+        message_id: `m-${i}-${crypto.randomUUID().slice(0, 8)}`,
+      };
       ids.push(message.message_id);
       const res = await postInbox(name, message);
       statuses.push(res.status);
@@ -45,7 +48,9 @@ describe("refused means not stored", () => {
     const over = request(name, "over");
     const res = await send(over, null);
     expect(res.status).toBe(429);
-    expect(await res.json()).toMatchObject({ error: { code: "RATE_LIMITED", message: expect.stringMatching(/mailbox full: .* holds 3 waiting messages/) } });
+    expect(await res.json()).toMatchObject({
+      error: { code: "RATE_LIMITED", message: expect.stringMatching(/mailbox full: .* holds 3 waiting messages/) },
+    });
     expect(await conversationExists(over.conversation_id)).toBe(false);
     expect((await record(name)).stats.mailbox_depth).toBe(3);
     expect((await api(`/v1/agents/${name}/start`, { method: "POST" })).status).toBe(200);
@@ -65,13 +70,22 @@ describe("conversations are bounded and expire", () => {
       const sql = state.storage.sql;
       const have = Number([...sql.exec("SELECT COUNT(*) AS n FROM messages")][0]?.n ?? 0);
       for (let i = have; i < RUNTIME_LIMITS.conversation_messages; i++) {
-        sql.exec("INSERT INTO messages (message_id, at, origin, violation, message) VALUES (?, ?, 'external', NULL, '{}')", `filler-${i}`, new Date().toISOString());
+        sql.exec(
+          "INSERT INTO messages (message_id, at, origin, violation, message) VALUES (?, ?, 'external', NULL, '{}')",
+          `filler-${i}`,
+          new Date().toISOString(),
+        );
       }
     });
-    const more = { ...request(name, "more", { conversation_id: first.conversation_id, protocol: undefined }), message_id: "m-more" };
+    const more = {
+      ...request(name, "more", { conversation_id: first.conversation_id, protocol: undefined }),
+      message_id: "m-more",
+    };
     const res = await send(more, null);
     expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE", message: expect.stringMatching(/holds 10000 messages, its maximum/) } });
+    expect(await res.json()).toMatchObject({
+      error: { code: "PAYLOAD_TOO_LARGE", message: expect.stringMatching(/holds 10000 messages, its maximum/) },
+    });
     const log = await transcript(first.conversation_id);
     expect(log.messages).toHaveLength(RUNTIME_LIMITS.conversation_messages);
     expect(log.messages.some((m) => m.message.message_id === "m-more")).toBe(false);
@@ -86,24 +100,32 @@ describe("conversations are bounded and expire", () => {
     expect((await send(old)).status).toBe(200);
     expect((await send(fresh)).status).toBe(200);
     await runInDurableObject(conversationStub(old.conversation_id), (_instance, state) => {
-      state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = 'last_at'", String(Date.now() - RUNTIME_LIMITS.conversation_idle_ms - 1000));
+      state.storage.sql.exec(
+        "UPDATE meta SET value = ? WHERE key = 'last_at'",
+        String(Date.now() - RUNTIME_LIMITS.conversation_idle_ms - 1000),
+      );
     });
     expect(await runDurableObjectAlarm(conversationStub(old.conversation_id))).toBe(true);
     expect(await runDurableObjectAlarm(conversationStub(fresh.conversation_id))).toBe(true);
     expect(await conversationExists(old.conversation_id)).toBe(false);
     expect((await transcript(fresh.conversation_id)).messages).toHaveLength(2);
     // Still armed for later: the fresh one keeps an alarm, the deleted one has nothing left.
-    await runInDurableObject(conversationStub(fresh.conversation_id), async (_instance, state) => expect(await state.storage.getAlarm()).not.toBeNull());
+    await runInDurableObject(conversationStub(fresh.conversation_id), async (_instance, state) =>
+      expect(await state.storage.getAlarm()).not.toBeNull(),
+    );
     await runInDurableObject(conversationStub(old.conversation_id), async (_instance, state) => {
       expect(await state.storage.getAlarm()).toBeNull();
-      expect([...state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'messages'")]).toEqual([]);
+      expect([
+        ...state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'messages'"),
+      ]).toEqual([]);
     });
   });
 });
 
 describe("deep JSON gets 400 on every route that reads JSON, never a 500", () => {
   const deep = (n: number) => `${"[".repeat(n)}${"]".repeat(n)}`;
-  const deepMessage = (receiver: string) => `{"performative":"inform","sender":"x","receiver":"${receiver}","content":${deep(100_000)}}`;
+  const deepMessage = (receiver: string) =>
+    `{"performative":"inform","sender":"x","receiver":"${receiver}","content":${deep(100_000)}}`;
 
   it("messages, the public inbox, the relay inbox, profiles, runs and the deploy manifest", async () => {
     const name = uniqueName("echo");
@@ -116,16 +138,31 @@ describe("deep JSON gets 400 on every route that reads JSON, never a 500", () =>
       api("/v1/messages", { method: "POST", body: deepMessage(name) }),
       SELF.fetch(`http://agtest.test/v1/agents/${name}/inbox`, { method: "POST", body: deepMessage(name) }),
       SELF.fetch(`http://agtest.test/v1/agtalk/sessions/${session.id}/inbox`, { method: "POST", body: deep(100_000) }),
-      api("/v1/profiles/o/r/main", { method: "PUT", body: `{"test_suite":"x","profile":{},"results":${deep(100_000)}}` }),
+      api("/v1/profiles/o/r/main", {
+        method: "PUT",
+        body: `{"test_suite":"x","profile":{},"results":${deep(100_000)}}`,
+      }),
       api("/v1/runs", { method: "POST", body: `{"agent":${deep(30_000)}}` }),
       api(`/v1/agents?name=${uniqueName("deep")}`, { method: "POST", body: form }),
     ]);
-    const bodies = await Promise.all(responses.map(async (r) => ({ status: r.status, body: (await r.json()) as { error: { code: string; message: string } } })));
+    const bodies = await Promise.all(
+      responses.map(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { error: { code: string; message: string } },
+      })),
+    );
     for (const { status, body } of bodies) {
       expect(status).toBe(400);
       expect(body.error.message).toMatch(/nested .* levels deep; at most 160/);
     }
-    expect(bodies.map((b) => b.body.error.code)).toEqual(["INVALID_MESSAGE", "INVALID_MESSAGE", "INVALID_MESSAGE", "INVALID_REQUEST", "INVALID_REQUEST", "INVALID_MANIFEST"]);
+    expect(bodies.map((b) => b.body.error.code)).toEqual([
+      "INVALID_MESSAGE",
+      "INVALID_MESSAGE",
+      "INVALID_MESSAGE",
+      "INVALID_REQUEST",
+      "INVALID_REQUEST",
+      "INVALID_MANIFEST",
+    ]);
   });
 });
 

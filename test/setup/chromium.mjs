@@ -10,9 +10,14 @@ if (!existsSync(path)) {
   if (root && existsSync("/usr/bin/apt-get")) {
     console.error("installing Debian's chromium for the dashboard test (apt-get)…");
     execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-    execFileSync("apt-get", ["install", "-y", "-qq", "chromium"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    execFileSync("apt-get", ["install", "-y", "-qq", "chromium"], {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
   } else {
-    console.error(`The dashboard test needs Chromium at ${path}: run \`sudo apt-get install chromium\` (or set CHROMIUM_PATH).`);
+    console.error(
+      `The dashboard test needs Chromium at ${path}: run \`sudo apt-get install chromium\` (or set CHROMIUM_PATH).`,
+    );
     process.exit(1);
   }
 }

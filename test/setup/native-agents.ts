@@ -23,6 +23,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (process.env.CI === "true") throw new Error(`CI must build every native agent; missing:\n${lines}`);
     console.warn(`\n[native agents] SKIPPING the tests of agents whose compiler is missing:\n${lines}\n`);
   }
-  project.provide("nativeAgents", { modules: await readBuilt(build), missing: build.missing, compilers: build.compilers });
+  project.provide("nativeAgents", {
+    modules: await readBuilt(build),
+    missing: build.missing,
+    compilers: build.compilers,
+  });
   return () => rm(dir, { recursive: true, force: true });
 }

@@ -13,7 +13,11 @@ describe("the action's committed bundle", () => {
       const committed = readdirSync("action/dist").sort();
       const stale = "action/dist/ is stale: run `npm run build:action` and commit action/dist/";
       expect(committed, stale).toEqual(built);
-      for (const file of built) expect(readFileSync(join("action/dist", file)).equals(readFileSync(join(out, file))), `${stale} (${file} differs)`).toBe(true);
+      for (const file of built)
+        expect(
+          readFileSync(join("action/dist", file)).equals(readFileSync(join(out, file))),
+          `${stale} (${file} differs)`,
+        ).toBe(true);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
@@ -21,7 +25,10 @@ describe("the action's committed bundle", () => {
 
   it("loads without wrangler or miniflare: only the embedded runtime's chunk imports miniflare, nothing imports wrangler", () => {
     const files = readdirSync("action/dist");
-    const importing = (pkg: string) => files.filter((f) => new RegExp(`from ?"${pkg}"|import\\("${pkg}"\\)`).test(readFileSync(join("action/dist", f), "utf8")));
+    const importing = (pkg: string) =>
+      files.filter((f) =>
+        new RegExp(`from ?"${pkg}"|import\\("${pkg}"\\)`).test(readFileSync(join("action/dist", f), "utf8")),
+      );
     const importers = importing("miniflare");
     expect(importers).toHaveLength(1);
     expect(importers[0]).toMatch(/^runtime-[A-Z0-9]+\.js$/);

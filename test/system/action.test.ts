@@ -1,4 +1,13 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -40,9 +49,21 @@ async function fakeGitHub(options: Parameters<typeof startFakeGitHub>[0] = {}): 
 }
 
 /** One step `uses: agtest/agtest@main` with `with:` inputs, on a pull_request event. */
-function step(github: FakeGitHub, inputs: Record<string, string>, event = "pull_request.synchronize.json", eventName = "pull_request"): Promise<ActionRun> {
+function step(
+  github: FakeGitHub,
+  inputs: Record<string, string>,
+  event = "pull_request.synchronize.json",
+  eventName = "pull_request",
+): Promise<ActionRun> {
   const defaults = actionDefaults(readFileSync(join(actionPath, "action.yml"), "utf8"), TOKEN);
-  return runAction({ actionPath, workspace, event: join(ROOT, "fixtures/github", event), eventName, apiUrl: github.url, inputs: { ...defaults, ...inputs } });
+  return runAction({
+    actionPath,
+    workspace,
+    event: join(ROOT, "fixtures/github", event),
+    eventName,
+    apiUrl: github.url,
+    inputs: { ...defaults, ...inputs },
+  });
 }
 
 const profileOf = (run: ActionRun) => parseProfile(JSON.parse(readFileSync(run.outputs.profile ?? "", "utf8")));
@@ -71,11 +92,17 @@ describe("the bundled action, run as GitHub runs it", () => {
     expect(github.comments.get(7)).toHaveLength(1);
     const body = comment?.body ?? "";
     expect(body.startsWith(`${MARKER}\n### agtest · \`fipa\``)).toBe(true);
-    expect(body).toContain("![interop: 1/1](https://img.shields.io/badge/interop-1%2F1-brightgreen) **1/1 interoperable**");
+    expect(body).toContain(
+      "![interop: 1/1](https://img.shields.io/badge/interop-1%2F1-brightgreen) **1/1 interoperable**",
+    );
     expect(body).toContain("| `core.passive` | ✅ interoperable | 14 of 14 |");
     // No edge store, no base-profile, and no earlier run of the workflow on main uploaded results.
-    expect(body).toContain("**Change against the base:** no base — no successful run of `agtest.yml` on `main` uploaded the artifact `agtest-results` yet.");
-    expect(body).toContain("[Full report and log](https://github.com/agtest-demo/ping-agent/actions/runs/4242) · for 9f8c2d4");
+    expect(body).toContain(
+      "**Change against the base:** no base — no successful run of `agtest.yml` on `main` uploaded the artifact `agtest-results` yet.",
+    );
+    expect(body).toContain(
+      "[Full report and log](https://github.com/agtest-demo/ping-agent/actions/runs/4242) · for 9f8c2d4",
+    );
 
     expect(run.outputs.score).toBe("1/1 interoperable");
     expect(run.outputs["comment-url"]).toBe(comment?.html_url);
@@ -86,7 +113,12 @@ describe("the bundled action, run as GitHub runs it", () => {
     const svg = readFileSync(run.outputs.badge ?? "", "utf8");
     expect(xmlRoot(svg)).toBe("svg");
     expect(svg).toContain("<title>interop: 1/1</title>");
-    expect(JSON.parse(readFileSync(run.outputs["badge-json"] ?? "", "utf8"))).toEqual({ schemaVersion: 1, label: "interop", message: "1/1", color: "brightgreen" });
+    expect(JSON.parse(readFileSync(run.outputs["badge-json"] ?? "", "utf8"))).toEqual({
+      schemaVersion: 1,
+      label: "interop",
+      message: "1/1",
+      color: "brightgreen",
+    });
     expect(run.summary).toContain("| `core.passive` | ✅ interoperable | 14 of 14 |");
     expect(run.summary.trimEnd()).toBe(readFileSync(run.outputs.report ?? "", "utf8").trimEnd());
   }, 240_000);
@@ -98,29 +130,42 @@ describe("the bundled action, run as GitHub runs it", () => {
     const run = await step(github, { agent: "agents/ping.wasm", features: "core.passive,core.active" });
     expect(run.log).not.toContain("Installing the embedded runtime");
     expect(run.code).toBe(1);
-    expect(run.log).toContain("::error::agtest: 1 claimed junction scored below `fail-on: divergent`: core.active (divergent); see the job summary");
-    expect(writes(github).map((c) => `${c.method} ${c.path}`)).toEqual([`PATCH /repos/agtest-demo/ping-agent/issues/comments/${created}`]);
+    expect(run.log).toContain(
+      "::error::agtest: 1 claimed junction scored below `fail-on: divergent`: core.active (divergent); see the job summary",
+    );
+    expect(writes(github).map((c) => `${c.method} ${c.path}`)).toEqual([
+      `PATCH /repos/agtest-demo/ping-agent/issues/comments/${created}`,
+    ]);
     const body = github.comments.get(7)?.[0]?.body ?? "";
     expect(body).toContain("| `core.active` | ❌ divergent | 0 of 6 |");
     expect(body).toContain("https://img.shields.io/badge/interop-1%2F2-red");
     expect(run.outputs.score).toBe("1/2 interoperable");
-    expect(JSON.parse(readFileSync(run.outputs["badge-json"] ?? "", "utf8"))).toMatchObject({ message: "1/2", color: "red" });
+    expect(JSON.parse(readFileSync(run.outputs["badge-json"] ?? "", "utf8"))).toMatchObject({
+      message: "1/2",
+      color: "red",
+    });
     expect(run.summary).toContain("core.active");
   }, 120_000);
 
   it("a thread of 3 pages: finds its own comment on page 3 and leaves another user's marker comment alone", async () => {
     // A personal access token: GET /user answers, and comments are looked for among its login's.
     const github = await fakeGitHub({ login: "agtest-ci" });
-    const thread = Array.from({ length: 260 }, (_, i) => makeComment(9_000 + i, `comment ${i}`, i % 2 ? "ada-dev" : "reviewer"));
+    const thread = Array.from({ length: 260 }, (_, i) =>
+      makeComment(9_000 + i, `comment ${i}`, i % 2 ? "ada-dev" : "reviewer"),
+    );
     thread[40] = makeComment(9_040, `${MARKER}\ncopied by hand`, "mallory");
     thread[230] = makeComment(9_230, `${MARKER}\nquoted again`, "mallory");
     thread[250] = makeComment(9_250, `${MARKER}\nprevious report`, "agtest-ci");
     github.comments.set(7, thread);
     const run = await step(github, { agent: "agents/ping.wasm", features: "core.passive" });
     expect(run.code).toBe(0);
-    const pages = github.calls.filter((c) => c.method === "GET" && c.path.endsWith("/comments")).map((c) => c.query.page ?? "1");
+    const pages = github.calls
+      .filter((c) => c.method === "GET" && c.path.endsWith("/comments"))
+      .map((c) => c.query.page ?? "1");
     expect(pages).toEqual(["1", "2", "3"]);
-    expect(writes(github).map((c) => `${c.method} ${c.path}`)).toEqual(["PATCH /repos/agtest-demo/ping-agent/issues/comments/9250"]);
+    expect(writes(github).map((c) => `${c.method} ${c.path}`)).toEqual([
+      "PATCH /repos/agtest-demo/ping-agent/issues/comments/9250",
+    ]);
     expect(github.comments.get(7)?.[40]?.body).toBe(`${MARKER}\ncopied by hand`);
     expect(github.comments.get(7)?.[230]?.body).toBe(`${MARKER}\nquoted again`);
     expect(github.comments.get(7)?.[250]?.body).toContain("| `core.passive` | ✅ interoperable |");
@@ -130,17 +175,30 @@ describe("the bundled action, run as GitHub runs it", () => {
     const github = await fakeGitHub({ forbidCreate: true });
     const run = await step(github, { agent: "agents/ping.wasm", features: "core.passive" }, "pull_request.fork.json");
     expect(run.code).toBe(0);
-    expect(run.log).toMatch(/::warning::agtest: cannot comment on pull request #8 \(403 Resource not accessible by integration.*\): pull requests from forks get a read-only token: comment from a second workflow on `workflow_run`/);
-    expect(writes(github).map((c) => `${c.method} ${c.path}`)).toEqual(["POST /repos/agtest-demo/ping-agent/issues/8/comments"]);
+    expect(run.log).toMatch(
+      /::warning::agtest: cannot comment on pull request #8 \(403 Resource not accessible by integration.*\): pull requests from forks get a read-only token: comment from a second workflow on `workflow_run`/,
+    );
+    expect(writes(github).map((c) => `${c.method} ${c.path}`)).toEqual([
+      "POST /repos/agtest-demo/ping-agent/issues/8/comments",
+    ]);
     expect(run.summary).toContain("| `core.passive` | ✅ interoperable | 14 of 14 |");
     expect(existsSync(run.outputs.profile ?? "")).toBe(true);
     expect(run.outputs["comment-url"]).toBe("");
-    expect(JSON.parse(readFileSync(join(workspace, "agtest-results/fipa/comment.json"), "utf8"))).toMatchObject({ pull_request: 8, head_sha: FORK_HEAD, marker: MARKER });
+    expect(JSON.parse(readFileSync(join(workspace, "agtest-results/fipa/comment.json"), "utf8"))).toMatchObject({
+      pull_request: 8,
+      head_sha: FORK_HEAD,
+      marker: MARKER,
+    });
   }, 120_000);
 
   it("the fork recipe's second workflow (workflow_run, comment-from): posts the comment the run left, after checking the pull request's head", async () => {
     const github = await fakeGitHub({ pulls: { 8: { head_sha: FORK_HEAD } } });
-    const run = await step(github, { "comment-from": "agtest-results/fipa" }, "workflow_run.completed.json", "workflow_run");
+    const run = await step(
+      github,
+      { "comment-from": "agtest-results/fipa" },
+      "workflow_run.completed.json",
+      "workflow_run",
+    );
     expect(run.log).not.toContain("::error::");
     expect(run.code).toBe(0);
     expect(run.log).not.toContain("Installing the embedded runtime");
@@ -157,9 +215,16 @@ describe("the bundled action, run as GitHub runs it", () => {
 
     // A pull request whose head moved on (or an artifact naming another one): nothing is posted.
     const moved = await fakeGitHub({ pulls: { 8: { head_sha: "f".repeat(40) } } });
-    const stale = await step(moved, { "comment-from": "agtest-results/fipa" }, "workflow_run.completed.json", "workflow_run");
+    const stale = await step(
+      moved,
+      { "comment-from": "agtest-results/fipa" },
+      "workflow_run.completed.json",
+      "workflow_run",
+    );
     expect(stale.code).toBe(0);
-    expect(stale.log).toContain("::warning::agtest: no open pull request of contributor/ping-agent has the commit the run tested (4d5e6f7) as its head: not posting");
+    expect(stale.log).toContain(
+      "::warning::agtest: no open pull request of contributor/ping-agent has the commit the run tested (4d5e6f7) as its head: not posting",
+    );
     expect(writes(moved)).toEqual([]);
   }, 60_000);
 
@@ -169,32 +234,53 @@ describe("the bundled action, run as GitHub runs it", () => {
       const put = await fetch(`${edge.url}/v1/profiles/agtest-demo/ping-agent/main`, {
         method: "PUT",
         headers: { authorization: "Bearer edge-secret", "content-type": "application/json" },
-        body: JSON.stringify({ test_suite: SUITES.fipa?.uri, profile: { "core.passive": "constrained (12 of 14)", "core.active": "interoperable" } }),
+        body: JSON.stringify({
+          test_suite: SUITES.fipa?.uri,
+          profile: { "core.passive": "constrained (12 of 14)", "core.active": "interoperable" },
+        }),
       });
       expect(put.status).toBe(201);
       const github = await fakeGitHub();
-      const run = await step(github, { agent: "agents/ping.wasm", features: "core.passive", "edge-url": edge.url, "edge-token": "edge-secret" });
+      const run = await step(github, {
+        agent: "agents/ping.wasm",
+        features: "core.passive",
+        "edge-url": edge.url,
+        "edge-token": "edge-secret",
+      });
       expect(run.code).toBe(0);
       const body = github.comments.get(7)?.[0]?.body ?? "";
-      expect(body).toContain("**Change against `main` (edge profile store):** ⬇️ 1 regressed · ⬆️ 1 improved · 0 unchanged");
+      expect(body).toContain(
+        "**Change against `main` (edge profile store):** ⬇️ 1 regressed · ⬆️ 1 improved · 0 unchanged",
+      );
       expect(body).toContain("| `core.active` | ✅ interoperable | ➖ not claimed | ⬇️ regressed |");
       expect(body).toContain("| `core.passive` | ⚠️ constrained (12 of 14) | ✅ interoperable | ⬆️ improved |");
       expect(run.outputs.badge).toBe(`${edge.url}/v1/badges/agtest-demo/ping-agent/refs%2Fpull%2F7%2Fmerge.svg`);
-      const stored = await fetch(`${edge.url}/v1/profiles/agtest-demo/ping-agent/${encodeURIComponent("refs/pull/7/merge")}`, { headers: { authorization: "Bearer edge-secret" } });
+      const stored = await fetch(
+        `${edge.url}/v1/profiles/agtest-demo/ping-agent/${encodeURIComponent("refs/pull/7/merge")}`,
+        { headers: { authorization: "Bearer edge-secret" } },
+      );
       expect(parseProfile(await stored.json()).profile).toEqual({ "core.passive": "interoperable" });
       // The token is masked (the runner hides what follows ::add-mask::) and never printed otherwise.
       expect(run.log).toContain("::add-mask::edge-secret");
       expect(run.log.replaceAll("::add-mask::edge-secret", "")).not.toContain("edge-secret");
 
       // run-on: edge: the module is deployed there for the run, tested there, and removed.
-      const onEdge = await step(github, { agent: "agents/ping.wasm", features: "core.passive", "run-on": "edge", "edge-url": edge.url, "edge-token": "edge-secret" });
+      const onEdge = await step(github, {
+        agent: "agents/ping.wasm",
+        features: "core.passive",
+        "run-on": "edge",
+        "edge-url": edge.url,
+        "edge-token": "edge-secret",
+      });
       expect(onEdge.log).not.toContain("::error::");
       expect(onEdge.code).toBe(0);
       expect(onEdge.log).toContain(`agtest: deployed agents/ping.wasm to ${edge.url} as ping-ci-4242-1`);
       expect(onEdge.outputs.score).toBe("1/1 interoperable");
       const onEdgeProfile = parseProfile(JSON.parse(readFileSync(onEdge.outputs.profile ?? "", "utf8")));
       expect(onEdgeProfile.subject).toMatchObject({ name: "ping", digest: profileOf(run).subject?.digest });
-      const agents = (await (await fetch(`${edge.url}/v1/agents`, { headers: { authorization: "Bearer edge-secret" } })).json()) as unknown;
+      const agents = (await (
+        await fetch(`${edge.url}/v1/agents`, { headers: { authorization: "Bearer edge-secret" } })
+      ).json()) as unknown;
       expect(JSON.stringify(agents)).not.toContain("ping-ci-4242-1");
       expect(writes(github).map((c) => c.method)).toEqual(["POST", "PATCH"]);
     } finally {
@@ -206,7 +292,9 @@ describe("the bundled action, run as GitHub runs it", () => {
     const github = await fakeGitHub();
     const run = await step(github, { agent: "agents/ping.wasm", "fail-on": "sometimes" });
     expect(run.code).toBe(1);
-    expect(run.log).toContain('::error::agtest: input `fail-on`: expected one of divergent, constrained, regression, never, got "sometimes"');
+    expect(run.log).toContain(
+      '::error::agtest: input `fail-on`: expected one of divergent, constrained, regression, never, got "sometimes"',
+    );
     expect(run.summary).toContain("### agtest could not run");
     expect(github.calls).toEqual([]);
   }, 60_000);
@@ -215,12 +303,25 @@ describe("the bundled action, run as GitHub runs it", () => {
 /** The results artifact a run of the workflow uploaded: `agtest-results/` zipped, so `fipa/profile.json` inside. */
 function resultsZip(profile: Record<string, string>, folder = "fipa"): Uint8Array {
   const json = JSON.stringify({ test_suite: SUITES.fipa?.uri, profile });
-  return zipSync({ [`${folder}/profile.json`]: new TextEncoder().encode(json), [`${folder}/badge.json`]: new TextEncoder().encode("{}") });
+  return zipSync({
+    [`${folder}/profile.json`]: new TextEncoder().encode(json),
+    [`${folder}/badge.json`]: new TextEncoder().encode("{}"),
+  });
 }
 
 /** A run of `agtest.yml` on a branch of this repository (or another, for a fork's run). */
 function wfRun(id: number, artifacts: Record<string, Uint8Array>, over: Partial<FakeRun> = {}): FakeRun {
-  return { id, run_number: id - 900, workflow: "agtest.yml", branch: "main", event: "push", repo: "agtest-demo/ping-agent", conclusion: "success", artifacts, ...over };
+  return {
+    id,
+    run_number: id - 900,
+    workflow: "agtest.yml",
+    branch: "main",
+    event: "push",
+    repo: "agtest-demo/ping-agent",
+    conclusion: "success",
+    artifacts,
+    ...over,
+  };
 }
 
 describe("the base branch's last run as the base (no server), fail-on regression, known divergences, comment modes", () => {
@@ -233,10 +334,16 @@ describe("the base branch's last run as the base (no server), fail-on regression
         wfRun(908, { "agtest-results": poisoned }, { conclusion: "failure" }),
         // A successful run that uploaded nothing, then the one that did.
         wfRun(907, {}),
-        wfRun(906, { "agtest-results": resultsZip({ "core.passive": "constrained (13 of 14)", "metadata.passive": "divergent" }) }),
+        wfRun(906, {
+          "agtest-results": resultsZip({ "core.passive": "constrained (13 of 14)", "metadata.passive": "divergent" }),
+        }),
       ],
     });
-    const run = await step(github, { agent: "agents/ping-terse.wasm", features: "core.passive,metadata.passive", "fail-on": "regression" });
+    const run = await step(github, {
+      agent: "agents/ping-terse.wasm",
+      features: "core.passive,metadata.passive",
+      "fail-on": "regression",
+    });
     expect(run.log).not.toContain("::error::");
     expect(run.code).toBe(0);
     const api = github.calls.map((c) => `${c.method} ${c.path}`);
@@ -249,42 +356,82 @@ describe("the base branch's last run as the base (no server), fail-on regression
     expect(api).toContain("GET /blobs/906/agtest-results.zip");
     expect(api.some((c) => c.includes("/909/") || c.includes("/908/"))).toBe(false);
     const body = github.comments.get(7)?.[0]?.body ?? "";
-    expect(body).toContain("**Change against the last run on `main` ([#6](https://github.com/agtest-demo/ping-agent/actions/runs/906), artifact `agtest-results`):** none, 2 unchanged");
+    expect(body).toContain(
+      "**Change against the last run on `main` ([#6](https://github.com/agtest-demo/ping-agent/actions/runs/906), artifact `agtest-results`):** none, 2 unchanged",
+    );
     expect(body).toContain("**Gate (`fail-on: regression`):** ✅ no regression against the base");
-    expect(profileOf(run).profile).toEqual({ "core.passive": "constrained (13 of 14)", "metadata.passive": "divergent" });
+    expect(profileOf(run).profile).toEqual({
+      "core.passive": "constrained (13 of 14)",
+      "metadata.passive": "divergent",
+    });
   }, 180_000);
 
   it("fails `fail-on: regression` on a junction that scores worse than on the base; a junction the base lacks is new, not a regression", async () => {
-    const github = await fakeGitHub({ runs: [wfRun(906, { "agtest-results": resultsZip({ "core.passive": "interoperable" }) })] });
-    const run = await step(github, { agent: "agents/ping-terse.wasm", features: "core.passive,metadata.passive", "fail-on": "regression" });
+    const github = await fakeGitHub({
+      runs: [wfRun(906, { "agtest-results": resultsZip({ "core.passive": "interoperable" }) })],
+    });
+    const run = await step(github, {
+      agent: "agents/ping-terse.wasm",
+      features: "core.passive,metadata.passive",
+      "fail-on": "regression",
+    });
     expect(run.code).toBe(1);
-    expect(run.log).toContain("::error::agtest: 1 claimed junction regressed against the base: core.passive (was interoperable, now constrained (13 of 14)); see the job summary");
+    expect(run.log).toContain(
+      "::error::agtest: 1 claimed junction regressed against the base: core.passive (was interoperable, now constrained (13 of 14)); see the job summary",
+    );
     const body = github.comments.get(7)?.[0]?.body ?? "";
     expect(body).toContain("| `core.passive` | ✅ interoperable | ⚠️ constrained (13 of 14) | ⬇️ regressed |");
-    expect(body).toContain("**Gate (`fail-on: regression`):** ❌ 1 regression: `core.passive` (was interoperable, now constrained (13 of 14))");
+    expect(body).toContain(
+      "**Gate (`fail-on: regression`):** ❌ 1 regression: `core.passive` (was interoperable, now constrained (13 of 14))",
+    );
     expect(run.summary).toContain("❌ 1 regression");
   }, 120_000);
 
   it("a known divergence (config `known`) never fails the step and is shown with its reason; one that passes now is reported as removable", async () => {
     const config = join(workspace, "agtest-known.json");
-    writeFileSync(config, JSON.stringify({ known: { "metadata.passive": "ping has no profile to tell", "core.passive.reply-echoes-protocol": "terse by design", "core.passive.answers-a-request": "was flaky" } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        known: {
+          "metadata.passive": "ping has no profile to tell",
+          "core.passive.reply-echoes-protocol": "terse by design",
+          "core.passive.answers-a-request": "was flaky",
+        },
+      }),
+    );
     const github = await fakeGitHub({ forbidActions: true });
-    const run = await step(github, { agent: "agents/ping-terse.wasm", features: "core.passive,metadata.passive", "fail-on": "constrained", config: "agtest-known.json" });
+    const run = await step(github, {
+      agent: "agents/ping-terse.wasm",
+      features: "core.passive,metadata.passive",
+      "fail-on": "constrained",
+      config: "agtest-known.json",
+    });
     expect(run.log).not.toContain("::error::");
     expect(run.code).toBe(0);
-    expect(run.log).toContain('::notice::agtest: known divergence `core.passive.answers-a-request` passes now: it can be removed from "known"');
+    expect(run.log).toContain(
+      '::notice::agtest: known divergence `core.passive.answers-a-request` passes now: it can be removed from "known"',
+    );
     const body = github.comments.get(7)?.[0]?.body ?? "";
     expect(body).toContain("| `metadata.passive` | ping has no profile to tell | known |");
     expect(body).toContain("| `core.passive.reply-echoes-protocol` | terse by design | known |");
     expect(body).toContain("| `core.passive.answers-a-request` | was flaky | 🧹 passes now: can be removed |");
     // Without `actions: read` there is no base, and the comment says what to grant.
-    expect(body).toContain("no base — the token may not read this repository's Actions artifacts: give the job `permissions: actions: read`");
+    expect(body).toContain(
+      "no base — the token may not read this repository's Actions artifacts: give the job `permissions: actions: read`",
+    );
 
     // The same config without the entry for a junction's only failing test fails the step.
     writeFileSync(config, JSON.stringify({ known: { "metadata.passive": "ping has no profile to tell" } }));
-    const strict = await step(await fakeGitHub({ forbidActions: true }), { agent: "agents/ping-terse.wasm", features: "core.passive,metadata.passive", "fail-on": "constrained", config: "agtest-known.json" });
+    const strict = await step(await fakeGitHub({ forbidActions: true }), {
+      agent: "agents/ping-terse.wasm",
+      features: "core.passive,metadata.passive",
+      "fail-on": "constrained",
+      config: "agtest-known.json",
+    });
     expect(strict.code).toBe(1);
-    expect(strict.log).toContain("::error::agtest: 1 claimed junction scored below `fail-on: constrained`: core.passive (constrained (13 of 14))");
+    expect(strict.log).toContain(
+      "::error::agtest: 1 claimed junction scored below `fail-on: constrained`: core.passive (constrained (13 of 14))",
+    );
   }, 180_000);
 
   it("comment-mode: changes leaves the comment untouched when no score changed, and updates it when one did", async () => {
@@ -297,12 +444,19 @@ describe("the base branch's last run as the base (no server), fail-on regression
 
     const same = await step(github, { agent: "agents/ping.wasm", features: "core.passive", "comment-mode": "changes" });
     expect(same.code).toBe(0);
-    expect(same.log).toContain(`agtest: no score changed (comment-mode: changes): comment ${comment?.html_url} left as it was`);
+    expect(same.log).toContain(
+      `agtest: no score changed (comment-mode: changes): comment ${comment?.html_url} left as it was`,
+    );
     expect(writes(github)).toHaveLength(1);
     expect(github.comments.get(7)?.[0]?.body).toBe(before);
     expect(same.outputs["comment-url"]).toBe(comment?.html_url);
 
-    const changed = await step(github, { agent: "agents/ping.wasm", features: "core.passive,metadata.passive", "comment-mode": "changes", "fail-on": "never" });
+    const changed = await step(github, {
+      agent: "agents/ping.wasm",
+      features: "core.passive,metadata.passive",
+      "comment-mode": "changes",
+      "fail-on": "never",
+    });
     expect(changed.code).toBe(0);
     expect(writes(github).map((c) => c.method)).toEqual(["POST", "PATCH"]);
     expect(github.comments.get(7)?.[0]?.body).toContain("| `metadata.passive` | ❌ divergent |");
@@ -324,11 +478,23 @@ describe("the fork recipe against a hostile artifact", () => {
 
   it("a comment.json naming another pull request with the same head commit posts nothing", async () => {
     // #5 is someone else's pull request at the same commit; the run that made the artifact tested #8.
-    const github = await fakeGitHub({ pulls: { 5: { head_sha: FORK_HEAD, head_repo: "victim/ping-agent", head_ref: "fix" }, 8: { head_sha: FORK_HEAD } } });
-    const folder = plant("hostile/other-pr", { pull_request: 5, head_sha: FORK_HEAD, marker: MARKER, body: `${MARKER}\nhijacked` });
+    const github = await fakeGitHub({
+      pulls: {
+        5: { head_sha: FORK_HEAD, head_repo: "victim/ping-agent", head_ref: "fix" },
+        8: { head_sha: FORK_HEAD },
+      },
+    });
+    const folder = plant("hostile/other-pr", {
+      pull_request: 5,
+      head_sha: FORK_HEAD,
+      marker: MARKER,
+      body: `${MARKER}\nhijacked`,
+    });
     const run = await step(github, { "comment-from": folder }, "workflow_run.completed.json", "workflow_run");
     expect(run.code).toBe(0);
-    expect(run.log).toContain("::warning::agtest: comment.json names pull request #5, but the run that made it tested pull request #8: not posting");
+    expect(run.log).toContain(
+      "::warning::agtest: comment.json names pull request #5, but the run that made it tested pull request #8: not posting",
+    );
     expect(writes(github)).toEqual([]);
     expect(github.calls.some((c) => c.path.endsWith("/pulls/5"))).toBe(false);
   }, 60_000);
@@ -340,7 +506,12 @@ describe("the fork recipe against a hostile artifact", () => {
     writeFileSync(secret, "TOP-SECRET-CONTENT");
     symlinkSync(secret, join(dir, "comment.json"));
     const github = await fakeGitHub({ pulls: { 8: { head_sha: FORK_HEAD } } });
-    const run = await step(github, { "comment-from": "hostile/symlink" }, "workflow_run.completed.json", "workflow_run");
+    const run = await step(
+      github,
+      { "comment-from": "hostile/symlink" },
+      "workflow_run.completed.json",
+      "workflow_run",
+    );
     expect(run.code).toBe(1);
     expect(run.log).toContain("is not a regular file (a symlink or a folder is refused)");
     expect(run.log).not.toContain("TOP-SECRET");
@@ -349,7 +520,12 @@ describe("the fork recipe against a hostile artifact", () => {
 
   it("a comment.json that is not JSON is refused without echoing it", async () => {
     const github = await fakeGitHub({ pulls: { 8: { head_sha: FORK_HEAD } } });
-    const run = await step(github, { "comment-from": plant("hostile/garbage", "SECRET-LOOKING garbage {") }, "workflow_run.completed.json", "workflow_run");
+    const run = await step(
+      github,
+      { "comment-from": plant("hostile/garbage", "SECRET-LOOKING garbage {") },
+      "workflow_run.completed.json",
+      "workflow_run",
+    );
     expect(run.code).toBe(1);
     expect(run.log).toContain("comment.json is not JSON");
     expect(run.log).not.toContain("SECRET-LOOKING");

@@ -36,18 +36,35 @@ describe("the badge in a Worker", () => {
       build: { nodejsCompatMode: "v2" },
       envFiles: [],
       sendMetrics: false,
-      dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, persist: false, logLevel: "error", watch: false, liveReload: false, remote: false },
+      dev: {
+        server: { hostname: "127.0.0.1", port: 0 },
+        inspector: false,
+        persist: false,
+        logLevel: "error",
+        watch: false,
+        liveReload: false,
+        remote: false,
+      },
     });
     try {
       await worker.ready;
       const url = (await worker.url).toString();
-      const profile = { test_suite: "urn:agtest:suite:fipa:1.1.0", profile: { "core.passive": "interoperable", "core.active": "constrained (5 of 6)" } };
-      const svg = await fetch(new URL("/v1/badges/o/r/main.svg", url), { method: "POST", body: JSON.stringify(profile) });
+      const profile = {
+        test_suite: "urn:agtest:suite:fipa:1.1.0",
+        profile: { "core.passive": "interoperable", "core.active": "constrained (5 of 6)" },
+      };
+      const svg = await fetch(new URL("/v1/badges/o/r/main.svg", url), {
+        method: "POST",
+        body: JSON.stringify(profile),
+      });
       const text = await svg.text();
       expect(svg.headers.get("content-type")).toBe("image/svg+xml");
       expect(xmlRoot(text)).toBe("svg");
       expect(text).toContain("<title>interop: 1/2</title>");
-      const json = await fetch(new URL("/v1/badges/o/r/main.json", url), { method: "POST", body: JSON.stringify(profile) });
+      const json = await fetch(new URL("/v1/badges/o/r/main.json", url), {
+        method: "POST",
+        body: JSON.stringify(profile),
+      });
       expect(await json.json()).toEqual({ schemaVersion: 1, label: "interop", message: "1/2", color: "yellow" });
     } finally {
       await worker.dispose();

@@ -8,7 +8,6 @@ import { parseProfile } from "../../harness/core/index.js";
 const dir = mkdtempSync(join(tmpdir(), "agtest-bounce-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 /** How many runs in a row: the race it guards against (a dev proxy's 503) hit about one run in two. */
 const RUNS = 3;
 
@@ -22,7 +21,17 @@ describe("the bounce ping-pong agent", () => {
   it(`gets a complete profile from agtest run --agent, ${RUNS} runs in a row`, async () => {
     for (let i = 0; i < RUNS; i++) {
       const out = join(dir, `profile-${i}.json`);
-      const run = await agtest("run", "--agent", "fixtures/agents/bounce.wasm", "--features", "core.passive,core.active", "--timeout", "2000", "--out", out);
+      const run = await agtest(
+        "run",
+        "--agent",
+        "fixtures/agents/bounce.wasm",
+        "--features",
+        "core.passive,core.active",
+        "--timeout",
+        "2000",
+        "--out",
+        out,
+      );
       expect(run.err, `run ${i}`).not.toMatch(/agtest: /);
       // Divergent everywhere (it answers nothing it is asked), which is a verdict: exit 1, not 3 or 4.
       expect(run.code, `run ${i}: ${run.err.slice(-500)}`).toBe(1);

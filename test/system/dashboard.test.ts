@@ -26,11 +26,20 @@ describe("the dashboard in headless Chromium", () => {
   let suiteUri = "";
   const opened: BrowserContext[] = [];
 
-  const api = async <T,>(path: string): Promise<T> => (await (await fetch(`${runtime.url}${path}`, { headers: auth })).json()) as T;
+  const api = async <T>(path: string): Promise<T> =>
+    (await (await fetch(`${runtime.url}${path}`, { headers: auth })).json()) as T;
 
   /** A page at a viewport size, scripts allowed so the test can measure and inject axe (the pages themselves have none). */
-  async function open(path: string, viewport = LAPTOP, colorScheme: "light" | "dark" = "light"): Promise<{ page: Page; status: number }> {
-    const context = await browser.newContext({ httpCredentials: { username: "me", password: token }, viewport, colorScheme });
+  async function open(
+    path: string,
+    viewport = LAPTOP,
+    colorScheme: "light" | "dark" = "light",
+  ): Promise<{ page: Page; status: number }> {
+    const context = await browser.newContext({
+      httpCredentials: { username: "me", password: token },
+      viewport,
+      colorScheme,
+    });
     opened.push(context);
     const page = await context.newPage();
     const response = await page.goto(`${runtime.url}${path}`);
@@ -56,7 +65,11 @@ describe("the dashboard in headless Chromium", () => {
     });
     // ping fails most of the suite (failures to list); the reference agent passes it (real conversations, interoperable cells).
     for (const agent of ["ping", "reference"]) {
-      const run = await fetch(`${runtime.url}/v1/runs`, { method: "POST", headers: auth, body: JSON.stringify({ agent }) });
+      const run = await fetch(`${runtime.url}/v1/runs`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ agent }),
+      });
       expect(run.status).toBe(201);
       runs[agent] = ((await run.json()) as { id: string }).id;
     }
@@ -66,17 +79,32 @@ describe("the dashboard in headless Chromium", () => {
     const profiles: [string, Record<string, string>][] = [
       ["acme/weather-agent", { "core.passive": "constrained (12 of 13)", "core.active": "divergent" }],
       ["acme/all-constrained", Object.fromEntries(FIPA_JUNCTIONS.map((j) => [j, "constrained (118 of 120)"]))],
-      ["acme/all-interoperable-with-a-long-repository-name", Object.fromEntries(FIPA_JUNCTIONS.map((j) => [j, "interoperable"]))],
+      [
+        "acme/all-interoperable-with-a-long-repository-name",
+        Object.fromEntries(FIPA_JUNCTIONS.map((j) => [j, "interoperable"])),
+      ],
     ];
     for (let i = profiles.length; i < PUBLISHED; i++) {
-      profiles.push([`team-${i}/agent`, Object.fromEntries(FIPA_JUNCTIONS.slice(0, i % 12).map((j, k) => [j, k % 3 === 0 ? "divergent" : "interoperable"]))]);
+      profiles.push([
+        `team-${i}/agent`,
+        Object.fromEntries(
+          FIPA_JUNCTIONS.slice(0, i % 12).map((j, k) => [j, k % 3 === 0 ? "divergent" : "interoperable"]),
+        ),
+      ]);
     }
     for (const [repo, profile] of profiles) {
-      const published = await fetch(`${runtime.url}/v1/profiles/${repo}/main`, { method: "PUT", headers: auth, body: JSON.stringify({ test_suite: suiteUri, profile }) });
+      const published = await fetch(`${runtime.url}/v1/profiles/${repo}/main`, {
+        method: "PUT",
+        headers: auth,
+        body: JSON.stringify({ test_suite: suiteUri, profile }),
+      });
       expect(published.status).toBe(201);
     }
     browser = await launch();
-    noScript = await browser.newContext({ httpCredentials: { username: "me", password: token }, javaScriptEnabled: false });
+    noScript = await browser.newContext({
+      httpCredentials: { username: "me", password: token },
+      javaScriptEnabled: false,
+    });
     // Two whole suite runs at the edge: most of this file's time (about 30 s on an idle laptop).
   }, 240_000);
 
@@ -88,16 +116,22 @@ describe("the dashboard in headless Chromium", () => {
 
   it("refuses the pages without credentials", async () => {
     expect((await fetch(`${runtime.url}/`)).status).toBe(401);
-    expect((await fetch(`${runtime.url}/matrix`, { headers: { authorization: `Basic ${btoa("me:wrong")}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${runtime.url}/matrix`, { headers: { authorization: `Basic ${btoa("me:wrong")}` } })).status,
+    ).toBe(401);
   });
 
   it("/ lists the hosted agents with state, version and the termination reason", async () => {
     const page = await noScript.newPage();
     await page.goto(`${runtime.url}/`);
     expect(await page.locator("tbody tr").count()).toBe(4);
-    expect(await page.locator("tbody tr", { hasText: "spin" }).locator("td").first().innerText()).toBe("failed (CpuLimitExceeded)");
+    expect(await page.locator("tbody tr", { hasText: "spin" }).locator("td").first().innerText()).toBe(
+      "failed (CpuLimitExceeded)",
+    );
     expect(await page.locator("tbody tr", { hasText: "ping" }).locator("td").first().innerText()).toBe("running");
-    expect(await page.locator("tbody tr", { hasText: "ping" }).locator("img").getAttribute("src")).toBe("/v1/badges/hosted/ping/runtime.svg");
+    expect(await page.locator("tbody tr", { hasText: "ping" }).locator("img").getAttribute("src")).toBe(
+      "/v1/badges/hosted/ping/runtime.svg",
+    );
   });
 
   it("/matrix shows every stored profile's scores in compact cells, the full score for tooltips and screen readers", async () => {
@@ -111,7 +145,9 @@ describe("the dashboard in headless Chromium", () => {
       "acme/all-constrained@main": await api<Stored>("/v1/profiles/acme/all-constrained/main"),
     };
     // The reference agent passes every junction an edge run claims; transports.* are left out.
-    expect(Object.values(stored.reference?.profile ?? {}).filter((s) => s === "interoperable").length).toBeGreaterThan(5);
+    expect(Object.values(stored.reference?.profile ?? {}).filter((s) => s === "interoperable").length).toBeGreaterThan(
+      5,
+    );
     for (const [label, { profile }] of Object.entries(stored)) {
       const cells = page.locator(`#matrix tbody tr[data-agent="${label}"] td`);
       expect(await cells.count()).toBe(FIPA_JUNCTIONS.length);
@@ -121,12 +157,20 @@ describe("the dashboard in headless Chromium", () => {
         expect(await cell.getAttribute("data-junction")).toBe(junction);
         expect(await cell.getAttribute("data-score")).toBe(score ?? "");
         const compact = compactScore(score);
-        expect(await cell.locator(".compact").textContent()).toBe(compact.short ? `${compact.icon} ${compact.short}` : compact.icon);
+        expect(await cell.locator(".compact").textContent()).toBe(
+          compact.short ? `${compact.icon} ${compact.short}` : compact.icon,
+        );
         expect(await cell.locator(".vh").textContent()).toBe(score ?? "not claimed");
         expect(await cell.getAttribute("title")).toBe(`${junction}: ${score ?? "not claimed"}`);
       }
     }
-    expect(await page.locator('#matrix tbody tr[data-agent="acme/weather-agent@main"] td').first().locator(".compact").textContent()).toBe("◐ 12 of 13");
+    expect(
+      await page
+        .locator('#matrix tbody tr[data-agent="acme/weather-agent@main"] td')
+        .first()
+        .locator(".compact")
+        .textContent(),
+    ).toBe("◐ 12 of 13");
     // The legend says what each mark means, the dash included.
     const legend = await page.locator(".legend").innerText();
     for (const words of ["interoperable", "constrained", "divergent", "not claimed"]) expect(legend).toContain(words);
@@ -187,11 +231,16 @@ describe("the dashboard in headless Chromium", () => {
       expect(await page.locator("#history").count()).toBe(1);
       expect(await page.locator(`a[href="/runs/${runs[agent]}"]`).count()).toBe(1);
       const drawn = await page.locator('[data-section="conversations"] figure code').allTextContents();
-      const agact = await page.locator('[data-section="backchannel"] tr[data-conversation]').evaluateAll((rows) => rows.map((r) => r.getAttribute("data-conversation") ?? ""));
+      const agact = await page
+        .locator('[data-section="backchannel"] tr[data-conversation]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-conversation") ?? ""));
       expect(drawn.length, agent).toBeGreaterThan(0);
       expect(agact.length, agent).toBeGreaterThan(0);
       // Each side checked against the conversation log itself: agact requests are the ones with the agact ontology.
-      const ontologies = async (id: string) => (await api<{ messages: { message: { ontology?: string } }[] }>(`/v1/conversations/${id}`)).messages.map((m) => m.message.ontology);
+      const ontologies = async (id: string) =>
+        (await api<{ messages: { message: { ontology?: string } }[] }>(`/v1/conversations/${id}`)).messages.map(
+          (m) => m.message.ontology,
+        );
       for (const id of drawn) expect(await ontologies(id), id).not.toContain("agact");
       for (const id of agact) expect(await ontologies(id), id).toContain("agact");
     }
@@ -200,7 +249,9 @@ describe("the dashboard in headless Chromium", () => {
   });
 
   it("/runs/:id lists the failures first, each linked to its row with what was expected and received", async () => {
-    const stored = await api<{ report: { results: { test: string; status: string; failure?: { message: string } }[] } }>(`/v1/runs/${runs.ping}`);
+    const stored = await api<{
+      report: { results: { test: string; status: string; failure?: { message: string } }[] };
+    }>(`/v1/runs/${runs.ping}`);
     const failed = stored.report.results.filter((r) => r.status === "fail" || r.status === "error");
     expect(failed.length).toBeGreaterThan(0);
     const page = await noScript.newPage();
@@ -232,7 +283,9 @@ describe("the dashboard in headless Chromium", () => {
       const page = await noScript.newPage();
       await page.goto(`${runtime.url}${path}`);
       expect(await page.locator("h1").innerText()).toBe("Not found");
-      expect(await page.locator("main").innerText()).toContain(path.includes("run") ? "run-nope" : path.includes("agent") ? "nobody" : "nope");
+      expect(await page.locator("main").innerText()).toContain(
+        path.includes("run") ? "run-nope" : path.includes("agent") ? "nobody" : "nope",
+      );
     }
   });
 
@@ -246,27 +299,32 @@ describe("the dashboard in headless Chromium", () => {
     "not-found": () => "/runs/run-nope",
   };
 
-  it.each(Object.keys(PAGES))("axe-core finds no violation on %s (1280×800 light and dark, 390×844); the page does not scroll sideways", async (name) => {
-    const found: Record<string, string[]> = {};
-    // Colours are the same at every size, layouts the same in both schemes: three looks cover both.
-    const looks = [
-      ["1280x800", LAPTOP, "light"],
-      ["1280x800", LAPTOP, "dark"],
-      ["390x844", PHONE, "light"],
-    ] as const;
-    for (const [size, viewport, scheme] of looks) {
-      const { page, status } = await open(PAGES[name]?.() ?? "", viewport, scheme);
-      expect(status, await page.content()).toBe(name === "not-found" ? 404 : 200);
-      // Every disclosure open, so axe sees what is inside (expected/received, the agact requests).
-      await page.locator("details").evaluateAll((all) => {
-        for (const d of all) d.setAttribute("open", "");
-      });
-      found[`${size} ${scheme}`] = await axeViolations(page);
-      // Wide tables scroll in their own boxes, never the page.
-      expect((await overflow(page.locator("html"))).x, `${size} ${scheme}`).toBeLessThanOrEqual(0);
-      if (scheme === "light") await page.screenshot({ path: `${ARTIFACTS}/${name}-${size}.png`, fullPage: name !== "matrix" });
-      await page.context().close();
-    }
-    expect(found).toEqual({ "1280x800 light": [], "1280x800 dark": [], "390x844 light": [] });
-  }, 120_000);
+  it.each(Object.keys(PAGES))(
+    "axe-core finds no violation on %s (1280×800 light and dark, 390×844); the page does not scroll sideways",
+    async (name) => {
+      const found: Record<string, string[]> = {};
+      // Colours are the same at every size, layouts the same in both schemes: three looks cover both.
+      const looks = [
+        ["1280x800", LAPTOP, "light"],
+        ["1280x800", LAPTOP, "dark"],
+        ["390x844", PHONE, "light"],
+      ] as const;
+      for (const [size, viewport, scheme] of looks) {
+        const { page, status } = await open(PAGES[name]?.() ?? "", viewport, scheme);
+        expect(status, await page.content()).toBe(name === "not-found" ? 404 : 200);
+        // Every disclosure open, so axe sees what is inside (expected/received, the agact requests).
+        await page.locator("details").evaluateAll((all) => {
+          for (const d of all) d.setAttribute("open", "");
+        });
+        found[`${size} ${scheme}`] = await axeViolations(page);
+        // Wide tables scroll in their own boxes, never the page.
+        expect((await overflow(page.locator("html"))).x, `${size} ${scheme}`).toBeLessThanOrEqual(0);
+        if (scheme === "light")
+          await page.screenshot({ path: `${ARTIFACTS}/${name}-${size}.png`, fullPage: name !== "matrix" });
+        await page.context().close();
+      }
+      expect(found).toEqual({ "1280x800 light": [], "1280x800 dark": [], "390x844 light": [] });
+    },
+    120_000,
+  );
 });

@@ -9,11 +9,22 @@ const counter = readFileSync("fixtures/agents/counter.wasm");
 const token = "system-token";
 const headers = { authorization: `Bearer ${token}` };
 
-async function ask(runtime: LocalRuntime, content: Record<string, unknown>, conversation = `c-${crypto.randomUUID().slice(0, 8)}`) {
+async function ask(
+  runtime: LocalRuntime,
+  content: Record<string, unknown>,
+  conversation = `c-${crypto.randomUUID().slice(0, 8)}`,
+) {
   const res = await fetch(`${runtime.url}/v1/messages?wait=10000`, {
     method: "POST",
     headers,
-    body: JSON.stringify({ performative: "request", sender: "h", receiver: "counter", protocol: "fipa-request", conversation_id: conversation, content }),
+    body: JSON.stringify({
+      performative: "request",
+      sender: "h",
+      receiver: "counter",
+      protocol: "fipa-request",
+      conversation_id: conversation,
+      content,
+    }),
   });
   expect(res.status).toBe(200);
   return (await res.json()) as { performative: string; content: unknown };
@@ -33,7 +44,11 @@ describe("durable agents survive a runtime restart", () => {
     const conversation = `timer-${crypto.randomUUID().slice(0, 8)}`;
     const first = await startRuntime({ port: 0, token, persistTo: dir });
     try {
-      const deployed = await fetch(`${first.url}/v1/agents?name=counter`, { method: "POST", headers: { ...headers, "content-type": "application/wasm" }, body: counter });
+      const deployed = await fetch(`${first.url}/v1/agents?name=counter`, {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/wasm" },
+        body: counter,
+      });
       expect(deployed.status).toBe(201);
       expect((await ask(first, { op: "count" })).content).toEqual({ count: 1 });
       expect((await ask(first, { op: "count" })).content).toEqual({ count: 2 });
@@ -55,14 +70,18 @@ describe("durable agents survive a runtime restart", () => {
       await expect
         .poll(
           async () => {
-            const t = (await get(second, `/v1/conversations/${conversation}`)) as { messages: { message: { performative: string; content: unknown } }[] };
+            const t = (await get(second, `/v1/conversations/${conversation}`)) as {
+              messages: { message: { performative: string; content: unknown } }[];
+            };
             return t.messages.map((m) => m.message).find((m) => m.performative === "inform")?.content;
           },
           { timeout: 30_000, interval: 100 },
         )
         // Its count is 2 or 3: the timer may fire before or after the count above.
         .toMatchObject({ fired: conversation, count: expect.any(Number) });
-      const logs = ((await get(second, "/v1/agents/counter/logs")) as { logs: { text: string }[] }).logs.map((l) => l.text);
+      const logs = ((await get(second, "/v1/agents/counter/logs")) as { logs: { text: string }[] }).logs.map(
+        (l) => l.text,
+      );
       expect(logs.slice(0, 4)).toEqual(["count 1", "count 2", "put greeting", `timer set ${conversation}`]);
       expect(logs.slice(4).sort()).toEqual(["count 3", `timer fired ${conversation}`]);
       expect(((await get(second, "/v1/agents/counter/state")) as { timers: unknown[] }).timers).toEqual([]);

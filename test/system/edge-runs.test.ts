@@ -26,7 +26,11 @@ describe("edge-side runs against a real runtime", () => {
 
   it("POST /v1/runs gives the same profile as the harness run from Node against the same agent", async () => {
     const features = ["core.passive", "core.active"];
-    const posted = await fetch(`${runtime.url}/v1/runs`, { method: "POST", headers: auth, body: JSON.stringify({ agent: "ping", features }) });
+    const posted = await fetch(`${runtime.url}/v1/runs`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ agent: "ping", features }),
+    });
     expect(posted.status).toBe(201);
     const edge = (await posted.json()) as { profile: { profile: Record<string, string>; results: Result[] } };
 
@@ -42,13 +46,21 @@ describe("edge-side runs against a real runtime", () => {
 
   it("a run whose backchannel says yes to everything stops with 422 RUN_FAILED, not a 500", async () => {
     // echo answers every request with inform, so it "agrees" to a made-up agact action.
-    const res = await fetch(`${runtime.url}/v1/runs`, { method: "POST", headers: auth, body: JSON.stringify({ agent: "echo" }) });
+    const res = await fetch(`${runtime.url}/v1/runs`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ agent: "echo" }),
+    });
     expect(res.status).toBe(422);
-    expect(await res.json()).toMatchObject({ error: { code: "RUN_FAILED", message: expect.stringMatching(/said yes to `agtest-probe-/) } });
+    expect(await res.json()).toMatchObject({
+      error: { code: "RUN_FAILED", message: expect.stringMatching(/said yes to `agtest-probe-/) },
+    });
   });
 
   it("the cron trigger re-runs every running hosted agent", async () => {
-    const before = (await (await fetch(`${runtime.url}/v1/runs?agent=ping`, { headers: auth })).json()) as { runs: unknown[] };
+    const before = (await (await fetch(`${runtime.url}/v1/runs?agent=ping`, { headers: auth })).json()) as {
+      runs: unknown[];
+    };
     // Miniflare's trigger route (`unsafeTriggerHandlers`), on a connection of its own: workerd
     // closes that one after answering, and a pooled keep-alive socket would be reset on reuse.
     const url = `${runtime.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("17 3 * * *")}`;

@@ -19,7 +19,11 @@ function externalAgent(): Promise<{ url: string; received: Record<string, unknow
       res.writeHead(202).end();
     });
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/agent`, received, server })));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/agent`, received, server }),
+    ),
+  );
 }
 
 async function until<T>(probe: () => T | undefined, ms = 10_000): Promise<T> {
@@ -58,7 +62,13 @@ describe("external agents over HTTP", () => {
     await deploy("ping", "ping", { egress: ["127.0.0.1"] });
     const res = await fetch(`${runtime.url}/v1/agents/ping/inbox`, {
       method: "POST",
-      body: JSON.stringify({ performative: "request", sender: outside.url, receiver: "ping", content: "ping", reply_with: "x-1" }),
+      body: JSON.stringify({
+        performative: "request",
+        sender: outside.url,
+        receiver: "ping",
+        content: "ping",
+        reply_with: "x-1",
+      }),
     });
     expect(res.status).toBe(202);
     const reply = await until(() => outside.received.find((m) => m.in_reply_to === "x-1"));
@@ -69,18 +79,35 @@ describe("external agents over HTTP", () => {
     await deploy("ping-closed", "ping");
     const res = await fetch(`${runtime.url}/v1/agents/ping-closed/inbox?wait=10000`, {
       method: "POST",
-      body: JSON.stringify({ performative: "request", sender: outside.url, reply_to: outside.url, receiver: "ping-closed", content: "ping", reply_with: "x-2" }),
+      body: JSON.stringify({
+        performative: "request",
+        sender: outside.url,
+        reply_to: outside.url,
+        receiver: "ping-closed",
+        content: "ping",
+        reply_with: "x-2",
+      }),
     });
     // The reply comes back in the response: the only place an anonymous sender may get it.
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ performative: "inform", content: "pong", in_reply_to: "x-2" });
     // Wait until ping has routed everything it caused (its mailbox is empty again), then look.
-    const record = async () => (await (await fetch(`${runtime.url}/v1/agents/ping-closed`, { headers: auth })).json()) as { stats: { messages_in: number; mailbox_depth: number } };
-    for (let r = await record(); r.stats.messages_in < 1 || r.stats.mailbox_depth > 0; r = await record()) await new Promise((done) => setTimeout(done, 25));
+    const record = async () =>
+      (await (await fetch(`${runtime.url}/v1/agents/ping-closed`, { headers: auth })).json()) as {
+        stats: { messages_in: number; mailbox_depth: number };
+      };
+    for (let r = await record(); r.stats.messages_in < 1 || r.stats.mailbox_depth > 0; r = await record())
+      await new Promise((done) => setTimeout(done, 25));
     // A protocol violation from the same sender: the runtime's not-understood does not go there either.
     const violation = await fetch(`${runtime.url}/v1/agents/ping-closed/inbox?wait=10000`, {
       method: "POST",
-      body: JSON.stringify({ performative: "agree", protocol: "fipa-request", sender: outside.url, receiver: "ping-closed", reply_with: "x-3" }),
+      body: JSON.stringify({
+        performative: "agree",
+        protocol: "fipa-request",
+        sender: outside.url,
+        receiver: "ping-closed",
+        reply_with: "x-3",
+      }),
     });
     expect(await violation.json()).toMatchObject({ performative: "not-understood", in_reply_to: "x-3" });
     expect(outside.received.filter((m) => m.in_reply_to === "x-2" || m.in_reply_to === "x-3")).toEqual([]);
@@ -109,7 +136,9 @@ describe("external agents over HTTP", () => {
     expect((await ask("buyer-closed", "c-closed")).status).toBe(202);
     // Until the buyer has routed its request the conversation does not exist (404): nothing yet.
     const transcript = async () => {
-      const res = await fetch(`${runtime.url}/v1/conversations/${encodeURIComponent("c-closed/broker")}`, { headers: auth });
+      const res = await fetch(`${runtime.url}/v1/conversations/${encodeURIComponent("c-closed/broker")}`, {
+        headers: auth,
+      });
       if (res.status === 404) return { messages: [] as { message: Record<string, unknown> }[] };
       return (await res.json()) as { messages: { message: Record<string, unknown> }[] };
     };
@@ -118,7 +147,10 @@ describe("external agents over HTTP", () => {
       refused = (await transcript()).messages.map((m) => m.message).find((m) => m.performative === "failure");
       if (!refused) await new Promise((r) => setTimeout(r, 25));
     }
-    expect(refused).toMatchObject({ receiver: "buyer-closed", content: expect.stringMatching(/egress to 127\.0\.0\.1:\d+ is not on buyer-closed's allowlist/) });
+    expect(refused).toMatchObject({
+      receiver: "buyer-closed",
+      content: expect.stringMatching(/egress to 127\.0\.0\.1:\d+ is not on buyer-closed's allowlist/),
+    });
     expect(outside.received.some((m) => m.conversation_id === "c-closed/broker")).toBe(false);
   });
 });

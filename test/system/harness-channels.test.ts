@@ -1,6 +1,13 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { messageBackchannel, openRelayChannel, openRuntimeChannel, runSuite, type Channel, type RunReport } from "../../harness/core/index.js";
+import {
+  messageBackchannel,
+  openRelayChannel,
+  openRuntimeChannel,
+  runSuite,
+  type Channel,
+  type RunReport,
+} from "../../harness/core/index.js";
 import { openHttpChannel } from "../../harness/node/channels/http.js";
 import { deployAgent } from "../../harness/node/deploy.js";
 import { startRuntime, type LocalRuntime } from "../../worker/local/runtime.js";
@@ -16,7 +23,13 @@ beforeAll(async () => {
   // reply URLs on the runtime and the HTTP channel's own reply server. Replies to a URL go only
   // where the agent's allowlist says (issue #12), so without it the HTTP channel gets nothing.
   runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", privateEgress: ["127.0.0.1"] });
-  await deployAgent({ url: runtime.url, token, name: "ping", bytes: new Uint8Array(readFileSync("fixtures/agents/ping.wasm")), manifest: { egress: ["127.0.0.1"] } });
+  await deployAgent({
+    url: runtime.url,
+    token,
+    name: "ping",
+    bytes: new Uint8Array(readFileSync("fixtures/agents/ping.wasm")),
+    manifest: { egress: ["127.0.0.1"] },
+  });
 });
 afterAll(async () => {
   await runtime?.stop();
@@ -36,8 +49,17 @@ describe("the same agent through each channel gets the same results", () => {
   it("embedded (relay when the runtime has one, else ?wait=), direct HTTP to the public inbox, and the edge relay", async () => {
     const viaRuntime = await passive(await openRuntimeChannel({ url: runtime.url, token, agent: "ping" }));
     const viaWait = await passive(await openRuntimeChannel({ url: runtime.url, token, agent: "ping", relay: false }));
-    const viaHttp = await passive(await openHttpChannel({ endpoint: `${runtime.url}/v1/agents/ping/inbox`, agent: "ping" }));
-    const viaRelay = await passive(await openRelayChannel({ relay: runtime.url, token, endpoint: `${runtime.url}/v1/agents/ping/inbox`, agent: "ping" }));
+    const viaHttp = await passive(
+      await openHttpChannel({ endpoint: `${runtime.url}/v1/agents/ping/inbox`, agent: "ping" }),
+    );
+    const viaRelay = await passive(
+      await openRelayChannel({
+        relay: runtime.url,
+        token,
+        endpoint: `${runtime.url}/v1/agents/ping/inbox`,
+        agent: "ping",
+      }),
+    );
     expect(viaRuntime.junctions[0]?.score).toBe("interoperable");
     for (const other of [viaWait, viaHttp, viaRelay]) expect(outcome(other)).toEqual(outcome(viaRuntime));
   });
@@ -48,7 +70,12 @@ describe("the same agent through each channel gets the same results", () => {
       const channel = await openRelayChannel({ relay: runtime.url, token, endpoint: agent.url, agent: "agent" });
       expect(channel.name).toMatch(new RegExp(`^${runtime.url}/v1/agtalk/sessions/[0-9a-f]+/inbox$`));
       try {
-        const report = await runSuite(fipa, { channel, backchannel: messageBackchannel(channel, { timeout: 2000 }), features: ["core.passive", "core.active"], timeout: 3000 });
+        const report = await runSuite(fipa, {
+          channel,
+          backchannel: messageBackchannel(channel, { timeout: 2000 }),
+          features: ["core.passive", "core.active"],
+          timeout: 3000,
+        });
         expect(report.results.filter((r) => r.status !== "pass")).toEqual([]);
       } finally {
         await channel.close();

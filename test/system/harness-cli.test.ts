@@ -8,13 +8,26 @@ import { parseProfile } from "../../harness/core/index.js";
 const dir = mkdtempSync(join(tmpdir(), "agtest-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 describe("agtest run against the embedded runtime", () => {
   it("ping: core.passive interoperable, core.active divergent (no agact), and the table says why", async () => {
     const out = join(dir, "profile.json");
     const junit = join(dir, "junit.xml");
     const markdown = join(dir, "summary.md");
-    const run = await agtest("run", "--suite", "fipa", "--agent", "fixtures/agents/ping.wasm", "--features", "core.passive,core.active", "--out", out, "--junit", junit, "--markdown", markdown);
+    const run = await agtest(
+      "run",
+      "--suite",
+      "fipa",
+      "--agent",
+      "fixtures/agents/ping.wasm",
+      "--features",
+      "core.passive,core.active",
+      "--out",
+      out,
+      "--junit",
+      junit,
+      "--markdown",
+      markdown,
+    );
     expect(run.err).not.toMatch(/\n\s+at /);
     expect(run.code).toBe(1); // --fail-on divergent (the default): core.active is divergent
     const profile = parseProfile(JSON.parse(readFileSync(out, "utf8")));
@@ -26,20 +39,47 @@ describe("agtest run against the embedded runtime", () => {
     // ping answers agact requests with not-understood: the message backchannel reads that as unsupported.
     expect(run.out).toMatch(/core\.active +divergent +0 of 6 passed/);
     expect(run.out).toContain("core.active is divergent: 4 essential tests did not pass: core.active.sends-when-asked");
-    expect(run.out).toContain("this essential test needs action `send`, which the message backchannel does not support (127)");
+    expect(run.out).toContain(
+      "this essential test needs action `send`, which the message backchannel does not support (127)",
+    );
     expect(readFileSync(junit, "utf8")).toContain('<property name="score" value="divergent"/>');
     expect(readFileSync(markdown, "utf8")).toContain("| `core.passive` | ✅ interoperable | 14 of 14 |");
     // Not a TTY: one plain progress line per test on stderr.
-    expect(run.err).toMatch(/^pass  core\.passive\.reply-echoes-conversation-id \(/m);
+    expect(run.err).toMatch(/^pass {2}core\.passive\.reply-echoes-conversation-id \(/m);
   });
 
   it("--fail-on regression --base: exit 1 on a junction that got worse than in the base profile, naming it; a known test excuses it", async () => {
     const base = join(dir, "base.json");
-    writeFileSync(base, JSON.stringify({ test_suite: "urn:agtest:suite:fipa:1.1.0", profile: { "core.passive": "interoperable" } }));
+    writeFileSync(
+      base,
+      JSON.stringify({ test_suite: "urn:agtest:suite:fipa:1.1.0", profile: { "core.passive": "interoperable" } }),
+    );
     const known = join(dir, "known.json");
     writeFileSync(known, JSON.stringify({ known: { "core.passive.reply-echoes-protocol": "terse by design" } }));
-    const worse = await agtest("run", "--agent", "fixtures/agents/ping-terse.wasm", "--features", "core.passive", "--fail-on", "regression", "--base", base);
-    const excused = await agtest("run", "--agent", "fixtures/agents/ping-terse.wasm", "--features", "core.passive", "--fail-on", "regression", "--base", base, "--config", known);
+    const worse = await agtest(
+      "run",
+      "--agent",
+      "fixtures/agents/ping-terse.wasm",
+      "--features",
+      "core.passive",
+      "--fail-on",
+      "regression",
+      "--base",
+      base,
+    );
+    const excused = await agtest(
+      "run",
+      "--agent",
+      "fixtures/agents/ping-terse.wasm",
+      "--features",
+      "core.passive",
+      "--fail-on",
+      "regression",
+      "--base",
+      base,
+      "--config",
+      known,
+    );
     expect(worse.out).toMatch(/core\.passive +constrained \(13 of 14\)/);
     expect(worse.err).toContain("fails --fail-on regression: core.passive (constrained (13 of 14); was interoperable)");
     expect(worse.code).toBe(1);
@@ -48,7 +88,15 @@ describe("agtest run against the embedded runtime", () => {
   }, 180_000);
 
   it("--features core.passive --format json: the profile on stdout, exit 0", async () => {
-    const run = await agtest("run", "--agent", "fixtures/agents/ping.wasm", "--features", "core.passive", "--format", "json");
+    const run = await agtest(
+      "run",
+      "--agent",
+      "fixtures/agents/ping.wasm",
+      "--features",
+      "core.passive",
+      "--format",
+      "json",
+    );
     expect(run.code).toBe(0);
     expect(parseProfile(JSON.parse(run.out)).profile).toEqual({ "core.passive": "interoperable" });
   });
@@ -56,7 +104,9 @@ describe("agtest run against the embedded runtime", () => {
   it("a module the runtime refuses: exit 3 with the runtime's reason, no stack trace", async () => {
     const run = await agtest("run", "--agent", "fixtures/agents/forbidden-import.wasm");
     expect(run.code).toBe(3);
-    expect(run.err).toContain("deploy of forbidden-import failed: INVALID_WASM forbidden import `wasi_snapshot_preview1.path_open` (WASI: ");
+    expect(run.err).toContain(
+      "deploy of forbidden-import failed: INVALID_WASM forbidden import `wasi_snapshot_preview1.path_open` (WASI: ",
+    );
     expect(run.err).not.toMatch(/\n\s+at /);
   });
 

@@ -44,7 +44,13 @@ describe("the action under @github/local-action", () => {
     const bin = join(ROOT, "node_modules/@github/local-action/bin/local-action.js");
     const child = spawn(process.execPath, [bin, "run", ROOT, "action/src/main.ts", env], {
       cwd: ROOT,
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1", FORCE_COLOR: "0" },
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: "false",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+        NO_COLOR: "1",
+        FORCE_COLOR: "0",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let log = "";
@@ -62,7 +68,12 @@ describe("the action under @github/local-action", () => {
     const svg = readFileSync(join(out, "badge.svg"), "utf8");
     expect(XMLValidator.validate(svg)).toBe(true);
     expect(svg).toContain("<title>interop: 1/1</title>");
-    expect(JSON.parse(readFileSync(join(out, "badge.json"), "utf8"))).toEqual({ schemaVersion: 1, label: "interop", message: "1/1", color: "brightgreen" });
+    expect(JSON.parse(readFileSync(join(out, "badge.json"), "utf8"))).toEqual({
+      schemaVersion: 1,
+      label: "interop",
+      message: "1/1",
+      color: "brightgreen",
+    });
     expect(readFileSync(join(out, "report.md"), "utf8")).toContain("| `core.passive` | ✅ interoperable | 14 of 14 |");
     expect(existsSync(join(out, "junit.xml"))).toBe(true);
   }, 240_000);

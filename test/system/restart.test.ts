@@ -35,7 +35,9 @@ describe("persisted storage", () => {
     try {
       const record = await (await fetch(`${second.url}/v1/agents/ping`, { headers })).json();
       expect(record).toMatchObject({ name: "ping", state: "running", version: 1, stats: { messages_in: 1 } });
-      const list = (await (await fetch(`${second.url}/v1/agents`, { headers })).json()) as { agents: { name: string }[] };
+      const list = (await (await fetch(`${second.url}/v1/agents`, { headers })).json()) as {
+        agents: { name: string }[];
+      };
       expect(list.agents.map((a) => a.name)).toEqual(["ping"]);
       // The module bytes came back from SQLite: a fresh isolate answers.
       const reply = await fetch(`${second.url}/v1/messages?wait=5000`, {

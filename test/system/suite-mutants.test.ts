@@ -1,6 +1,12 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { messageBackchannel, openRuntimeChannel, runSuite, toProfile, type Channel, type RunReport } from "../../harness/core/index.js";
+import {
+  messageBackchannel,
+  openRuntimeChannel,
+  runSuite,
+  toProfile,
+  type RunReport,
+} from "../../harness/core/index.js";
 import { deployAgent } from "../../harness/node/deploy.js";
 import { mutants, type Mutant } from "../../fixtures/mutants.js";
 import { fipa } from "../../suites/fipa/index.js";
@@ -20,7 +26,12 @@ import { startCpuHog } from "./helpers/cpu-hog.js";
  */
 
 /** Passive junctions where the agent answers: a threading fault shows in every one of them. */
-const ANSWERS = ["protocols.fipa-request.passive", "protocols.fipa-query.passive", "protocols.fipa-contract-net.passive", "metadata.passive"];
+const ANSWERS = [
+  "protocols.fipa-request.passive",
+  "protocols.fipa-query.passive",
+  "protocols.fipa-contract-net.passive",
+  "metadata.passive",
+];
 
 /**
  * Where each fault must be caught: an essential `test` of `junction` (divergent), plus `also`,
@@ -29,11 +40,18 @@ const ANSWERS = ["protocols.fipa-request.passive", "protocols.fipa-query.passive
 const CAUGHT: Record<string, { junction: string; test: string; also?: string[] }> = {
   "mutant-wrong-conversation-id": { junction: "core.passive", test: "reply-echoes-conversation-id", also: ANSWERS },
   "mutant-wrong-in-reply-to": { junction: "core.passive", test: "reply-quotes-reply-with", also: ANSWERS },
-  "mutant-replies-to-sender": { junction: "core.passive", test: "reply-honours-reply-to", also: ["transports.http.passive"] },
+  "mutant-replies-to-sender": {
+    junction: "core.passive",
+    test: "reply-honours-reply-to",
+    also: ["transports.http.passive"],
+  },
   "mutant-no-not-understood": { junction: "core.passive", test: "not-understood.unintelligible-content" },
   "mutant-inform-before-agree": { junction: "protocols.fipa-request.passive", test: "agree-comes-before-inform" },
   "mutant-late-proposal": { junction: "protocols.fipa-contract-net.passive", test: "respects-the-deadline" },
-  "mutant-proposes-after-reject": { junction: "protocols.fipa-contract-net.passive", test: "rejection-ends-the-thread" },
+  "mutant-proposes-after-reject": {
+    junction: "protocols.fipa-contract-net.passive",
+    test: "rejection-ends-the-thread",
+  },
   "mutant-accepts-refusal": { junction: "protocols.fipa-contract-net.active", test: "refusal-is-final" },
   "mutant-no-deadline": { junction: "protocols.fipa-contract-net.active", test: "sends-a-cfp" },
   "mutant-stale-profile": { junction: "metadata.passive", test: "answers-the-profile-request" },
@@ -60,12 +78,25 @@ async function runAll(prefix: string, into: Map<string, RunReport>, timeout?: nu
   const names = ["reference", ...all.map((m) => m.name)];
   // As `agtest run --agent` deploys: egress only to the runtime's own host (the harness's relay URL).
   const manifest = { egress: [new URL(runtime.url).host] };
-  await Promise.all(names.map((name) => deployAgent({ url: runtime.url, token, name: `${prefix}${name}`, bytes: new Uint8Array(readFileSync(`fixtures/agents/${name}.wasm`)), manifest })));
+  await Promise.all(
+    names.map((name) =>
+      deployAgent({
+        url: runtime.url,
+        token,
+        name: `${prefix}${name}`,
+        bytes: new Uint8Array(readFileSync(`fixtures/agents/${name}.wasm`)),
+        manifest,
+      }),
+    ),
+  );
   await Promise.all(
     names.map(async (name) => {
       const channel = await openRuntimeChannel({ url: runtime.url, token, agent: `${prefix}${name}` });
       try {
-        into.set(name, await runSuite(fipa, { channel, backchannel: messageBackchannel(channel), ...(timeout ? { timeout } : {}) }));
+        into.set(
+          name,
+          await runSuite(fipa, { channel, backchannel: messageBackchannel(channel), ...(timeout ? { timeout } : {}) }),
+        );
       } finally {
         await channel.close();
       }
@@ -97,7 +128,9 @@ afterAll(async () => {
 function summary(report: RunReport) {
   return {
     scores: Object.fromEntries(report.junctions.map((j) => [j.junction, j.score])),
-    failing: report.results.filter((r) => r.status !== "pass").map((r) => `${r.test}: ${r.failure?.message ?? r.status}`),
+    failing: report.results
+      .filter((r) => r.status !== "pass")
+      .map((r) => `${r.test}: ${r.failure?.message ?? r.status}`),
   };
 }
 
@@ -120,18 +153,24 @@ describe.each([
     expect(report!.results.flatMap((r) => r.silence ?? []).every((w) => w.mode === "quiescent")).toBe(true);
   });
 
-  it.each(Object.entries(CAUGHT))("%s is caught by an essential test of the right junction, and only where its fault is", (name, caught) => {
-    const report = reports.get(name);
-    expect(report, `no run for ${name}`).toBeDefined();
-    const junction = report!.junctions.find((j) => j.junction === caught.junction);
-    expect(junction?.score, JSON.stringify(summary(report!), null, 2)).toBe("divergent");
-    expect(junction?.essential_failures).toContain(`${caught.junction}.${caught.test}`);
-    const reached = [caught.junction, ...(caught.also ?? [])].sort();
-    const below = report!.junctions.filter((j) => j.score !== "interoperable").map((j) => j.junction).sort();
-    expect(below, JSON.stringify(summary(report!), null, 2)).toEqual(reached);
-    // Every junction ran: none was left out (absent would mean divergent without a test failing).
-    expect(report!.junctions.map((j) => j.junction)).toEqual(fipa.junctions.map((j) => j.id));
-  });
+  it.each(Object.entries(CAUGHT))(
+    "%s is caught by an essential test of the right junction, and only where its fault is",
+    (name, caught) => {
+      const report = reports.get(name);
+      expect(report, `no run for ${name}`).toBeDefined();
+      const junction = report!.junctions.find((j) => j.junction === caught.junction);
+      expect(junction?.score, JSON.stringify(summary(report!), null, 2)).toBe("divergent");
+      expect(junction?.essential_failures).toContain(`${caught.junction}.${caught.test}`);
+      const reached = [caught.junction, ...(caught.also ?? [])].sort();
+      const below = report!.junctions
+        .filter((j) => j.score !== "interoperable")
+        .map((j) => j.junction)
+        .sort();
+      expect(below, JSON.stringify(summary(report!), null, 2)).toEqual(reached);
+      // Every junction ran: none was left out (absent would mean divergent without a test failing).
+      expect(report!.junctions.map((j) => j.junction)).toEqual(fipa.junctions.map((j) => j.id));
+    },
+  );
 });
 
 describe("the trust test's conditions", () => {
@@ -142,7 +181,9 @@ describe("the trust test's conditions", () => {
 
   it("mutant-late-inform's wrong inform is the late one: it came after the chain of bounces, and was caught", () => {
     for (const reports of [runs.calm, runs.saturated]) {
-      const failed = reports.get("mutant-late-inform")?.results.find((r) => r.test === "protocols.fipa-request.passive.agree-comes-before-inform");
+      const failed = reports
+        .get("mutant-late-inform")
+        ?.results.find((r) => r.test === "protocols.fipa-request.passive.agree-comes-before-inform");
       expect(failed?.failure?.received).toMatchObject({ performative: "inform", content: { echo: "again, late" } });
     }
   });
@@ -161,10 +202,16 @@ describe("the trust test's conditions", () => {
         content: { what: [{ "interop-profile": fipa.uri }] },
       }),
     });
-    const answer = (await res.json()) as { performative: string; content: [{ "interop-profile": { test_suite: string; profile: object } }] };
+    const answer = (await res.json()) as {
+      performative: string;
+      content: [{ "interop-profile": { test_suite: string; profile: object } }];
+    };
     expect(answer.performative).toBe("inform");
     const claimed = answer.content[0]["interop-profile"];
     const measured = toProfile(runs.calm.get("reference")!);
-    expect({ test_suite: claimed.test_suite, profile: claimed.profile }).toEqual({ test_suite: measured.test_suite, profile: measured.profile });
+    expect({ test_suite: claimed.test_suite, profile: claimed.profile }).toEqual({
+      test_suite: measured.test_suite,
+      profile: measured.profile,
+    });
   });
 });

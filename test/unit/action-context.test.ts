@@ -5,11 +5,26 @@ import { sameSuite } from "../../action/src/base.js";
 import { badgeUrl, profileUrl } from "../../action/src/edge.js";
 
 const payload = (file: string) => JSON.parse(readFileSync(`fixtures/github/${file}`, "utf8")) as Context["payload"];
-const context = (over: Partial<Context>): Context => ({ eventName: "push", payload: {}, ref: "refs/heads/main", runId: 99, runAttempt: 1, serverUrl: "https://github.com", ...over });
+const context = (over: Partial<Context>): Context => ({
+  eventName: "push",
+  payload: {},
+  ref: "refs/heads/main",
+  runId: 99,
+  runAttempt: 1,
+  serverUrl: "https://github.com",
+  ...over,
+});
 
 describe("run context", () => {
   it("a pull request: stored under refs/pull/N/merge, compared with the base branch", () => {
-    const ctx = runContext(context({ eventName: "pull_request", payload: payload("pull_request.synchronize.json"), ref: "refs/pull/7/merge" }), "agtest-demo/ping-agent");
+    const ctx = runContext(
+      context({
+        eventName: "pull_request",
+        payload: payload("pull_request.synchronize.json"),
+        ref: "refs/pull/7/merge",
+      }),
+      "agtest-demo/ping-agent",
+    );
     expect(ctx).toEqual({
       owner: "agtest-demo",
       repo: "ping-agent",
@@ -22,7 +37,15 @@ describe("run context", () => {
   });
 
   it("pull_request_target from a fork: still refs/pull/N/merge, never the base branch GITHUB_REF names", () => {
-    const ctx = runContext(context({ eventName: "pull_request_target", payload: payload("pull_request.fork.json"), ref: "refs/heads/main", runAttempt: 2 }), "agtest-demo/ping-agent");
+    const ctx = runContext(
+      context({
+        eventName: "pull_request_target",
+        payload: payload("pull_request.fork.json"),
+        ref: "refs/heads/main",
+        runAttempt: 2,
+      }),
+      "agtest-demo/ping-agent",
+    );
     expect(ctx.pr).toEqual({ number: 8, baseRef: "main", fork: true });
     expect(ctx.ref).toBe("refs/pull/8/merge");
     expect(ctx.runUrl).toBe("https://github.com/agtest-demo/ping-agent/actions/runs/99/attempts/2");
@@ -38,8 +61,12 @@ describe("run context", () => {
   });
 
   it("edge URLs encode the ref as one path segment", () => {
-    expect(profileUrl({ url: "https://edge.example" }, "o", "r", "refs/pull/3/merge")).toBe("https://edge.example/v1/profiles/o/r/refs%2Fpull%2F3%2Fmerge");
-    expect(badgeUrl({ url: "https://edge.example" }, "o", "r", "main", "json")).toBe("https://edge.example/v1/badges/o/r/main.json");
+    expect(profileUrl({ url: "https://edge.example" }, "o", "r", "refs/pull/3/merge")).toBe(
+      "https://edge.example/v1/profiles/o/r/refs%2Fpull%2F3%2Fmerge",
+    );
+    expect(badgeUrl({ url: "https://edge.example" }, "o", "r", "main", "json")).toBe(
+      "https://edge.example/v1/badges/o/r/main.json",
+    );
   });
 
   it("suite versions of one suite compare; other suites do not", () => {

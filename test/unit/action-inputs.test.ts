@@ -16,9 +16,19 @@ afterEach(() => {
 
 describe("action inputs", () => {
   it("harness inputs pass through with flag names; list inputs may be one per line", () => {
-    given({ agent: "agents/ping.wasm", features: "core.passive\ncore.active, metadata.passive\n", "fail-on": "constrained", comment: "false", "edge-url": "https://edge.example/" });
+    given({
+      agent: "agents/ping.wasm",
+      features: "core.passive\ncore.active, metadata.passive\n",
+      "fail-on": "constrained",
+      comment: "false",
+      "edge-url": "https://edge.example/",
+    });
     const inputs = readInputs();
-    expect(inputs.harness).toMatchObject({ agent: "agents/ping.wasm", features: "core.passive,core.active,metadata.passive", "fail-on": "constrained" });
+    expect(inputs.harness).toMatchObject({
+      agent: "agents/ping.wasm",
+      features: "core.passive,core.active,metadata.passive",
+      "fail-on": "constrained",
+    });
     expect(inputs).toMatchObject({ failOn: "constrained", commentMode: "off", edgeUrl: "https://edge.example" });
   });
 
@@ -33,7 +43,10 @@ describe("action inputs", () => {
   });
 
   it.each([
-    [{ "fail-on": "sometimes" }, 'input `fail-on`: expected one of divergent, constrained, regression, never, got "sometimes"'],
+    [
+      { "fail-on": "sometimes" },
+      'input `fail-on`: expected one of divergent, constrained, regression, never, got "sometimes"',
+    ],
     [{ "comment-mode": "loud" }, 'input `comment-mode`: expected one of always, changes, off, got "loud"'],
     [{ comment: "yes" }, 'input `comment`: expected true or false, got "yes"'],
     [{ "edge-url": "edge.example" }, 'input `edge-url`: expected an http(s) URL, got "edge.example"'],
@@ -45,7 +58,9 @@ describe("action inputs", () => {
   });
 
   it("the harness's flag names become input names", () => {
-    expect(inputNames('--features: unknown junction "core.pasive"; did you mean core.passive?\nSee: agtest run --help')).toBe('input `features`: unknown junction "core.pasive"; did you mean core.passive?');
+    expect(
+      inputNames('--features: unknown junction "core.pasive"; did you mean core.passive?\nSee: agtest run --help'),
+    ).toBe('input `features`: unknown junction "core.pasive"; did you mean core.passive?');
     expect(inputNames("--fail-on: x")).toBe("input `fail-on`: x");
   });
 });
@@ -58,8 +73,16 @@ describe("embedded runtime provisioning", () => {
   const checkout = (installed: Record<string, string>) => {
     const root = mkdtempSync(join(tmpdir(), "agtest-provision-"));
     dirs.push(root);
-    writeFileSync(join(root, "package.json"), JSON.stringify({ dependencies: { hono: "4.0.0", wrangler: "4.86.0" }, devDependencies: { vitest: "4" } }));
-    writeFileSync(join(root, "package-lock.json"), JSON.stringify({ packages: { "node_modules/hono": { version: "4.0.0" }, "node_modules/wrangler": { version: "4.86.0" } } }));
+    writeFileSync(
+      join(root, "package.json"),
+      JSON.stringify({ dependencies: { hono: "4.0.0", wrangler: "4.86.0" }, devDependencies: { vitest: "4" } }),
+    );
+    writeFileSync(
+      join(root, "package-lock.json"),
+      JSON.stringify({
+        packages: { "node_modules/hono": { version: "4.0.0" }, "node_modules/wrangler": { version: "4.86.0" } },
+      }),
+    );
     for (const [name, version] of Object.entries(installed)) {
       mkdirSync(join(root, "node_modules", name), { recursive: true });
       writeFileSync(join(root, "node_modules", name, "package.json"), JSON.stringify({ name, version }));
@@ -78,7 +101,9 @@ describe("embedded runtime provisioning", () => {
 
   it("never runs npm ci over node_modules/ it did not install (a developer's checkout)", async () => {
     const root = checkout({ hono: "4.0.0" });
-    await expect(ensureRuntime(root)).rejects.toThrow(/needs wrangler in .*node_modules, which this action did not install; run `npm ci` in/);
+    await expect(ensureRuntime(root)).rejects.toThrow(
+      /needs wrangler in .*node_modules, which this action did not install; run `npm ci` in/,
+    );
     expect(INSTALL_MARKER).toBe(".agtest-action-install");
   });
 });

@@ -38,20 +38,48 @@ const KEYS = Object.keys(RunConfigSchema.shape);
 /** Values of every JSON type, and strings that look like what the keys want. */
 const value = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
-  fc.constantFrom("http://127.0.0.1:8787", "https://x", "ftp://nope", "message", "none", "divergent", "constrained", "never", "table", "json", "./agact.sh", "", " "),
+  fc.constantFrom(
+    "http://127.0.0.1:8787",
+    "https://x",
+    "ftp://nope",
+    "message",
+    "none",
+    "divergent",
+    "constrained",
+    "never",
+    "table",
+    "json",
+    "./agact.sh",
+    "",
+    " ",
+  ),
   fc.integer(),
   fc.double(),
   fc.array(fc.string(), { maxLength: 3 }),
 );
 /** Objects with the real keys (and near misses) holding any values. */
-const configish = fc.dictionary(fc.oneof(fc.constantFrom(...KEYS), fc.constantFrom("feature", "Suite", "fail_on", "__proto__", "constructor"), fc.string()), value, { maxKeys: 8 });
+const configish = fc.dictionary(
+  fc.oneof(
+    fc.constantFrom(...KEYS),
+    fc.constantFrom("feature", "Suite", "fail_on", "__proto__", "constructor"),
+    fc.string(),
+  ),
+  value,
+  { maxKeys: 8 },
+);
 
 describe("fuzz: the config loader (harness/node/config.ts)", () => {
   it("any bytes as a config file: a config or a CliError", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.string({ unit: "binary", maxLength: 200 }).map((s) => new TextEncoder().encode(s))), (bytes) => {
-        judged(() => readConfigFile(fileWith(bytes)));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }),
+          fc.string({ unit: "binary", maxLength: 200 }).map((s) => new TextEncoder().encode(s)),
+        ),
+        (bytes) => {
+          judged(() => readConfigFile(fileWith(bytes)));
+        },
+      ),
       { seed: 42, numRuns: 300 },
     );
   });

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -35,7 +44,11 @@ async function arrivals(channel: Channel, n: number, ms: number): Promise<readon
 }
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
-const valid = fc.record({ performative: fc.constantFrom("inform", "request", "failure"), sender: fc.constantFrom("agent"), content: fc.jsonValue({ maxDepth: 2 }) });
+const valid = fc.record({
+  performative: fc.constantFrom("inform", "request", "failure"),
+  sender: fc.constantFrom("agent"),
+  content: fc.jsonValue({ maxDepth: 2 }),
+});
 /** What may be in a file: a message, JSON that is no message, a cut-off message, garbage, nothing. */
 const content = fc.oneof(
   valid.map((m) => utf8(JSON.stringify(m))),
@@ -122,27 +135,30 @@ describe("fuzz: the agtalk inbox reader (folder channel)", () => {
   it.each([
     ["just over the limit", MAX_INBOX_FILE_BYTES + 1],
     ["600 MiB (more than a JavaScript string holds)", 600 * 1024 * 1024],
-  ])("a huge file (%s, sparse) is refused as too large without being read, and removed; later files still arrive", async (_, size) => {
-    const dirs = folders();
-    const huge = join(dirs.inbox, "000-huge.json");
-    writeFileSync(huge, "{");
-    truncateSync(huge, size);
-    const old = Date.now() / 1000 - 60;
-    utimesSync(huge, old, old);
-    writeFileSync(join(dirs.inbox, "001-next.json"), '{"performative":"inform","sender":"agent"}');
-    const started = Date.now();
-    const channel = await openFolderChannel({ ...dirs, agent: "agent", interval: 10 });
-    try {
-      const got = await arrivals(channel, 2, 10_000);
-      expect(Date.now() - started).toBeLessThan(5000);
-      expect(got[0]).toMatchObject({ ok: false, json: false, problem: expect.stringMatching(/too large/) });
-      expect(got[0]?.ok === false && got[0].raw.length).toBeLessThanOrEqual(1024);
-      expect(got[1]?.ok).toBe(true);
-      expect(existsSync(huge)).toBe(false);
-    } finally {
-      await channel.close();
-    }
-  });
+  ])(
+    "a huge file (%s, sparse) is refused as too large without being read, and removed; later files still arrive",
+    async (_, size) => {
+      const dirs = folders();
+      const huge = join(dirs.inbox, "000-huge.json");
+      writeFileSync(huge, "{");
+      truncateSync(huge, size);
+      const old = Date.now() / 1000 - 60;
+      utimesSync(huge, old, old);
+      writeFileSync(join(dirs.inbox, "001-next.json"), '{"performative":"inform","sender":"agent"}');
+      const started = Date.now();
+      const channel = await openFolderChannel({ ...dirs, agent: "agent", interval: 10 });
+      try {
+        const got = await arrivals(channel, 2, 10_000);
+        expect(Date.now() - started).toBeLessThan(5000);
+        expect(got[0]).toMatchObject({ ok: false, json: false, problem: expect.stringMatching(/too large/) });
+        expect(got[0]?.ok === false && got[0].raw.length).toBeLessThanOrEqual(1024);
+        expect(got[1]?.ok).toBe(true);
+        expect(existsSync(huge)).toBe(false);
+      } finally {
+        await channel.close();
+      }
+    },
+  );
 
   it("a large file under the limit (8 MiB of garbage) is read and judged", async () => {
     const dirs = folders();

@@ -1,7 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { InteropProfileSchema, SCORE_PATTERN, type TestStatus, isScore, parseProfile, parseScore, scoreJunction } from "../../protocol/profile.js";
+import {
+  InteropProfileSchema,
+  SCORE_PATTERN,
+  type TestStatus,
+  isScore,
+  parseProfile,
+  parseScore,
+  scoreJunction,
+} from "../../protocol/profile.js";
 
 /**
  * Fuzzing the interop profile parser and the scorer (fast-check, fixed seeds): any JSON value is
@@ -22,13 +30,27 @@ function judged(value: unknown): ReturnType<typeof parseProfile> | ZodError {
 }
 
 /** Mostly `good`, sometimes `bad`: enough valid profiles that the property is not vacuous. */
-const mostly = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>) => fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: bad, weight: 1 });
+const mostly = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>) =>
+  fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: bad, weight: 1 });
 
-const junction = mostly(fc.constantFrom("core.passive", "protocols.fipa-request.active", "a", "x.y-z.w2"), fc.string({ maxLength: 20 }));
+const junction = mostly(
+  fc.constantFrom("core.passive", "protocols.fipa-request.active", "a", "x.y-z.w2"),
+  fc.string({ maxLength: 20 }),
+);
 const score = mostly(
-  fc.oneof(fc.constantFrom("interoperable", "divergent"), fc.tuple(fc.nat(50), fc.nat(50)).map(([a, b]) => `constrained (${Math.min(a, b)} of ${Math.max(a, b) + 1})`)),
   fc.oneof(
-    fc.constantFrom("constrained (2 of 2)", "constrained (0 of 0)", "constrained (-1 of 2)", "constrained (1 of 2) ", "Interoperable", ""),
+    fc.constantFrom("interoperable", "divergent"),
+    fc.tuple(fc.nat(50), fc.nat(50)).map(([a, b]) => `constrained (${Math.min(a, b)} of ${Math.max(a, b) + 1})`),
+  ),
+  fc.oneof(
+    fc.constantFrom(
+      "constrained (2 of 2)",
+      "constrained (0 of 0)",
+      "constrained (-1 of 2)",
+      "constrained (1 of 2) ",
+      "Interoperable",
+      "",
+    ),
     fc.tuple(fc.nat(50), fc.nat(50)).map(([a, b]) => `constrained (${a} of ${b})`),
     fc.string({ maxLength: 20 }),
   ),
@@ -40,17 +62,26 @@ const result = fc.record(
     ms: mostly(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.oneof(fc.constant(-1), fc.constant("1"))),
     junction: mostly(fc.string({ maxLength: 10 }), fc.nat()),
     essential: mostly(fc.boolean(), fc.constant("yes")),
-    failure: mostly(fc.record({ message: fc.string(), expected: fc.jsonValue({ maxDepth: 1 }) }), fc.jsonValue({ maxDepth: 2 })),
+    failure: mostly(
+      fc.record({ message: fc.string(), expected: fc.jsonValue({ maxDepth: 1 }) }),
+      fc.jsonValue({ maxDepth: 2 }),
+    ),
   },
   { requiredKeys: ["test", "status", "ms"] },
 );
 /** Things shaped like profiles, with every part possibly wrong. */
 const profileish = fc.record(
   {
-    test_suite: mostly(fc.constantFrom("urn:agtest:suite:fipa:1.0.0", "s"), fc.oneof(fc.constant(""), fc.jsonValue({ maxDepth: 1 }))),
+    test_suite: mostly(
+      fc.constantFrom("urn:agtest:suite:fipa:1.0.0", "s"),
+      fc.oneof(fc.constant(""), fc.jsonValue({ maxDepth: 1 })),
+    ),
     profile: mostly(fc.dictionary(junction, score, { maxKeys: 4 }), fc.jsonValue({ maxDepth: 2 })),
     suite_digest: mostly(fc.constant(`sha256-${"ab".repeat(32)}`), fc.string({ maxLength: 70 })),
-    subject: mostly(fc.record({ name: fc.string(), version: fc.string() }, { requiredKeys: ["name"] }), fc.jsonValue({ maxDepth: 2 })),
+    subject: mostly(
+      fc.record({ name: fc.string(), version: fc.string() }, { requiredKeys: ["name"] }),
+      fc.jsonValue({ maxDepth: 2 }),
+    ),
     results: mostly(fc.array(result, { maxLength: 3 }), fc.jsonValue({ maxDepth: 2 })),
     extra: fc.jsonValue({ maxDepth: 2 }),
   },
@@ -84,9 +115,16 @@ describe("fuzz: the interop profile parser (protocol/profile.ts parseProfile)", 
   });
 
   it("large and deep inputs are judged in bounded time", () => {
-    const many = { test_suite: "s", profile: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`j${i}.passive`, "interoperable"])) };
+    const many = {
+      test_suite: "s",
+      profile: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`j${i}.passive`, "interoperable"])),
+    };
     expect(judged(many)).not.toBeInstanceOf(ZodError);
-    const results = { test_suite: "s", profile: {}, results: Array.from({ length: 50_000 }, (_, i) => ({ test: `t${i}`, status: "pass", ms: 1 })) };
+    const results = {
+      test_suite: "s",
+      profile: {},
+      results: Array.from({ length: 50_000 }, (_, i) => ({ test: `t${i}`, status: "pass", ms: 1 })),
+    };
     expect(judged(results)).not.toBeInstanceOf(ZodError);
     let deep: unknown = "interoperable";
     for (let i = 0; i < 5000; i++) deep = { x: deep };

@@ -2,7 +2,13 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BackchannelBroken, BackchannelLies, memoryChannel, probeBackchannel, runSuite } from "../../harness/core/index.js";
+import {
+  BackchannelBroken,
+  BackchannelLies,
+  memoryChannel,
+  probeBackchannel,
+  runSuite,
+} from "../../harness/core/index.js";
 import { commandBackchannel, splitCommand } from "../../harness/node/backchannels/command.js";
 import { fipa } from "../../suites/fipa/index.js";
 import { fakeAgent } from "./helpers/fake-agent.js";
@@ -25,7 +31,12 @@ const honest = script("honest.sh", `echo "$@" >> '${log}'\ncase "$1" in setup|te
 describe("the agact command backchannel", () => {
   it("maps exit 0, 1 and 127, passing the action and parameters as they are", async () => {
     const args = join(dir, "args.log");
-    const bc = commandBackchannel(script("codes.sh", `printf '%s|' "$@" > '${args}'\ncase "$1" in ok) exit 0;; broken) echo 'socket closed' >&2; exit 1;; *) exit 127;; esac`));
+    const bc = commandBackchannel(
+      script(
+        "codes.sh",
+        `printf '%s|' "$@" > '${args}'\ncase "$1" in ok) exit 0;; broken) echo 'socket closed' >&2; exit 1;; *) exit 127;; esac`,
+      ),
+    );
     expect(await bc.act("ok", ["a b", "$HOME", "'q'"])).toEqual({ code: 0 });
     expect(readFileSync(args, "utf8")).toBe("ok|a b|$HOME|'q'|");
     expect(await bc.act("broken", [])).toMatchObject({ code: 1, detail: expect.stringContaining("socket closed") });
@@ -33,22 +44,37 @@ describe("the agact command backchannel", () => {
   });
 
   it("any other exit code, a command that cannot start, or one that hangs is broken", async () => {
-    expect(await commandBackchannel(script("three.sh", "exit 3")).act("x", [])).toMatchObject({ code: 1, detail: expect.stringContaining("exited 3") });
-    expect(await commandBackchannel(join(dir, "missing.sh")).act("x", [])).toMatchObject({ code: 1, detail: expect.stringContaining("ENOENT") });
-    expect(await commandBackchannel(script("hang.sh", "sleep 5"), { timeout: 100 }).act("x", [])).toMatchObject({ code: 1, detail: expect.stringContaining("did not exit within 100 ms") });
+    expect(await commandBackchannel(script("three.sh", "exit 3")).act("x", [])).toMatchObject({
+      code: 1,
+      detail: expect.stringContaining("exited 3"),
+    });
+    expect(await commandBackchannel(join(dir, "missing.sh")).act("x", [])).toMatchObject({
+      code: 1,
+      detail: expect.stringContaining("ENOENT"),
+    });
+    expect(await commandBackchannel(script("hang.sh", "sleep 5"), { timeout: 100 }).act("x", [])).toMatchObject({
+      code: 1,
+      detail: expect.stringContaining("did not exit within 100 ms"),
+    });
   });
 
   it("the probe passes an honest script, and stops one that says yes to everything", async () => {
     await expect(probeBackchannel(commandBackchannel(honest))).resolves.toBeUndefined();
     await expect(probeBackchannel(commandBackchannel(script("yes.sh", "exit 0")))).rejects.toThrow(BackchannelLies);
-    await expect(probeBackchannel(commandBackchannel(script("yes.sh", "exit 0")))).rejects.toThrow(/said yes to `agtest-probe-[0-9a-f]+`, an action that does not exist; it would fake results/);
+    await expect(probeBackchannel(commandBackchannel(script("yes.sh", "exit 0")))).rejects.toThrow(
+      /said yes to `agtest-probe-[0-9a-f]+`, an action that does not exist; it would fake results/,
+    );
     await expect(probeBackchannel(commandBackchannel(script("one.sh", "exit 1")))).rejects.toThrow(BackchannelBroken);
   });
 
   it("runs setup (with the test id) before and teardown after every test", async () => {
     writeFileSync(log, "");
     const channel = memoryChannel(fakeAgent());
-    const report = await runSuite(fipa, { channel, backchannel: commandBackchannel(honest), features: ["core.passive"] });
+    const report = await runSuite(fipa, {
+      channel,
+      backchannel: commandBackchannel(honest),
+      features: ["core.passive"],
+    });
     const calls = readFileSync(log, "utf8").trim().split("\n");
     const tests = fipa.tests.filter((t) => t.junction === "core.passive").map((t) => t.id);
     expect(calls[0]).toMatch(/^agtest-probe-/);

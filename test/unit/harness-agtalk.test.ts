@@ -30,23 +30,31 @@ async function until(condition: () => boolean, ms = 3000): Promise<void> {
 }
 
 describe("agtalk folders + the HTTP adapter, end to end against a loopback HTTP agent", () => {
-  it.each(["sync", "async"] as const)("the fipa core cluster passes through folders (%s answers)", async (answering) => {
-    const dirs = folders();
-    const agent: HttpAgent = await startHttpAgent(fakeAgent({ name: "agent" }), answering);
-    cleanup.push(() => agent.close());
-    const adapter: HttpAdapter = await startHttpAdapter({ ...dirs, target: agent.url, interval: 20 });
-    cleanup.push(() => adapter.close());
-    const channel = await openFolderChannel({ ...dirs, agent: "agent", self: adapter.url, interval: 20 });
-    cleanup.push(() => channel.close());
-    const report = await runSuite(fipa, { channel, backchannel: messageBackchannel(channel, { timeout: 1000 }), features: ["core.passive", "core.active"] });
-    expect(report.results.filter((r) => r.status !== "pass")).toEqual([]);
-    expect(report.junctions.map((j) => j.score)).toEqual(["interoperable", "interoperable"]);
-    await until(() => readdirSync(dirs.inbox).length === 0);
-    expect(readdirSync(dirs.outbox)).toEqual([]);
-    expect(readdirSync(dirs.inbox)).toEqual([]);
-    // Twenty tests through folders, two of them listening for silence (the adaptive window, a
-    // multiple of the measured round trips): seconds on a loaded machine.
-  }, 30_000);
+  it.each(["sync", "async"] as const)(
+    "the fipa core cluster passes through folders (%s answers)",
+    async (answering) => {
+      const dirs = folders();
+      const agent: HttpAgent = await startHttpAgent(fakeAgent({ name: "agent" }), answering);
+      cleanup.push(() => agent.close());
+      const adapter: HttpAdapter = await startHttpAdapter({ ...dirs, target: agent.url, interval: 20 });
+      cleanup.push(() => adapter.close());
+      const channel = await openFolderChannel({ ...dirs, agent: "agent", self: adapter.url, interval: 20 });
+      cleanup.push(() => channel.close());
+      const report = await runSuite(fipa, {
+        channel,
+        backchannel: messageBackchannel(channel, { timeout: 1000 }),
+        features: ["core.passive", "core.active"],
+      });
+      expect(report.results.filter((r) => r.status !== "pass")).toEqual([]);
+      expect(report.junctions.map((j) => j.score)).toEqual(["interoperable", "interoperable"]);
+      await until(() => readdirSync(dirs.inbox).length === 0);
+      expect(readdirSync(dirs.outbox)).toEqual([]);
+      expect(readdirSync(dirs.inbox)).toEqual([]);
+      // Twenty tests through folders, two of them listening for silence (the adaptive window, a
+      // multiple of the measured round trips): seconds on a loaded machine.
+    },
+    30_000,
+  );
 
   it("the adapter sends outbox files in creation order and deletes each once sent", async () => {
     const dirs = folders();
@@ -54,7 +62,8 @@ describe("agtalk folders + the HTTP adapter, end to end against a loopback HTTP 
     cleanup.push(() => agent.close());
     const channel = await openFolderChannel({ ...dirs, agent: "agent" });
     cleanup.push(() => channel.close());
-    for (let n = 0; n < 20; n++) await channel.send({ performative: "inform", sender: "agtest", receiver: "agent", content: n });
+    for (let n = 0; n < 20; n++)
+      await channel.send({ performative: "inform", sender: "agtest", receiver: "agent", content: n });
     const adapter = await startHttpAdapter({ ...dirs, target: agent.url });
     cleanup.push(() => adapter.close());
     await until(() => agent.received.length === 20);
@@ -82,7 +91,13 @@ describe("agtalk folders + the HTTP adapter, end to end against a loopback HTTP 
     const dirs = folders();
     const adapter = await startHttpAdapter({ ...dirs, target: "http://127.0.0.1:9/unused" });
     cleanup.push(() => adapter.close());
-    const res = await fetch(adapter.url, { method: "POST", body: JSON.stringify([{ performative: "inform", content: 1 }, { performative: "inform", content: 2 }]) });
+    const res = await fetch(adapter.url, {
+      method: "POST",
+      body: JSON.stringify([
+        { performative: "inform", content: 1 },
+        { performative: "inform", content: 2 },
+      ]),
+    });
     expect(res.status).toBe(202);
     expect(readdirSync(dirs.inbox).filter((f) => !f.startsWith("."))).toHaveLength(2);
   });
@@ -147,9 +162,24 @@ describe("the CLI over agtalk folders", () => {
     const dirs = folders();
     const agent = await startHttpAgent(fakeAgent({ name: "agent" }), "async");
     cleanup.push(() => agent.close());
-    const adapter = spawn(process.execPath, ["harness/node/bin.mjs", "adapter", "http", "--outbox", dirs.outbox, "--inbox", dirs.inbox, "--target", agent.url, "--quiet"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const adapter = spawn(
+      process.execPath,
+      [
+        "harness/node/bin.mjs",
+        "adapter",
+        "http",
+        "--outbox",
+        dirs.outbox,
+        "--inbox",
+        dirs.inbox,
+        "--target",
+        agent.url,
+        "--quiet",
+      ],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => adapter.on("close", resolve));
     cleanup.push(async () => {
       adapter.kill("SIGTERM");
@@ -166,7 +196,24 @@ describe("the CLI over agtalk folders", () => {
     });
     const run = spawn(
       process.execPath,
-      ["harness/node/bin.mjs", "run", "--outbox", dirs.outbox, "--inbox", dirs.inbox, "--name", "agent", "--self", replyUrl, "--backchannel", "message", "--features", "core.passive,core.active", "--format", "json"],
+      [
+        "harness/node/bin.mjs",
+        "run",
+        "--outbox",
+        dirs.outbox,
+        "--inbox",
+        dirs.inbox,
+        "--name",
+        "agent",
+        "--self",
+        replyUrl,
+        "--backchannel",
+        "message",
+        "--features",
+        "core.passive,core.active",
+        "--format",
+        "json",
+      ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     let out = "";

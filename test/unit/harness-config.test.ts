@@ -13,7 +13,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function agtest(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), progress: { isTTY: false, write: (t: string) => void (err += t) } };
+  const io: Io = {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    progress: { isTTY: false, write: (t: string) => void (err += t) },
+  };
   const code = await main(argv, io);
   return { code, out, err };
 }
@@ -26,7 +30,10 @@ function config(value: unknown): string {
 
 describe("config and flag errors name the key, exit 2, no stack trace", () => {
   it.each([
-    [{ agent: "a.wasm", features: ["core.passive", "core.active", "core.pasive"] }, 'config.features[2]: unknown junction "core.pasive" (did you mean core.passive?)'],
+    [
+      { agent: "a.wasm", features: ["core.passive", "core.active", "core.pasive"] },
+      'config.features[2]: unknown junction "core.pasive" (did you mean core.passive?)',
+    ],
     [{ agent: "a.wasm", timeout: "fast" }, "config.timeout: "],
     [{ agent: "a.wasm", timeout: 1.5 }, "config.timeout: expected a whole number of ms"],
     [{ agent: "a.wasm", "fail-on": "sometimes" }, "config.fail-on: "],
@@ -34,8 +41,14 @@ describe("config and flag errors name the key, exit 2, no stack trace", () => {
     [{ endpoint: "ftp://x" }, "config.endpoint: expected the agent's endpoint as an http(s) URL"],
     [{ agent: "a.wasm", features: [] }, "config.features: expected at least one junction"],
     [{ agent: "a.wasm", suite: "fipe" }, 'config.suite: unknown suite "fipe" (did you mean fipa?)'],
-    [{ agent: "a.wasm", backchannel: "carrier-pigeon" }, 'config.backchannel: expected "message", "none" or an http(s) URL'],
-    [{ agent: "a.wasm", known: { "core.pasive": "typo" } }, 'config.known["core.pasive"]: no junction or test of suite fipa has this id (did you mean core.passive?)'],
+    [
+      { agent: "a.wasm", backchannel: "carrier-pigeon" },
+      'config.backchannel: expected "message", "none" or an http(s) URL',
+    ],
+    [
+      { agent: "a.wasm", known: { "core.pasive": "typo" } },
+      'config.known["core.pasive"]: no junction or test of suite fipa has this id (did you mean core.passive?)',
+    ],
     [{ agent: "a.wasm", known: { "core.active": "" } }, "config.known.core.active: expected a non-empty string"],
     [{ agent: "a.wasm", known: ["core.active"] }, "config.known: "],
     ["{ not json", "is not valid JSON"],
@@ -47,7 +60,10 @@ describe("config and flag errors name the key, exit 2, no stack trace", () => {
   });
 
   it.each([
-    [["run", "--agent", "a.wasm", "--features", "core.pasive"], '--features: unknown junction "core.pasive" (did you mean core.passive?)'],
+    [
+      ["run", "--agent", "a.wasm", "--features", "core.pasive"],
+      '--features: unknown junction "core.pasive" (did you mean core.passive?)',
+    ],
     [["run", "--agent", "a.wasm", "--timeout", "soon"], '--timeout: expected a whole number of ms, got "soon"'],
     [["run", "--agent", "a.wasm", "--fail-on", "x"], "--fail-on: "],
     [["run", "--agnet", "a.wasm"], "unknown option --agnet (did you mean --agent?)"],
@@ -58,7 +74,10 @@ describe("config and flag errors name the key, exit 2, no stack trace", () => {
     [["run", "--agent", "a.wasm", "--agact", "x", "--backchannel", "none"], "choose one backchannel"],
     [["run", "--agent", join(dir, "missing.wasm")], "--agent: cannot read"],
     [["frobnicate"], 'unknown command "frobnicate"'],
-    [["run", "--agent", "a.wasm", "--fail-on", "regression", "--base", join(dir, "nope.json")], `--base: cannot read the base profile ${join(dir, "nope.json")} (ENOENT)`],
+    [
+      ["run", "--agent", "a.wasm", "--fail-on", "regression", "--base", join(dir, "nope.json")],
+      `--base: cannot read the base profile ${join(dir, "nope.json")} (ENOENT)`,
+    ],
   ])("flags %j", async (argv, message) => {
     const { code, err } = await agtest(...argv);
     expect(code).toBe(EXIT.usage);
@@ -76,7 +95,8 @@ describe("help", () => {
   it("agtest --help lists the commands and the exit codes", async () => {
     const { code, out } = await agtest("--help");
     expect(code).toBe(0);
-    for (const command of ["run", "suites", "adapter", "validate", "deploy", "serve"]) expect(out).toMatch(new RegExp(`^  ${command} `, "m"));
+    for (const command of ["run", "suites", "adapter", "validate", "deploy", "serve"])
+      expect(out).toMatch(new RegExp(`^  ${command} `, "m"));
     expect(out).not.toContain("badge");
     for (const exit of ["0 ", "1 ", "2 ", "3 ", "4 "]) expect(out).toMatch(new RegExp(`^  ${exit}`, "m"));
   });

@@ -1,11 +1,26 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cluster, defineSuite, httpChannel, memoryChannel, runSuite, test, type Channel, type TestFn, type TestResult } from "../../harness/core/index.js";
+import {
+  cluster,
+  defineSuite,
+  httpChannel,
+  memoryChannel,
+  runSuite,
+  test,
+  type Channel,
+  type TestFn,
+  type TestResult,
+} from "../../harness/core/index.js";
 
 /** Runs `body` as the one test of a one-test suite through `channel`. */
 async function run(channel: Channel, body: TestFn): Promise<TestResult> {
-  const suite = defineSuite({ id: "ctx", version: "2.3.4", title: "ctx", clusters: [cluster("x", { title: "x", passive: [test("one", { description: "d", timeout: 2_000 }, body)] })] });
+  const suite = defineSuite({
+    id: "ctx",
+    version: "2.3.4",
+    title: "ctx",
+    clusters: [cluster("x", { title: "x", passive: [test("one", { description: "d", timeout: 2_000 }, body)] })],
+  });
   const [result] = (await runSuite(suite, { channel })).results;
   return result!;
 }
@@ -18,7 +33,11 @@ const server = createServer((req, res) => {
   req.on("end", () => {
     try {
       const m = JSON.parse(body) as { sender: string; reply_with?: string };
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ performative: "inform", sender: "agent", receiver: m.sender, in_reply_to: m.reply_with }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(
+          JSON.stringify({ performative: "inform", sender: "agent", receiver: m.sender, in_reply_to: m.reply_with }),
+        );
     } catch {
       res.writeHead(400).end("not json");
     }
@@ -33,22 +52,31 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 describe("the test context", () => {
   it("tells the test which suite it is in", async () => {
     let seen: unknown;
-    await run(memoryChannel(() => undefined), (t) => {
-      seen = t.suite;
-    });
+    await run(
+      memoryChannel(() => undefined),
+      (t) => {
+        seen = t.suite;
+      },
+    );
     expect(seen).toEqual({ id: "ctx", version: "2.3.4", uri: "urn:agtest:suite:ctx:2.3.4", junctions: ["x.passive"] });
   });
 
   it("t.skip ends the test as skipped, with the reason", async () => {
-    const result = await run(memoryChannel(() => undefined), (t) => t.skip("no HTTP here"));
+    const result = await run(
+      memoryChannel(() => undefined),
+      (t) => t.skip("no HTTP here"),
+    );
     expect(result).toMatchObject({ status: "skip", failure: { message: "no HTTP here" } });
   });
 
   it("a memory channel knows no HTTP transport; an HTTP channel its endpoint and its reply URL", async () => {
     let none: unknown;
-    await run(memoryChannel(() => undefined), (t) => {
-      none = t.http;
-    });
+    await run(
+      memoryChannel(() => undefined),
+      (t) => {
+        none = t.http;
+      },
+    );
     expect(none).toEqual({});
     let some: unknown;
     await run(httpChannel({ endpoint: url, agent: "agent", replyTo: "http://127.0.0.1:1/replies" }), (t) => {

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { ProgressEvent, TestResult } from "../../harness/core/index.js";
 import { progressDisplay } from "../../harness/node/progress.js";
 
-const result = (test: string, status: TestResult["status"]): TestResult => ({ test, junction: "core.passive", status, ms: 1.5, essential: true });
+const result = (test: string, status: TestResult["status"]): TestResult => ({
+  test,
+  junction: "core.passive",
+  status,
+  ms: 1.5,
+  essential: true,
+});
 const events: ProgressEvent[] = [
   { type: "start", total: 2, junctions: ["core.passive"] },
   { type: "test-start", test: "core.passive.a", index: 0, total: 2 },

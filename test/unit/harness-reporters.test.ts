@@ -1,9 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { junitReport, markdownReport, parseProfile, profileJson, tableReport, type RunReport } from "../../harness/core/index.js";
+import {
+  junitReport,
+  markdownReport,
+  parseProfile,
+  profileJson,
+  tableReport,
+  type RunReport,
+} from "../../harness/core/index.js";
 
-const request = { performative: "request", sender: "agtest", receiver: "ping", conversation_id: "c-1", reply_with: "r-1" };
+const request = {
+  performative: "request",
+  sender: "agtest",
+  receiver: "ping",
+  conversation_id: "c-1",
+  reply_with: "r-1",
+};
 const report: RunReport = {
-  suite: { id: "fipa", version: "1.0.0", uri: "urn:agtest:suite:fipa:1.0.0", digest: `sha256-${"0123456789abcdef".repeat(4)}`, title: "FIPA" },
+  suite: {
+    id: "fipa",
+    version: "1.0.0",
+    uri: "urn:agtest:suite:fipa:1.0.0",
+    digest: `sha256-${"0123456789abcdef".repeat(4)}`,
+    title: "FIPA",
+  },
   subject: { name: "ping" },
   channel: "embedded",
   backchannel: "message",
@@ -11,7 +30,13 @@ const report: RunReport = {
   ms: 2400,
   junctions: [
     { junction: "core.passive", score: "constrained (2 of 3)", passed: 2, total: 3, essential_failures: [] },
-    { junction: "core.active", score: "divergent", passed: 0, total: 1, essential_failures: ["core.active.sends-when-asked"] },
+    {
+      junction: "core.active",
+      score: "divergent",
+      passed: 0,
+      total: 1,
+      essential_failures: ["core.active.sends-when-asked"],
+    },
   ],
   not_run: [{ junction: "metadata.passive", reason: "no backchannel" }],
   results: [
@@ -23,9 +48,20 @@ const report: RunReport = {
       status: "fail",
       ms: 2.5,
       essential: false,
-      failure: { message: "the answer drops or changes the protocol", expected: { protocol: "fipa-request" }, received: { ...request, performative: "inform", sender: "ping", receiver: "agtest" } },
+      failure: {
+        message: "the answer drops or changes the protocol",
+        expected: { protocol: "fipa-request" },
+        received: { ...request, performative: "inform", sender: "ping", receiver: "agtest" },
+      },
     },
-    { test: "core.active.sends-when-asked", junction: "core.active", status: "fail", ms: 1, essential: true, failure: { message: "needs action `send` <&> \"unsupported\"" } },
+    {
+      test: "core.active.sends-when-asked",
+      junction: "core.active",
+      status: "fail",
+      ms: 1,
+      essential: true,
+      failure: { message: 'needs action `send` <&> "unsupported"' },
+    },
   ],
   notes: ["the message backchannel does not support `setup`: tests ran without it"],
 };
@@ -36,7 +72,9 @@ describe("reporters", () => {
     expect(text).toMatch(/core\.passive +constrained \(2 of 3\) +2 of 3 passed/);
     expect(text).toMatch(/metadata\.passive +not run \(absent: divergent\)/);
     expect(text).toContain("core.active is divergent: 1 essential test did not pass: core.active.sends-when-asked");
-    expect(text).toContain("core.passive is constrained (2 of 3): every essential test passed; 1 other did not: core.passive.reply-echoes-protocol");
+    expect(text).toContain(
+      "core.passive is constrained (2 of 3): every essential test passed; 1 other did not: core.passive.reply-echoes-protocol",
+    );
     expect(text).toContain('expected: {"protocol":"fipa-request"}');
     expect(text).toContain('received: {"performative":"inform"');
     expect(text).toContain("metadata.passive: no backchannel");
@@ -48,10 +86,14 @@ describe("reporters", () => {
 
   it("JUnit XML: a testsuite per junction with its score, escaped failures", () => {
     const xml = junitReport(report);
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="agtest fipa 1.0.0" tests="4" failures="2" errors="0" skipped="0" time="2.400">/);
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="agtest fipa 1.0.0" tests="4" failures="2" errors="0" skipped="0" time="2.400">/,
+    );
     expect(xml).toContain('<testsuite name="core.passive" tests="3" failures="1"');
     expect(xml).toContain('<property name="score" value="constrained (2 of 3)"/>');
-    expect(xml).toContain('<failure message="needs action `send` &lt;&amp;&gt; &quot;unsupported&quot;" type="fail">essential test</failure>');
+    expect(xml).toContain(
+      '<failure message="needs action `send` &lt;&amp;&gt; &quot;unsupported&quot;" type="fail">essential test</failure>',
+    );
     expect(xml.match(/<testcase /g)?.length).toBe(4);
     expect(xml.match(/<testsuite /g)?.length).toBe(xml.match(/<\/testsuite>/g)?.length);
   });

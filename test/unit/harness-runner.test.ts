@@ -19,7 +19,12 @@ async function runFipa(faults: Fault[] = [], features = ["core.passive", "core.a
   const channel = memoryChannel(fakeAgent({ faults }), { agent: "agent" });
   try {
     // Short budgets: a broken agent makes tests wait for answers that never come.
-    return await runSuite(fipa, { channel, backchannel: messageBackchannel(channel, { timeout: 200 }), features, timeout: 300 });
+    return await runSuite(fipa, {
+      channel,
+      backchannel: messageBackchannel(channel, { timeout: 200 }),
+      features,
+      timeout: 300,
+    });
   } finally {
     await channel.close();
   }
@@ -31,7 +36,11 @@ describe("runSuite with the fipa core cluster and an in-memory agent", () => {
   it("a correct agent is interoperable on both sides, setup and teardown around every test", async () => {
     const log: string[] = [];
     const channel = memoryChannel(fakeAgent({ log }), { agent: "agent" });
-    const report = await runSuite(fipa, { channel, backchannel: messageBackchannel(channel), features: ["core.passive", "core.active"] });
+    const report = await runSuite(fipa, {
+      channel,
+      backchannel: messageBackchannel(channel),
+      features: ["core.passive", "core.active"],
+    });
     expect(report.results.filter((r) => r.status !== "pass")).toEqual([]);
     expect(scores(report)).toEqual({ "core.passive": "interoperable", "core.active": "interoperable" });
     const core = fipa.tests.filter((t) => t.cluster === "core").length;
@@ -64,7 +73,11 @@ describe("runSuite with the fipa core cluster and an in-memory agent", () => {
 
   it("without a backchannel, active junctions are not run, and a claimed one is listed as such", async () => {
     const channel = memoryChannel(fakeAgent());
-    const report = await runSuite(fipa, { channel, backchannel: noBackchannel, features: ["core.passive", "core.active"] });
+    const report = await runSuite(fipa, {
+      channel,
+      backchannel: noBackchannel,
+      features: ["core.passive", "core.active"],
+    });
     expect(report.junctions.map((j) => j.junction)).toEqual(["core.passive"]);
     expect(report.not_run).toEqual([{ junction: "core.active", reason: expect.stringContaining("no backchannel") }]);
   });
@@ -78,7 +91,9 @@ describe("runSuite with the fipa core cluster and an in-memory agent", () => {
   });
 
   it("rejects a claimed junction the suite does not have", async () => {
-    await expect(runSuite(fipa, { channel: memoryChannel(fakeAgent()), features: ["core.pasive"] })).rejects.toThrow(RangeError);
+    await expect(runSuite(fipa, { channel: memoryChannel(fakeAgent()), features: ["core.pasive"] })).rejects.toThrow(
+      RangeError,
+    );
   });
 });
 
@@ -87,11 +102,15 @@ describe("runner mechanics", () => {
   const broken: Backchannel = { kind: "broken", act: async () => ({ code: 1, detail: "pipe closed" }) };
 
   it("stops before any test when the backchannel says yes to an action that does not exist", async () => {
-    await expect(runSuite(fipa, { channel: memoryChannel(fakeAgent()), backchannel: yes })).rejects.toThrow(BackchannelLies);
+    await expect(runSuite(fipa, { channel: memoryChannel(fakeAgent()), backchannel: yes })).rejects.toThrow(
+      BackchannelLies,
+    );
   });
 
   it("stops when the backchannel is broken", async () => {
-    await expect(runSuite(fipa, { channel: memoryChannel(fakeAgent()), backchannel: broken })).rejects.toThrow(BackchannelBroken);
+    await expect(runSuite(fipa, { channel: memoryChannel(fakeAgent()), backchannel: broken })).rejects.toThrow(
+      BackchannelBroken,
+    );
   });
 
   it("a test that overruns its budget fails, one that throws is an error, and the next test still runs", async () => {
@@ -118,9 +137,18 @@ describe("runner mechanics", () => {
     });
     const report = await runSuite(suite, { channel: memoryChannel(() => undefined) });
     const byName = Object.fromEntries(report.results.map((r) => [r.test, r]));
-    expect(byName["x.passive.hangs"]).toMatchObject({ status: "fail", failure: { message: "the test did not finish within its 50 ms" } });
-    expect(byName["x.passive.throws"]).toMatchObject({ status: "error", failure: { message: expect.stringContaining("TypeError: oops") } });
-    expect(byName["x.passive.waits"]).toMatchObject({ status: "fail", failure: { expected: { performative: "inform" }, received: "nothing" } });
+    expect(byName["x.passive.hangs"]).toMatchObject({
+      status: "fail",
+      failure: { message: "the test did not finish within its 50 ms" },
+    });
+    expect(byName["x.passive.throws"]).toMatchObject({
+      status: "error",
+      failure: { message: expect.stringContaining("TypeError: oops") },
+    });
+    expect(byName["x.passive.waits"]).toMatchObject({
+      status: "fail",
+      failure: { expected: { performative: "inform" }, received: "nothing" },
+    });
     expect(byName["x.passive.passes"]?.status).toBe("pass");
     expect(scores(report)).toEqual({ "x.passive": "constrained (1 of 4)" });
   });
@@ -146,6 +174,9 @@ describe("runner mechanics", () => {
       ],
     });
     const [result] = (await runSuite(suite, { channel })).results;
-    expect(result).toMatchObject({ status: "error", failure: { message: expect.stringContaining("not JSON"), received: '{"performative": "inf' } });
+    expect(result).toMatchObject({
+      status: "error",
+      failure: { message: expect.stringContaining("not JSON"), received: '{"performative": "inf' },
+    });
   });
 });

@@ -1,6 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InteropProfileSchema, SCORE_PATTERN, parseProfile, parseScore, scoreJunction, toProfile, type TestStatus } from "../../harness/core/index.js";
+import {
+  InteropProfileSchema,
+  SCORE_PATTERN,
+  parseProfile,
+  parseScore,
+  scoreJunction,
+  toProfile,
+  type TestStatus,
+} from "../../harness/core/index.js";
 import type { RunReport } from "../../harness/core/index.js";
 
 const SEED = 20_261_121;
@@ -42,22 +50,38 @@ describe("scoreJunction (ARCHITECTURE.md, Interop profile)", () => {
   });
 
   it("skipped tests are not passed", () => {
-    expect(scoreJunction([{ status: "pass", essential: true }, { status: "skip", essential: false }])).toBe("constrained (1 of 2)");
+    expect(
+      scoreJunction([
+        { status: "pass", essential: true },
+        { status: "skip", essential: false },
+      ]),
+    ).toBe("constrained (1 of 2)");
   });
 });
 
 describe("SCORE_PATTERN", () => {
-  it.each(["interoperable", "divergent", "constrained (4 of 5)", "constrained (0 of 13)", "constrained (12 of 130)"])("accepts %s", (s) => {
-    expect(s).toMatch(SCORE_PATTERN);
-  });
-
-  // The HIPE's regex and the variants it meant to allow: bare constrained, missing spaces, extra text.
-  it.each(["constrained", "constrained(4 of 5)", "constrained (4of5)", "constrained  (4 of 5)", "constrained (4 of 5, no crypto)", "Interoperable", " divergent", "interoperable\n", "constrained (-1 of 5)", "constrained (4 of )"])(
-    "rejects %j",
+  it.each(["interoperable", "divergent", "constrained (4 of 5)", "constrained (0 of 13)", "constrained (12 of 130)"])(
+    "accepts %s",
     (s) => {
-      expect(s).not.toMatch(SCORE_PATTERN);
+      expect(s).toMatch(SCORE_PATTERN);
     },
   );
+
+  // The HIPE's regex and the variants it meant to allow: bare constrained, missing spaces, extra text.
+  it.each([
+    "constrained",
+    "constrained(4 of 5)",
+    "constrained (4of5)",
+    "constrained  (4 of 5)",
+    "constrained (4 of 5, no crypto)",
+    "Interoperable",
+    " divergent",
+    "interoperable\n",
+    "constrained (-1 of 5)",
+    "constrained (4 of )",
+  ])("rejects %j", (s) => {
+    expect(s).not.toMatch(SCORE_PATTERN);
+  });
 
   it("parses into its parts", () => {
     expect(parseScore("constrained (4 of 5)")).toEqual({ kind: "constrained", passed: 4, total: 5 });
@@ -68,7 +92,13 @@ describe("SCORE_PATTERN", () => {
 
 describe("the interop profile", () => {
   const report: RunReport = {
-    suite: { id: "fipa", version: "1.0.0", uri: "urn:agtest:suite:fipa:1.0.0", digest: `sha256-${"ab".repeat(32)}`, title: "t" },
+    suite: {
+      id: "fipa",
+      version: "1.0.0",
+      uri: "urn:agtest:suite:fipa:1.0.0",
+      digest: `sha256-${"ab".repeat(32)}`,
+      title: "t",
+    },
     subject: { name: "ping" },
     channel: "memory",
     backchannel: "none",
@@ -98,7 +128,11 @@ describe("the interop profile", () => {
   it("parses the ARCHITECTURE.md example and keeps extra keys", () => {
     const example = {
       test_suite: "urn:agtest:suite:fipa:1.0.0",
-      profile: { "core.passive": "interoperable", "protocols.fipa-request.passive": "constrained (4 of 5)", "protocols.fipa-contract-net.active": "divergent" },
+      profile: {
+        "core.passive": "interoperable",
+        "protocols.fipa-request.passive": "constrained (4 of 5)",
+        "protocols.fipa-contract-net.active": "divergent",
+      },
       suite_digest: `sha256-${"0".repeat(64)}`,
       subject: { name: "n", version: "v" },
       results: [{ test: "core.passive.reply-echoes-conversation-id", status: "pass", ms: 1.2 }],

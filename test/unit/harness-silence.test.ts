@@ -1,11 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { cluster, defineSuite, memoryChannel, postMessage, retrying, runSuite, Silence, test, Inbox, type MemoryAgent, type TestFn } from "../../harness/core/index.js";
+import {
+  cluster,
+  defineSuite,
+  memoryChannel,
+  postMessage,
+  retrying,
+  runSuite,
+  Silence,
+  test,
+  Inbox,
+  type MemoryAgent,
+  type TestFn,
+} from "../../harness/core/index.js";
 import { silenceFloor } from "../../harness/node/commands/run.js";
 import { replyTo, type AclMessage } from "../../protocol/index.js";
 import { Thread } from "../../suites/fipa/thread.js";
 import { request } from "../../suites/fipa/vocabulary.js";
 
-const inform = (inReplyTo: string) => ({ ok: true as const, via: "t", message: { performative: "inform" as const, sender: "a", receiver: "h", in_reply_to: inReplyTo } });
+const inform = (inReplyTo: string) => ({
+  ok: true as const,
+  via: "t",
+  message: { performative: "inform" as const, sender: "a", receiver: "h", in_reply_to: inReplyTo },
+});
 
 describe("Silence: the adaptive window", () => {
   it("is cautious until it has round trips, then a multiple of their p99, never under the floor", () => {
@@ -44,7 +60,12 @@ describe("Silence: the adaptive window", () => {
 
 /** Runs `body` as the one test of a suite against `agent`; returns the report. */
 async function run(agent: MemoryAgent, body: TestFn, quiescence = true, timeout = 10_000) {
-  const suite = defineSuite({ id: "silence", version: "1.0.0", title: "S", clusters: [cluster("x", { title: "x", passive: [test("one", { description: "d", timeout }, body)] })] });
+  const suite = defineSuite({
+    id: "silence",
+    version: "1.0.0",
+    title: "S",
+    clusters: [cluster("x", { title: "x", passive: [test("one", { description: "d", timeout }, body)] })],
+  });
   const channel = memoryChannel(agent, { agent: "agent", name: "harness", quiescence });
   try {
     return await runSuite(suite, { channel, silence: { floor: 100 } });
@@ -101,10 +122,16 @@ describe("deciding silence in a test", () => {
   });
 
   it("without quiescence, the adaptive window decides and is reported in the result and the profile", async () => {
-    const report = await run((raw, send) => send(replyTo(raw as AclMessage, "inform", { sender: "agent" })), echo, false);
+    const report = await run(
+      (raw, send) => send(replyTo(raw as AclMessage, "inform", { sender: "agent" })),
+      echo,
+      false,
+    );
     const [result] = report.results;
     expect(result?.status).toBe("pass");
-    expect(result?.silence).toEqual([{ mode: "adaptive", window_ms: expect.any(Number), p99_ms: expect.any(Number), samples: 1 }]);
+    expect(result?.silence).toEqual([
+      { mode: "adaptive", window_ms: expect.any(Number), p99_ms: expect.any(Number), samples: 1 },
+    ]);
     expect(result?.silence?.[0]).toMatchObject({ window_ms: 1_000 });
     expect(report.silence).toMatchObject({ mode: "adaptive", floor_ms: 100, round_trips: { samples: 1 } });
   });
@@ -142,10 +169,15 @@ describe("retrying idempotent requests", () => {
       return new Response(JSON.stringify({ message_id: "m-1" }), { status: 202 });
     };
     const inbox = new Inbox();
-    expect((await postMessage("http://x", { performative: "inform", message_id: "m-1" }, { inbox, fetch: resetOnce })).status).toBe(202);
+    expect(
+      (await postMessage("http://x", { performative: "inform", message_id: "m-1" }, { inbox, fetch: resetOnce }))
+        .status,
+    ).toBe(202);
     expect(calls).toBe(2);
     calls = 0;
-    await expect(postMessage("http://x", { performative: "inform" }, { inbox, fetch: resetOnce })).rejects.toThrow(/cannot reach/);
+    await expect(postMessage("http://x", { performative: "inform" }, { inbox, fetch: resetOnce })).rejects.toThrow(
+      /cannot reach/,
+    );
     expect(calls).toBe(1);
   });
 });

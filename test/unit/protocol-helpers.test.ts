@@ -20,7 +20,9 @@ describe("performatives", () => {
     expect(PERFORMATIVES).toHaveLength(22);
     expect(new Set(PERFORMATIVES).size).toBe(22);
     for (const act of PERFORMATIVES) expect(act).toMatch(/^[a-z]+(-[a-z]+)*$/);
-    expect(PERFORMATIVES).toEqual(expect.arrayContaining(["accept-proposal", "cfp", "not-understood", "request-whenever"]));
+    expect(PERFORMATIVES).toEqual(
+      expect.arrayContaining(["accept-proposal", "cfp", "not-understood", "request-whenever"]),
+    );
   });
 
   it("are recognised only when spelled exactly", () => {
@@ -33,7 +35,8 @@ describe("performatives", () => {
 
 describe("agent addresses", () => {
   it("accept names of 1 to 63 lowercase letters, digits, '-', '_' and '.', starting with a letter or digit", () => {
-    for (const name of ["a", "0", "ping", "my-agent_v2.1", "a".repeat(63), "a-", "9."]) expect(isAgentName(name)).toBe(true);
+    for (const name of ["a", "0", "ping", "my-agent_v2.1", "a".repeat(63), "a-", "9."])
+      expect(isAgentName(name)).toBe(true);
     for (const name of ["", "A", "-a", ".a", "_a", "a".repeat(64), "a b", "a/b", "é", "ping\n", 7]) {
       expect(isAgentName(name)).toBe(false);
     }
@@ -44,7 +47,15 @@ describe("agent addresses", () => {
       expect(isAgentUrl(url)).toBe(true);
     }
     const tooLong = `https://example.com/${"a".repeat(MAX_AGENT_URL_LENGTH)}`;
-    for (const url of ["ftp://example.com", "http://", "https:example.com", " http://example.com", "http://exa mple.com", "//example.com", tooLong]) {
+    for (const url of [
+      "ftp://example.com",
+      "http://",
+      "https:example.com",
+      " http://example.com",
+      "http://exa mple.com",
+      "//example.com",
+      tooLong,
+    ]) {
       expect(isAgentUrl(url)).toBe(false);
     }
     expect(isAgentAddress("ping")).toBe(true);
@@ -102,7 +113,9 @@ describe("replyTo", () => {
   });
 
   it("answers the sender when there is no reply_to, and leaves out what the original lacks", () => {
-    expect(replyTo({ performative: "query-if", sender: "a", receiver: ["b", "c"], reply_to: null }, "not-understood")).toEqual({
+    expect(
+      replyTo({ performative: "query-if", sender: "a", receiver: ["b", "c"], reply_to: null }, "not-understood"),
+    ).toEqual({
       performative: "not-understood",
       receiver: "a",
     });
@@ -110,7 +123,12 @@ describe("replyTo", () => {
 
   it("applies the given fields last, but never changes the performative", () => {
     const reply = replyTo(request, "inform", { content: { pong: true }, sender: "other", reply_with: "r-2" });
-    expect(reply).toMatchObject({ performative: "inform", sender: "other", content: { pong: true }, reply_with: "r-2" });
+    expect(reply).toMatchObject({
+      performative: "inform",
+      sender: "other",
+      content: { pong: true },
+      reply_with: "r-2",
+    });
     const sneaky: Record<string, unknown> = { performative: "refuse" };
     expect(replyTo(request, "inform", sneaky).performative).toBe("inform");
   });

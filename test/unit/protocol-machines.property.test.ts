@@ -35,7 +35,13 @@ const OPENINGS: { readonly [P in ProtocolName]: readonly Performative[] } = {
 /** Written out here rather than imported: the test's own idea of "still expecting a message". */
 const LIVE: ReadonlySet<string> = new Set(["waiting", "agreed", "proposed", "accepted"]);
 
-type Scenario = { protocol: ProtocolName; participants: number; deadline: number | null; collector: boolean; choices: number[] };
+type Scenario = {
+  protocol: ProtocolName;
+  participants: number;
+  deadline: number | null;
+  collector: boolean;
+  choices: number[];
+};
 type Step = { message: AclMessage | null; now: number }; // null: only time passes (expire)
 type Trace = { first: AclMessage; steps: Step[]; states: Conversation[] }; // states[k]: before steps[k]
 
@@ -61,7 +67,8 @@ function movesOf(conversation: Conversation): Move[] {
       groups.set(act, [...(groups.get(act) ?? []), party]);
     }
   }
-  for (const [act, parties] of groups) if (parties.length > 1) moves.push({ act, sender: INITIATOR, receivers: parties });
+  for (const [act, parties] of groups)
+    if (parties.length > 1) moves.push({ act, sender: INITIATOR, receivers: parties });
   return moves;
 }
 
@@ -166,7 +173,10 @@ function allowed(conversation: Conversation, message: AclMessage): boolean {
     return nextActs(conversation, sender).participant.includes(act) && receivers.every((r) => side.includes(r));
   }
   if (!side.includes(sender)) return false;
-  return receivers.length > 0 && receivers.every((r) => Object.hasOwn(conversation.parties, r) && nextActs(conversation, r).initiator.includes(act));
+  return (
+    receivers.length > 0 &&
+    receivers.every((r) => Object.hasOwn(conversation.parties, r) && nextActs(conversation, r).initiator.includes(act))
+  );
 }
 
 const someone = fc.constantFrom(INITIATOR, COLLECTOR, ...PARTICIPANTS, "mallory", "constructor");
@@ -196,7 +206,18 @@ type NearMiss = {
   protocol: string | null;
 };
 const nearMiss: fc.Arbitrary<NearMiss> = fc.record({
-  change: fc.constantFrom("performative", "sender", "receiver", "conversation_id", "protocol", "answer", "answer", "order", "order", "nothing"),
+  change: fc.constantFrom(
+    "performative",
+    "sender",
+    "receiver",
+    "conversation_id",
+    "protocol",
+    "answer",
+    "answer",
+    "order",
+    "order",
+    "nothing",
+  ),
   pick: fc.nat(),
   performative: fc.constantFrom(...PERFORMATIVES),
   someone,
@@ -208,8 +229,17 @@ const nearMiss: fc.Arbitrary<NearMiss> = fc.record({
 function nearMissOf(conversation: Conversation, near: NearMiss): AclMessage {
   const moves = movesOf(conversation);
   const parties = Object.keys(conversation.parties);
-  const base = moves[near.pick % Math.max(moves.length, 1)] ?? { act: "inform", sender: parties[0] ?? "a", receivers: [INITIATOR] };
-  const message: AclMessage = { performative: base.act, sender: base.sender, receiver: base.receivers, conversation_id: "c-1" };
+  const base = moves[near.pick % Math.max(moves.length, 1)] ?? {
+    act: "inform",
+    sender: parties[0] ?? "a",
+    receivers: [INITIATOR],
+  };
+  const message: AclMessage = {
+    performative: base.act,
+    sender: base.sender,
+    receiver: base.receivers,
+    conversation_id: "c-1",
+  };
   switch (near.change) {
     case "performative":
       return { ...message, performative: near.performative };
@@ -242,7 +272,10 @@ function nearMissOf(conversation: Conversation, near: NearMiss): AclMessage {
 const delay = fc.constantFrom(0, 0, 0, 1, 5, 20);
 
 /** A random message, or a near miss of the moves allowed in `conversation`. */
-const candidate = fc.oneof(randomMessage.map((message) => () => message), nearMiss.map((near) => (c: Conversation) => nearMissOf(c, near)));
+const candidate = fc.oneof(
+  randomMessage.map((message) => () => message),
+  nearMiss.map((near) => (c: Conversation) => nearMissOf(c, near)),
+);
 
 describe("protocol machines: properties", () => {
   it("accept every valid trace (frozen), and a complete trace ends done", () => {
@@ -262,7 +295,9 @@ describe("protocol machines: properties", () => {
             // Every thread the message is for moves (no transition keeps its state), and no other.
             const sender = message.sender ?? "";
             const threads = Object.hasOwn(before.parties, sender) ? [sender] : receiversOf(message);
-            const moved = Object.keys(before.parties).filter((party) => before.parties[party] !== conversation.parties[party]);
+            const moved = Object.keys(before.parties).filter(
+              (party) => before.parties[party] !== conversation.parties[party],
+            );
             expect(moved.sort()).toEqual([...threads].sort());
           }
           expect(conversation).toEqual(trace.states[k + 1]);
@@ -318,8 +353,28 @@ function pointOf(trace: Trace, where: number, later: number): { k: number; befor
 const address = fc.oneof(someone, fc.stringMatching(/^[a-z0-9][a-z0-9-_.]{0,8}$/), fc.webUrl());
 /** Mostly what these protocols use, so that some messages fit; then anything FIPA allows; then junk. */
 const act = fc.oneof(
-  { arbitrary: fc.constantFrom<Performative>(...OPENINGS["fipa-request"], ...OPENINGS["fipa-query"], ...OPENINGS["fipa-contract-net"]), weight: 2 },
-  { arbitrary: fc.constantFrom<Performative>("propose", "refuse", "agree", "inform", "failure", "not-understood", "cancel", "accept-proposal", "reject-proposal"), weight: 4 },
+  {
+    arbitrary: fc.constantFrom<Performative>(
+      ...OPENINGS["fipa-request"],
+      ...OPENINGS["fipa-query"],
+      ...OPENINGS["fipa-contract-net"],
+    ),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.constantFrom<Performative>(
+      "propose",
+      "refuse",
+      "agree",
+      "inform",
+      "failure",
+      "not-understood",
+      "cancel",
+      "accept-proposal",
+      "reject-proposal",
+    ),
+    weight: 4,
+  },
   { arbitrary: fc.constantFrom(...PERFORMATIVES), weight: 2 },
   { arbitrary: fc.string(), weight: 1 },
 );
@@ -340,7 +395,9 @@ const anyMessage = fc
       conversation_id: fc.oneof({ arbitrary: fc.constant("c-1"), weight: 6 }, fc.string(), fc.constant(null)),
       reply_by: fc.oneof(
         fc.integer({ min: T0 - 1_000, max: T0 + 1_000 }).map((ms) => new Date(ms).toISOString()),
-        fc.date({ min: new Date("0001-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true }).map((d) => d.toISOString()),
+        fc
+          .date({ min: new Date("0001-01-01T00:00:00Z"), max: new Date("9999-12-31T23:59:59Z"), noInvalidDate: true })
+          .map((d) => d.toISOString()),
         fc.string(),
         fc.constant(null),
       ),
@@ -358,11 +415,16 @@ function parsed(message: AclMessage): AclMessage {
 }
 
 /** Junk that still parses, or a message near the moves allowed in the conversation (often one of them). */
-const messageFor = fc.oneof(anyMessage.map((message) => () => message), candidate);
+const messageFor = fc.oneof(
+  anyMessage.map((message) => () => message),
+  candidate,
+);
 /** Valid opening messages, with a field changed half the time. */
 const opening = fc
   .tuple(scenario, fc.option(fc.constantFrom("performative", "sender", "receiver", "reply_by")), anyMessage)
-  .map(([s, change, other]) => parsed(change === null ? walk(s).first : { ...walk(s).first, [change]: other[change] ?? null }));
+  .map(([s, change, other]) =>
+    parsed(change === null ? walk(s).first : { ...walk(s).first, [change]: other[change] ?? null }),
+  );
 const anyTime = fc.oneof(fc.integer({ min: T0 - 1_000, max: T0 + 1_000 }), fc.double(), fc.constant(Number.NaN));
 
 describe("protocol machines: robustness", () => {

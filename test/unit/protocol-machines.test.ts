@@ -21,7 +21,12 @@ const DEADLINE = "2026-11-21T10:00:10.000Z";
 const AFTER = Date.parse(DEADLINE) + 1;
 
 /** A message of conversation c-1. Answers leave `protocol` out, as many agents do. */
-function msg(performative: Performative, sender: string, receiver: string | string[] | null, extra: Partial<AclMessage> = {}): AclMessage {
+function msg(
+  performative: Performative,
+  sender: string,
+  receiver: string | string[] | null,
+  extra: Partial<AclMessage> = {},
+): AclMessage {
   return { performative, sender, receiver, conversation_id: "c-1", ...extra };
 }
 
@@ -50,7 +55,11 @@ function play(start: Conversation, lines: readonly Line[]): { conversation: Conv
   return { conversation, states };
 }
 
-function rejection(conversation: Conversation, message: AclMessage, now = T0): { kind: ViolationKind; violation: string } {
+function rejection(
+  conversation: Conversation,
+  message: AclMessage,
+  now = T0,
+): { kind: ViolationKind; violation: string } {
   const step = advance(conversation, message, now);
   if (step.ok) throw new Error(`expected a violation, got ${describeState(step.conversation)}`);
   return { kind: step.kind, violation: step.violation };
@@ -60,7 +69,8 @@ describe("protocol names", () => {
   it("are FIPA's, recognised only when spelled exactly", () => {
     expect(PROTOCOL_NAMES).toEqual(["fipa-request", "fipa-query", "fipa-contract-net"]);
     expect(isProtocolName("fipa-query")).toBe(true);
-    for (const value of ["FIPA-Request", "fipa_request", "fipa-subscribe", "", null, 1]) expect(isProtocolName(value)).toBe(false);
+    for (const value of ["FIPA-Request", "fipa_request", "fipa-subscribe", "", null, 1])
+      expect(isProtocolName(value)).toBe(false);
   });
 });
 
@@ -68,37 +78,75 @@ describe("protocol names", () => {
 // Every allowed path of fipa-request and fipa-query (SC00026, SC00027: the same diagram).
 
 const ANSWER_PATHS: { path: string; lines: Line[]; states: string[] }[] = [
-  { path: "agree, inform", lines: [["agree", "ping", "harness"], ["inform", "ping", "harness"]], states: ["agreed", "done (informed)"] },
-  { path: "agree, failure", lines: [["agree", "ping", "harness"], ["failure", "ping", "harness"]], states: ["agreed", "done (failed)"] },
+  {
+    path: "agree, inform",
+    lines: [
+      ["agree", "ping", "harness"],
+      ["inform", "ping", "harness"],
+    ],
+    states: ["agreed", "done (informed)"],
+  },
+  {
+    path: "agree, failure",
+    lines: [
+      ["agree", "ping", "harness"],
+      ["failure", "ping", "harness"],
+    ],
+    states: ["agreed", "done (failed)"],
+  },
   { path: "refuse", lines: [["refuse", "ping", "harness"]], states: ["done (refused)"] },
   { path: "inform (agree skipped)", lines: [["inform", "ping", "harness"]], states: ["done (informed)"] },
   { path: "failure (agree skipped)", lines: [["failure", "ping", "harness"]], states: ["done (failed)"] },
-  { path: "not-understood from the participant", lines: [["not-understood", "ping", "harness"]], states: ["done (not understood)"] },
+  {
+    path: "not-understood from the participant",
+    lines: [["not-understood", "ping", "harness"]],
+    states: ["done (not understood)"],
+  },
   {
     path: "agree, not-understood from the participant",
-    lines: [["agree", "ping", "harness"], ["not-understood", "ping", "harness"]],
+    lines: [
+      ["agree", "ping", "harness"],
+      ["not-understood", "ping", "harness"],
+    ],
     states: ["agreed", "done (not understood)"],
   },
-  { path: "not-understood from the initiator", lines: [["not-understood", "harness", "ping"]], states: ["done (not understood)"] },
+  {
+    path: "not-understood from the initiator",
+    lines: [["not-understood", "harness", "ping"]],
+    states: ["done (not understood)"],
+  },
   {
     path: "agree, not-understood from the initiator",
-    lines: [["agree", "ping", "harness"], ["not-understood", "harness", "ping"]],
+    lines: [
+      ["agree", "ping", "harness"],
+      ["not-understood", "harness", "ping"],
+    ],
     states: ["agreed", "done (not understood)"],
   },
   { path: "cancel, unanswered", lines: [["cancel", "harness", "ping"]], states: ["done (cancelled)"] },
   {
     path: "cancel, inform",
-    lines: [["cancel", "harness", "ping"], ["inform", "ping", "harness"]],
+    lines: [
+      ["cancel", "harness", "ping"],
+      ["inform", "ping", "harness"],
+    ],
     states: ["done (cancelled)", "done (cancel answered)"],
   },
   {
     path: "cancel, failure",
-    lines: [["cancel", "harness", "ping"], ["failure", "ping", "harness"]],
+    lines: [
+      ["cancel", "harness", "ping"],
+      ["failure", "ping", "harness"],
+    ],
     states: ["done (cancelled)", "done (cancel answered)"],
   },
   {
     path: "agree, cancel, inform",
-    lines: [["agree", "ping", "harness"], ["cancel", "harness", "ping"], ["inform", "ping", "harness"]],
+    lines: [
+      ["agree", "ping", "harness"],
+      ["cancel", "harness", "ping"],
+      ["inform", "ping", "harness"],
+    ],
     states: ["agreed", "done (cancelled)", "done (cancel answered)"],
   },
 ];
@@ -138,36 +186,71 @@ describe("fipa-contract-net with one participant", () => {
   const paths: { path: string; lines: Line[]; states: string[] }[] = [
     {
       path: "propose, accept, inform",
-      lines: [["propose", "a", "harness"], ["accept-proposal", "harness", "a"], ["inform", "a", "harness"]],
+      lines: [
+        ["propose", "a", "harness"],
+        ["accept-proposal", "harness", "a"],
+        ["inform", "a", "harness"],
+      ],
       states: ["proposed", "accepted", "done (informed)"],
     },
     {
       path: "propose, accept, failure",
-      lines: [["propose", "a", "harness"], ["accept-proposal", "harness", "a"], ["failure", "a", "harness"]],
+      lines: [
+        ["propose", "a", "harness"],
+        ["accept-proposal", "harness", "a"],
+        ["failure", "a", "harness"],
+      ],
       states: ["proposed", "accepted", "done (failed)"],
     },
-    { path: "propose, reject", lines: [["propose", "a", "harness"], ["reject-proposal", "harness", "a"]], states: ["proposed", "done (rejected)"] },
+    {
+      path: "propose, reject",
+      lines: [
+        ["propose", "a", "harness"],
+        ["reject-proposal", "harness", "a"],
+      ],
+      states: ["proposed", "done (rejected)"],
+    },
     { path: "refuse", lines: [["refuse", "a", "harness"]], states: ["done (refused)"] },
-    { path: "not-understood from the participant", lines: [["not-understood", "a", "harness"]], states: ["done (not understood)"] },
+    {
+      path: "not-understood from the participant",
+      lines: [["not-understood", "a", "harness"]],
+      states: ["done (not understood)"],
+    },
     {
       path: "propose, not-understood from the initiator",
-      lines: [["propose", "a", "harness"], ["not-understood", "harness", "a"]],
+      lines: [
+        ["propose", "a", "harness"],
+        ["not-understood", "harness", "a"],
+      ],
       states: ["proposed", "done (not understood)"],
     },
     {
       path: "propose, accept, not-understood from the participant",
-      lines: [["propose", "a", "harness"], ["accept-proposal", "harness", "a"], ["not-understood", "a", "harness"]],
+      lines: [
+        ["propose", "a", "harness"],
+        ["accept-proposal", "harness", "a"],
+        ["not-understood", "a", "harness"],
+      ],
       states: ["proposed", "accepted", "done (not understood)"],
     },
     { path: "cancel", lines: [["cancel", "harness", "a"]], states: ["done (cancelled)"] },
     {
       path: "propose, cancel, inform",
-      lines: [["propose", "a", "harness"], ["cancel", "harness", "a"], ["inform", "a", "harness"]],
+      lines: [
+        ["propose", "a", "harness"],
+        ["cancel", "harness", "a"],
+        ["inform", "a", "harness"],
+      ],
       states: ["proposed", "done (cancelled)", "done (cancel answered)"],
     },
     {
       path: "propose, accept, cancel, failure",
-      lines: [["propose", "a", "harness"], ["accept-proposal", "harness", "a"], ["cancel", "harness", "a"], ["failure", "a", "harness"]],
+      lines: [
+        ["propose", "a", "harness"],
+        ["accept-proposal", "harness", "a"],
+        ["cancel", "harness", "a"],
+        ["failure", "a", "harness"],
+      ],
       states: ["proposed", "accepted", "done (cancelled)", "done (cancel answered)"],
     },
   ];
@@ -221,11 +304,13 @@ describe("fipa-contract-net with three participants", () => {
     ]);
     expect(rejection(conversation, msg("propose", "c", "harness"), AFTER)).toEqual({
       kind: "late",
-      violation: "propose from c to harness: late proposal, sent after the cfp's reply_by deadline 2026-11-21T10:00:10.000Z",
+      violation:
+        "propose from c to harness: late proposal, sent after the cfp's reply_by deadline 2026-11-21T10:00:10.000Z",
     });
     expect(rejection(conversation, msg("refuse", "c", "harness"), AFTER)).toEqual({
       kind: "late",
-      violation: "refuse from c to harness: late refusal, sent after the cfp's reply_by deadline 2026-11-21T10:00:10.000Z",
+      violation:
+        "refuse from c to harness: late refusal, sent after the cfp's reply_by deadline 2026-11-21T10:00:10.000Z",
     });
     expect(rejection(conversation, msg("not-understood", "c", "harness"), AFTER).kind).toBe("late");
     expect(advance(conversation, msg("propose", "c", "harness"), Date.parse(DEADLINE)).ok).toBe(true);
@@ -238,15 +323,18 @@ describe("fipa-contract-net with three participants", () => {
     ]);
     expect(rejection(conversation, msg("accept-proposal", "harness", "b"))).toEqual({
       kind: "not-proposed",
-      violation: "accept-proposal from harness to b: b refused the cfp; only a participant that proposed can be accepted",
+      violation:
+        "accept-proposal from harness to b: b refused the cfp; only a participant that proposed can be accepted",
     });
     expect(rejection(conversation, msg("reject-proposal", "harness", "b"))).toEqual({
       kind: "not-proposed",
-      violation: "reject-proposal from harness to b: b refused the cfp; only a participant that proposed can be rejected",
+      violation:
+        "reject-proposal from harness to b: b refused the cfp; only a participant that proposed can be rejected",
     });
     expect(rejection(conversation, msg("accept-proposal", "harness", "c"))).toEqual({
       kind: "not-proposed",
-      violation: "accept-proposal from harness to c: c has not proposed; only a participant that proposed can be accepted",
+      violation:
+        "accept-proposal from harness to c: c has not proposed; only a participant that proposed can be accepted",
     });
     expect(rejection(conversation, msg("accept-proposal", "harness", "c"), AFTER)).toEqual({
       kind: "not-proposed",
@@ -286,7 +374,10 @@ describe("fipa-contract-net with three participants", () => {
   });
 
   it("without reply_by, waits for every participant however long it takes", () => {
-    const { conversation } = play(cfp({}), [["refuse", "a", "harness"], ["refuse", "b", "harness"]]);
+    const { conversation } = play(cfp({}), [
+      ["refuse", "a", "harness"],
+      ["refuse", "b", "harness"],
+    ]);
     expect(conversation.deadline).toBeNull();
     expect(expire(conversation, Number.MAX_SAFE_INTEGER)).toBe(conversation);
     expect(advance(conversation, msg("propose", "c", "harness"), Number.MAX_SAFE_INTEGER).ok).toBe(true);
@@ -302,7 +393,8 @@ describe("fipa-contract-net with three participants", () => {
     expect(both.ok && both.conversation.parties).toEqual({ a: "rejected", b: "rejected", c: "refused" });
     expect(rejection(conversation, msg("accept-proposal", "harness", ["a", "c"]))).toEqual({
       kind: "not-proposed",
-      violation: "accept-proposal from harness to a, c: c refused the cfp; only a participant that proposed can be accepted",
+      violation:
+        "accept-proposal from harness to a, c: c refused the cfp; only a participant that proposed can be accepted",
     });
   });
 
@@ -329,11 +421,22 @@ describe("fipa-contract-net with three participants", () => {
 // ---------------------------------------------------------------------------------------------
 // Violations: every kind, with its reason.
 
-type Case = { name: string; conversation: () => Conversation; message: AclMessage; now?: number; kind: ViolationKind; violation: string };
+type Case = {
+  name: string;
+  conversation: () => Conversation;
+  message: AclMessage;
+  now?: number;
+  kind: ViolationKind;
+  violation: string;
+};
 
 const agreed = (): Conversation => play(request(), [["agree", "ping", "harness"]]).conversation;
 const informed = (): Conversation => play(request(), [["inform", "ping", "harness"]]).conversation;
-const proposing = (): Conversation => play(cfp(), [["propose", "a", "harness"], ["refuse", "b", "harness"]]).conversation;
+const proposing = (): Conversation =>
+  play(cfp(), [
+    ["propose", "a", "harness"],
+    ["refuse", "b", "harness"],
+  ]).conversation;
 
 const CASES: Case[] = [
   {
@@ -369,7 +472,8 @@ const CASES: Case[] = [
     conversation: request,
     message: msg("inform", "mallory", "harness"),
     kind: "not-a-party",
-    violation: "inform from mallory to harness: mallory is not a party to this fipa-request conversation (initiator side harness; participants ping)",
+    violation:
+      "inform from mallory to harness: mallory is not a party to this fipa-request conversation (initiator side harness; participants ping)",
   },
   {
     name: "a sender named like an Object.prototype key",
@@ -421,56 +525,64 @@ const CASES: Case[] = [
     conversation: request,
     message: msg("request", "ping", "harness"),
     kind: "wrong-direction",
-    violation: "request from ping to harness: wrong direction: in fipa-request only the initiator sends request, and ping is a participant",
+    violation:
+      "request from ping to harness: wrong direction: in fipa-request only the initiator sends request, and ping is a participant",
   },
   {
     name: "the initiator sending propose",
     conversation: cfp,
     message: msg("propose", "harness", "a"),
     kind: "wrong-direction",
-    violation: "propose from harness to a: wrong direction: in fipa-contract-net only participants send propose, and harness speaks for the initiator",
+    violation:
+      "propose from harness to a: wrong direction: in fipa-contract-net only participants send propose, and harness speaks for the initiator",
   },
   {
     name: "a participant sending cancel",
     conversation: agreed,
     message: msg("cancel", "ping", "harness"),
     kind: "wrong-direction",
-    violation: "cancel from ping to harness: wrong direction: in fipa-request only the initiator sends cancel, and ping is a participant",
+    violation:
+      "cancel from ping to harness: wrong direction: in fipa-request only the initiator sends cancel, and ping is a participant",
   },
   {
     name: "the initiator sending inform",
     conversation: agreed,
     message: msg("inform", "harness", "ping"),
     kind: "wrong-direction",
-    violation: "inform from harness to ping: wrong direction: in fipa-request only participants send inform, and harness speaks for the initiator",
+    violation:
+      "inform from harness to ping: wrong direction: in fipa-request only participants send inform, and harness speaks for the initiator",
   },
   {
     name: "agree after agree",
     conversation: agreed,
     message: msg("agree", "ping", "harness"),
     kind: "out-of-order",
-    violation: "agree from ping to harness: agree is not allowed now: ping has agreed, so ping may send only failure, inform or not-understood",
+    violation:
+      "agree from ping to harness: agree is not allowed now: ping has agreed, so ping may send only failure, inform or not-understood",
   },
   {
     name: "refuse after agree",
     conversation: agreed,
     message: msg("refuse", "ping", "harness"),
     kind: "out-of-order",
-    violation: "refuse from ping to harness: refuse is not allowed now: ping has agreed, so ping may send only failure, inform or not-understood",
+    violation:
+      "refuse from ping to harness: refuse is not allowed now: ping has agreed, so ping may send only failure, inform or not-understood",
   },
   {
     name: "a second request",
     conversation: agreed,
     message: msg("request", "harness", "ping"),
     kind: "out-of-order",
-    violation: "request from harness to ping: request only opens a fipa-request conversation, and this one is already open",
+    violation:
+      "request from harness to ping: request only opens a fipa-request conversation, and this one is already open",
   },
   {
     name: "a contract-net result before any accept",
     conversation: cfp,
     message: msg("inform", "a", "harness"),
     kind: "out-of-order",
-    violation: "inform from a to harness: inform is not allowed now: a has not answered yet, so a may send only propose, refuse or not-understood",
+    violation:
+      "inform from a to harness: inform is not allowed now: a has not answered yet, so a may send only propose, refuse or not-understood",
   },
   {
     name: "a second accept",
@@ -493,7 +605,8 @@ const CASES: Case[] = [
     message: msg("propose", "c", "harness"),
     now: AFTER,
     kind: "late",
-    violation: "propose from c to harness: late proposal, sent after the cfp's reply_by deadline 2026-11-21T10:00:10.000Z",
+    violation:
+      "propose from c to harness: late proposal, sent after the cfp's reply_by deadline 2026-11-21T10:00:10.000Z",
   },
   {
     name: "a message after the conversation is done",
@@ -511,10 +624,15 @@ const CASES: Case[] = [
   },
   {
     name: "a second answer to a cancel",
-    conversation: () => play(request(), [["cancel", "harness", "ping"], ["inform", "ping", "harness"]]).conversation,
+    conversation: () =>
+      play(request(), [
+        ["cancel", "harness", "ping"],
+        ["inform", "ping", "harness"],
+      ]).conversation,
     message: msg("failure", "ping", "harness"),
     kind: "after-done",
-    violation: "failure from ping to harness: the conversation is already done (ping was cancelled and answered the cancel)",
+    violation:
+      "failure from ping to harness: the conversation is already done (ping was cancelled and answered the cancel)",
   },
   {
     name: "a message in a thread that has ended while others go on",
@@ -551,13 +669,15 @@ describe("openConversation", () => {
       name: "an act that does not open the protocol",
       message: msg("inform", "ping", "harness", { protocol: "fipa-request" }),
       kind: "out-of-order",
-      violation: 'inform from ping to harness: a fipa-request conversation opens with request, and no fipa-request conversation "c-1" is open',
+      violation:
+        'inform from ping to harness: a fipa-request conversation opens with request, and no fipa-request conversation "c-1" is open',
     },
     {
       name: "an act foreign to the protocol",
       message: msg("subscribe", "harness", "ping", { protocol: "fipa-query" }),
       kind: "not-in-protocol",
-      violation: "subscribe from harness to ping: subscribe is not an act of fipa-query, which opens with query-if or query-ref",
+      violation:
+        "subscribe from harness to ping: subscribe is not an act of fipa-query, which opens with query-if or query-ref",
     },
     {
       name: "no sender",
@@ -589,9 +709,17 @@ describe("openConversation", () => {
 
   it("keeps reply_to addresses as the initiator's side, and reply_by only as a contract-net deadline", () => {
     const conversation = open(
-      msg("request", "harness", ["a", "b"], { protocol: "fipa-request", reply_to: ["harness", "collector", "a"], reply_by: DEADLINE }),
+      msg("request", "harness", ["a", "b"], {
+        protocol: "fipa-request",
+        reply_to: ["harness", "collector", "a"],
+        reply_by: DEADLINE,
+      }),
     );
-    expect(conversation).toMatchObject({ reply_to: ["collector"], deadline: null, parties: { a: "waiting", b: "waiting" } });
+    expect(conversation).toMatchObject({
+      reply_to: ["collector"],
+      deadline: null,
+      parties: { a: "waiting", b: "waiting" },
+    });
     expect(describeState(conversation)).toBe("2 waiting");
     const played = play(conversation, [
       ["agree", "a", "collector"],
@@ -605,7 +733,10 @@ describe("openConversation", () => {
   });
 
   it("settles at once a cfp whose deadline has already passed", () => {
-    const conversation = open(msg("cfp", "harness", ["a", "b"], { protocol: "fipa-contract-net", reply_by: DEADLINE }), AFTER);
+    const conversation = open(
+      msg("cfp", "harness", ["a", "b"], { protocol: "fipa-contract-net", reply_by: DEADLINE }),
+      AFTER,
+    );
     expect(describeState(conversation)).toBe("done (2 expired)");
   });
 
@@ -632,7 +763,9 @@ describe("conversation data", () => {
     const conversation = proposing();
     const stored = ConversationSchema.parse(JSON.parse(JSON.stringify(conversation)));
     expect(stored).toEqual(conversation);
-    expect(advance(stored, msg("accept-proposal", "harness", "a"), T0)).toEqual(advance(conversation, msg("accept-proposal", "harness", "a"), T0));
+    expect(advance(stored, msg("accept-proposal", "harness", "a"), T0)).toEqual(
+      advance(conversation, msg("accept-proposal", "harness", "a"), T0),
+    );
     expect(ConversationSchema.safeParse({ ...conversation, parties: { a: "asleep" } }).success).toBe(false);
   });
 

@@ -120,7 +120,9 @@ describe("parseMessage: examples", () => {
   it("rejects text that is not JSON with field (body)", () => {
     const error = errorOf(parseMessageText('{"performative": "inform",'));
     expect(error.field).toBe("(body)");
-    expect(error.message).toMatch(/^\(body\): expected a FIPA ACL message as JSON, but the text is not valid JSON \(.+\)$/);
+    expect(error.message).toMatch(
+      /^\(body\): expected a FIPA ACL message as JSON, but the text is not valid JSON \(.+\)$/,
+    );
     expect(errorOf(parseRoutableText("")).field).toBe("(body)");
   });
 });
@@ -136,11 +138,21 @@ describe("parseMessage: every field type error names its field", () => {
     ["receiver", { receiver: ["ok", "BAD"] }, "receiver.1", /^receiver\.1: expected an agent name .*, got "BAD"$/],
     ["receiver", { receiver: ["ok", 1] }, "receiver.1", /got 1$/],
     ["reply_to", { reply_to: [null] }, "reply_to.0", /got null$/],
-    ["content", { content: { a: [1, undefined] } }, "content.a.1", /expected a JSON value, but undefined is not a JSON value$/],
+    [
+      "content",
+      { content: { a: [1, undefined] } },
+      "content.a.1",
+      /expected a JSON value, but undefined is not a JSON value$/,
+    ],
     ["content", { content: Number.NaN }, "content", /NaN is not a JSON number$/],
     ["content", { content: { when: new Date(0) } }, "content.when", /a Date is not a plain JSON object$/],
     ["content", { content: 10n }, "content", /bigint is not a JSON value$/],
-    ["reply_by", { reply_by: "tomorrow" }, "reply_by", /expected an ISO 8601 date-time with a time zone, .*, got "tomorrow"$/],
+    [
+      "reply_by",
+      { reply_by: "tomorrow" },
+      "reply_by",
+      /expected an ISO 8601 date-time with a time zone, .*, got "tomorrow"$/,
+    ],
     ["reply_by", { reply_by: "2026-11-21T10:00:00" }, "reply_by", /got "2026-11-21T10:00:00"$/],
     ["reply_by", { reply_by: "2026-02-30T10:00:00Z" }, "reply_by", /got "2026-02-30T10:00:00Z"$/],
     ["reply_by", { reply_by: 1_700_000_000_000 }, "reply_by", /got 1700000000000$/],
@@ -193,19 +205,28 @@ describe("parseMessage: every field type error names its field", () => {
         throw new Error("boom");
       },
     });
-    expect(errorOf(parseMessage(hostile))).toMatchObject({ field: "(message)", message: "(message): could not be read (boom)" });
+    expect(errorOf(parseMessage(hostile))).toMatchObject({
+      field: "(message)",
+      message: "(message): could not be read (boom)",
+    });
   });
 });
 
 describe("parseRoutable", () => {
   it("requires a sender and at least one receiver", () => {
-    expect(errorOf(parseRoutable({ performative: "inform", receiver: "b" })).message).toMatch(/^sender: .*but it is missing$/);
-    expect(errorOf(parseRoutable({ performative: "inform", sender: "a" })).message).toMatch(/^receiver: .*but it is missing$/);
+    expect(errorOf(parseRoutable({ performative: "inform", receiver: "b" })).message).toMatch(
+      /^sender: .*but it is missing$/,
+    );
+    expect(errorOf(parseRoutable({ performative: "inform", sender: "a" })).message).toMatch(
+      /^receiver: .*but it is missing$/,
+    );
     expect(errorOf(parseRoutable({ performative: "inform", sender: null, receiver: "b" })).field).toBe("sender");
     expect(errorOf(parseRoutable({ performative: "inform", sender: "a", receiver: [] })).message).toBe(
       "receiver: expected at least one receiver, got an empty array",
     );
-    expect(errorOf(parseRoutable({ performative: "inform", sender: "a", receiver: ["b", "B"] })).field).toBe("receiver.1");
+    expect(errorOf(parseRoutable({ performative: "inform", sender: "a", receiver: ["b", "B"] })).field).toBe(
+      "receiver.1",
+    );
   });
 
   it("accepts what the runtime can route and keeps extra keys", () => {
@@ -226,7 +247,11 @@ const anyText = fc.string({ unit: "binary" });
 const optionalText = fc.option(anyText, { nil: null });
 const dateTime = fc
   .tuple(
-    fc.date({ min: new Date("0001-01-01T00:00:00.000Z"), max: new Date("9999-12-31T23:59:59.999Z"), noInvalidDate: true }),
+    fc.date({
+      min: new Date("0001-01-01T00:00:00.000Z"),
+      max: new Date("9999-12-31T23:59:59.999Z"),
+      noInvalidDate: true,
+    }),
     fc.constantFrom("Z", "+00:00", "+02:00", "-05:30", "+14:00"),
     fc.boolean(),
   )
@@ -263,13 +288,31 @@ const validMessage = fc
   .map(([fields, extra]) => ({ ...extra, ...fields }));
 
 /** Wrong values for each field, used to break one field of a valid message. */
-const notAString = fc.oneof(fc.integer(), fc.boolean(), fc.array(anyText, { maxLength: 2 }), fc.object({ maxDepth: 1 }));
-const notAnAddress = fc.oneof(notAString, anyText.filter((s) => !isAgentAddress(s)));
+const notAString = fc.oneof(
+  fc.integer(),
+  fc.boolean(),
+  fc.array(anyText, { maxLength: 2 }),
+  fc.object({ maxDepth: 1 }),
+);
+const notAnAddress = fc.oneof(
+  notAString,
+  anyText.filter((s) => !isAgentAddress(s)),
+);
 const wrong: Record<string, fc.Arbitrary<unknown>> = {
-  performative: fc.oneof(fc.constant(null), notAString, anyText.filter((s) => !isPerformative(s))),
+  performative: fc.oneof(
+    fc.constant(null),
+    notAString,
+    anyText.filter((s) => !isPerformative(s)),
+  ),
   sender: fc.oneof(notAnAddress, fc.array(agentName, { minLength: 1, maxLength: 2 })),
-  receiver: fc.oneof(notAnAddress.filter((v) => !Array.isArray(v)), fc.array(notAnAddress, { minLength: 1, maxLength: 3 })),
-  reply_to: fc.oneof(notAnAddress.filter((v) => !Array.isArray(v)), fc.array(notAnAddress, { minLength: 1, maxLength: 3 })),
+  receiver: fc.oneof(
+    notAnAddress.filter((v) => !Array.isArray(v)),
+    fc.array(notAnAddress, { minLength: 1, maxLength: 3 }),
+  ),
+  reply_to: fc.oneof(
+    notAnAddress.filter((v) => !Array.isArray(v)),
+    fc.array(notAnAddress, { minLength: 1, maxLength: 3 }),
+  ),
   content: fc.oneof(
     fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
     fc.bigInt(),
@@ -277,19 +320,27 @@ const wrong: Record<string, fc.Arbitrary<unknown>> = {
     fc.constant(new Map()),
     fc.jsonValue().map((value) => ({ value, broken: [undefined] })),
   ),
-  reply_by: fc.oneof(notAString, fc.date(), anyText.filter((s) => !/^\d{4}-/.test(s))),
+  reply_by: fc.oneof(
+    notAString,
+    fc.date(),
+    anyText.filter((s) => !/^\d{4}-/.test(s)),
+  ),
   ...Object.fromEntries(TEXT_FIELDS.map((field) => [field, notAString])),
 };
-const brokenMessage = fc
-  .tuple(validMessage, fc.constantFrom(...MESSAGE_FIELDS))
-  .chain(([message, field]) => (wrong[field] ?? fc.constant(Symbol("no arbitrary"))).map((value) => ({ message: { ...message, [field]: value }, field })));
+const brokenMessage = fc.tuple(validMessage, fc.constantFrom(...MESSAGE_FIELDS)).chain(([message, field]) =>
+  (wrong[field] ?? fc.constant(Symbol("no arbitrary"))).map((value) => ({
+    message: { ...message, [field]: value },
+    field,
+  })),
+);
 
 function isJson(value: unknown, depth = 0): boolean {
   if (value === null || typeof value === "string" || typeof value === "boolean") return true;
   if (typeof value === "number") return Number.isFinite(value);
   if (typeof value !== "object" || depth >= MAX_CONTENT_DEPTH) return false;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!(i in value) || value[i] === undefined || !isJson(value[i], depth + 1)) return false;
+    for (let i = 0; i < value.length; i++)
+      if (!(i in value) || value[i] === undefined || !isJson(value[i], depth + 1)) return false;
     return true;
   }
   const proto: unknown = Object.getPrototypeOf(value);
@@ -297,7 +348,8 @@ function isJson(value: unknown, depth = 0): boolean {
   return Object.values(value).every((item) => item === undefined || isJson(item, depth + 1));
 }
 
-const DATE_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+const DATE_TIME =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 const isAddressList = (v: unknown) =>
   isAgentAddress(v) || (Array.isArray(v) && Array.from({ length: v.length }, (_, i) => v[i]).every(isAgentAddress));
 
@@ -372,7 +424,12 @@ describe("parseMessage: properties (fast-check, seed 42)", () => {
 
   it("objects with the message's own keys holding random values are judged correctly", () => {
     const key = fc.oneof(fc.constantFrom(...MESSAGE_FIELDS), extraKey);
-    const value = fc.oneof(fc.anything({ maxDepth: 2, withNullPrototype: true, withSparseArray: true }), fc.constantFrom(...PERFORMATIVES), address, dateTime);
+    const value = fc.oneof(
+      fc.anything({ maxDepth: 2, withNullPrototype: true, withSparseArray: true }),
+      fc.constantFrom(...PERFORMATIVES),
+      address,
+      dateTime,
+    );
     const objects = fc.oneof(
       fc.dictionary(key, value, { maxKeys: 6 }),
       fc.dictionary(key, value, { maxKeys: 6 }).map((fields) => ({ performative: "inform", ...fields })),
@@ -385,8 +442,15 @@ describe("parseMessage: properties (fast-check, seed 42)", () => {
 
   it("random text, random JSON and damaged messages are judged correctly, without an exception", () => {
     const damaged = fc
-      .tuple(validMessage.map((m) => JSON.stringify(m)), fc.nat(), fc.nat())
-      .map(([text, at, length]) => text.slice(0, at % (text.length + 1)) + text.slice((at % (text.length + 1)) + (length % 8)));
+      .tuple(
+        validMessage.map((m) => JSON.stringify(m)),
+        fc.nat(),
+        fc.nat(),
+      )
+      .map(
+        ([text, at, length]) =>
+          text.slice(0, at % (text.length + 1)) + text.slice((at % (text.length + 1)) + (length % 8)),
+      );
     const texts = fc.oneof(anyText, fc.json(), damaged);
     fc.assert(
       fc.property(texts, (text) => {

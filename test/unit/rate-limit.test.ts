@@ -59,6 +59,10 @@ describe("the agents' rate limiter (token bucket)", () => {
   it("defaults to 100/s; a manifest may go up to the runtime's maximum, not past it", () => {
     expect(DEFAULT_LIMITS.rate_per_sec).toBe(100);
     expect(resolveLimits({ rate_per_sec: MAX_LIMITS.rate_per_sec })).toMatchObject({ ok: true });
-    expect(resolveLimits({ rate_per_sec: MAX_LIMITS.rate_per_sec + 1 })).toEqual({ ok: false, key: "rate_per_sec", max: MAX_LIMITS.rate_per_sec });
+    expect(resolveLimits({ rate_per_sec: MAX_LIMITS.rate_per_sec + 1 })).toEqual({
+      ok: false,
+      key: "rate_per_sec",
+      max: MAX_LIMITS.rate_per_sec,
+    });
   });
 });

@@ -12,11 +12,19 @@ const agent = () => recordingAgent(new Uint8Array(readFileSync("fixtures/agents/
 
 type Sent = Record<string, unknown>;
 const feed = (a: ReturnType<typeof agent>, message: Record<string, unknown>): Sent[] => {
-  const { code, sends } = a.feed(JSON.stringify({ sender: "h", receiver: "reference", conversation_id: "c-1", reply_with: "r-1", ...message }));
+  const { code, sends } = a.feed(
+    JSON.stringify({ sender: "h", receiver: "reference", conversation_id: "c-1", reply_with: "r-1", ...message }),
+  );
   expect(code).toEqual({ value: 0 });
   return sends.map((s) => JSON.parse(s) as Sent);
 };
-const cfp = (replyBy: string) => ({ performative: "cfp", protocol: "fipa-contract-net", ontology: "agtest-fipa", content: { product: "p" }, reply_by: replyBy });
+const cfp = (replyBy: string) => ({
+  performative: "cfp",
+  protocol: "fipa-contract-net",
+  ontology: "agtest-fipa",
+  content: { product: "p" },
+  reply_by: replyBy,
+});
 
 describe("the reference agent", () => {
   it.each([
@@ -43,8 +51,15 @@ describe("the reference agent", () => {
       language: "application/json",
       content: { what: [{ "interop-profile": fipa.uri }, { "interop-profile": "urn:other" }, { other: 1 }] },
     });
-    expect(inform).toMatchObject({ performative: "inform", ontology: "agent-metadata", in_reply_to: "r-1", conversation_id: "c-1" });
-    const [mine, other, odd] = inform!.content as { "interop-profile": { test_suite: string; profile: Record<string, string> } | null }[];
+    expect(inform).toMatchObject({
+      performative: "inform",
+      ontology: "agent-metadata",
+      in_reply_to: "r-1",
+      conversation_id: "c-1",
+    });
+    const [mine, other, odd] = inform!.content as {
+      "interop-profile": { test_suite: string; profile: Record<string, string> } | null;
+    }[];
     expect(mine?.["interop-profile"]?.test_suite).toBe(fipa.uri);
     expect(Object.keys(mine?.["interop-profile"]?.profile ?? {})).toEqual(fipa.junctions.map((j) => j.id));
     expect([other, odd]).toEqual([{ "interop-profile": null }, { "interop-profile": null }]);
@@ -53,7 +68,13 @@ describe("the reference agent", () => {
   it("acts when asked through agact: agree, then the first message of a new conversation", () => {
     const a = agent();
     const act = (action: string, ...params: string[]) =>
-      feed(a, { performative: "request", protocol: "fipa-request", ontology: "agact", language: "application/json", content: { action, params } });
+      feed(a, {
+        performative: "request",
+        protocol: "fipa-request",
+        ontology: "agact",
+        language: "application/json",
+        content: { action, params },
+      });
     const [agree, cfpSent] = act("cfp", "h,other", "widget", "1500");
     expect(agree).toMatchObject({ performative: "agree", in_reply_to: "r-1" });
     expect(cfpSent).toMatchObject({
@@ -66,7 +87,11 @@ describe("the reference agent", () => {
       conversation_id: "c-reference-0404040404040404",
       reply_with: "c-reference-0404040404040404/1",
     });
-    expect(act("query-profile", "h", fipa.uri)[1]).toMatchObject({ performative: "query-ref", ontology: "agent-metadata", content: { what: [{ "interop-profile": fipa.uri }] } });
+    expect(act("query-profile", "h", fipa.uri)[1]).toMatchObject({
+      performative: "query-ref",
+      ontology: "agent-metadata",
+      content: { what: [{ "interop-profile": fipa.uri }] },
+    });
     expect(act("dance")).toEqual([expect.objectContaining({ performative: "refuse" })]);
     expect(act("request", "h")).toEqual([expect.objectContaining({ performative: "refuse" })]);
   });
@@ -85,7 +110,11 @@ describe("the mutants", () => {
   it("are one per Fault member but None, named after it, each built and unlike the reference", async () => {
     const all = await mutants();
     expect(all.length).toBeGreaterThanOrEqual(6);
-    expect(all[0]).toEqual({ name: "mutant-wrong-conversation-id", member: "WrongConversationId", fault: "Every answer carries a new conversation_id instead of the request's." });
+    expect(all[0]).toEqual({
+      name: "mutant-wrong-conversation-id",
+      member: "WrongConversationId",
+      fault: "Every answer carries a new conversation_id instead of the request's.",
+    });
     const reference = readFileSync("fixtures/agents/reference.wasm");
     for (const m of all) {
       expect(m.name).toMatch(/^mutant-[a-z]+(-[a-z]+)*$/);

@@ -28,8 +28,12 @@ describe("instrumented modules compute the same results", { timeout: 30_000 }, (
     const u32 = fc.integer({ min: 0, max: 0xffffffff });
     fc.assert(
       fc.property(
-        fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 1_000_000 }),
-        fc.bigInt({ min: -3n, max: 25n }), u32, u32,
+        fc.integer({ min: 0, max: 20_000 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.bigInt({ min: -3n, max: 25n }),
+        u32,
+        u32,
         (n, m, c, f, a, b) => {
           run("sum", n);
           run("nested", m);
@@ -47,7 +51,11 @@ describe("instrumented modules compute the same results", { timeout: 30_000 }, (
     const { run } = pair(modules["features"]!);
     fc.assert(
       fc.property(
-        fc.integer({ min: -1, max: 5 }), fc.integer(), fc.integer(), fc.integer({ min: 0, max: 70_000 }), fc.double(),
+        fc.integer({ min: -1, max: 5 }),
+        fc.integer(),
+        fc.integer(),
+        fc.integer({ min: 0, max: 70_000 }),
+        fc.double(),
         (op, a, b, dst, x) => {
           run("dispatch", op, a, b); // traps for an empty or missing table slot in both
           run("tail", a, b);

@@ -9,7 +9,15 @@ const agents = fixtureAgents();
 const LIMITS = { maxMemoryPages: 256 };
 
 const request = (receiver: string, content: unknown, extra: Record<string, unknown> = {}): string =>
-  JSON.stringify({ performative: "request", sender: "h", receiver, content, conversation_id: "c1", reply_with: "r1", ...extra });
+  JSON.stringify({
+    performative: "request",
+    sender: "h",
+    receiver,
+    content,
+    conversation_id: "c1",
+    reply_with: "r1",
+    ...extra,
+  });
 
 const MESSAGES: Record<string, string[]> = {
   ping: [
@@ -21,8 +29,20 @@ const MESSAGES: Record<string, string[]> = {
     "not json",
     "",
   ],
-  echo: [request("echo", "hello"), request("echo", { nested: [1, 2, { a: null }] }), request("echo", 42), "{}", "[", ""],
-  "cpu-burn": [request("cpu-burn", "1000"), request("cpu-burn", 5000), request("cpu-burn", "x"), request("cpu-burn", "99999999999")],
+  echo: [
+    request("echo", "hello"),
+    request("echo", { nested: [1, 2, { a: null }] }),
+    request("echo", 42),
+    "{}",
+    "[",
+    "",
+  ],
+  "cpu-burn": [
+    request("cpu-burn", "1000"),
+    request("cpu-burn", 5000),
+    request("cpu-burn", "x"),
+    request("cpu-burn", "99999999999"),
+  ],
 };
 
 function sideBySide(name: string): { feed: (message: string) => number } {
@@ -41,12 +61,15 @@ function sideBySide(name: string): { feed: (message: string) => number } {
 }
 
 describe.skipIf(Object.keys(agents).length === 0)("fixture agents", () => {
-  it.each(Object.keys(MESSAGES).filter((name) => agents[name] !== undefined))("%s behaves the same instrumented", (name) => {
-    const { feed } = sideBySide(name);
-    let sent = 0;
-    for (const message of MESSAGES[name]!) sent += feed(message);
-    expect(sent).toBeGreaterThan(0);
-  });
+  it.each(Object.keys(MESSAGES).filter((name) => agents[name] !== undefined))(
+    "%s behaves the same instrumented",
+    (name) => {
+      const { feed } = sideBySide(name);
+      let sent = 0;
+      for (const message of MESSAGES[name]!) sent += feed(message);
+      expect(sent).toBeGreaterThan(0);
+    },
+  );
 
   it.skipIf(agents["ping"] === undefined)("ping answers pong, instrumented", () => {
     const ping = recordingAgent(agents["ping"]!, LIMITS);
@@ -54,7 +77,12 @@ describe.skipIf(Object.keys(agents).length === 0)("fixture agents", () => {
     const { code, sends } = ping.feed(request("ping", "ping"));
     expect(code).toEqual({ value: 0 });
     expect(sends).toHaveLength(1);
-    expect(JSON.parse(sends[0]!)).toMatchObject({ performative: "inform", content: "pong", conversation_id: "c1", in_reply_to: "r1" });
+    expect(JSON.parse(sends[0]!)).toMatchObject({
+      performative: "inform",
+      content: "pong",
+      conversation_id: "c1",
+      in_reply_to: "r1",
+    });
   });
 
   it.skipIf(agents["echo"] === undefined)("echo behaves the same for random contents", () => {

@@ -62,7 +62,10 @@ const DELIBERATE = /unsupported|expected memory index byte/;
  * The validator judges like the engine (V8's `new WebAssembly.Module`): what it accepts compiles,
  * and what compiles it accepts unless refused on purpose. Returns whether V8 accepts.
  */
-function agreesWithV8(bytes: Uint8Array<ArrayBuffer>, result: unknown = refusesCleanly(() => inspectModule(bytes))): boolean {
+function agreesWithV8(
+  bytes: Uint8Array<ArrayBuffer>,
+  result: unknown = refusesCleanly(() => inspectModule(bytes)),
+): boolean {
   const v8 = WebAssembly.validate(bytes);
   const ours = !(result instanceof WasmValidationError);
   if (v8 && result instanceof WasmValidationError) expect(result.message).toMatch(DELIBERATE);
@@ -73,7 +76,11 @@ function agreesWithV8(bytes: Uint8Array<ArrayBuffer>, result: unknown = refusesC
 describe("property: refuses cleanly, never emits broken modules, never hangs", { timeout: 120_000 }, () => {
   let bases: Uint8Array<ArrayBuffer>[];
   beforeAll(async () => {
-    bases = [...Object.values(await corpus()), ...Object.values(fixtureAgents()), ...Object.values(ttfModules()).filter((b) => WebAssembly.validate(b))];
+    bases = [
+      ...Object.values(await corpus()),
+      ...Object.values(fixtureAgents()),
+      ...Object.values(ttfModules()).filter((b) => WebAssembly.validate(b)),
+    ];
   });
   beforeEach(() => {
     slowest = 0;
@@ -83,7 +90,10 @@ describe("property: refuses cleanly, never emits broken modules, never hangs", {
   });
 
   it("random bytes", () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => void checkAll(new Uint8Array(b))), { seed: 42, numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (b) => void checkAll(new Uint8Array(b))),
+      { seed: 42, numRuns: 2000 },
+    );
   });
 
   it("random bytes after a valid header", () => {
@@ -99,7 +109,10 @@ describe("property: refuses cleanly, never emits broken modules, never hangs", {
       { maxLength: 8 },
     );
     fc.assert(
-      fc.property(sections, (ss) => void checkAll(new Uint8Array([...HEADER, ...ss.flatMap((s) => section(s.id, [...s.payload]))]))),
+      fc.property(
+        sections,
+        (ss) => void checkAll(new Uint8Array([...HEADER, ...ss.flatMap((s) => section(s.id, [...s.payload]))])),
+      ),
       { seed: 42, numRuns: 2000 },
     );
   });
@@ -141,7 +154,9 @@ describe("property: refuses cleanly, never emits broken modules, never hangs", {
     for (const [name, bytes] of ttf) {
       const v8 = WebAssembly.validate(bytes);
       const result = refusesCleanly(() => inspectModule(bytes));
-      expect(result instanceof WasmValidationError ? `refused: ${result.message}` : "accepted", name).toMatch(v8 ? /^accepted$/ : /^refused: /);
+      expect(result instanceof WasmValidationError ? `refused: ${result.message}` : "accepted", name).toMatch(
+        v8 ? /^accepted$/ : /^refused: /,
+      );
     }
   });
 
@@ -191,12 +206,40 @@ describe("never a hang: pathological inputs are judged in bounded time", { timeo
     ["a data section claiming 2^32-1 segments", module(section(11, leb(MAX_U32)))],
     ["a custom section whose name claims 4 GiB", module([0, ...leb(10), ...leb(MAX_U32)])],
     ["a body declaring 2^32-1 locals", agentWithHandle([1, ...leb(MAX_U32), 0x7f, 0x41, 0, 0x0b])],
-    ["a body declaring 2 x 2^31 locals", agentWithHandle([2, ...leb(2 ** 31), 0x7f, ...leb(2 ** 31), 0x7f, 0x41, 0, 0x0b])],
+    [
+      "a body declaring 2 x 2^31 locals",
+      agentWithHandle([2, ...leb(2 ** 31), 0x7f, ...leb(2 ** 31), 0x7f, 0x41, 0, 0x0b]),
+    ],
     ["a br_table claiming 2^32-1 targets", agentWithHandle([0, 0x41, 0, 0x0e, ...leb(MAX_U32), 0x0b])],
-    ["a br_table with a million targets", agentWithHandle([0, 0x02, 0x40, 0x41, 0, 0x0e, ...leb(1_000_000), ...repeat(1_000_001, [0]), 0x0b, 0x41, 0, 0x0b])],
-    ["200,000 nested blocks", agentWithHandle([0, ...repeat(200_000, [0x02, 0x40]), ...repeat(200_000, [0x0b]), 0x41, 0, 0x0b])],
-    ["a million nested loops (each gets a fuel check)", agentWithHandle([0, ...repeat(1_000_000, [0x03, 0x40]), ...repeat(1_000_000, [0x0b]), 0x41, 0, 0x0b])],
-    ["400,000 memory.grow (each gets an OOM check)", agentWithHandle([0, ...repeat(400_000, [0x41, 1, 0x40, 0, 0x1a]), 0x41, 0, 0x0b])],
+    [
+      "a br_table with a million targets",
+      agentWithHandle([
+        0,
+        0x02,
+        0x40,
+        0x41,
+        0,
+        0x0e,
+        ...leb(1_000_000),
+        ...repeat(1_000_001, [0]),
+        0x0b,
+        0x41,
+        0,
+        0x0b,
+      ]),
+    ],
+    [
+      "200,000 nested blocks",
+      agentWithHandle([0, ...repeat(200_000, [0x02, 0x40]), ...repeat(200_000, [0x0b]), 0x41, 0, 0x0b]),
+    ],
+    [
+      "a million nested loops (each gets a fuel check)",
+      agentWithHandle([0, ...repeat(1_000_000, [0x03, 0x40]), ...repeat(1_000_000, [0x0b]), 0x41, 0, 0x0b]),
+    ],
+    [
+      "400,000 memory.grow (each gets an OOM check)",
+      agentWithHandle([0, ...repeat(400_000, [0x41, 1, 0x40, 0, 0x1a]), 0x41, 0, 0x0b]),
+    ],
     ["an unterminated body of a million nops", agentWithHandle([0, ...repeat(1_000_000, [0x01])])],
   ];
 
@@ -207,6 +250,7 @@ describe("never a hang: pathological inputs are judged in bounded time", { timeo
     // a busy 2-core machine; a loop or quadratic work would take minutes.
     expect(performance.now() - t0).toBeLessThan(12_000);
     // Accepted and valid: the fuel and OOM checks were added (see the note above on engine limits).
-    if (!(result instanceof WasmValidationError) && WebAssembly.validate(bytes)) expect(result.bytes.byteLength).toBeGreaterThan(bytes.byteLength);
+    if (!(result instanceof WasmValidationError) && WebAssembly.validate(bytes))
+      expect(result.bytes.byteLength).toBeGreaterThan(bytes.byteLength);
   });
 });

@@ -32,7 +32,8 @@ function expectFuelTrap(call: () => unknown): void {
 describe("fuel", () => {
   let bytes: Uint8Array<ArrayBuffer>;
   beforeAll(async () => {
-    bytes = await wat(agentWat(`
+    bytes = await wat(
+      agentWat(`
       (func (export "one") (result i32) (i32.const 1))
       (func (export "count") (param $n i32)
         (loop $l (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
@@ -41,7 +42,8 @@ describe("fuel", () => {
           (then (i64.const 1))
           (else (i64.mul (local.get $n) (call $fac (i64.sub (local.get $n) (i64.const 1)))))))
       (func $down (export "down") (param $n i32) (result i32) (call $down (local.get $n)))
-      (func (export "spin") (loop $l (br $l)))`));
+      (func (export "spin") (loop $l (br $l)))`),
+    );
   });
 
   it("exports the fuel global initialised to opts.fuel", () => {
@@ -104,10 +106,14 @@ describe("fuel", () => {
 
 describe("memory", () => {
   const growAgent = (memoryDecl: string): Promise<Uint8Array<ArrayBuffer>> =>
-    wat(agentWat(`(func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))`)
-      .replace(`(memory (export "memory") 1)`, memoryDecl)
-      .replace(`(func (export "handle") (param i32 i32) (result i32) (i32.const 0))`,
-        `(func (export "handle") (param i32 i32) (result i32) (memory.grow (i32.const 1000)))`));
+    wat(
+      agentWat(`(func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))`)
+        .replace(`(memory (export "memory") 1)`, memoryDecl)
+        .replace(
+          `(func (export "handle") (param i32 i32) (result i32) (i32.const 0))`,
+          `(func (export "handle") (param i32 i32) (result i32) (memory.grow (i32.const 1000)))`,
+        ),
+    );
 
   it("caps a missing maximum to the limit", async () => {
     const bytes = await growAgent(`(memory (export "memory") 1)`);
@@ -164,7 +170,13 @@ describe("module layout", () => {
     const bytes = await wat(agentWat());
     const out = prepareModule(bytes, { maxMemoryPages: 4, fuel: PLENTY }).bytes;
     expect(inspectModule(out).functions).toBe(inspectModule(bytes).functions + 1);
-    expect(inspectModule(out).exports.map((e) => e.name)).toEqual(["memory", "alloc", "handle", "__agtest_fuel", "__agtest_oom"]);
+    expect(inspectModule(out).exports.map((e) => e.name)).toEqual([
+      "memory",
+      "alloc",
+      "handle",
+      "__agtest_fuel",
+      "__agtest_oom",
+    ]);
     expect(() => prepareModule(out, { maxMemoryPages: 4, fuel: PLENTY })).toThrow(WasmValidationError);
   });
 
@@ -217,7 +229,8 @@ describe("fuel that means CPU: bulk operations pay their length", () => {
   });
 
   it("memory.init, table.fill, table.copy, table.init and table.grow pay their length too", async () => {
-    const bytes = await wat(agentWat(`
+    const bytes = await wat(
+      agentWat(`
       (table $t 4 100 funcref)
       (elem $e func $f $f $f)
       (data $d "0123456789")
@@ -226,7 +239,8 @@ describe("fuel that means CPU: bulk operations pay their length", () => {
       (func (export "tfill") (param $n i32) (table.fill $t (i32.const 0) (ref.null func) (local.get $n)))
       (func (export "tcopy") (param $n i32) (table.copy $t $t (i32.const 0) (i32.const 1) (local.get $n)))
       (func (export "tinit") (param $n i32) (table.init $t $e (i32.const 0) (i32.const 0) (local.get $n)))
-      (func (export "tgrow") (param $n i32) (drop (table.grow $t (ref.null func) (local.get $n))))`));
+      (func (export "tgrow") (param $n i32) (drop (table.grow $t (ref.null func) (local.get $n))))`),
+    );
     const { fuel, fn } = instantiatePrepared(bytes, { fuel: 1000n });
     const cost = (name: string, n: number): bigint => {
       const before = fuel.value as bigint;
@@ -246,7 +260,9 @@ describe("fuel kept in a local: the global is exact wherever the host or a calle
   it("a callee and the host see the caller's fuel; what they spend is not refunded", async () => {
     let seen = -1n;
     let instance: ReturnType<typeof instantiatePrepared> | undefined;
-    const bytes = await wat(agentWat(`
+    const bytes = await wat(
+      agentWat(
+        `
       (func $leaf (result i32) (i32.const 1))
       (func (export "calls") (param $n i32) (result i32)
         (loop $l
@@ -256,22 +272,32 @@ describe("fuel kept in a local: the global is exact wherever the host or a calle
         (i32.const 7))
       (func (export "early") (param $n i32) (result i32)
         (if (local.get $n) (then (br 1 (i32.const 9))))
-        (i32.const 3))`, AGENT_IMPORTS));
-    instance = instantiatePrepared(bytes, { fuel: 10_000n }, {
-      ...stubImports(() => memory(instance!.exports)).imports,
-      agent: { ...stubImports(() => memory(instance!.exports)).imports.agent, now: () => {
-        // What the host sees is what the module has left; a host charge is kept.
-        seen = instance!.fuel.value as bigint;
-        instance!.fuel.value = seen - 100n;
-        return 0n;
-      } },
-    });
+        (i32.const 3))`,
+        AGENT_IMPORTS,
+      ),
+    );
+    instance = instantiatePrepared(
+      bytes,
+      { fuel: 10_000n },
+      {
+        ...stubImports(() => memory(instance!.exports)).imports,
+        agent: {
+          ...stubImports(() => memory(instance!.exports)).imports.agent,
+          now: () => {
+            // What the host sees is what the module has left; a host charge is kept.
+            seen = instance!.fuel.value as bigint;
+            instance!.fuel.value = seen - 100n;
+            return 0n;
+          },
+        },
+      },
+    );
     const { fuel, fn } = instance;
     expect(fn("calls")(3)).toBe(7);
     // entry: loop, i32.const, end = 3; loop body: call drop call drop local.get i32.const i32.sub local.tee br_if end = 10;
     // leaf: i32.const end = 2, three times; host: 100, three times.
     expect(fuel.value).toBe(10_000n - 3n - 3n * (10n + 2n + 100n));
-    expect(seen).toBe(fuel.value as bigint + 100n);
+    expect(seen).toBe((fuel.value as bigint) + 100n);
     // A branch out of the function stores the counter like a return does.
     fuel.value = 500n;
     expect(fn("early")(1)).toBe(9);

@@ -14,11 +14,43 @@ const F64 = [0x44, ...new Array<number>(8).fill(0)];
 const V128 = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
 const REF = [0xd0, 0x70];
 const STACKS = [
-  [], [I32], [I64], [F32], [F64], [V128], [V128, V128], [V128, V128, V128], [V128, I32], [V128, I64],
-  [V128, F32], [V128, F64], [I32, V128], [I32, I32], [I32, I64], [I32, F32], [I32, F64], [I64, I64],
-  [F32, F32], [F64, F64], [I32, I32, I32], [REF], [I32, REF], [REF, I32], [I32, REF, I32],
+  [],
+  [I32],
+  [I64],
+  [F32],
+  [F64],
+  [V128],
+  [V128, V128],
+  [V128, V128, V128],
+  [V128, I32],
+  [V128, I64],
+  [V128, F32],
+  [V128, F64],
+  [I32, V128],
+  [I32, I32],
+  [I32, I64],
+  [I32, F32],
+  [I32, F64],
+  [I64, I64],
+  [F32, F32],
+  [F64, F64],
+  [I32, I32, I32],
+  [REF],
+  [I32, REF],
+  [REF, I32],
+  [I32, REF, I32],
 ].map((s) => s.flat());
-const IMMEDIATES = [[], [0], [0, 0], [0, 0, 0], [0, 0, 0, 0], new Array<number>(8).fill(0), new Array<number>(16).fill(0), [1, 0x7f], [0x70]];
+const IMMEDIATES = [
+  [],
+  [0],
+  [0, 0],
+  [0, 0, 0],
+  [0, 0, 0, 0],
+  new Array<number>(8).fill(0),
+  new Array<number>(16).fill(0),
+  [1, 0x7f],
+  [0x70],
+];
 const TAILS = [[0x0b], [0x1a, 0x0b], [0x0b, 0x0b], [0x1a, 0x0b, 0x0b]];
 
 function ours(bytes: Uint8Array): boolean {
@@ -50,7 +82,10 @@ function check(ops: number[][]): string[] {
     }
     for (const bytes of uses(op, imm)) {
       const v8 = WebAssembly.validate(bytes);
-      if (v8 !== ours(bytes)) mismatches.push(`${name} in ${[...bytes.subarray(-24)].map((b) => b.toString(16)).join(" ")}: V8 ${v8 ? "accepts" : "rejects"}`);
+      if (v8 !== ours(bytes))
+        mismatches.push(
+          `${name} in ${[...bytes.subarray(-24)].map((b) => b.toString(16)).join(" ")}: V8 ${v8 ? "accepts" : "rejects"}`,
+        );
     }
   }
   return mismatches;

@@ -22,7 +22,10 @@ function refusal(bytes: Uint8Array, check: (b: Uint8Array) => unknown = inspectM
 }
 
 describe("validator corners", () => {
-  const tagImport = module(section(1, [1, 0x60, 0, 0]), section(2, [1, ...name("env"), ...name("tag"), 0x04, 0x00, 0x00]));
+  const tagImport = module(
+    section(1, [1, 0x60, 0, 0]),
+    section(2, [1, ...name("env"), ...name("tag"), 0x04, 0x00, 0x00]),
+  );
 
   it("a tag import (exception handling) parses, as V8 agrees, and the ABI refuses it", () => {
     expect(WebAssembly.validate(tagImport)).toBe(true);
@@ -74,7 +77,11 @@ describe("validator corners", () => {
     const v128 = module(section(6, [1, 0x7b, 0, 0xfd, 12, ...Array<number>(16).fill(0), 0x0b]));
     expect(WebAssembly.validate(v128)).toBe(true);
     expect(() => inspectModule(v128)).not.toThrow();
-    expect(refusal(module(section(6, [1, 0x7b, 0, 0xfd, 13, ...Array<number>(16).fill(0), 0x0b])))).toMatch(/0xfd \(not constant\)/);
-    expect(refusal(module(section(6, [1, 0x7f, 0, 0x01, 0x0b])))).toMatch(/instruction 0x01 is not allowed in a constant expression/);
+    expect(refusal(module(section(6, [1, 0x7b, 0, 0xfd, 13, ...Array<number>(16).fill(0), 0x0b])))).toMatch(
+      /0xfd \(not constant\)/,
+    );
+    expect(refusal(module(section(6, [1, 0x7f, 0, 0x01, 0x0b])))).toMatch(
+      /instruction 0x01 is not allowed in a constant expression/,
+    );
   });
 });

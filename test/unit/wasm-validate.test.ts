@@ -39,7 +39,10 @@ describe("structure", () => {
   });
 
   it("rejects a section whose size overruns the module", () => {
-    const e = rejectsValidate(module([10, 100, 1, 2, 3]), /^truncated section 10 \(code\) at offset 8: its size is 100 bytes but only 3 remain$/);
+    const e = rejectsValidate(
+      module([10, 100, 1, 2, 3]),
+      /^truncated section 10 \(code\) at offset 8: its size is 100 bytes but only 3 remain$/,
+    );
     expect(e.offset).toBe(8);
   });
 
@@ -49,7 +52,10 @@ describe("structure", () => {
   });
 
   it("rejects trailing bytes inside a section", () => {
-    rejectsValidate(module(section(1, [1, 0x60, 0, 0, 0x99])), "unexpected trailing bytes in section 1 (type) at offset 14");
+    rejectsValidate(
+      module(section(1, [1, 0x60, 0, 0, 0x99])),
+      "unexpected trailing bytes in section 1 (type) at offset 14",
+    );
   });
 
   it("rejects sections out of order, duplicated, or unknown", () => {
@@ -75,18 +81,33 @@ describe("structure", () => {
 
   it("rejects bad UTF-8 in import and export names", () => {
     const bad = [2, 0xed, 0xa0]; // an encoded surrogate is not UTF-8
-    rejectsValidate(module(section(1, [1, 0x60, 0, 0]), section(2, [1, ...bad, 1, 0x61, 0, 0])), "bad UTF-8 in name at offset 18");
+    rejectsValidate(
+      module(section(1, [1, 0x60, 0, 0]), section(2, [1, ...bad, 1, 0x61, 0, 0])),
+      "bad UTF-8 in name at offset 18",
+    );
   });
 
   it("rejects function and code sections that disagree", () => {
     const type = section(1, [1, 0x60, 0, 0]);
-    rejectsValidate(module(type, section(3, [2, 0, 0]), section(10, [1, 2, 0, 0x0b])), "function section declares 2 functions but the code section has 1 bodies");
-    rejectsValidate(module(type, section(3, [1, 0])), "function section declares 1 functions but there is no code section");
-    rejectsValidate(module(type, section(3, [1, 5]), section(10, [1, 2, 0, 0x0b])), "type index 5 out of range (1 defined) at offset 17");
+    rejectsValidate(
+      module(type, section(3, [2, 0, 0]), section(10, [1, 2, 0, 0x0b])),
+      "function section declares 2 functions but the code section has 1 bodies",
+    );
+    rejectsValidate(
+      module(type, section(3, [1, 0])),
+      "function section declares 1 functions but there is no code section",
+    );
+    rejectsValidate(
+      module(type, section(3, [1, 5]), section(10, [1, 2, 0, 0x0b])),
+      "type index 5 out of range (1 defined) at offset 17",
+    );
   });
 
   it("rejects a body overrunning the code section", () => {
-    rejectsValidate(module(section(1, [1, 0x60, 0, 0]), section(3, [1, 0]), section(10, [1, 9, 0, 0x0b])), /^truncated section 10 \(code\) at offset/);
+    rejectsValidate(
+      module(section(1, [1, 0x60, 0, 0]), section(3, [1, 0]), section(10, [1, 9, 0, 0x0b])),
+      /^truncated section 10 \(code\) at offset/,
+    );
   });
 
   it("rejects function bodies that do not end cleanly", () => {
@@ -103,8 +124,14 @@ describe("structure", () => {
     rejectsValidate(moduleWithBody([0xfd, 0x9a, 0x01, 0x0b]), /^unknown instruction 0xfd 154 at offset/);
     rejectsValidate(moduleWithBody([0xfc, 0x12, 0x0b]), /^unknown instruction 0xfc 18 at offset/);
     rejectsValidate(moduleWithBody([0xfe, 0x03, 0x00, 0x0b]), /^unsupported instruction 0xfe \(threads\) at offset/);
-    rejectsValidate(moduleWithBody([0x06, 0x40, 0x0b, 0x0b]), /^unsupported instruction 0x06 \(exception handling\) at offset/);
-    rejectsValidate(moduleWithBody([0xd0, 0x70, 0xd4, 0x1a, 0x0b]), /^unsupported instruction 0xd4 \(typed references \/ GC\) at offset/);
+    rejectsValidate(
+      moduleWithBody([0x06, 0x40, 0x0b, 0x0b]),
+      /^unsupported instruction 0x06 \(exception handling\) at offset/,
+    );
+    rejectsValidate(
+      moduleWithBody([0xd0, 0x70, 0xd4, 0x1a, 0x0b]),
+      /^unsupported instruction 0xd4 \(typed references \/ GC\) at offset/,
+    );
   });
 
   it("rejects index immediates beyond the module's index spaces", () => {
@@ -154,29 +181,58 @@ describe("agtest/1 ABI", () => {
   it("accepts every allowed import and an `init` export", async () => {
     const bytes = await wat(agentWat(`(func (export "init") (result i32) (i32.const 0))`, AGENT_IMPORTS));
     const info = validateModule(bytes, LIMIT);
-    expect(info.imports.map((i) => `${i.module}.${i.name}`)).toEqual(["agent.send", "agent.log", "agent.now", "agent.random", "env.abort"]);
+    expect(info.imports.map((i) => `${i.module}.${i.name}`)).toEqual([
+      "agent.send",
+      "agent.log",
+      "agent.now",
+      "agent.random",
+      "env.abort",
+    ]);
     expect(info.hasInit).toBe(true);
     expect(info.functions).toBe(3);
   });
 
   it.each([
-    ["memory", `(module (func (export "alloc") (param i32) (result i32) (local.get 0)) (func (export "handle") (param i32 i32) (result i32) (i32.const 0)))`],
-    ["alloc", `(module (memory (export "memory") 1) (func (export "handle") (param i32 i32) (result i32) (i32.const 0)))`],
+    [
+      "memory",
+      `(module (func (export "alloc") (param i32) (result i32) (local.get 0)) (func (export "handle") (param i32 i32) (result i32) (i32.const 0)))`,
+    ],
+    [
+      "alloc",
+      `(module (memory (export "memory") 1) (func (export "handle") (param i32 i32) (result i32) (i32.const 0)))`,
+    ],
     ["handle", `(module (memory (export "memory") 1) (func (export "alloc") (param i32) (result i32) (local.get 0)))`],
   ])("rejects a module without `%s`", async (name, source) => {
     const bytes = await wat(source);
-    rejectsValidate(bytes, name === "memory" ? "the module must define exactly one memory (found 0)" : `missing export \`${name}\``);
+    rejectsValidate(
+      bytes,
+      name === "memory" ? "the module must define exactly one memory (found 0)" : `missing export \`${name}\``,
+    );
   });
 
   it("rejects a missing `memory` export when the memory is not exported", async () => {
-    const bytes = await wat(`(module (memory 1) (func (export "alloc") (param i32) (result i32) (local.get 0)) (func (export "handle") (param i32 i32) (result i32) (i32.const 0)))`);
+    const bytes = await wat(
+      `(module (memory 1) (func (export "alloc") (param i32) (result i32) (local.get 0)) (func (export "handle") (param i32 i32) (result i32) (i32.const 0)))`,
+    );
     rejectsValidate(bytes, "missing export `memory`");
   });
 
   it.each([
-    ["alloc", `(func (export "alloc") (param i64) (result i32) (i32.const 0))`, "export `alloc` must be a function (i32) -> i32"],
-    ["handle", `(func (export "handle") (param i32) (result i32) (i32.const 0))`, "export `handle` must be a function (i32, i32) -> i32"],
-    ["init", `(func (export "init") (param i32) (result i32) (i32.const 0))`, "export `init` must be a function () -> i32"],
+    [
+      "alloc",
+      `(func (export "alloc") (param i64) (result i32) (i32.const 0))`,
+      "export `alloc` must be a function (i32) -> i32",
+    ],
+    [
+      "handle",
+      `(func (export "handle") (param i32) (result i32) (i32.const 0))`,
+      "export `handle` must be a function (i32, i32) -> i32",
+    ],
+    [
+      "init",
+      `(func (export "init") (param i32) (result i32) (i32.const 0))`,
+      "export `init` must be a function () -> i32",
+    ],
   ])("rejects `%s` with the wrong signature", async (name, func, message) => {
     const others = agentWat().replace(`(func (export "${name}")`, `(func (export "${name}_old")`);
     rejectsValidate(await wat(others.replace(/\)$/, `${func})`)), message);
@@ -192,12 +248,23 @@ describe("agtest/1 ABI", () => {
   });
 
   it("rejects the runtime's reserved export names", async () => {
-    rejectsValidate(await wat(agentWat(`(global (export "__agtest_fuel") (mut i64) (i64.const 0))`)), "export name `__agtest_fuel` is reserved for the runtime");
-    rejectsValidate(await wat(agentWat(`(func (export "__agtest_oom"))`)), "export name `__agtest_oom` is reserved for the runtime");
+    rejectsValidate(
+      await wat(agentWat(`(global (export "__agtest_fuel") (mut i64) (i64.const 0))`)),
+      "export name `__agtest_fuel` is reserved for the runtime",
+    );
+    rejectsValidate(
+      await wat(agentWat(`(func (export "__agtest_oom"))`)),
+      "export name `__agtest_oom` is reserved for the runtime",
+    );
   });
 
   it("rejects forbidden imports, naming them and what their module provides", async () => {
-    const wasi = await wat(agentWat("", `(import "wasi_snapshot_preview1" "path_open" (func (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))`));
+    const wasi = await wat(
+      agentWat(
+        "",
+        `(import "wasi_snapshot_preview1" "path_open" (func (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))`,
+      ),
+    );
     rejectsValidate(
       wasi,
       "forbidden import `wasi_snapshot_preview1.path_open` (WASI: the runtime implements only fd_write, fd_close, fd_seek, fd_fdstat_get, " +
@@ -205,9 +272,15 @@ describe("agtest/1 ABI", () => {
         "(stdout and stderr go to the agent's log, no files, sockets or environment))",
     );
     const fetch = await wat(agentWat("", `(import "agent" "fetch" (func (param i32 i32) (result i32)))`));
-    rejectsValidate(fetch, "forbidden import `agent.fetch` (the `agent` module provides only send, log, now, random, state_get, state_put, state_delete and timer_set)");
+    rejectsValidate(
+      fetch,
+      "forbidden import `agent.fetch` (the `agent` module provides only send, log, now, random, state_get, state_put, state_delete and timer_set)",
+    );
     const table = await wat(agentWat("", `(import "env" "table" (table 1 funcref))`));
-    rejectsValidate(table, "forbidden import `env.table` (only `agent.*`, `env.abort` and the WASI subset are allowed)");
+    rejectsValidate(
+      table,
+      "forbidden import `env.table` (only `agent.*`, `env.abort` and the WASI subset are allowed)",
+    );
   });
 
   it("lists every import problem at once, in import order", async () => {
@@ -220,7 +293,12 @@ describe("agtest/1 ABI", () => {
       (func (export "alloc") (param i32) (result i32) (local.get 0))
       (func (export "handle") (param i32 i32) (result i32) (i32.const 0)))`);
     const e = rejectsValidate(bytes, /^4 import problems: /);
-    expect(e.message.slice("4 import problems: ".length).split("; ").map((p) => p.split(" (")[0])).toEqual([
+    expect(
+      e.message
+        .slice("4 import problems: ".length)
+        .split("; ")
+        .map((p) => p.split(" (")[0]),
+    ).toEqual([
       "forbidden import `env.seed`",
       "forbidden import `wasi_snapshot_preview1.sock_accept`",
       "import `agent.send` must be a function",
@@ -229,7 +307,10 @@ describe("agtest/1 ABI", () => {
   });
 
   it("accepts the WASI preview1 subset wasi-libc and Rust's std import, and a reactor's `_initialize`", async () => {
-    const bytes = await wat(agentWat(`(func (export "_initialize"))`, `
+    const bytes = await wat(
+      agentWat(
+        `(func (export "_initialize"))`,
+        `
       (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
       (import "wasi_snapshot_preview1" "fd_close" (func (param i32) (result i32)))
       (import "wasi_snapshot_preview1" "fd_seek" (func (param i32 i64 i32 i32) (result i32)))
@@ -240,9 +321,14 @@ describe("agtest/1 ABI", () => {
       (import "wasi_snapshot_preview1" "environ_sizes_get" (func (param i32 i32) (result i32)))
       (import "wasi_snapshot_preview1" "environ_get" (func (param i32 i32) (result i32)))
       (import "wasi_snapshot_preview1" "args_sizes_get" (func (param i32 i32) (result i32)))
-      (import "wasi_snapshot_preview1" "args_get" (func (param i32 i32) (result i32)))`));
+      (import "wasi_snapshot_preview1" "args_get" (func (param i32 i32) (result i32)))`,
+      ),
+    );
     expect(validateModule(bytes, LIMIT).imports.filter((i) => i.module === "wasi_snapshot_preview1")).toHaveLength(11);
-    rejectsValidate(await wat(agentWat(`(func (export "_initialize") (result i32) (i32.const 0))`)), "export `_initialize` must be a function () -> ()");
+    rejectsValidate(
+      await wat(agentWat(`(func (export "_initialize") (result i32) (i32.const 0))`)),
+      "export `_initialize` must be a function () -> ()",
+    );
   });
 
   it("rejects an imported memory with its own message", async () => {
@@ -252,10 +338,22 @@ describe("agtest/1 ABI", () => {
   });
 
   it("rejects allowed imports with the wrong signature or kind", async () => {
-    rejectsValidate(await wat(agentWat("", `(import "agent" "send" (func (param i32) (result i32)))`)), "import `agent.send` must be a function (i32, i32) -> i32");
-    rejectsValidate(await wat(agentWat("", `(import "agent" "now" (func (result i32)))`)), "import `agent.now` must be a function () -> i64");
-    rejectsValidate(await wat(agentWat("", `(import "env" "abort" (func (param i32 i32 i32)))`)), "import `env.abort` must be a function (i32, i32, i32, i32) -> ()");
-    rejectsValidate(await wat(agentWat("", `(import "agent" "log" (global i32))`)), "import `agent.log` must be a function (i32, i32, i32) -> ()");
+    rejectsValidate(
+      await wat(agentWat("", `(import "agent" "send" (func (param i32) (result i32)))`)),
+      "import `agent.send` must be a function (i32, i32) -> i32",
+    );
+    rejectsValidate(
+      await wat(agentWat("", `(import "agent" "now" (func (result i32)))`)),
+      "import `agent.now` must be a function () -> i64",
+    );
+    rejectsValidate(
+      await wat(agentWat("", `(import "env" "abort" (func (param i32 i32 i32)))`)),
+      "import `env.abort` must be a function (i32, i32, i32, i32) -> ()",
+    );
+    rejectsValidate(
+      await wat(agentWat("", `(import "agent" "log" (global i32))`)),
+      "import `agent.log` must be a function (i32, i32, i32) -> ()",
+    );
   });
 
   it("enforces the memory limit on the initial size", async () => {
@@ -276,7 +374,8 @@ describe("agtest/1 ABI", () => {
 
 describe("inspectModule", () => {
   it("describes any well-formed module without ABI checks", async () => {
-    const bytes = await wat(`(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+    const bytes =
+      await wat(`(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
       (memory 2 5) (func (export "_start")))`);
     expect(inspectModule(bytes)).toEqual({
       imports: [{ module: "wasi_snapshot_preview1", name: "fd_write", kind: "func" }],

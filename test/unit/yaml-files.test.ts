@@ -6,7 +6,9 @@ import { parseDocument } from "yaml";
 import { actionMetadata } from "../helpers/action-metadata.js";
 
 /** Every YAML file git knows of (committed or new), as GitHub and users' tools would read them. */
-const yamlFiles = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.yml", "*.yaml"], { encoding: "utf8" })
+const yamlFiles = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.yml", "*.yaml"], {
+  encoding: "utf8",
+})
   .split("\n")
   .filter((f) => f !== "" && existsSync(f));
 

@@ -57,7 +57,8 @@ export class Conversation extends DurableObject<Env> {
     this.#sql = sqlOf(ctx.storage);
     // Tables are made by the first message stored: a conversation id that never held one (a
     // refused message, a reader guessing ids) leaves no storage behind.
-    this.#ready = this.#sql.one("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'messages'") !== undefined;
+    this.#ready =
+      this.#sql.one("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'messages'") !== undefined;
   }
 
   #ensureTables(): void {
@@ -68,15 +69,23 @@ export class Conversation extends DurableObject<Env> {
       "CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL UNIQUE, at TEXT NOT NULL, origin TEXT NOT NULL, violation TEXT, message TEXT NOT NULL)",
     );
     this.#sql.run("CREATE TABLE IF NOT EXISTS parties (address TEXT PRIMARY KEY)");
-    this.#sql.run("CREATE TABLE IF NOT EXISTS refused (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, reason TEXT NOT NULL, excerpt TEXT)");
+    this.#sql.run(
+      "CREATE TABLE IF NOT EXISTS refused (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, reason TEXT NOT NULL, excerpt TEXT)",
+    );
     this.#sql.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
   }
 
   /** Logs a message (once per message_id) and checks it against the conversation's protocol. */
   async log(conversationId: string, message: AclMessage, origin: Origin): Promise<Logged> {
     const messageId = String(message.message_id);
-    const seen = !this.#ready ? undefined : this.#sql.one<{ seq: number; violation: string | null }>("SELECT seq, violation FROM messages WHERE message_id = ?", messageId);
-    if (seen) return { seq: seen.seq, duplicate: true, violation: seen.violation, externals: this.#externals(), full: null };
+    const seen = !this.#ready
+      ? undefined
+      : this.#sql.one<{ seq: number; violation: string | null }>(
+          "SELECT seq, violation FROM messages WHERE message_id = ?",
+          messageId,
+        );
+    if (seen)
+      return { seq: seen.seq, duplicate: true, violation: seen.violation, externals: this.#externals(), full: null };
     const text = JSON.stringify(message);
     const full = this.#full(text.length);
     if (full) return { seq: 0, duplicate: false, violation: null, externals: [], full };
@@ -91,7 +100,8 @@ export class Conversation extends DurableObject<Env> {
     // The runtime's own answers (failure, not-understood) are logged but not policed.
     const prior = this.#tracker();
     const step = origin === "runtime" ? null : track(prior, message, Date.now());
-    if (step?.ok) this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('tracker', ?)", JSON.stringify(step.state));
+    if (step?.ok)
+      this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('tracker', ?)", JSON.stringify(step.state));
     const violation = step && !step.ok ? step.violation : null;
     const at = new Date().toISOString();
     if (step?.ok) this.#undo.set(messageId, prior);
@@ -104,7 +114,10 @@ export class Conversation extends DurableObject<Env> {
       violation,
       text,
     );
-    this.#sql.run("INSERT INTO meta (key, value) VALUES ('bytes', ?) ON CONFLICT (key) DO UPDATE SET value = value + excluded.value", text.length);
+    this.#sql.run(
+      "INSERT INTO meta (key, value) VALUES ('bytes', ?) ON CONFLICT (key) DO UPDATE SET value = value + excluded.value",
+      text.length,
+    );
     const seq = this.#sql.one<{ seq: number }>("SELECT seq FROM messages WHERE message_id = ?", messageId)?.seq ?? 0;
     this.#wake({ seq, at, origin, violation, message });
     return { seq, duplicate: false, violation, externals: this.#externals(), full: null };
@@ -117,7 +130,10 @@ export class Conversation extends DurableObject<Env> {
    */
   async unlog(messageId: string): Promise<void> {
     if (!this.#ready) return;
-    const row = this.#sql.one<{ seq: number; message: string }>("SELECT seq, message FROM messages WHERE message_id = ?", messageId);
+    const row = this.#sql.one<{ seq: number; message: string }>(
+      "SELECT seq, message FROM messages WHERE message_id = ?",
+      messageId,
+    );
     if (!row) return;
     this.#sql.run("DELETE FROM messages WHERE seq = ?", row.seq);
     this.#sql.run("UPDATE meta SET value = value - ? WHERE key = 'bytes'", row.message.length);
@@ -154,11 +170,15 @@ export class Conversation extends DurableObject<Env> {
 
   /** Why one more message of `bytes` would pass a cap, or null. */
   #full(bytes: number): string | null {
-    if (!this.#ready) return bytes > RUNTIME_LIMITS.conversation_bytes ? `the message alone is larger than a conversation's maximum of ${RUNTIME_LIMITS.conversation_bytes}` : null;
+    if (!this.#ready)
+      return bytes > RUNTIME_LIMITS.conversation_bytes
+        ? `the message alone is larger than a conversation's maximum of ${RUNTIME_LIMITS.conversation_bytes}`
+        : null;
     const count = this.#sql.one<{ n: number }>("SELECT COUNT(*) AS n FROM messages")?.n ?? 0;
     if (count >= RUNTIME_LIMITS.conversation_messages) return `the conversation holds ${count} messages, its maximum`;
     const stored = Number(this.#sql.one<{ value: string }>("SELECT value FROM meta WHERE key = 'bytes'")?.value ?? 0);
-    if (stored + bytes > RUNTIME_LIMITS.conversation_bytes) return `the conversation holds ${stored} bytes of messages; ${bytes} more would pass its maximum of ${RUNTIME_LIMITS.conversation_bytes}`;
+    if (stored + bytes > RUNTIME_LIMITS.conversation_bytes)
+      return `the conversation holds ${stored} bytes of messages; ${bytes} more would pass its maximum of ${RUNTIME_LIMITS.conversation_bytes}`;
     return null;
   }
 
@@ -167,7 +187,8 @@ export class Conversation extends DurableObject<Env> {
     const now = Date.now();
     this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_at', ?)", String(now));
     if (this.#alarmSet) return;
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + RUNTIME_LIMITS.conversation_idle_ms);
+    if ((await this.ctx.storage.getAlarm()) === null)
+      await this.ctx.storage.setAlarm(now + RUNTIME_LIMITS.conversation_idle_ms);
     this.#alarmSet = true;
   }
 
@@ -246,7 +267,13 @@ export class Conversation extends DurableObject<Env> {
         "SELECT seq, at, origin, violation, message FROM messages WHERE seq > ? ORDER BY seq",
         after,
       )
-      .map((r) => ({ seq: r.seq, at: r.at, origin: r.origin as Origin, violation: r.violation, message: JSON.parse(r.message) as AclMessage }));
+      .map((r) => ({
+        seq: r.seq,
+        at: r.at,
+        origin: r.origin as Origin,
+        violation: r.violation,
+        message: JSON.parse(r.message) as AclMessage,
+      }));
   }
 }
 

@@ -17,7 +17,12 @@ export function noteRefused(sql: Sql, reason: string, excerpt: unknown): void {
       text = null;
     }
   }
-  sql.run("INSERT INTO refused (at, reason, excerpt) VALUES (?, ?, ?)", new Date().toISOString(), reason.slice(0, EXCERPT_CHARS), text);
+  sql.run(
+    "INSERT INTO refused (at, reason, excerpt) VALUES (?, ?, ?)",
+    new Date().toISOString(),
+    reason.slice(0, EXCERPT_CHARS),
+    text,
+  );
   sql.run("DELETE FROM refused WHERE seq <= (SELECT MAX(seq) FROM refused) - ?", KEEP);
 }
 

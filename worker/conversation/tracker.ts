@@ -1,4 +1,10 @@
-import { type AclMessage, type Conversation as ProtocolState, advance, describeState, openConversation } from "../../protocol/index.js";
+import {
+  type AclMessage,
+  type Conversation as ProtocolState,
+  advance,
+  describeState,
+  openConversation,
+} from "../../protocol/index.js";
 
 /** What the conversation stores of its protocol: the state machine's plain-data state. */
 export type TrackerState = ProtocolState;

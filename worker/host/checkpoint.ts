@@ -30,23 +30,37 @@ export function nextToken(token: string | null): string {
 
 /** The whole checkpoint, for an isolate that must restore it (`state` is read by the caller). */
 export function readCheckpoint(sql: Sql, state: [string, Uint8Array][]): Checkpoint | null {
-  const head = sql.one<{ token: string; size: number; globals: ArrayBuffer }>("SELECT token, size, globals FROM checkpoint WHERE id = 0");
+  const head = sql.one<{ token: string; size: number; globals: ArrayBuffer }>(
+    "SELECT token, size, globals FROM checkpoint WHERE id = 0",
+  );
   if (!head) return null;
   const count = sql.one<{ n: number }>("SELECT COUNT(*) AS n FROM memory_pages")?.n ?? 0;
-  return { token: head.token, size: head.size, count, pages: readPages(sql, 0), globals: new Uint8Array(head.globals), state };
+  return {
+    token: head.token,
+    size: head.size,
+    count,
+    pages: readPages(sql, 0),
+    globals: new Uint8Array(head.globals),
+    state,
+  };
 }
 
 /** One batch of checkpoint pages, in page order, from the `from`-th stored page. */
 export function readPages(sql: Sql, from: number): MemoryPage[] {
   return sql
-    .all<{ page: number; data: ArrayBuffer }>("SELECT page, data FROM memory_pages ORDER BY page LIMIT ? OFFSET ?", BATCH_PAGES, from)
+    .all<{ page: number; data: ArrayBuffer }>(
+      "SELECT page, data FROM memory_pages ORDER BY page LIMIT ? OFFSET ?",
+      BATCH_PAGES,
+      from,
+    )
     .map((row) => ({ index: row.page, data: new Uint8Array(row.data) }));
 }
 
 /** Stores what a message changed; a boot (`replace`) drops the previous version's pages first. */
 export function writeCheckpoint(sql: Sql, changes: DurableChanges, version: number, replace: boolean): void {
   if (replace) sql.run("DELETE FROM memory_pages");
-  for (const page of changes.memory.pages) sql.run("INSERT OR REPLACE INTO memory_pages (page, data) VALUES (?, ?)", page.index, bufferOf(page.data));
+  for (const page of changes.memory.pages)
+    sql.run("INSERT OR REPLACE INTO memory_pages (page, data) VALUES (?, ?)", page.index, bufferOf(page.data));
   sql.run(
     "INSERT OR REPLACE INTO checkpoint (id, token, version, size, globals) VALUES (0, ?, ?, ?, ?)",
     changes.token,
@@ -58,11 +72,15 @@ export function writeCheckpoint(sql: Sql, changes: DurableChanges, version: numb
 
 /** How many pages and bytes the checkpoint holds (for the record and the bench). */
 export function checkpointSize(sql: Sql): { pages: number; bytes: number } {
-  const row = sql.one<{ n: number; bytes: number | null }>("SELECT COUNT(*) AS n, SUM(LENGTH(data)) AS bytes FROM memory_pages");
+  const row = sql.one<{ n: number; bytes: number | null }>(
+    "SELECT COUNT(*) AS n, SUM(LENGTH(data)) AS bytes FROM memory_pages",
+  );
   return { pages: row?.n ?? 0, bytes: row?.bytes ?? 0 };
 }
 
 /** An ArrayBuffer holding exactly the bytes (what SQLite binds). */
 export function bufferOf(bytes: Uint8Array): ArrayBuffer {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? (bytes.buffer as ArrayBuffer)
+    : (bytes.slice().buffer as ArrayBuffer);
 }

@@ -1,7 +1,14 @@
 import { DEFAULT_STATE_BYTES } from "../limits.js";
 import type { DurableCall, SandboxOutcome } from "../sandbox/index.js";
 import type { Sql } from "../sql.js";
-import { checkpointHead, createCheckpointTables, nextToken, readCheckpoint, readPages, writeCheckpoint } from "./checkpoint.js";
+import {
+  checkpointHead,
+  createCheckpointTables,
+  nextToken,
+  readCheckpoint,
+  readPages,
+  writeCheckpoint,
+} from "./checkpoint.js";
 import { appendLogs, createLogTable } from "./logs.js";
 import type { AgentRecord } from "./record.js";
 import { MAX_VALUE_BYTES, applyWrites, createStateTable, readState } from "./state.js";
@@ -53,7 +60,10 @@ export function durableCall(sql: Sql, record: AgentRecord, boot: boolean): Durab
  * of them: the agent is as before the message.
  */
 export function commitOutcome(sql: Sql, record: AgentRecord, outcome: SandboxOutcome, messageId: string | null): void {
-  const lines = outcome.ok || outcome.kind === "transient" ? outcome.logs : [...outcome.logs, { level: 3, text: `${outcome.phase} trapped (${outcome.kind}): ${outcome.message}` }];
+  const lines =
+    outcome.ok || outcome.kind === "transient"
+      ? outcome.logs
+      : [...outcome.logs, { level: 3, text: `${outcome.phase} trapped (${outcome.kind}): ${outcome.message}` }];
   appendLogs(sql, lines, messageId);
   if (!outcome.ok || !outcome.durable) return;
   writeCheckpoint(sql, outcome.durable, record.version, messageId === null);

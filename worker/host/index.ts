@@ -16,7 +16,14 @@ import { Quiescence, type QuietState, quietNow } from "./quiet.js";
 import { loadModule, pruneModules, storeModule } from "./modules.js";
 import { OutboundMeter, RoutingStrikes } from "./budget.js";
 import { TokenBucket } from "./rate.js";
-import { type AgentRecord, type AgentState, type ModuleUpload, type ServiceEntry, type TerminationReason, emptyStats } from "./record.js";
+import {
+  type AgentRecord,
+  type AgentState,
+  type ModuleUpload,
+  type ServiceEntry,
+  type TerminationReason,
+  emptyStats,
+} from "./record.js";
 import { type StateEntry, stateView } from "./state.js";
 import { fireDue, listTimers, nextTimerAt, pendingTimers } from "./timers.js";
 
@@ -43,7 +50,13 @@ export type Enqueued =
 const utf8 = new TextEncoder();
 
 /** Deploy request, validated and instrumented by the route. */
-export type DeployInput = { name: string; limits: AgentLimits; services: ServiceEntry[]; egress: string[]; module: ModuleUpload };
+export type DeployInput = {
+  name: string;
+  limits: AgentLimits;
+  services: ServiceEntry[];
+  egress: string[];
+  module: ModuleUpload;
+};
 
 /**
  * One agent: its module bytes (chunked), record, counters and mailbox, in the Durable Object's
@@ -85,7 +98,9 @@ export class AgentHost extends DurableObject<Env> {
       "CREATE TABLE IF NOT EXISTS module_chunks (version INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (version, seq))",
     );
     mailbox.createMailbox(this.#sql);
-    this.#sql.run("CREATE TABLE IF NOT EXISTS recent_conversations (conversation_id TEXT PRIMARY KEY, at TEXT NOT NULL)");
+    this.#sql.run(
+      "CREATE TABLE IF NOT EXISTS recent_conversations (conversation_id TEXT PRIMARY KEY, at TEXT NOT NULL)",
+    );
     createDurableTables(this.#sql);
     this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
   }
@@ -128,18 +143,32 @@ export class AgentHost extends DurableObject<Env> {
   /** The conversations this agent took part in most recently (newest first), for the dashboard. */
   async recentConversations(): Promise<string[]> {
     if (!this.#record) return [];
-    return this.#sql.all<{ conversation_id: string }>("SELECT conversation_id FROM recent_conversations ORDER BY at DESC").map((r) => r.conversation_id);
+    return this.#sql
+      .all<{ conversation_id: string }>("SELECT conversation_id FROM recent_conversations ORDER BY at DESC")
+      .map((r) => r.conversation_id);
   }
 
   /** The agent's key-value state (durable agents), for its owner. */
-  async state(): Promise<Result<{ entries: StateEntry[]; bytes: number; quota: number; timers: { due_at: string; tag: string }[] }>> {
+  async state(): Promise<
+    Result<{ entries: StateEntry[]; bytes: number; quota: number; timers: { due_at: string; tag: string }[] }>
+  > {
     const record = this.#record;
     if (!record) return notFound();
-    return { ok: true, value: { ...stateView(this.#sql, record.limits.state_bytes ?? DEFAULT_LIMITS.state_bytes), timers: listTimers(this.#sql) } };
+    return {
+      ok: true,
+      value: {
+        ...stateView(this.#sql, record.limits.state_bytes ?? DEFAULT_LIMITS.state_bytes),
+        timers: listTimers(this.#sql),
+      },
+    };
   }
 
   /** What the agent logged (and its traps), after the cursor, at `minLevel` (0 debug .. 3 error) or above. */
-  async logs(query: { after: number; minLevel: number; limit: number }): Promise<Result<{ logs: LogLine[]; next: number }>> {
+  async logs(query: {
+    after: number;
+    minLevel: number;
+    limit: number;
+  }): Promise<Result<{ logs: LogLine[]; next: number }>> {
     return this.#record ? { ok: true, value: readLogs(this.#sql, query) } : notFound();
   }
 
@@ -149,14 +178,21 @@ export class AgentHost extends DurableObject<Env> {
   }
 
   #remember(conversationId: string): void {
-    this.#sql.run("INSERT OR REPLACE INTO recent_conversations (conversation_id, at) VALUES (?, ?)", conversationId, new Date().toISOString());
-    this.#sql.run("DELETE FROM recent_conversations WHERE conversation_id NOT IN (SELECT conversation_id FROM recent_conversations ORDER BY at DESC LIMIT 20)");
+    this.#sql.run(
+      "INSERT OR REPLACE INTO recent_conversations (conversation_id, at) VALUES (?, ?)",
+      conversationId,
+      new Date().toISOString(),
+    );
+    this.#sql.run(
+      "DELETE FROM recent_conversations WHERE conversation_id NOT IN (SELECT conversation_id FROM recent_conversations ORDER BY at DESC LIMIT 20)",
+    );
   }
 
   /** Waits up to `waitMs` until the agent has nothing more to say (see quiet.ts). */
   async quiet(waitMs: number): Promise<Result<QuietState>> {
     if (!this.#record) return notFound();
-    const check = (waited: number) => quietNow(this.#sql, { state: this.#record?.state ?? "failed", timers: this.#pendingTimers() }, waited);
+    const check = (waited: number) =>
+      quietNow(this.#sql, { state: this.#record?.state ?? "failed", timers: this.#pendingTimers() }, waited);
     return { ok: true, value: await this.#quiet.until(check, waitMs) };
   }
 
@@ -184,7 +220,12 @@ export class AgentHost extends DurableObject<Env> {
       if (!record) return notFound();
       const version = record.version + 1;
       storeModule(this.#sql, version, module.bytes);
-      Object.assign(record, { version, module: moduleInfo(module), termination_reason: null, termination_detail: null });
+      Object.assign(record, {
+        version,
+        module: moduleInfo(module),
+        termination_reason: null,
+        termination_detail: null,
+      });
       this.#traps = [];
       pruneModules(this.#sql, version);
       await this.#setState(resumeAs === "stopped" ? "stopped" : "loaded");
@@ -237,7 +278,12 @@ export class AgentHost extends DurableObject<Env> {
       await this.ctx.storage.deleteAlarm();
       await this.ctx.storage.deleteAll();
       for (const pending of waiting) {
-        await this.#answer(record, JSON.parse(pending.text) as RoutableMessage, pending.hops, `agent \`${record.name}\` was deleted before it handled the message`);
+        await this.#answer(
+          record,
+          JSON.parse(pending.text) as RoutableMessage,
+          pending.hops,
+          `agent \`${record.name}\` was deleted before it handled the message`,
+        );
       }
       return { ok: true, value: null };
     });
@@ -260,7 +306,12 @@ export class AgentHost extends DurableObject<Env> {
     if (violation) return { status: "refused" };
     if (hops >= MAX_HOPS) return { status: "hop-limit" };
     if (record.state === "failed") {
-      await this.#answer(record, message, hops, `agent \`${record.name}\` is failed (${record.termination_reason ?? "unknown"}); start it again`);
+      await this.#answer(
+        record,
+        message,
+        hops,
+        `agent \`${record.name}\` is failed (${record.termination_reason ?? "unknown"}); start it again`,
+      );
       return { status: "queued" };
     }
     const id = String(message.message_id);
@@ -329,8 +380,18 @@ export class AgentHost extends DurableObject<Env> {
     const outcome = await this.#run(pending.text);
     if (!outcome.ok && outcome.kind === "transient") {
       if (pending.attempts + 1 >= MAX_ATTEMPTS) {
-        mailbox.bury(this.#sql, pending.message_id, pending.text, `not delivered after ${MAX_ATTEMPTS} attempts: ${outcome.message}`);
-        await this.#answer(record, message, pending.hops, `agent \`${record.name}\` could not take the message: ${outcome.message}`);
+        mailbox.bury(
+          this.#sql,
+          pending.message_id,
+          pending.text,
+          `not delivered after ${MAX_ATTEMPTS} attempts: ${outcome.message}`,
+        );
+        await this.#answer(
+          record,
+          message,
+          pending.hops,
+          `agent \`${record.name}\` could not take the message: ${outcome.message}`,
+        );
         return true;
       }
       const at = now + backoffMs(pending.attempts);
@@ -379,7 +440,15 @@ export class AgentHost extends DurableObject<Env> {
     const { version } = record;
     const key = { name: record.name, version, digest: record.module.sha256 };
     const durable = durableCall(this.#sql, record, text === null);
-    return runInSandbox(this.env.LOADER, key, record.limits, () => loadModule(this.#sql, version), text, durable, this.env.AGTEST_FRESH_ISOLATES === "1");
+    return runInSandbox(
+      this.env.LOADER,
+      key,
+      record.limits,
+      () => loadModule(this.#sql, version),
+      text,
+      durable,
+      this.env.AGTEST_FRESH_ISOLATES === "1",
+    );
   }
 
   /** Boots the current version: instantiates it and runs `init`. */
@@ -389,7 +458,8 @@ export class AgentHost extends DurableObject<Env> {
     // A boot's checkpoint replaces the previous version's memory (state and timers stay).
     this.ctx.storage.transactionSync(() => commitOutcome(this.#sql, record, outcome, null));
     if (!outcome.ok) {
-      const reason = outcome.kind === "cpu" ? "CpuLimitExceeded" : outcome.kind === "memory" ? "MemoryLimitExceeded" : "InitFailed";
+      const reason =
+        outcome.kind === "cpu" ? "CpuLimitExceeded" : outcome.kind === "memory" ? "MemoryLimitExceeded" : "InitFailed";
       await this.#terminate(reason, `${outcome.phase}: ${outcome.message}`);
       return record;
     }
@@ -443,7 +513,11 @@ export class AgentHost extends DurableObject<Env> {
     stats.traps++;
     if (limited) return { reason: "RoutingLimitExceeded", detail: limited };
     const reason: TerminationReason | null =
-      outcome.kind === "cpu" ? "CpuLimitExceeded" : outcome.kind === "memory" ? "MemoryLimitExceeded" : this.#crashLoop();
+      outcome.kind === "cpu"
+        ? "CpuLimitExceeded"
+        : outcome.kind === "memory"
+          ? "MemoryLimitExceeded"
+          : this.#crashLoop();
     // A fatal trap is answered by the caller, after the agent is marked failed.
     if (reason) return { reason, detail: outcome.message };
     await this.#answer(record, message, pending.hops, `agent trapped: ${outcome.message}`);
@@ -472,7 +546,13 @@ export class AgentHost extends DurableObject<Env> {
   }
 
   /** A `failure` from this agent to the sender of `message`, marked as written by the runtime. */
-  async #answer(record: AgentRecord, message: AclMessage, hops: number, reason: string, budget?: DeliveryBudget): Promise<void> {
+  async #answer(
+    record: AgentRecord,
+    message: AclMessage,
+    hops: number,
+    reason: string,
+    budget?: DeliveryBudget,
+  ): Promise<void> {
     const reply: RoutableMessage = {
       ...replyTo(message, "failure", { content: reason }),
       sender: record.name,
@@ -501,7 +581,13 @@ export class AgentHost extends DurableObject<Env> {
     const budget = new DeliveryBudget(limitsOf(record.limits).deliveries_per_message);
     for (const pending of mailbox.pendingAll(this.#sql)) {
       mailbox.bury(this.#sql, pending.message_id, pending.text, `agent terminated: ${reason}`);
-      await this.#answer(record, JSON.parse(pending.text) as RoutableMessage, pending.hops, `agent \`${record.name}\` is failed (${reason})`, budget);
+      await this.#answer(
+        record,
+        JSON.parse(pending.text) as RoutableMessage,
+        pending.hops,
+        `agent \`${record.name}\` is failed (${reason})`,
+        budget,
+      );
     }
   }
 
@@ -528,7 +614,12 @@ export class AgentHost extends DurableObject<Env> {
 }
 
 function moduleInfo(module: ModuleUpload): AgentRecord["module"] {
-  return { bytes: module.originalBytes, instrumented_bytes: module.bytes.byteLength, sha256: module.sha256, has_init: module.hasInit };
+  return {
+    bytes: module.originalBytes,
+    instrumented_bytes: module.bytes.byteLength,
+    sha256: module.sha256,
+    has_init: module.hasInit,
+  };
 }
 
 function notFound<T>(): Result<T> {

@@ -9,7 +9,13 @@ export const LOG_PAGE = 500;
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
 /** One stored line: `seq` is the cursor (`?after=`). */
-export type LogLine = { seq: number; at: string; level: (typeof LOG_LEVELS)[number]; text: string; message_id: string | null };
+export type LogLine = {
+  seq: number;
+  at: string;
+  level: (typeof LOG_LEVELS)[number];
+  text: string;
+  message_id: string | null;
+};
 
 /** What agents write with `agent.log`, and the runtime's line for each trap. */
 export function createLogTable(sql: Sql): void {
@@ -22,7 +28,14 @@ export function createLogTable(sql: Sql): void {
 export function appendLogs(sql: Sql, lines: AgentLog[], messageId: string | null): void {
   if (lines.length === 0) return;
   const at = new Date().toISOString();
-  for (const line of lines) sql.run("INSERT INTO agent_logs (at, level, text, message_id) VALUES (?, ?, ?, ?)", at, line.level, line.text, messageId);
+  for (const line of lines)
+    sql.run(
+      "INSERT INTO agent_logs (at, level, text, message_id) VALUES (?, ?, ?, ?)",
+      at,
+      line.level,
+      line.text,
+      messageId,
+    );
   sql.run("DELETE FROM agent_logs WHERE seq <= (SELECT MAX(seq) FROM agent_logs) - ?", LOG_RING);
 }
 
@@ -37,7 +50,10 @@ export function tailLogs(sql: Sql, n: number): LogLine[] {
 }
 
 /** Lines after the cursor at `minLevel` or above, oldest first; `next` is the cursor to pass on. */
-export function readLogs(sql: Sql, query: { after: number; minLevel: number; limit: number }): { logs: LogLine[]; next: number } {
+export function readLogs(
+  sql: Sql,
+  query: { after: number; minLevel: number; limit: number },
+): { logs: LogLine[]; next: number } {
   const rows = sql.all<{ seq: number; at: string; level: number; text: string; message_id: string | null }>(
     "SELECT seq, at, level, text, message_id FROM agent_logs WHERE seq > ? AND level >= ? ORDER BY seq LIMIT ?",
     query.after,

@@ -1,7 +1,14 @@
 import type { Sql } from "../sql.js";
 
 /** A message waiting in an agent's mailbox. */
-export type Pending = { seq: number; message_id: string; text: string; hops: number; attempts: number; next_at: number };
+export type Pending = {
+  seq: number;
+  message_id: string;
+  text: string;
+  hops: number;
+  attempts: number;
+  next_at: number;
+};
 
 /** A message that could not be delivered, kept for the API. */
 export type DeadLetter = { message_id: string; message: unknown; reason: string; at: string };
@@ -24,7 +31,10 @@ export function createMailbox(sql: Sql): void {
 
 /** Whether a message id is queued or was delivered already (a duplicate). */
 export function known(sql: Sql, messageId: string): boolean {
-  return sql.one("SELECT seq FROM seen WHERE message_id = ?", messageId) !== undefined || sql.one("SELECT seq FROM mailbox WHERE message_id = ?", messageId) !== undefined;
+  return (
+    sql.one("SELECT seq FROM seen WHERE message_id = ?", messageId) !== undefined ||
+    sql.one("SELECT seq FROM mailbox WHERE message_id = ?", messageId) !== undefined
+  );
 }
 
 /**
@@ -59,15 +69,28 @@ export function retryLater(sql: Sql, pending: Pending, at: number): void {
 export function bury(sql: Sql, messageId: string, text: string, reason: string): void {
   sql.run("DELETE FROM mailbox WHERE message_id = ?", messageId);
   sql.run("INSERT OR IGNORE INTO seen (message_id) VALUES (?)", messageId);
-  sql.run("INSERT INTO dead_letters (message_id, text, reason, at) VALUES (?, ?, ?, ?)", messageId, text, reason, new Date().toISOString());
+  sql.run(
+    "INSERT INTO dead_letters (message_id, text, reason, at) VALUES (?, ?, ?, ?)",
+    messageId,
+    text,
+    reason,
+    new Date().toISOString(),
+  );
   sql.run("DELETE FROM dead_letters WHERE seq <= (SELECT MAX(seq) FROM dead_letters) - ?", DEAD_KEEP);
 }
 
 /** Every dead letter, oldest first. */
 export function deadLetters(sql: Sql): DeadLetter[] {
   return sql
-    .all<{ message_id: string; text: string; reason: string; at: string }>("SELECT message_id, text, reason, at FROM dead_letters ORDER BY seq")
-    .map((row) => ({ message_id: row.message_id, message: JSON.parse(row.text) as unknown, reason: row.reason, at: row.at }));
+    .all<{ message_id: string; text: string; reason: string; at: string }>(
+      "SELECT message_id, text, reason, at FROM dead_letters ORDER BY seq",
+    )
+    .map((row) => ({
+      message_id: row.message_id,
+      message: JSON.parse(row.text) as unknown,
+      reason: row.reason,
+      at: row.at,
+    }));
 }
 
 /** Every pending message, oldest first. */

@@ -21,10 +21,7 @@ export function storeModule(sql: Sql, version: number, bytes: ArrayBuffer): void
 
 /** Reads back the module bytes of a version. */
 export function loadModule(sql: Sql, version: number): ArrayBuffer {
-  const rows = sql.all<{ data: ArrayBuffer }>(
-    "SELECT data FROM module_chunks WHERE version = ? ORDER BY seq",
-    version,
-  );
+  const rows = sql.all<{ data: ArrayBuffer }>("SELECT data FROM module_chunks WHERE version = ? ORDER BY seq", version);
   if (rows.length === 0) throw new Error(`module version ${version} is not stored`);
   const total = rows.reduce((n, row) => n + row.data.byteLength, 0);
   const out = new Uint8Array(total);

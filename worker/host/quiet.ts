@@ -32,9 +32,18 @@ export type QuietInputs = { state: AgentState; timers: number };
 
 /** The agent's quietness now, from its mailbox and the counts the host passes in. */
 export function quietNow(sql: Sql, inputs: QuietInputs, waitedMs = 0): QuietState {
-  const row = sql.one<{ n: number; retrying: number | null }>("SELECT COUNT(*) AS n, SUM(attempts > 0) AS retrying FROM mailbox");
+  const row = sql.one<{ n: number; retrying: number | null }>(
+    "SELECT COUNT(*) AS n, SUM(attempts > 0) AS retrying FROM mailbox",
+  );
   const depth = row?.n ?? 0;
-  return { quiet: depth === 0 && inputs.timers === 0, state: inputs.state, mailbox: depth, retrying: row?.retrying ?? 0, timers: inputs.timers, waited_ms: waitedMs };
+  return {
+    quiet: depth === 0 && inputs.timers === 0,
+    state: inputs.state,
+    mailbox: depth,
+    retrying: row?.retrying ?? 0,
+    timers: inputs.timers,
+    waited_ms: waitedMs,
+  };
 }
 
 /**

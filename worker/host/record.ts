@@ -6,7 +6,13 @@ export const AGENT_STATES = ["loaded", "running", "draining", "stopped", "failed
 export type AgentState = (typeof AGENT_STATES)[number];
 
 /** Why an agent was terminated. */
-export const TERMINATION_REASONS = ["MemoryLimitExceeded", "CpuLimitExceeded", "CrashLoop", "InitFailed", "RoutingLimitExceeded"] as const;
+export const TERMINATION_REASONS = [
+  "MemoryLimitExceeded",
+  "CpuLimitExceeded",
+  "CrashLoop",
+  "InitFailed",
+  "RoutingLimitExceeded",
+] as const;
 export type TerminationReason = (typeof TERMINATION_REASONS)[number];
 
 /** A service an agent registers in its manifest (directory facilitator entry). */
@@ -75,5 +81,15 @@ export type ModuleUpload = {
 
 /** Fresh counters. */
 export function emptyStats(): AgentStats {
-  return { messages_in: 0, messages_out: 0, failures: 0, traps: 0, fuel_used: 0, rejected_sends: 0, throttled: 0, mailbox_depth: 0, last_message_at: null };
+  return {
+    messages_in: 0,
+    messages_out: 0,
+    failures: 0,
+    traps: 0,
+    fuel_used: 0,
+    rejected_sends: 0,
+    throttled: 0,
+    mailbox_depth: 0,
+    last_message_at: null,
+  };
 }

@@ -14,7 +14,9 @@ export function createStateTable(sql: Sql): void {
 
 /** Every entry, for an isolate (it reads state locally, without a round trip per call). */
 export function readState(sql: Sql): [string, Uint8Array][] {
-  return sql.all<{ key: string; value: ArrayBuffer }>("SELECT key, value FROM agent_state ORDER BY key").map((row) => [row.key, new Uint8Array(row.value)]);
+  return sql
+    .all<{ key: string; value: ArrayBuffer }>("SELECT key, value FROM agent_state ORDER BY key")
+    .map((row) => [row.key, new Uint8Array(row.value)]);
 }
 
 /** Applies a message's buffered writes, in order (`null` deletes). */

@@ -7,7 +7,9 @@ export const MAX_PENDING_TIMERS = 64;
 
 /** Timers set with `timer_set`, due at `due_at` (ms since the epoch). */
 export function createTimerTable(sql: Sql): void {
-  sql.run("CREATE TABLE IF NOT EXISTS timers (id INTEGER PRIMARY KEY AUTOINCREMENT, due_at INTEGER NOT NULL, tag TEXT NOT NULL)");
+  sql.run(
+    "CREATE TABLE IF NOT EXISTS timers (id INTEGER PRIMARY KEY AUTOINCREMENT, due_at INTEGER NOT NULL, tag TEXT NOT NULL)",
+  );
 }
 
 /** Stores the timers a handled message set (in the transaction that settles it). */
@@ -30,7 +32,9 @@ export function hasPendingTimers(sql: Sql): boolean {
 
 /** Pending timers, soonest first (for the owner, with the state). */
 export function listTimers(sql: Sql): { due_at: string; tag: string }[] {
-  return sql.all<{ due_at: number; tag: string }>("SELECT due_at, tag FROM timers ORDER BY due_at, id").map((t) => ({ due_at: new Date(t.due_at).toISOString(), tag: t.tag }));
+  return sql
+    .all<{ due_at: number; tag: string }>("SELECT due_at, tag FROM timers ORDER BY due_at, id")
+    .map((t) => ({ due_at: new Date(t.due_at).toISOString(), tag: t.tag }));
 }
 
 /** When the next timer is due, if any: the host keeps its single alarm at or before it. */
@@ -44,7 +48,10 @@ export function nextTimerAt(sql: Sql): number | null {
  * Returns how many fired.
  */
 export function fireDue(sql: Sql, now: number, agent: string): number {
-  const due = sql.all<{ id: number; tag: string }>("SELECT id, tag FROM timers WHERE due_at <= ? ORDER BY due_at, id", now);
+  const due = sql.all<{ id: number; tag: string }>(
+    "SELECT id, tag FROM timers WHERE due_at <= ? ORDER BY due_at, id",
+    now,
+  );
   for (const t of due) {
     const message: RoutableMessage = {
       performative: "inform",

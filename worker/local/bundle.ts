@@ -66,8 +66,25 @@ async function readBundle(dir: string): Promise<WorkerBundle | undefined> {
 async function buildInto(out: string): Promise<void> {
   const require = createRequire(import.meta.url);
   const wranglerDir = join(require.resolve("wrangler/package.json"), "..");
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_LOG: "error" };
-  await run(process.execPath, [join(wranglerDir, "bin", "wrangler.js"), "deploy", "--dry-run", "--outdir", out, "--config", join(ROOT, "wrangler.toml")], env);
+  const env = {
+    ...process.env,
+    WRANGLER_SEND_METRICS: "false",
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    WRANGLER_LOG: "error",
+  };
+  await run(
+    process.execPath,
+    [
+      join(wranglerDir, "bin", "wrangler.js"),
+      "deploy",
+      "--dry-run",
+      "--outdir",
+      out,
+      "--config",
+      join(ROOT, "wrangler.toml"),
+    ],
+    env,
+  );
   // The Miniflare options as wrangler derives them: one source for the bindings, wrangler.toml.
   const script = `import(${JSON.stringify(join(wranglerDir, "wrangler-dist", "cli.js"))}).then((w) => {
     const { workerOptions } = w.unstable_getMiniflareWorkerOptions(${JSON.stringify(join(ROOT, "wrangler.toml"))});
@@ -90,7 +107,10 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<s
 /** sha256 over every source file's path and bytes. */
 async function sourceDigest(): Promise<string> {
   const hash = createHash("sha256");
-  const files = [...(await Promise.all(SOURCES.map((s) => walk(join(ROOT, s))))).flat(), ...FILES.map((f) => join(ROOT, f))].sort();
+  const files = [
+    ...(await Promise.all(SOURCES.map((s) => walk(join(ROOT, s))))).flat(),
+    ...FILES.map((f) => join(ROOT, f)),
+  ].sort();
   for (const file of files) {
     hash.update(relative(ROOT, file)).update("\0");
     hash.update(await readFile(file).catch(() => Buffer.alloc(0))).update("\0");

@@ -30,7 +30,9 @@ const CASES = [
 type Row = { agent: string; expected: string; got: string; ms: number; ok: boolean };
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } } });
+  const { values } = parseArgs({
+    options: { json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+  });
   if (values.help) {
     console.log(HELP);
     return 0;
@@ -66,13 +68,22 @@ async function main(): Promise<number> {
 
 function printTable(head: string[], body: string[][]): void {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   console.log(line(head));
   console.log(line(widths.map((w) => "-".repeat(w))));
   for (const row of body) console.log(line(row));
 }
 
-async function exercise(url: string, headers: Record<string, string>, agent: string, content: unknown): Promise<string> {
+async function exercise(
+  url: string,
+  headers: Record<string, string>,
+  agent: string,
+  content: unknown,
+): Promise<string> {
   const deployed = await fetch(`${url}/v1/agents?name=${agent}`, {
     method: "POST",
     headers: { ...headers, "content-type": "application/wasm" },
@@ -89,7 +100,9 @@ async function exercise(url: string, headers: Record<string, string>, agent: str
   });
   const reply = (await res.json()) as { performative?: string; content?: unknown };
   if (reply.performative === "failure") {
-    const record = (await (await fetch(`${url}/v1/agents/${agent}`, { headers })).json()) as { termination_reason: string | null };
+    const record = (await (await fetch(`${url}/v1/agents/${agent}`, { headers })).json()) as {
+      termination_reason: string | null;
+    };
     return `failed: ${record.termination_reason ?? String(reply.content)}`;
   }
   const text = typeof reply.content === "string" ? reply.content : JSON.stringify(reply.content);

@@ -43,7 +43,15 @@ const LOG_LEVELS = { none: 0, error: 1, warn: 2, info: 3, log: 3, debug: 4 } as 
  * wrangler is not imported at run time.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<LocalRuntime> {
-  const { port = 8787, hostname = "127.0.0.1", token, persistTo = false, logLevel = "warn", testScheduled = false, privateEgress = [] } = options;
+  const {
+    port = 8787,
+    hostname = "127.0.0.1",
+    token,
+    persistTo = false,
+    logLevel = "warn",
+    testScheduled = false,
+    privateEgress = [],
+  } = options;
   const bundle = await workerBundle();
   const { bindings = {}, ...worker } = bundle.options as { bindings?: Record<string, unknown> };
   const mf = new Miniflare({
@@ -52,7 +60,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<LocalRuntim
     modules: true,
     scriptPath: join(bundle.dir, "index.js"),
     modulesRoot: bundle.dir,
-    bindings: { ...bindings, AGTEST_TOKEN: token, ...(options.freshIsolates ? { AGTEST_FRESH_ISOLATES: "1" } : {}),
+    bindings: {
+      ...bindings,
+      AGTEST_TOKEN: token,
+      ...(options.freshIsolates ? { AGTEST_FRESH_ISOLATES: "1" } : {}),
       ...(privateEgress.length > 0 ? { AGTEST_PRIVATE_EGRESS: privateEgress.join(",") } : {}),
     },
     host: hostname,

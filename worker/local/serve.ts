@@ -28,6 +28,7 @@ Stop with Ctrl-C.`;
  */
 export async function serve(argv: string[], usage = "npm start --"): Promise<number> {
   const help = serveHelp(usage);
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by the parseArgs call that assigns it
   let args;
   try {
     args = parseArgs({
@@ -56,7 +57,9 @@ export async function serve(argv: string[], usage = "npm start --"): Promise<num
     console.error(`agtest runtime: --port must be an integer from 0 to 65535, got ${args.port}`);
     return 2;
   }
-  const { token, source } = args.token ? { token: args.token, source: "--token" } : localToken(join(process.cwd(), ".dev.vars"));
+  const { token, source } = args.token
+    ? { token: args.token, source: "--token" }
+    : localToken(join(process.cwd(), ".dev.vars"));
   const runtime = await startRuntime({
     port,
     hostname: args.host,

@@ -17,6 +17,8 @@ export function localToken(devVarsPath: string): { token: string; source: string
   }
   const token = `agt_${randomBytes(24).toString("base64url")}`;
   const previous = existsSync(devVarsPath) ? readFileSync(devVarsPath, "utf8") : "";
-  writeFileSync(devVarsPath, `${previous}${previous && !previous.endsWith("\n") ? "\n" : ""}AGTEST_TOKEN=${token}\n`, { mode: 0o600 });
+  writeFileSync(devVarsPath, `${previous}${previous && !previous.endsWith("\n") ? "\n" : ""}AGTEST_TOKEN=${token}\n`, {
+    mode: 0o600,
+  });
   return { token, source: `${devVarsPath} (new)` };
 }

@@ -92,7 +92,8 @@ function AgentLogs(props: { name: string; logs: LogLine[] }) {
 
 /** Interoperable junctions over time: a bar per stored profile, and the same as a table. */
 function ProfileHistory(props: { history: StoredProfile[] }) {
-  if (props.history.length === 0) return <p class="muted">No profile yet: run a suite against this agent (POST /v1/runs).</p>;
+  if (props.history.length === 0)
+    return <p class="muted">No profile yet: run a suite against this agent (POST /v1/runs).</p>;
   const points = props.history.slice(-50).map((p) => ({ at: p.stored_at, ...tally(p.profile) }));
   const max = Math.max(1, ...points.map((p) => p.claimed));
   return (
@@ -100,7 +101,13 @@ function ProfileHistory(props: { history: StoredProfile[] }) {
       <h2 id="history">Profile history</h2>
       <svg role="img" aria-label="interoperable junctions per run" width={points.length * 14 + 10} height="64">
         {points.map((p, i) => (
-          <rect x={5 + i * 14} y={60 - (p.interoperable / max) * 56} width="10" height={(p.interoperable / max) * 56 || 1} class="bar">
+          <rect
+            x={5 + i * 14}
+            y={60 - (p.interoperable / max) * 56}
+            width="10"
+            height={(p.interoperable / max) * 56 || 1}
+            class="bar"
+          >
             <title>{`${p.at}: ${p.interoperable}/${p.claimed} interoperable`}</title>
           </rect>
         ))}

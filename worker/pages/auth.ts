@@ -10,7 +10,9 @@ import type { Env } from "../env.js";
  */
 export function dashboardAuth(): MiddlewareHandler<{ Bindings: Env }> {
   return async function requireDashboardToken(c, next) {
-    const tokens = [c.env.AGTEST_TOKEN, c.env.AGTEST_READ_TOKEN].filter((t): t is string => typeof t === "string" && t.length > 0);
+    const tokens = [c.env.AGTEST_TOKEN, c.env.AGTEST_READ_TOKEN].filter(
+      (t): t is string => typeof t === "string" && t.length > 0,
+    );
     const check = basicAuth({
       realm: "agtest dashboard",
       verifyUser: async (_user, password) => {

@@ -76,14 +76,23 @@ export function ConversationSections(props: { conversations: ConversationView[] 
 function AgactRow(props: { conversation: ConversationView }) {
   const [request, ...replies] = props.conversation.messages;
   const content = request?.message.content as { action?: unknown; params?: unknown } | undefined;
-  const asked = typeof content?.action === "string" ? [content.action, ...(Array.isArray(content.params) ? content.params.map(String) : [])].join(" ") : JSON.stringify(content ?? null);
+  const asked =
+    typeof content?.action === "string"
+      ? [content.action, ...(Array.isArray(content.params) ? content.params.map(String) : [])].join(" ")
+      : JSON.stringify(content ?? null);
   return (
     <tr data-conversation={props.conversation.id}>
       <td>{request ? request.at.slice(11, 19) : ""}</td>
       <td>
         <code>{asked.length > 120 ? `${asked.slice(0, 117)}…` : asked}</code>
       </td>
-      <td>{replies.length === 0 ? <span class="muted">no answer</span> : replies.map((r) => String(r.message.performative)).join(", ")}</td>
+      <td>
+        {replies.length === 0 ? (
+          <span class="muted">no answer</span>
+        ) : (
+          replies.map((r) => String(r.message.performative)).join(", ")
+        )}
+      </td>
     </tr>
   );
 }

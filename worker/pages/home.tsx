@@ -10,7 +10,9 @@ export function HomePage(props: { agents: { record: AgentRecord; profile: Stored
   return (
     <Layout title="Hosted agents">
       {props.agents.length === 0 ? (
-        <p>No agents yet. Deploy one: <code>POST /v1/agents?name=NAME</code> with the module as the body.</p>
+        <p>
+          No agents yet. Deploy one: <code>POST /v1/agents?name=NAME</code> with the module as the body.
+        </p>
       ) : (
         <ScrollBox label="agents-caption">
           <table>
@@ -53,7 +55,11 @@ function ProfileCell(props: { profile: StoredProfile }) {
   const { interoperable, claimed } = tally(props.profile.profile);
   return (
     <span>
-      <img src={`/v1/badges/hosted/${encodeURIComponent(props.profile.profile.subject?.name ?? "")}/runtime.svg`} alt={`interop ${interoperable}/${claimed}`} height="20" />{" "}
+      <img
+        src={`/v1/badges/hosted/${encodeURIComponent(props.profile.profile.subject?.name ?? "")}/runtime.svg`}
+        alt={`interop ${interoperable}/${claimed}`}
+        height="20"
+      />{" "}
       <span class="muted">{props.profile.stored_at.slice(0, 16).replace("T", " ")}</span>
     </span>
   );

@@ -27,23 +27,35 @@ export const pages = new Hono<{ Bindings: Env }>()
   .use("/runs/*", dashboardAuth())
   .get("/", async (c) => {
     const agents = await hostedAgents(c.env);
-    const rows = await Promise.all(agents.map(async (record) => ({ record, profile: await hostedProfile(c.env, record.name) })));
+    const rows = await Promise.all(
+      agents.map(async (record) => ({ record, profile: await hostedProfile(c.env, record.name) })),
+    );
     return c.html(<HomePage agents={rows} />);
   })
   .get("/matrix", async (c) => {
     const id = c.req.query("suite") ?? "fipa";
     const suite = suites.find((s) => s.id === id);
-    if (!suite) return c.html(<NotFoundPage what={`No suite \`${id}\` (known: ${suites.map((s) => s.id).join(", ")}).`} />, 404);
+    if (!suite)
+      return c.html(<NotFoundPage what={`No suite \`${id}\` (known: ${suites.map((s) => s.id).join(", ")}).`} />, 404);
     return c.html(<MatrixPage suites={suites} suite={suite} rows={await matrixRows(c.env, suite.uri)} />);
   })
   .get("/agents/:name", async (c) => {
     const name = c.req.param("name");
     const result = (await hostOf(c.env, name).record()) as { ok: boolean; value?: AgentRecord };
-    if (!result.ok || !result.value) return c.html(<NotFoundPage what={`No agent named \`${name}\` is hosted here.`} />, 404);
+    if (!result.ok || !result.value)
+      return c.html(<NotFoundPage what={`No agent named \`${name}\` is hosted here.`} />, 404);
     const history = (await profilesOf(c.env, HOSTED_OWNER, name).history(HOSTED_REF)) as StoredProfile[];
     const runs = await registryOf(c.env).runs(name);
     const logs = (await hostOf(c.env, name).recentLogs()) as LogLine[];
-    return c.html(<AgentPage record={result.value} history={history} runs={runs} conversations={await agentConversations(c.env, name)} logs={logs} />);
+    return c.html(
+      <AgentPage
+        record={result.value}
+        history={history}
+        runs={runs}
+        conversations={await agentConversations(c.env, name)}
+        logs={logs}
+      />,
+    );
   })
   .get("/runs/:id", async (c) => {
     const id = c.req.param("id");

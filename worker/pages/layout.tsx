@@ -87,8 +87,8 @@ export function scoreClass(score: string | undefined): string {
  */
 export function ScrollBox(props: { label: string; children: Child; class?: string }) {
   return (
-    <div class={props.class ? `scroll ${props.class}` : "scroll"} role="region" aria-labelledby={props.label} tabindex={0}>
+    <section class={props.class ? `scroll ${props.class}` : "scroll"} aria-labelledby={props.label} tabindex={0}>
       {props.children}
-    </div>
+    </section>
   );
 }

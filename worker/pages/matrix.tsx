@@ -65,7 +65,9 @@ export function MatrixPage(props: { suites: MatrixSuite[]; suite: MatrixSuite; r
         <button type="submit">Show</button>
       </form>
       {rows.length === 0 ? (
-        <p>No profile for this suite yet: run it (<code>POST /v1/runs</code>) or publish one from the GitHub Action.</p>
+        <p>
+          No profile for this suite yet: run it (<code>POST /v1/runs</code>) or publish one from the GitHub Action.
+        </p>
       ) : (
         <>
           {/* Above the table: the box is up to 75vh tall, a legend under it would start below the fold. */}
@@ -113,7 +115,12 @@ export function MatrixPage(props: { suites: MatrixSuite[]; suite: MatrixSuite; r
                     {suite.junctions.map((j) => {
                       const score = row.profile.profile[j.id];
                       return (
-                        <td class={scoreClass(score)} data-junction={j.id} data-score={score ?? ""} title={`${j.id}: ${score ?? "not claimed"}`}>
+                        <td
+                          class={scoreClass(score)}
+                          data-junction={j.id}
+                          data-score={score ?? ""}
+                          title={`${j.id}: ${score ?? "not claimed"}`}
+                        >
                           <ScoreText score={score} />
                         </td>
                       );

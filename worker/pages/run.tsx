@@ -20,7 +20,9 @@ tr:target{outline:2px solid var(--link);outline-offset:-2px}
 export function RunPage(props: { id: string; agent: string; report: RunReport }) {
   const { report } = props;
   const failed = report.results.filter((r) => r.status === "fail" || r.status === "error");
-  const sorted = report.results.map((r, i) => ({ r, i })).sort((a, b) => (ORDER[a.r.status] ?? 9) - (ORDER[b.r.status] ?? 9) || a.i - b.i);
+  const sorted = report.results
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => (ORDER[a.r.status] ?? 9) - (ORDER[b.r.status] ?? 9) || a.i - b.i);
   return (
     <Layout title={`Run of ${report.suite.id} ${report.suite.version} against ${props.agent}`} css={RUN_CSS}>
       <p>
@@ -28,7 +30,9 @@ export function RunPage(props: { id: string; agent: string; report: RunReport })
         {` · ${report.started_at.slice(0, 19).replace("T", " ")} · ${report.results.length} tests in ${report.ms} ms · ${report.channel} channel, ${report.backchannel} backchannel`}
       </p>
       <section aria-labelledby="failures">
-        <h2 id="failures">{failed.length === 0 ? "No failures" : `${failed.length} of ${report.results.length} tests did not pass`}</h2>
+        <h2 id="failures">
+          {failed.length === 0 ? "No failures" : `${failed.length} of ${report.results.length} tests did not pass`}
+        </h2>
         {failed.length === 0 ? null : (
           <ul class="failures">
             {failed.map((r) => (

@@ -1,7 +1,12 @@
 import { parseScore } from "../../protocol/index.js";
 
 /** How a score looks in a compact cell: an icon, a short text, and the full score for tooltips and screen readers. */
-export type CompactScore = { kind: "interoperable" | "constrained" | "divergent" | "absent"; icon: string; short: string; full: string };
+export type CompactScore = {
+  kind: "interoperable" | "constrained" | "divergent" | "absent";
+  icon: string;
+  short: string;
+  full: string;
+};
 
 /** The words the legend and the tooltips use for a junction with no score. */
 const ABSENT = "not claimed";
@@ -13,8 +18,10 @@ const ABSENT = "not claimed";
  */
 export function compactScore(score: string | undefined): CompactScore {
   const parsed = score === undefined ? undefined : parseScore(score);
-  if (score === undefined || parsed === undefined) return { kind: "absent", icon: "—", short: "", full: score ?? ABSENT };
-  if (parsed.kind === "constrained") return { kind: "constrained", icon: "◐", short: `${parsed.passed} of ${parsed.total}`, full: score };
+  if (score === undefined || parsed === undefined)
+    return { kind: "absent", icon: "—", short: "", full: score ?? ABSENT };
+  if (parsed.kind === "constrained")
+    return { kind: "constrained", icon: "◐", short: `${parsed.passed} of ${parsed.total}`, full: score };
   if (parsed.kind === "interoperable") return { kind: "interoperable", icon: "✓", short: "ok", full: score };
   return { kind: "divergent", icon: "✗", short: "no", full: score };
 }
@@ -48,27 +55,30 @@ export function ScoreLegend() {
     ["interoperable", "every test of the junction passed"],
     ["constrained (12 of 13)", "every essential test passed, N of M tests in all"],
     ["divergent", "an essential test failed"],
-    [undefined, "no score: the junction was not claimed, or could not run (edge runs leave out transports.*, which need a URL the agent can reach)"],
+    [
+      undefined,
+      "no score: the junction was not claimed, or could not run (edge runs leave out transports.*, which need a URL the agent can reach)",
+    ],
   ];
   return (
     <section aria-labelledby="legend">
       <h2 id="legend">What the cells mean</h2>
       <dl class="legend">
-      {rows.map(([score, meaning]) => {
-        const s = compactScore(score);
-        return (
-          <div>
-            <dt class={`score-${s.kind}`}>
-              <span class={`icon-${s.kind}`}>{s.icon}</span>
-              {s.short ? ` ${s.kind === "constrained" ? "N of M" : s.short}` : ""}
-            </dt>
-            <dd>
-              <strong>{s.kind === "absent" ? ABSENT : s.kind}</strong>
-              {`: ${meaning}`}
-            </dd>
-          </div>
-        );
-      })}
+        {rows.map(([score, meaning]) => {
+          const s = compactScore(score);
+          return (
+            <div>
+              <dt class={`score-${s.kind}`}>
+                <span class={`icon-${s.kind}`}>{s.icon}</span>
+                {s.short ? ` ${s.kind === "constrained" ? "N of M" : s.short}` : ""}
+              </dt>
+              <dd>
+                <strong>{s.kind === "absent" ? ABSENT : s.kind}</strong>
+                {`: ${meaning}`}
+              </dd>
+            </div>
+          );
+        })}
       </dl>
     </section>
   );

@@ -23,7 +23,13 @@ export function SequenceDiagram(props: { id: string; messages: LoggedMessage[] }
   const width = 40 + parties.length * COLUMN;
   return (
     <figure>
-      <svg role="img" aria-label={`sequence diagram of conversation ${props.id}: ${describe(props.messages)}`} width={width} height={height} viewBox={`0 0 ${width} ${height}`}>
+      <svg
+        role="img"
+        aria-label={`sequence diagram of conversation ${props.id}: ${describe(props.messages)}`}
+        width={width}
+        height={height}
+        viewBox={`0 0 ${width} ${height}`}
+      >
         {parties.map((p) => (
           <g>
             <text x={x(p)} y={20} text-anchor="middle" font-size="12" fill="currentColor">
@@ -62,6 +68,9 @@ export function SequenceDiagram(props: { id: string; messages: LoggedMessage[] }
 /** The diagram in words: `a → b: request; b → a: agree`. */
 function describe(messages: LoggedMessage[]): string {
   return messages
-    .map(({ message, violation }) => `${String(message.sender ?? "?")} → ${[message.receiver].flat().map(String).join(", ")}: ${String(message.performative)}${violation ? ` (violation: ${violation})` : ""}`)
+    .map(
+      ({ message, violation }) =>
+        `${String(message.sender ?? "?")} → ${[message.receiver].flat().map(String).join(", ")}: ${String(message.performative)}${violation ? ` (violation: ${violation})` : ""}`,
+    )
     .join("; ");
 }

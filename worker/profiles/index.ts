@@ -27,9 +27,16 @@ export class ProfileStore extends DurableObject<Env> {
 
   /** Stores a profile; `created` is false when the ref already had one for that suite. */
   async put(ref: string, profile: InteropProfile): Promise<{ created: boolean; stored: StoredProfile }> {
-    const created = this.#sql.one("SELECT seq FROM profiles WHERE ref = ? AND test_suite = ?", ref, profile.test_suite) === undefined;
+    const created =
+      this.#sql.one("SELECT seq FROM profiles WHERE ref = ? AND test_suite = ?", ref, profile.test_suite) === undefined;
     const stored_at = new Date().toISOString();
-    this.#sql.run("INSERT INTO profiles (ref, test_suite, stored_at, profile) VALUES (?, ?, ?, ?)", ref, profile.test_suite, stored_at, JSON.stringify(profile));
+    this.#sql.run(
+      "INSERT INTO profiles (ref, test_suite, stored_at, profile) VALUES (?, ?, ?, ?)",
+      ref,
+      profile.test_suite,
+      stored_at,
+      JSON.stringify(profile),
+    );
     this.#sql.run(
       "DELETE FROM profiles WHERE ref = ? AND test_suite = ? AND seq <= (SELECT MAX(seq) FROM profiles WHERE ref = ? AND test_suite = ?) - ?",
       ref,
@@ -45,21 +52,35 @@ export class ProfileStore extends DurableObject<Env> {
   async latest(ref: string, suite: string | null): Promise<StoredProfile | null> {
     const row =
       suite === null
-        ? this.#sql.one<Row>("SELECT ref, test_suite, stored_at, profile FROM profiles WHERE ref = ? ORDER BY seq DESC LIMIT 1", ref)
-        : this.#sql.one<Row>("SELECT ref, test_suite, stored_at, profile FROM profiles WHERE ref = ? AND test_suite = ? ORDER BY seq DESC LIMIT 1", ref, suite);
+        ? this.#sql.one<Row>(
+            "SELECT ref, test_suite, stored_at, profile FROM profiles WHERE ref = ? ORDER BY seq DESC LIMIT 1",
+            ref,
+          )
+        : this.#sql.one<Row>(
+            "SELECT ref, test_suite, stored_at, profile FROM profiles WHERE ref = ? AND test_suite = ? ORDER BY seq DESC LIMIT 1",
+            ref,
+            suite,
+          );
     return row ? toStored(row) : null;
   }
 
   /** Every stored version of a ref's profiles, oldest first. */
   async history(ref: string): Promise<StoredProfile[]> {
-    return this.#sql.all<Row>("SELECT ref, test_suite, stored_at, profile FROM profiles WHERE ref = ? ORDER BY seq", ref).map(toStored);
+    return this.#sql
+      .all<Row>("SELECT ref, test_suite, stored_at, profile FROM profiles WHERE ref = ? ORDER BY seq", ref)
+      .map(toStored);
   }
 }
 
 type Row = { ref: string; test_suite: string; stored_at: string; profile: string };
 
 function toStored(row: Row): StoredProfile {
-  return { ref: row.ref, test_suite: row.test_suite, stored_at: row.stored_at, profile: JSON.parse(row.profile) as InteropProfile };
+  return {
+    ref: row.ref,
+    test_suite: row.test_suite,
+    stored_at: row.stored_at,
+    profile: JSON.parse(row.profile) as InteropProfile,
+  };
 }
 
 /** The profile store of a repository. */

@@ -17,13 +17,28 @@ export type AgentSummary = {
 };
 
 /** Filters of a directory search; null = any. */
-export type DirectoryFilter = { service: string | null; type: string | null; protocol: string | null; ontology: string | null };
+export type DirectoryFilter = {
+  service: string | null;
+  type: string | null;
+  protocol: string | null;
+  ontology: string | null;
+};
 
 /** Junction scores of a run, in suite order. */
-export type RunSummary = { junctions: { junction: string; score: string; passed: number; total: number }[]; ms: number };
+export type RunSummary = {
+  junctions: { junction: string; score: string; passed: number; total: number }[];
+  ms: number;
+};
 
 /** An edge-side run as stored: `report` is the harness's RunReport (per-test results and failures). */
-export type StoredRun = { id: string; agent: string; suite: string; started_at: string; summary: RunSummary; report: unknown };
+export type StoredRun = {
+  id: string;
+  agent: string;
+  suite: string;
+  started_at: string;
+  summary: RunSummary;
+  report: unknown;
+};
 
 type RunRow = { id: string; agent: string; suite: string; started_at: string; summary: string; report: string };
 
@@ -67,7 +82,11 @@ export class Registry extends DurableObject<Env> {
   /** Claims a name for a new agent; fails with 409 if taken. */
   async reserve(name: string): Promise<Result<null>> {
     if (this.#sql.one("SELECT name FROM agents WHERE name = ?", name)) {
-      return failure(409, "AGENT_ALREADY_EXISTS", `an agent named \`${name}\` already exists; use PUT /v1/agents/${name} to reload it`);
+      return failure(
+        409,
+        "AGENT_ALREADY_EXISTS",
+        `an agent named \`${name}\` already exists; use PUT /v1/agents/${name} to reload it`,
+      );
     }
     const now = new Date().toISOString();
     this.#sql.run(
@@ -143,7 +162,9 @@ export class Registry extends DurableObject<Env> {
 
   /** Every repository ref that published a profile, most recent first. */
   async publishedProfiles(): Promise<PublishedProfile[]> {
-    return this.#sql.all<PublishedProfile>("SELECT owner, repo, ref, test_suite, stored_at FROM published ORDER BY stored_at DESC");
+    return this.#sql.all<PublishedProfile>(
+      "SELECT owner, repo, ref, test_suite, stored_at FROM published ORDER BY stored_at DESC",
+    );
   }
 
   /** Keeps an edge-side run's report (the newest 500 runs are kept). */
@@ -162,16 +183,26 @@ export class Registry extends DurableObject<Env> {
 
   /** One run, with its full report. */
   async run(id: string): Promise<StoredRun | null> {
-    const row = this.#sql.one<RunRow>("SELECT id, agent, suite, started_at, summary, report FROM runs WHERE id = ?", id);
-    return row ? { ...row, summary: JSON.parse(row.summary) as RunSummary, report: JSON.parse(row.report) as unknown } : null;
+    const row = this.#sql.one<RunRow>(
+      "SELECT id, agent, suite, started_at, summary, report FROM runs WHERE id = ?",
+      id,
+    );
+    return row
+      ? { ...row, summary: JSON.parse(row.summary) as RunSummary, report: JSON.parse(row.report) as unknown }
+      : null;
   }
 
   /** Runs, newest first, optionally of one agent (summaries only). */
   async runs(agent: string | null): Promise<Omit<StoredRun, "report">[]> {
     const rows =
       agent === null
-        ? this.#sql.all<RunRow>("SELECT id, agent, suite, started_at, summary, '' AS report FROM runs ORDER BY started_at DESC LIMIT 100")
-        : this.#sql.all<RunRow>("SELECT id, agent, suite, started_at, summary, '' AS report FROM runs WHERE agent = ? ORDER BY started_at DESC LIMIT 100", agent);
+        ? this.#sql.all<RunRow>(
+            "SELECT id, agent, suite, started_at, summary, '' AS report FROM runs ORDER BY started_at DESC LIMIT 100",
+          )
+        : this.#sql.all<RunRow>(
+            "SELECT id, agent, suite, started_at, summary, '' AS report FROM runs WHERE agent = ? ORDER BY started_at DESC LIMIT 100",
+            agent,
+          );
     return rows.map(({ report: _report, ...row }) => ({ ...row, summary: JSON.parse(row.summary) as RunSummary }));
   }
 

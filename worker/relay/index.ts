@@ -38,7 +38,9 @@ export class AgtalkSession extends DurableObject<Env> {
   async open(id: string, inboxUrl: string): Promise<void> {
     this.#ready = true;
     this.#sql.run("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    this.#sql.run("CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, message TEXT NOT NULL, hops INTEGER NOT NULL DEFAULT 0)");
+    this.#sql.run(
+      "CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, message TEXT NOT NULL, hops INTEGER NOT NULL DEFAULT 0)",
+    );
     this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('id', ?)", id);
     this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('created_at', ?)", new Date().toISOString());
     this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('inbox_url', ?)", inboxUrl);
@@ -112,7 +114,10 @@ export class AgtalkSession extends DurableObject<Env> {
 
   #after(after: number): Relayed[] {
     return this.#sql
-      .all<{ seq: number; message: string; hops: number }>("SELECT seq, message, hops FROM messages WHERE seq > ? ORDER BY seq LIMIT 1000", after)
+      .all<{ seq: number; message: string; hops: number }>(
+        "SELECT seq, message, hops FROM messages WHERE seq > ? ORDER BY seq LIMIT 1000",
+        after,
+      )
       .map((r) => ({ seq: r.seq, message: JSON.parse(r.message) as unknown, hops: r.hops }));
   }
 }

@@ -28,13 +28,15 @@ export const agtalk = new Hono<{ Bindings: Env }>()
   })
   .get("/:id/messages", async (c) => {
     const after = Number(c.req.query("after") ?? 0);
-    if (!Number.isInteger(after) || after < 0) throw new ApiError(400, "INVALID_REQUEST", "after must be a sequence number (an integer >= 0)");
+    if (!Number.isInteger(after) || after < 0)
+      throw new ApiError(400, "INVALID_REQUEST", "after must be a sequence number (an integer >= 0)");
     const read = await relayOf(c.env, sessionId(c.req.param("id"))).read(after, parseWait(c.req.query("wait")) ?? 0);
     if (!read) throw new ApiError(404, "NOT_FOUND", "no such agtalk session");
     return c.json(read);
   })
   .delete("/:id", async (c) => {
-    if (!(await relayOf(c.env, sessionId(c.req.param("id"))).close())) throw new ApiError(404, "NOT_FOUND", "no such agtalk session");
+    if (!(await relayOf(c.env, sessionId(c.req.param("id"))).close()))
+      throw new ApiError(404, "NOT_FOUND", "no such agtalk session");
     return c.body(null, 204);
   });
 
@@ -47,6 +49,7 @@ export const agtalkInbox = new Hono<{ Bindings: Env }>().post("/:id/inbox", asyn
   const json = parseJsonText(new TextDecoder().decode(body));
   if (!json.ok) throw new ApiError(400, "INVALID_MESSAGE", `(body): ${json.reason}`);
   // The relay keeps what the agent sent as it is, valid or not: judging it is the harness's job.
-  if (!(await relayOf(c.env, id).push(json.value, hops))) throw new ApiError(404, "NOT_FOUND", "no such agtalk session");
+  if (!(await relayOf(c.env, id).push(json.value, hops)))
+    throw new ApiError(404, "NOT_FOUND", "no such agtalk session");
   return c.json({ accepted: true }, 202);
 });

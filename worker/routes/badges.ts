@@ -28,7 +28,10 @@ export const badges = new Hono<{ Bindings: Env }>().get("/:owner/:repo/:file{.+\
   let badge = UNKNOWN;
   let cache = "no-cache";
   try {
-    badge = badgeFor((await latestProfile(c.env, c.req.param("owner"), c.req.param("repo"), ref, c.req.query("suite") ?? null)).profile);
+    badge = badgeFor(
+      (await latestProfile(c.env, c.req.param("owner"), c.req.param("repo"), ref, c.req.query("suite") ?? null))
+        .profile,
+    );
     cache = CACHE;
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 404)) throw error;

@@ -12,7 +12,11 @@ import { STRIP_HINT } from "../upload.js";
  */
 export async function buildModule(bytes: Uint8Array, limits: AgentLimits): Promise<ModuleUpload> {
   if (bytes.byteLength > limits.module_bytes) {
-    throw new ApiError(413, "PAYLOAD_TOO_LARGE", `module is ${bytes.byteLength} bytes; the limit is ${limits.module_bytes}; ${STRIP_HINT}`);
+    throw new ApiError(
+      413,
+      "PAYLOAD_TOO_LARGE",
+      `module is ${bytes.byteLength} bytes; the limit is ${limits.module_bytes}; ${STRIP_HINT}`,
+    );
   }
   let prepared: PreparedModule;
   try {

@@ -8,7 +8,8 @@ import { hostOf } from "../hosts.js";
 function integer(value: string | undefined, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined || value === "") return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new ApiError(400, "INVALID_REQUEST", `?${name} must be an integer from 0 to ${max}, got ${value}`);
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw new ApiError(400, "INVALID_REQUEST", `?${name} must be an integer from 0 to ${max}, got ${value}`);
   return n;
 }
 
@@ -18,7 +19,11 @@ function minLevel(value: string | undefined): number {
   const named = (LOG_LEVELS as readonly string[]).indexOf(value.toLowerCase());
   if (named >= 0) return named;
   if (/^[0-3]$/.test(value)) return Number(value);
-  throw new ApiError(400, "INVALID_REQUEST", `?level must be one of ${LOG_LEVELS.join(", ")} (or 0 to 3), got ${value}`);
+  throw new ApiError(
+    400,
+    "INVALID_REQUEST",
+    `?level must be one of ${LOG_LEVELS.join(", ")} (or 0 to 3), got ${value}`,
+  );
 }
 
 /** `/v1/agents/:name/state` and `/logs` (durable agents), for the owner. */

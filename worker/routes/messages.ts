@@ -17,7 +17,11 @@ export function parseWait(raw: string | undefined): number | null {
   if (raw === undefined) return null;
   const wait = Number(raw);
   if (!Number.isInteger(wait) || wait < 0 || wait > MAX_WAIT_MS) {
-    throw new ApiError(400, "INVALID_REQUEST", `wait must be an integer number of milliseconds from 0 to ${MAX_WAIT_MS}, got \`${raw}\``);
+    throw new ApiError(
+      400,
+      "INVALID_REQUEST",
+      `wait must be an integer number of milliseconds from 0 to ${MAX_WAIT_MS}, got \`${raw}\``,
+    );
   }
   return wait;
 }
@@ -43,10 +47,19 @@ export async function readMessage(request: Request): Promise<RoutableMessage> {
   if (!parsed.ok) throw new ApiError(400, "INVALID_MESSAGE", parsed.error.message);
   const receivers = receiversOf(parsed.message);
   if (receivers.length > RUNTIME_LIMITS.http_receivers) {
-    throw new ApiError(400, "INVALID_MESSAGE", `receiver: ${receivers.length} receivers; a message posted over HTTP names at most ${RUNTIME_LIMITS.http_receivers}`);
+    throw new ApiError(
+      400,
+      "INVALID_MESSAGE",
+      `receiver: ${receivers.length} receivers; a message posted over HTTP names at most ${RUNTIME_LIMITS.http_receivers}`,
+    );
   }
   const replyUrls = receiversOf({ receiver: parsed.message.reply_to }).filter((address) => isAgentUrl(address));
-  if (replyUrls.length > 1) throw new ApiError(400, "INVALID_MESSAGE", `reply_to: ${replyUrls.length} URLs; a message names at most one URL to reply to`);
+  if (replyUrls.length > 1)
+    throw new ApiError(
+      400,
+      "INVALID_MESSAGE",
+      `reply_to: ${replyUrls.length} URLs; a message names at most one URL to reply to`,
+    );
   // `x_agtest_origin` is the runtime's own mark: nobody outside may pass for it.
   const { x_agtest_origin: _forged, ...message } = parsed.message;
   message.message_id ??= newMessageId();
@@ -80,14 +93,28 @@ function refuseIfRefused(message: RoutableMessage, refused: Refusal[]): void {
  * mailbox) before this returns. With `wait`, returns the first later message of the conversation
  * addressed back to the sender (its `reply_to`, else `sender`), or null when none came in time.
  */
-export async function acceptExternal(env: Env, message: RoutableMessage, wait: number | null, hops = 0): Promise<AclMessage | null> {
+export async function acceptExternal(
+  env: Env,
+  message: RoutableMessage,
+  wait: number | null,
+  hops = 0,
+): Promise<AclMessage | null> {
   const logged = await route(env, message, { origin: "external", hops, egress: [], refuse: true });
-  if (logged.full !== null) throw new ApiError(413, "PAYLOAD_TOO_LARGE", `conversation ${String(message.conversation_id)} refused the message: ${logged.full}`);
+  if (logged.full !== null)
+    throw new ApiError(
+      413,
+      "PAYLOAD_TOO_LARGE",
+      `conversation ${String(message.conversation_id)} refused the message: ${logged.full}`,
+    );
   refuseIfRefused(message, logged.refused);
   if (wait === null) return null;
   const replyAddress = receiversOf({ receiver: message.reply_to })[0] ?? message.sender;
   // The stub's RPC type of a loose JSON message is too deep for tsc; the DO method's own type is exact.
-  const reply = (await conversationOf(env, String(message.conversation_id)).waitFor(replyAddress, logged.seq, wait)) as LoggedMessage | null;
+  const reply = (await conversationOf(env, String(message.conversation_id)).waitFor(
+    replyAddress,
+    logged.seq,
+    wait,
+  )) as LoggedMessage | null;
   return reply?.message ?? null;
 }
 
@@ -114,7 +141,11 @@ export const inbox = new Hono<{ Bindings: Env }>().post("/:name/inbox", async (c
   // to it writes in `receiver`).
   const self = `${new URL(c.req.url).origin}/v1/agents/${name}/inbox`;
   if (!receiversOf(message).some((r) => r === name || r === self)) {
-    throw new ApiError(400, "INVALID_MESSAGE", `receiver: a message posted to ${name}'s inbox must name \`${name}\` (or this inbox's URL) among its receivers`);
+    throw new ApiError(
+      400,
+      "INVALID_MESSAGE",
+      `receiver: a message posted to ${name}'s inbox must name \`${name}\` (or this inbox's URL) among its receivers`,
+    );
   }
   const reply = await acceptExternal(c.env, { ...message, receiver: name }, wait, hopsOf(c.req.raw));
   if (reply) return c.json(reply, 200);

@@ -17,12 +17,19 @@ const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 export function repoRef(owner: string, repo: string, ref: string): { owner: string; repo: string; ref: string } {
   if (!NAME.test(owner)) throw new ApiError(400, "INVALID_REQUEST", `invalid owner \`${owner}\``);
   if (!NAME.test(repo)) throw new ApiError(400, "INVALID_REQUEST", `invalid repository \`${repo}\``);
-  if (ref.length === 0 || ref.length > 255 || /[\u0000-\u001f]/.test(ref)) throw new ApiError(400, "INVALID_REQUEST", "invalid ref");
+  if (ref.length === 0 || ref.length > 255 || /[\u0000-\u001f]/.test(ref))
+    throw new ApiError(400, "INVALID_REQUEST", "invalid ref");
   return { owner, repo, ref };
 }
 
 /** The latest profile of a ref, or 404. */
-export async function latestProfile(env: Env, owner: string, repo: string, ref: string, suite: string | null): Promise<StoredProfile> {
+export async function latestProfile(
+  env: Env,
+  owner: string,
+  repo: string,
+  ref: string,
+  suite: string | null,
+): Promise<StoredProfile> {
   const at = repoRef(owner, repo, ref);
   const stored = (await profilesOf(env, at.owner, at.repo).latest(at.ref, suite)) as StoredProfile | null;
   if (!stored) throw new ApiError(404, "NOT_FOUND", `no profile stored for ${owner}/${repo}@${ref}`);
@@ -37,18 +44,40 @@ export const profiles = new Hono<{ Bindings: Env }>()
     const parsed = parseJsonText(new TextDecoder().decode(body));
     if (!parsed.ok) throw new ApiError(400, "INVALID_REQUEST", `the body is ${parsed.reason}`);
     const json = parsed.value;
-    let profile;
+    let profile: ReturnType<typeof parseProfile>;
     try {
       profile = parseProfile(json);
     } catch (err) {
       const issue = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
-      throw new ApiError(400, "INVALID_REQUEST", `profile.${issue?.path.map(String).join(".") || "(body)"}: ${issue?.message ?? "invalid"}`);
+      throw new ApiError(
+        400,
+        "INVALID_REQUEST",
+        `profile.${issue?.path.map(String).join(".") || "(body)"}: ${issue?.message ?? "invalid"}`,
+      );
     }
-    const { created, stored } = (await profilesOf(c.env, at.owner, at.repo).put(at.ref, profile)) as { created: boolean; stored: StoredProfile };
-    await registryOf(c.env).published({ owner: at.owner, repo: at.repo, ref: at.ref, test_suite: stored.test_suite, stored_at: stored.stored_at });
-    return c.json({ owner: at.owner, repo: at.repo, ref: at.ref, test_suite: stored.test_suite, stored_at: stored.stored_at }, created ? 201 : 200);
+    const { created, stored } = (await profilesOf(c.env, at.owner, at.repo).put(at.ref, profile)) as {
+      created: boolean;
+      stored: StoredProfile;
+    };
+    await registryOf(c.env).published({
+      owner: at.owner,
+      repo: at.repo,
+      ref: at.ref,
+      test_suite: stored.test_suite,
+      stored_at: stored.stored_at,
+    });
+    return c.json(
+      { owner: at.owner, repo: at.repo, ref: at.ref, test_suite: stored.test_suite, stored_at: stored.stored_at },
+      created ? 201 : 200,
+    );
   })
   .get("/:owner/:repo/:ref{.+}", async (c) => {
-    const stored = await latestProfile(c.env, c.req.param("owner"), c.req.param("repo"), c.req.param("ref"), c.req.query("suite") ?? null);
+    const stored = await latestProfile(
+      c.env,
+      c.req.param("owner"),
+      c.req.param("repo"),
+      c.req.param("ref"),
+      c.req.query("suite") ?? null,
+    );
     return c.json(stored.profile);
   });

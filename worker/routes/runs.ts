@@ -25,11 +25,20 @@ async function selfFetch(env: Env, ctx: ExecutionContext): Promise<(request: Req
 export const runs = new Hono<{ Bindings: Env }>()
   .post("/", async (c) => {
     const json = parseJsonText(new TextDecoder().decode(await readBody(c.req.raw, 64 * 1024)));
-    if (!json.ok) throw new ApiError(400, "INVALID_REQUEST", `the body must be JSON: {"agent": NAME, "suite"?: ID, "features"?: [...]}; it is ${json.reason}`);
+    if (!json.ok)
+      throw new ApiError(
+        400,
+        "INVALID_REQUEST",
+        `the body must be JSON: {"agent": NAME, "suite"?: ID, "features"?: [...]}; it is ${json.reason}`,
+      );
     const parsed = RunRequestSchema.safeParse(json.value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ApiError(400, "INVALID_REQUEST", `${issue?.path.join(".") || "(body)"}: ${issue?.message ?? "invalid"}`);
+      throw new ApiError(
+        400,
+        "INVALID_REQUEST",
+        `${issue?.path.join(".") || "(body)"}: ${issue?.message ?? "invalid"}`,
+      );
     }
     const { agent, suite, features } = parsed.data;
     const outcome = await executeRun(c.env, await selfFetch(c.env, c.executionCtx), agent, suite, features);

@@ -32,7 +32,12 @@ export function privateEgressOf(raw: string | undefined): string[] {
  * the host must be on the agent's allowlist, and a loopback, private or link-local host also on
  * the operator's `AGTEST_PRIVATE_EGRESS` (the embedded test runtime allows its own host there).
  */
-export function egressRefusal(url: string, allowlist: readonly string[], privateEgress: readonly string[], sender: string): string | null {
+export function egressRefusal(
+  url: string,
+  allowlist: readonly string[],
+  privateEgress: readonly string[],
+  sender: string,
+): string | null {
   const host = new URL(url).host;
   if (!egressAllowed(url, allowlist)) return `egress to ${host} is not on ${sender}'s allowlist`;
   if (isPrivateHost(new URL(url).hostname) && !egressAllowed(url, privateEgress)) {
@@ -77,11 +82,24 @@ export async function post(url: string, message: unknown, hops: number): Promise
     return { ok: true, answers: [], refused: null };
   }
   const text = await readLimited(res, RUNTIME_LIMITS.egress_response_bytes);
-  if (text === null) return { ok: true, answers: [], refused: `the response of ${url} exceeds ${RUNTIME_LIMITS.egress_response_bytes} bytes: not read` };
+  if (text === null)
+    return {
+      ok: true,
+      answers: [],
+      refused: `the response of ${url} exceeds ${RUNTIME_LIMITS.egress_response_bytes} bytes: not read`,
+    };
   const body = parseJsonText(text);
   if (!body.ok) return { ok: true, answers: [], refused: `the response of ${url} is ${body.reason}` };
   const value = body.value;
-  return { ok: true, answers: Array.isArray(value) ? value : value && typeof value === "object" && "performative" in value ? [value] : [], refused: null };
+  return {
+    ok: true,
+    answers: Array.isArray(value)
+      ? value
+      : value && typeof value === "object" && "performative" in value
+        ? [value]
+        : [],
+    refused: null,
+  };
 }
 
 /** The body as text, or null once it passes `limit` bytes (the rest is not read). */

@@ -1,4 +1,11 @@
-import { type AclMessage, type RoutableMessage, isAgentName, isAgentUrl, parseRoutable, receiversOf } from "../../protocol/index.js";
+import {
+  type AclMessage,
+  type RoutableMessage,
+  isAgentName,
+  isAgentUrl,
+  parseRoutable,
+  receiversOf,
+} from "../../protocol/index.js";
 import { type Logged, type Origin, conversationOf } from "../conversation/index.js";
 import type { Env } from "../env.js";
 import { RUNTIME_LIMITS } from "../limits.js";
@@ -90,7 +97,13 @@ export async function route(env: Env, message: RoutableMessage, ctx: RouteContex
   return { ...logged, refused, limited };
 }
 
-async function deliver(env: Env, receiver: string, message: RoutableMessage, logged: Logged, ctx: RouteContext): Promise<Delivered> {
+async function deliver(
+  env: Env,
+  receiver: string,
+  message: RoutableMessage,
+  logged: Logged,
+  ctx: RouteContext,
+): Promise<Delivered> {
   const external = logged.externals.includes(receiver);
   if (ctx.hops >= MAX_HOPS) return { ok: false, performative: "failure", reason: hopLimit };
   if (isUrl(receiver)) {
@@ -102,7 +115,12 @@ async function deliver(env: Env, receiver: string, message: RoutableMessage, log
     // in-process like its `agtalk-` name (a Worker cannot reliably fetch its own zone).
     const session = relayInboxId(receiver);
     if (session !== undefined && (await relayOf(env, session).pushAt(receiver, message, ctx.hops))) return { ok: true };
-    const refusal = egressRefusal(receiver, ctx.egress, privateEgressOf(env.AGTEST_PRIVATE_EGRESS), String(message.sender));
+    const refusal = egressRefusal(
+      receiver,
+      ctx.egress,
+      privateEgressOf(env.AGTEST_PRIVATE_EGRESS),
+      String(message.sender),
+    );
     if (refusal) {
       // Naming a URL as sender or reply_to makes it a party, never a destination the agent may
       // reach: replies to it stay in the log for `?wait=` unless the agent's own allowlist has it.
@@ -134,11 +152,23 @@ async function deliver(env: Env, receiver: string, message: RoutableMessage, log
     }
     case "rate-limited": {
       const reason = `rate limited: \`${receiver}\` takes at most ${taken.rate_per_sec} messages/s; retry in ${taken.retry_after_ms} ms`;
-      return { ok: false, performative: "failure", reason, limited: true, refusal: { receiver, status: 429, reason, retry_after_ms: taken.retry_after_ms } };
+      return {
+        ok: false,
+        performative: "failure",
+        reason,
+        limited: true,
+        refusal: { receiver, status: 429, reason, retry_after_ms: taken.retry_after_ms },
+      };
     }
     case "full": {
       const reason = `mailbox full: \`${receiver}\` holds ${taken.depth} waiting messages, its maximum; retry later`;
-      return { ok: false, performative: "failure", reason, limited: true, refusal: { receiver, status: 429, reason, retry_after_ms: 1000 } };
+      return {
+        ok: false,
+        performative: "failure",
+        reason,
+        limited: true,
+        refusal: { receiver, status: 429, reason, retry_after_ms: 1000 },
+      };
     }
     case "absent":
       break;
@@ -156,13 +186,22 @@ const hopLimit = `hop limit (${MAX_HOPS}) reached: a message loop?`;
  * POSTed alone; it is marked as from the URL (never the runtime, never another agent) and carries
  * the hop count on. Anything else is dropped and noted in the conversation's `refused` list.
  */
-async function acceptAnswers(env: Env, url: string, sent: RoutableMessage, answers: Answers & { ok: true }, ctx: RouteContext): Promise<void> {
+async function acceptAnswers(
+  env: Env,
+  url: string,
+  sent: RoutableMessage,
+  answers: Answers & { ok: true },
+  ctx: RouteContext,
+): Promise<void> {
   const conversationId = String(sent.conversation_id);
   const refuse = (reason: string, answer: unknown) => conversationOf(env, conversationId).noteRefused(reason, answer);
   if (answers.refused) await refuse(answers.refused, null);
   const taken = answers.answers.slice(0, RUNTIME_LIMITS.egress_answers);
   if (answers.answers.length > taken.length) {
-    await refuse(`${url} answered ${answers.answers.length} messages; only the first ${RUNTIME_LIMITS.egress_answers} are read`, null);
+    await refuse(
+      `${url} answered ${answers.answers.length} messages; only the first ${RUNTIME_LIMITS.egress_answers} are read`,
+      null,
+    );
   }
   for (const [i, answer] of taken.entries()) {
     const parsed = parseRoutable(answer);
@@ -181,16 +220,33 @@ async function acceptAnswers(env: Env, url: string, sent: RoutableMessage, answe
     }
     const receivers = receiversOf(fields);
     if (receivers.length !== 1 || receivers[0] !== sent.sender) {
-      await refuse(`an answer of ${url} is addressed to ${JSON.stringify(receivers)}, not to \`${String(sent.sender)}\` alone, which sent to it`, answer);
+      await refuse(
+        `an answer of ${url} is addressed to ${JSON.stringify(receivers)}, not to \`${String(sent.sender)}\` alone, which sent to it`,
+        answer,
+      );
       continue;
     }
-    const message: RoutableMessage = { ...fields, sender: url, message_id: fields.message_id ?? `${String(sent.message_id)}/answer/${i}` };
-    await route(env, message, { origin: "external", hops: ctx.hops + 1, egress: [], ...(ctx.budget ? { budget: ctx.budget } : {}) });
+    const message: RoutableMessage = {
+      ...fields,
+      sender: url,
+      message_id: fields.message_id ?? `${String(sent.message_id)}/answer/${i}`,
+    };
+    await route(env, message, {
+      origin: "external",
+      hops: ctx.hops + 1,
+      egress: [],
+      ...(ctx.budget ? { budget: ctx.budget } : {}),
+    });
   }
 }
 
 /** The runtime's answer to a message it could not deliver, threaded like a reply. */
-export function bounce(message: AclMessage, receiver: string, performative: "failure" | "not-understood", reason: string): RoutableMessage {
+export function bounce(
+  message: AclMessage,
+  receiver: string,
+  performative: "failure" | "not-understood",
+  reason: string,
+): RoutableMessage {
   const reply: RoutableMessage = {
     performative,
     sender: isAgentName(receiver) || isAgentUrl(receiver) ? receiver : "runtime",

@@ -32,20 +32,45 @@ export type RunOutcome = { id: string; agent: string; suite: string; profile: In
  * APIs only), talking to this runtime through its own HTTP API in-process (relay session for
  * replies, agact request messages as the backchannel), then stores the report and the profile.
  */
-export async function executeRun(env: Env, self: SelfFetch, agent: string, suiteId: string, features?: readonly string[]): Promise<RunOutcome> {
+export async function executeRun(
+  env: Env,
+  self: SelfFetch,
+  agent: string,
+  suiteId: string,
+  features?: readonly string[],
+): Promise<RunOutcome> {
   const suite = SUITES[suiteId];
-  if (!suite) throw new ApiError(400, "INVALID_REQUEST", `unknown suite \`${suiteId}\` (known: ${Object.keys(SUITES).join(", ")})`);
+  if (!suite)
+    throw new ApiError(
+      400,
+      "INVALID_REQUEST",
+      `unknown suite \`${suiteId}\` (known: ${Object.keys(SUITES).join(", ")})`,
+    );
   if (!env.AGTEST_TOKEN) throw new ApiError(401, "UNAUTHORIZED", "this runtime has no AGTEST_TOKEN configured");
-  const record = unwrap((await hostOf(env, agent).record()) as Awaited<ReturnType<ReturnType<typeof hostOf>["record"]>>) as AgentRecord;
-  if (record.state !== "running") throw new ApiError(409, "AGENT_NOT_RUNNING", `agent \`${agent}\` is ${record.state}; start it before running a suite`);
+  const record = unwrap(
+    (await hostOf(env, agent).record()) as Awaited<ReturnType<ReturnType<typeof hostOf>["record"]>>,
+  ) as AgentRecord;
+  if (record.state !== "running")
+    throw new ApiError(
+      409,
+      "AGENT_NOT_RUNNING",
+      `agent \`${agent}\` is ${record.state}; start it before running a suite`,
+    );
   for (const f of features ?? []) {
-    if (!suite.junctions.some((j) => j.id === f)) throw new ApiError(400, "INVALID_REQUEST", `suite ${suite.id} has no junction \`${f}\``);
+    if (!suite.junctions.some((j) => j.id === f))
+      throw new ApiError(400, "INVALID_REQUEST", `suite ${suite.id} has no junction \`${f}\``);
   }
   // Transports are tested over real HTTP: in-process there is no URL an agent could reach, so
   // unless asked for explicitly those junctions are left out (absent: not claimed) with a note.
   const claimed = features ?? suite.junctions.filter((j) => !j.cluster.startsWith("transports.")).map((j) => j.id);
   const fetcher = abortable(self);
-  const channel = await openRuntimeChannel({ url: "http://agtest.internal", token: env.AGTEST_TOKEN, agent, fetch: fetcher, relay: true });
+  const channel = await openRuntimeChannel({
+    url: "http://agtest.internal",
+    token: env.AGTEST_TOKEN,
+    agent,
+    fetch: fetcher,
+    relay: true,
+  });
   let report: RunReport;
   try {
     report = await runSuite(suite, {
@@ -63,7 +88,10 @@ export async function executeRun(env: Env, self: SelfFetch, agent: string, suite
   } finally {
     await channel.close().catch(() => undefined);
   }
-  if (!features) report.notes.push("transports.* junctions are not claimed in edge-side runs: they need a URL the agent can reach over HTTP");
+  if (!features)
+    report.notes.push(
+      "transports.* junctions are not claimed in edge-side runs: they need a URL the agent can reach over HTTP",
+    );
   const profile = toProfile(report);
   const id = `run-${crypto.randomUUID()}`;
   await profilesOf(env, HOSTED_OWNER, agent).put(HOSTED_REF, profile);
@@ -72,7 +100,10 @@ export async function executeRun(env: Env, self: SelfFetch, agent: string, suite
     agent,
     suite: suite.id,
     started_at: report.started_at,
-    summary: { junctions: report.junctions.map(({ junction, score, passed, total }) => ({ junction, score, passed, total })), ms: report.ms },
+    summary: {
+      junctions: report.junctions.map(({ junction, score, passed, total }) => ({ junction, score, passed, total })),
+      ms: report.ms,
+    },
     report,
   });
   return { id, agent, suite: suite.id, profile, report };

@@ -78,6 +78,11 @@ export function exportMutableGlobals(bytes: Uint8Array): Uint8Array<ArrayBuffer>
   payload.name(DURABLE_MARK).u8(0x03).u32(oom);
   const body = payload.view();
   const out = new Writer(bytes.length + body.length + 16);
-  out.bytes(bytes.subarray(0, exportSection.headerStart)).u8(SECTION.export).u32(body.length).bytes(body).bytes(bytes.subarray(exportSection.end));
+  out
+    .bytes(bytes.subarray(0, exportSection.headerStart))
+    .u8(SECTION.export)
+    .u32(body.length)
+    .bytes(body)
+    .bytes(bytes.subarray(exportSection.end));
   return out.finish();
 }

@@ -29,7 +29,14 @@ export type DurableChanges = {
  * A whole checkpoint, sent to an isolate that must restore it: `count` pages in all, of which the
  * first batch is in `pages` (an RPC message is at most 32 MiB); the isolate pulls the rest.
  */
-export type Checkpoint = { token: string; size: number; count: number; pages: MemoryPage[]; globals: Uint8Array; state: [string, Uint8Array][] };
+export type Checkpoint = {
+  token: string;
+  size: number;
+  count: number;
+  pages: MemoryPage[];
+  globals: Uint8Array;
+  state: [string, Uint8Array][];
+};
 
 /** Pages per RPC batch, both ways (256 pages = 16 MiB, well under the 32 MiB of one RPC message). */
 export const BATCH_PAGES = 256;
@@ -56,7 +63,15 @@ export type DurableCall = {
 /** What the glue returns for one delivered message. */
 export type SandboxOutcome =
   /** `rejected`: how many `send` calls the glue refused (negative return: invalid, too large, too many). */
-  | { ok: true; rc: number; sent: string[]; logs: AgentLog[]; fuelUsed: number; rejected?: number; durable?: DurableChanges | null }
+  | {
+      ok: true;
+      rc: number;
+      sent: string[];
+      logs: AgentLog[];
+      fuelUsed: number;
+      rejected?: number;
+      durable?: DurableChanges | null;
+    }
   | {
       ok: false;
       /**
@@ -86,7 +101,11 @@ type SandboxEntrypoint = {
  * (`globalOutbound: null`), no bindings (no `env`), the agents' pinned compatibility date and the
  * edge CPU limit. Exported so the security tests can load a probe with exactly these options.
  */
-export function isolateCode(limits: Pick<AgentLimits, "cpu_ms">, mainModule: string, modules: WorkerLoaderWorkerCode["modules"]): WorkerLoaderWorkerCode {
+export function isolateCode(
+  limits: Pick<AgentLimits, "cpu_ms">,
+  mainModule: string,
+  modules: WorkerLoaderWorkerCode["modules"],
+): WorkerLoaderWorkerCode {
   return {
     compatibilityDate: AGENT_COMPATIBILITY_DATE,
     mainModule,
@@ -117,21 +136,35 @@ export async function runInSandbox(
   /** A new isolate for this call (`AGTEST_FRESH_ISOLATES`), as the edge may give any delivery. */
   fresh = false,
 ): Promise<SandboxOutcome> {
-  const code = () => isolateCode(limits, "glue.js", { "glue.js": GLUE_SOURCE, "durable.js": DURABLE_SOURCE, "agent.wasm": { wasm: loadModule() } });
+  const code = () =>
+    isolateCode(limits, "glue.js", {
+      "glue.js": GLUE_SOURCE,
+      "durable.js": DURABLE_SOURCE,
+      "agent.wasm": { wasm: loadModule() },
+    });
   const stub = fresh ? loader.load(code()) : loader.get(`${key.name}@${key.version}#${key.digest.slice(0, 16)}`, code);
   const entry = stub.getEntrypoint() as unknown as SandboxEntrypoint;
   try {
     const { checkpoint, pages, ...rest } = durable ?? { checkpoint: () => null, pages: () => [] };
     // A fresh isolate surely needs the checkpoint: send it at once instead of being asked.
-    const glue = (restore: Checkpoint | null): GlueDurable | null => (durable ? { ...(rest as Omit<DurableCall, "checkpoint" | "pages">), restore } : null);
-    const options = (restore: Checkpoint | null) => ({ fuel: limits.fuel, maxMessageBytes: limits.message_bytes, maxSends: MAX_SENDS_PER_MESSAGE, durable: glue(restore) });
+    const glue = (restore: Checkpoint | null): GlueDurable | null =>
+      durable ? { ...(rest as Omit<DurableCall, "checkpoint" | "pages">), restore } : null;
+    const options = (restore: Checkpoint | null) => ({
+      fuel: limits.fuel,
+      maxMessageBytes: limits.message_bytes,
+      maxSends: MAX_SENDS_PER_MESSAGE,
+      durable: glue(restore),
+    });
     // Pages of a large capture arrive in batches before the result; they come first in it.
     const pushed: MemoryPage[] = [];
     // Only an agent whose memory may exceed one batch gets the callbacks (RPC stubs cost every call).
     const big = limits.memory_bytes > BATCH_PAGES * 65536;
-    const link = (big ? { pull: (from: number) => pages(from), push: (batch: MemoryPage[]) => void pushed.push(...batch) } : null) as Link;
+    const link = (
+      big ? { pull: (from: number) => pages(from), push: (batch: MemoryPage[]) => void pushed.push(...batch) } : null
+    ) as Link;
     const joined = (outcome: SandboxOutcome): SandboxOutcome => {
-      if (outcome.ok && outcome.durable && pushed.length > 0) outcome.durable.memory.pages = [...pushed, ...outcome.durable.memory.pages];
+      if (outcome.ok && outcome.durable && pushed.length > 0)
+        outcome.durable.memory.pages = [...pushed, ...outcome.durable.memory.pages];
       return outcome;
     };
     if (text === null) return joined(await entry.boot(options(null), link));
@@ -139,7 +172,8 @@ export async function runInSandbox(
     if (first.ok || first.kind !== "restore") return joined(first);
     pushed.length = 0;
     const again = await entry.deliver(text, options(checkpoint()), link);
-    if (!again.ok && again.kind === "restore") return { ...again, kind: "transient", message: "the isolate did not take the checkpoint" };
+    if (!again.ok && again.kind === "restore")
+      return { ...again, kind: "transient", message: "the isolate did not take the checkpoint" };
     return joined(again);
   } catch (err) {
     // The isolate itself died: an edge CPU or memory limit ends the agent; anything else (isolate

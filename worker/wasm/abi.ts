@@ -74,7 +74,9 @@ export function matches(type: FuncType | undefined, s: Signature): boolean {
 
 /** The names an import module provides, for messages ("send, log, now and random"). */
 function provided(module: string): string {
-  const names = [...ALLOWED_IMPORTS.keys()].filter((k) => k.startsWith(`${module}.`)).map((k) => k.slice(module.length + 1));
+  const names = [...ALLOWED_IMPORTS.keys()]
+    .filter((k) => k.startsWith(`${module}.`))
+    .map((k) => k.slice(module.length + 1));
   return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }
 

@@ -45,7 +45,8 @@ export function planBody(bytes: Uint8Array, body: Body, ctx: IndexSpace, params 
   const localsAt = r.pos;
   for (let n = groups; n > 0; n--) {
     locals += r.u32();
-    if (locals > MAX_LOCALS) throw new WasmValidationError(`too many locals in ${fn} (at most ${MAX_LOCALS}, parameters included)`, r.pos);
+    if (locals > MAX_LOCALS)
+      throw new WasmValidationError(`too many locals in ${fn} (at most ${MAX_LOCALS}, parameters included)`, r.pos);
     readValType(r);
   }
   const codeStart = r.pos;
@@ -63,8 +64,12 @@ export function planBody(bytes: Uint8Array, body: Body, ctx: IndexSpace, params 
     const op = readInstruction(r, ctx);
     regions[regions.length - 1]! += 1;
     switch (op) {
-      case 0x02: frames.push(BLOCK); break;
-      case 0x04: frames.push(IF); break;
+      case 0x02:
+        frames.push(BLOCK);
+        break;
+      case 0x04:
+        frames.push(IF);
+        break;
       case 0x03: {
         frames.push(LOOP);
         regions.push(0);
@@ -88,12 +93,23 @@ export function planBody(bytes: Uint8Array, body: Body, ctx: IndexSpace, params 
         }
         break;
       }
-      case 0x0c: case 0x0d: case 0x0e:
+      case 0x0c:
+      case 0x0d:
+      case 0x0e:
         if (leavesFunction(bytes, at, r.pos, frames.length - 1)) patches.push({ kind: "flush", at });
         break;
-      case 0x0f: case 0x12: case 0x13: patches.push({ kind: "flush", at }); break; // return, return_call(_indirect)
-      case 0x10: case 0x11: patches.push({ kind: "call", at, end: r.pos }); break;
-      case 0x40: patches.push({ kind: "grow", at, length: r.pos - at }); break;
+      case 0x0f:
+      case 0x12:
+      case 0x13:
+        patches.push({ kind: "flush", at });
+        break; // return, return_call(_indirect)
+      case 0x10:
+      case 0x11:
+        patches.push({ kind: "call", at, end: r.pos });
+        break;
+      case 0x40:
+        patches.push({ kind: "grow", at, length: r.pos - at });
+        break;
       case 0xfc:
         if (BULK.has(new Reader(bytes, at + 1, r.pos, "").u32())) patches.push({ kind: "bulk", at });
         break;

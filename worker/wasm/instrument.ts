@@ -39,22 +39,64 @@ function fuelCode(fuel: number, local: number): FuelCode {
   return {
     entry: w().u8(0x23).u32(fuel).u8(0x42).finish(),
     loop: w().u8(0x20).u32(local).u8(0x42).finish(),
-    check: w().u8(0x7d).u8(0x22).u32(local).u8(0x42).u8(0x00).u8(0x53).u8(0x04).u8(0x40)
-      .u8(0x20).u32(local).u8(0x24).u32(fuel).u8(0x00).u8(0x0b).finish(),
+    check: w()
+      .u8(0x7d)
+      .u8(0x22)
+      .u32(local)
+      .u8(0x42)
+      .u8(0x00)
+      .u8(0x53)
+      .u8(0x04)
+      .u8(0x40)
+      .u8(0x20)
+      .u32(local)
+      .u8(0x24)
+      .u32(fuel)
+      .u8(0x00)
+      .u8(0x0b)
+      .finish(),
     flush: w().u8(0x20).u32(local).u8(0x24).u32(fuel).finish(),
     reload: w().u8(0x23).u32(fuel).u8(0x21).u32(local).finish(),
-    bulk: w().u8(0x22).u32(local + 1).u8(0x20).u32(local).u8(0x20).u32(local + 1).u8(0xad).u8(0x42).u8(BULK_FUEL_SHIFT).u8(0x86).finish(),
+    bulk: w()
+      .u8(0x22)
+      .u32(local + 1)
+      .u8(0x20)
+      .u32(local)
+      .u8(0x20)
+      .u32(local + 1)
+      .u8(0xad)
+      .u8(0x42)
+      .u8(BULK_FUEL_SHIFT)
+      .u8(0x86)
+      .finish(),
   };
 }
 
 /** `(func (param i32) (result i32) (local i32) memory.grow, and on -1 set the OOM global)` */
 function growBody(oom: number): Uint8Array {
   const code = new Writer()
-    .u8(0x01).u8(0x01).u8(I32) // one local i32
-    .u8(0x20).u8(0x00).u8(0x40).u8(0x00).u8(0x22).u8(0x01) // local.get 0; memory.grow 0; local.tee 1
-    .u8(0x41).u8(0x7f).u8(0x46) // i32.const -1; i32.eq
-    .u8(0x04).u8(0x40).u8(0x41).u8(0x01).u8(0x24).u32(oom).u8(0x0b) // if; i32.const 1; global.set oom; end
-    .u8(0x20).u8(0x01).u8(0x0b) // local.get 1; end
+    .u8(0x01)
+    .u8(0x01)
+    .u8(I32) // one local i32
+    .u8(0x20)
+    .u8(0x00)
+    .u8(0x40)
+    .u8(0x00)
+    .u8(0x22)
+    .u8(0x01) // local.get 0; memory.grow 0; local.tee 1
+    .u8(0x41)
+    .u8(0x7f)
+    .u8(0x46) // i32.const -1; i32.eq
+    .u8(0x04)
+    .u8(0x40)
+    .u8(0x41)
+    .u8(0x01)
+    .u8(0x24)
+    .u32(oom)
+    .u8(0x0b) // if; i32.const 1; global.set oom; end
+    .u8(0x20)
+    .u8(0x01)
+    .u8(0x0b) // local.get 1; end
     .finish();
   return new Writer().u32(code.length).bytes(code).finish();
 }
@@ -64,16 +106,27 @@ function rewriteBody(bytes: Uint8Array, plan: BodyPlan, l: Layout, out: Writer):
   const fuel = fuelCode(l.fuel, fuelLocal);
   const w = new Writer(body.end - body.start + 32 * (patches.length + 2));
   // The declared locals, then the fuel counter (i64) and the scratch (i32).
-  w.u32(groups + 2).bytes(bytes.subarray(localsAt, codeStart)).u8(1).u8(I64).u8(1).u8(I32);
+  w.u32(groups + 2)
+    .bytes(bytes.subarray(localsAt, codeStart))
+    .u8(1)
+    .u8(I64)
+    .u8(1)
+    .u8(I32);
   w.bytes(fuel.entry).sPositive(cost).bytes(fuel.check);
   let pos = codeStart;
   for (const p of patches) {
     w.bytes(bytes.subarray(pos, p.at));
     pos = p.at;
     switch (p.kind) {
-      case "fuel": w.bytes(fuel.loop).sPositive(p.cost).bytes(fuel.check); break;
-      case "flush": w.bytes(fuel.flush); break;
-      case "bulk": w.bytes(fuel.bulk).bytes(fuel.check); break;
+      case "fuel":
+        w.bytes(fuel.loop).sPositive(p.cost).bytes(fuel.check);
+        break;
+      case "flush":
+        w.bytes(fuel.flush);
+        break;
+      case "bulk":
+        w.bytes(fuel.bulk).bytes(fuel.check);
+        break;
       case "call":
         w.bytes(fuel.flush).bytes(bytes.subarray(p.at, p.end)).bytes(fuel.reload);
         pos = p.end;
@@ -101,22 +154,39 @@ function extend(bytes: Uint8Array, s: Section | undefined, extra: number, add: (
   return w.finish();
 }
 
-function payloads(m: ParsedModule, l: Layout, fuel: bigint, memory: { initial: number; maximum: number }): Map<number, Uint8Array> {
+function payloads(
+  m: ParsedModule,
+  l: Layout,
+  fuel: bigint,
+  memory: { initial: number; maximum: number },
+): Map<number, Uint8Array> {
   const { bytes } = m;
   const find = (id: number): Section | undefined => m.sections.find((s) => s.id === id);
   const out = new Map<number, Uint8Array>();
-  out.set(SECTION.type, extend(bytes, find(SECTION.type), l.newType ? 1 : 0, (w) => {
-    if (l.newType) w.u8(0x60).u8(1).u8(I32).u8(1).u8(I32);
-  }));
-  out.set(SECTION.function, extend(bytes, find(SECTION.function), 1, (w) => w.u32(l.growType)));
+  out.set(
+    SECTION.type,
+    extend(bytes, find(SECTION.type), l.newType ? 1 : 0, (w) => {
+      if (l.newType) w.u8(0x60).u8(1).u8(I32).u8(1).u8(I32);
+    }),
+  );
+  out.set(
+    SECTION.function,
+    extend(bytes, find(SECTION.function), 1, (w) => w.u32(l.growType)),
+  );
   out.set(SECTION.memory, new Writer().u8(1).u8(0x01).u32(memory.initial).u32(memory.maximum).finish());
-  out.set(SECTION.global, extend(bytes, find(SECTION.global), 2, (w) => {
-    w.u8(I64).u8(0x01).u8(0x42).s64(fuel).u8(0x0b); // (mut i64) (i64.const fuel)
-    w.u8(I32).u8(0x01).u8(0x41).u8(0x00).u8(0x0b); // (mut i32) (i32.const 0)
-  }));
-  out.set(SECTION.export, extend(bytes, find(SECTION.export), 2, (w) => {
-    w.name(FUEL_EXPORT).u8(0x03).u32(l.fuel).name(OOM_EXPORT).u8(0x03).u32(l.oom);
-  }));
+  out.set(
+    SECTION.global,
+    extend(bytes, find(SECTION.global), 2, (w) => {
+      w.u8(I64).u8(0x01).u8(0x42).s64(fuel).u8(0x0b); // (mut i64) (i64.const fuel)
+      w.u8(I32).u8(0x01).u8(0x41).u8(0x00).u8(0x0b); // (mut i32) (i32.const 0)
+    }),
+  );
+  out.set(
+    SECTION.export,
+    extend(bytes, find(SECTION.export), 2, (w) => {
+      w.name(FUEL_EXPORT).u8(0x03).u32(l.fuel).name(OOM_EXPORT).u8(0x03).u32(l.oom);
+    }),
+  );
   const code = new Writer(bytes.length + 64);
   code.u32(m.bodies.length + 1);
   for (const plan of m.bodies) rewriteBody(bytes, plan, l, code);

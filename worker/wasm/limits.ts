@@ -27,7 +27,10 @@ function readLimits(r: Reader, what: "memory" | "table"): Limits {
 export function readMemoryType(r: Reader): Limits {
   const at = r.pos;
   const limits = readLimits(r, "memory");
-  for (const [key, pages] of [["initial size", limits.initial], ["maximum", limits.maximum]] as const) {
+  for (const [key, pages] of [
+    ["initial size", limits.initial],
+    ["maximum", limits.maximum],
+  ] as const) {
     if (pages !== null && pages > MAX_PAGES) {
       throw new WasmValidationError(`memory ${key} ${pages} pages exceeds ${MAX_PAGES} pages (offset ${at})`, at);
     }

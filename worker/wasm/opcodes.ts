@@ -17,9 +17,28 @@ export type IndexSpace = {
 };
 
 // Immediate shapes of one-byte opcodes.
-const enum Imm {
-  Unknown, None, BlockType, Index, BrTable, Func, CallIndirect, Global, MemArg, ZeroByte,
-  I32, I64, F32, F64, SelectT, RefNull, Prefix0xFC, Prefix0xFD, Eh, Typed, Threads,
+enum Imm {
+  Unknown,
+  None,
+  BlockType,
+  Index,
+  BrTable,
+  Func,
+  CallIndirect,
+  Global,
+  MemArg,
+  ZeroByte,
+  I32,
+  I64,
+  F32,
+  F64,
+  SelectT,
+  RefNull,
+  Prefix0xFC,
+  Prefix0xFD,
+  Eh,
+  Typed,
+  Threads,
 }
 
 const ONE_BYTE = new Uint8Array(256); // Imm.Unknown everywhere by default
@@ -69,7 +88,10 @@ SIMD.fill(3, 0x0c, 0x0e); // v128.const i8x16.shuffle
 SIMD.fill(4, 0x15, 0x23); // extract_lane / replace_lane
 SIMD.fill(5, 0x54, 0x5c); // load*_lane store*_lane
 SIMD.fill(2, 0x5c, 0x5e); // v128.load32_zero v128.load64_zero
-for (const op of [0x9a, 0xa2, 0xa5, 0xa6, 0xaf, 0xb0, 0xb2, 0xb3, 0xb4, 0xbb, 0xc2, 0xc5, 0xc6, 0xcf, 0xd0, 0xd2, 0xd3, 0xd4, 0xe2, 0xee]) {
+for (const op of [
+  0x9a, 0xa2, 0xa5, 0xa6, 0xaf, 0xb0, 0xb2, 0xb3, 0xb4, 0xbb, 0xc2, 0xc5, 0xc6, 0xcf, 0xd0, 0xd2, 0xd3, 0xd4, 0xe2,
+  0xee,
+]) {
   SIMD[op] = 0; // reserved gaps in the SIMD opcode space
 }
 
@@ -158,27 +180,65 @@ export function readInstruction(r: Reader, ctx: IndexSpace): number {
   const at = r.pos;
   const op = r.u8();
   switch (ONE_BYTE[op] as Imm) {
-    case Imm.None: break;
-    case Imm.BlockType: readBlockType(r, ctx); break;
-    case Imm.Index: r.u32(); break;
-    case Imm.BrTable: for (let n = r.u32(); n >= 0; n--) r.u32(); break;
-    case Imm.Func: checkIndex(r, "funcs", ctx); break;
-    case Imm.CallIndirect: checkIndex(r, "types", ctx); r.u32(); break;
-    case Imm.Global: checkIndex(r, "globals", ctx); break;
-    case Imm.MemArg: memArg(r); break;
-    case Imm.ZeroByte: zeroByte(r); break;
-    case Imm.I32: r.s32(); break;
-    case Imm.I64: r.skipS64(); break;
-    case Imm.F32: r.skip(4); break;
-    case Imm.F64: r.skip(8); break;
-    case Imm.SelectT: selectTypes(r); break;
-    case Imm.RefNull: readRefType(r); break;
-    case Imm.Prefix0xFC: prefixFC(r, at); break;
-    case Imm.Prefix0xFD: prefixFD(r, at); break;
-    case Imm.Eh: throw unsupported(hex(op), "exception handling", at);
-    case Imm.Typed: throw unsupported(hex(op), "typed references / GC", at);
-    case Imm.Threads: throw unsupported(hex(op), "threads", at);
-    case Imm.Unknown: throw unknown(hex(op), at);
+    case Imm.None:
+      break;
+    case Imm.BlockType:
+      readBlockType(r, ctx);
+      break;
+    case Imm.Index:
+      r.u32();
+      break;
+    case Imm.BrTable:
+      for (let n = r.u32(); n >= 0; n--) r.u32();
+      break;
+    case Imm.Func:
+      checkIndex(r, "funcs", ctx);
+      break;
+    case Imm.CallIndirect:
+      checkIndex(r, "types", ctx);
+      r.u32();
+      break;
+    case Imm.Global:
+      checkIndex(r, "globals", ctx);
+      break;
+    case Imm.MemArg:
+      memArg(r);
+      break;
+    case Imm.ZeroByte:
+      zeroByte(r);
+      break;
+    case Imm.I32:
+      r.s32();
+      break;
+    case Imm.I64:
+      r.skipS64();
+      break;
+    case Imm.F32:
+      r.skip(4);
+      break;
+    case Imm.F64:
+      r.skip(8);
+      break;
+    case Imm.SelectT:
+      selectTypes(r);
+      break;
+    case Imm.RefNull:
+      readRefType(r);
+      break;
+    case Imm.Prefix0xFC:
+      prefixFC(r, at);
+      break;
+    case Imm.Prefix0xFD:
+      prefixFD(r, at);
+      break;
+    case Imm.Eh:
+      throw unsupported(hex(op), "exception handling", at);
+    case Imm.Typed:
+      throw unsupported(hex(op), "typed references / GC", at);
+    case Imm.Threads:
+      throw unsupported(hex(op), "threads", at);
+    case Imm.Unknown:
+      throw unknown(hex(op), at);
   }
   return op;
 }
@@ -188,12 +248,31 @@ function prefixFC(r: Reader, at: number): void {
   const sub = r.u32();
   if (sub <= 7) return;
   switch (sub) {
-    case 8: r.u32(); zeroByte(r); return; // memory.init data 0
-    case 9: r.u32(); return; // data.drop
-    case 10: zeroByte(r); zeroByte(r); return; // memory.copy 0 0
-    case 11: zeroByte(r); return; // memory.fill 0
-    case 12: case 14: r.u32(); r.u32(); return; // table.init elem table, table.copy dst src
-    case 13: case 15: case 16: case 17: r.u32(); return; // elem.drop, table.grow/size/fill
+    case 8:
+      r.u32();
+      zeroByte(r);
+      return; // memory.init data 0
+    case 9:
+      r.u32();
+      return; // data.drop
+    case 10:
+      zeroByte(r);
+      zeroByte(r);
+      return; // memory.copy 0 0
+    case 11:
+      zeroByte(r);
+      return; // memory.fill 0
+    case 12:
+    case 14:
+      r.u32();
+      r.u32();
+      return; // table.init elem table, table.copy dst src
+    case 13:
+    case 15:
+    case 16:
+    case 17:
+      r.u32();
+      return; // elem.drop, table.grow/size/fill
   }
   throw unknown(`0xfc ${sub}`, at);
 }
@@ -202,16 +281,30 @@ function prefixFC(r: Reader, at: number): void {
 function prefixFD(r: Reader, at: number): void {
   const sub = r.u32();
   switch (sub < 256 ? SIMD[sub] : 0) {
-    case 1: return;
-    case 2: return memArg(r);
-    case 3: return r.skip(16);
-    case 4: return r.skip(1);
-    case 5: memArg(r); return r.skip(1);
+    case 1:
+      return;
+    case 2:
+      return memArg(r);
+    case 3:
+      return r.skip(16);
+    case 4:
+      return r.skip(1);
+    case 5:
+      memArg(r);
+      return r.skip(1);
   }
   throw unknown(`0xfd ${sub}`, at);
 }
 
-const TYPE_NAMES: Record<number, string> = { 0x7f: "i32", 0x7e: "i64", 0x7d: "f32", 0x7c: "f64", 0x7b: "v128", 0x70: "funcref", 0x6f: "externref" };
+const TYPE_NAMES: Record<number, string> = {
+  0x7f: "i32",
+  0x7e: "i64",
+  0x7d: "f32",
+  0x7c: "f64",
+  0x7b: "v128",
+  0x70: "funcref",
+  0x6f: "externref",
+};
 
 /**
  * Reads a constant expression up to its `end` (global initialisers, segment offsets, element
@@ -232,13 +325,26 @@ export function readConstExpr(r: Reader, ctx: IndexSpace, expected?: number): vo
     switch (op) {
       case 0x0b: {
         const got = stack.map((t) => TYPE_NAMES[t]).join(" ") || "nothing";
-        if (expected !== undefined && (stack.length !== 1 || stack[0] !== expected)) fail(`expected ${TYPE_NAMES[expected]}, got ${got}`, start);
+        if (expected !== undefined && (stack.length !== 1 || stack[0] !== expected))
+          fail(`expected ${TYPE_NAMES[expected]}, got ${got}`, start);
         return;
       }
-      case 0x41: r.s32(); stack.push(0x7f); break;
-      case 0x42: r.skipS64(); stack.push(0x7e); break;
-      case 0x43: r.skip(4); stack.push(0x7d); break;
-      case 0x44: r.skip(8); stack.push(0x7c); break;
+      case 0x41:
+        r.s32();
+        stack.push(0x7f);
+        break;
+      case 0x42:
+        r.skipS64();
+        stack.push(0x7e);
+        break;
+      case 0x43:
+        r.skip(4);
+        stack.push(0x7d);
+        break;
+      case 0x44:
+        r.skip(8);
+        stack.push(0x7c);
+        break;
       case 0x23: {
         const index = checkIndex(r, "globals", ctx);
         if (expected === undefined) break;
@@ -247,11 +353,23 @@ export function readConstExpr(r: Reader, ctx: IndexSpace, expected?: number): vo
         stack.push(g!.type);
         break;
       }
-      case 0xd0: stack.push(readRefType(r)); break;
-      case 0xd2: ctx.refs?.add(checkIndex(r, "funcs", ctx)); stack.push(0x70); break;
-      case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: { // extended const
+      case 0xd0:
+        stack.push(readRefType(r));
+        break;
+      case 0xd2:
+        ctx.refs?.add(checkIndex(r, "funcs", ctx));
+        stack.push(0x70);
+        break;
+      case 0x6a:
+      case 0x6b:
+      case 0x6c:
+      case 0x7c:
+      case 0x7d:
+      case 0x7e: {
+        // extended const
         const t = op < 0x70 ? 0x7f : 0x7e;
-        if (expected !== undefined && (stack.pop() !== t || stack.pop() !== t)) fail(`\`${TYPE_NAMES[t]}\` arithmetic on the wrong operands`, at);
+        if (expected !== undefined && (stack.pop() !== t || stack.pop() !== t))
+          fail(`\`${TYPE_NAMES[t]}\` arithmetic on the wrong operands`, at);
         stack.push(t);
         break;
       }
@@ -261,7 +379,10 @@ export function readConstExpr(r: Reader, ctx: IndexSpace, expected?: number): vo
         stack.push(0x7b);
         break;
       default:
-        throw new WasmValidationError(`instruction ${hex(op)} is not allowed in a constant expression at offset ${at}`, at);
+        throw new WasmValidationError(
+          `instruction ${hex(op)} is not allowed in a constant expression at offset ${at}`,
+          at,
+        );
     }
   }
 }

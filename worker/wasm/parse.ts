@@ -38,11 +38,29 @@ function readImport(r: Reader, m: ParsedModule, ctx: IndexSpace, tc: CheckContex
   const kind = readKind(r, "import");
   const imp: Import = { module, name, kind, typeIndex: -1, limits: null };
   switch (kind) {
-    case "func": imp.typeIndex = checkIndex(r, "types", ctx); tc.funcs.push(imp.typeIndex); m.importedFuncs++; break;
-    case "table": readTable(r, tc); m.tables++; break;
-    case "memory": imp.limits = readMemoryType(r); m.memories.push(imp.limits); tc.memories++; m.importedMemories++; break;
-    case "global": tc.globals.push({ type: readValType(r), mutable: readMutability(r) }); m.importedGlobals++; break;
-    case "tag": r.u8(); checkIndex(r, "types", ctx); break;
+    case "func":
+      imp.typeIndex = checkIndex(r, "types", ctx);
+      tc.funcs.push(imp.typeIndex);
+      m.importedFuncs++;
+      break;
+    case "table":
+      readTable(r, tc);
+      m.tables++;
+      break;
+    case "memory":
+      imp.limits = readMemoryType(r);
+      m.memories.push(imp.limits);
+      tc.memories++;
+      m.importedMemories++;
+      break;
+    case "global":
+      tc.globals.push({ type: readValType(r), mutable: readMutability(r) });
+      m.importedGlobals++;
+      break;
+    case "tag":
+      r.u8();
+      checkIndex(r, "types", ctx);
+      break;
   }
   return imp;
 }
@@ -71,7 +89,8 @@ function readExports(r: Reader, m: ParsedModule, ctx: IndexSpace, tc: CheckConte
     seen.add(name);
     const kind = readKind(r, "export");
     const idxAt = r.pos;
-    const index = kind === "func" ? checkIndex(r, "funcs", ctx) : kind === "global" ? checkIndex(r, "globals", ctx) : r.u32();
+    const index =
+      kind === "func" ? checkIndex(r, "funcs", ctx) : kind === "global" ? checkIndex(r, "globals", ctx) : r.u32();
     const limit = kind === "table" ? m.tables : kind === "memory" ? m.memories.length : kind === "tag" ? 0 : Infinity;
     if (index >= limit) throw new WasmValidationError(`${kind} index ${index} out of range at offset ${idxAt}`, idxAt);
     if (kind === "func") {
@@ -107,11 +126,30 @@ function readCode(r: Reader, m: ParsedModule, ctx: IndexSpace, tc: CheckContext)
 export function parseModule(bytes: Uint8Array): ParsedModule {
   const sections = splitSections(bytes);
   const m: ParsedModule = {
-    bytes, sections, types: [], imports: [], functions: [], tables: 0, memories: [], globals: 0,
-    exports: [], bodies: [], importedFuncs: 0, importedGlobals: 0, importedMemories: 0,
+    bytes,
+    sections,
+    types: [],
+    imports: [],
+    functions: [],
+    tables: 0,
+    memories: [],
+    globals: 0,
+    exports: [],
+    bodies: [],
+    importedFuncs: 0,
+    importedGlobals: 0,
+    importedMemories: 0,
   };
   const tc: CheckContext = {
-    types: m.types, funcs: [], globals: [], tables: [], memories: 0, elems: [], dataCount: null, refs: new Set(), names: new Map(),
+    types: m.types,
+    funcs: [],
+    globals: [],
+    tables: [],
+    memories: 0,
+    elems: [],
+    dataCount: null,
+    refs: new Set(),
+    names: new Map(),
   };
   const ctx: IndexSpace = { types: 0, funcs: 0, globals: 0, refs: tc.refs, globalTypes: [], tables: tc.tables };
   let hasCode = false;
@@ -122,8 +160,12 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
       for (let n = r.u32(); n > 0; n--) item();
     };
     switch (s.id) {
-      case SECTION.custom: continue; // name checked by splitSections; contents pass through
-      case SECTION.type: vec(() => m.types.push(readFuncType(r))); ctx.types = m.types.length; break;
+      case SECTION.custom:
+        continue; // name checked by splitSections; contents pass through
+      case SECTION.type:
+        vec(() => m.types.push(readFuncType(r)));
+        ctx.types = m.types.length;
+        break;
       case SECTION.import:
         vec(() => m.imports.push(readImport(r, m, ctx, tc)));
         ctx.globalTypes = tc.globals.slice();
@@ -135,10 +177,18 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
         ctx.funcs += m.functions.length;
         tc.funcs.push(...m.functions);
         break;
-      case SECTION.table: vec(() => void (readTable(r, tc), m.tables++)); break;
-      case SECTION.memory: vec(() => void m.memories.push(readMemoryType(r))); tc.memories = m.memories.length; break;
+      case SECTION.table:
+        vec(() => void (readTable(r, tc), m.tables++));
+        break;
+      case SECTION.memory:
+        vec(() => void m.memories.push(readMemoryType(r)));
+        tc.memories = m.memories.length;
+        break;
       case SECTION.tag:
-        throw new WasmValidationError(`unsupported ${sectionLabel(s.id)} (exception handling) at offset ${s.headerStart}`, s.headerStart);
+        throw new WasmValidationError(
+          `unsupported ${sectionLabel(s.id)} (exception handling) at offset ${s.headerStart}`,
+          s.headerStart,
+        );
       case SECTION.global: {
         const n = r.u32();
         m.globals = n;
@@ -153,15 +203,30 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
         }
         break;
       }
-      case SECTION.export: readExports(r, m, ctx, tc); break;
-      case SECTION.start: checkIndex(r, "funcs", ctx); break;
-      case SECTION.element: tc.elems = readElementSection(r, ctx); break;
-      case SECTION.datacount: dataCount = r.u32(); tc.dataCount = dataCount; break;
-      case SECTION.code: hasCode = true; readCode(r, m, ctx, tc); break;
+      case SECTION.export:
+        readExports(r, m, ctx, tc);
+        break;
+      case SECTION.start:
+        checkIndex(r, "funcs", ctx);
+        break;
+      case SECTION.element:
+        tc.elems = readElementSection(r, ctx);
+        break;
+      case SECTION.datacount:
+        dataCount = r.u32();
+        tc.dataCount = dataCount;
+        break;
+      case SECTION.code:
+        hasCode = true;
+        readCode(r, m, ctx, tc);
+        break;
       case SECTION.data: {
         const n = readDataSection(r, ctx);
         if (dataCount !== null && n !== dataCount) {
-          throw new WasmValidationError(`data count section says ${dataCount} segments but the data section has ${n}`, s.start);
+          throw new WasmValidationError(
+            `data count section says ${dataCount} segments but the data section has ${n}`,
+            s.start,
+          );
         }
         dataCount = null;
         break;
@@ -170,10 +235,16 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
     r.expectEnd();
   }
   if (!hasCode && m.functions.length > 0) {
-    throw new WasmValidationError(`function section declares ${m.functions.length} functions but there is no code section`, bytes.length);
+    throw new WasmValidationError(
+      `function section declares ${m.functions.length} functions but there is no code section`,
+      bytes.length,
+    );
   }
   if (dataCount !== null && dataCount !== 0) {
-    throw new WasmValidationError(`data count section says ${dataCount} segments but there is no data section`, bytes.length);
+    throw new WasmValidationError(
+      `data count section says ${dataCount} segments but there is no data section`,
+      bytes.length,
+    );
   }
   return m;
 }

@@ -106,10 +106,7 @@ export class Reader {
   /** Throws unless the reader is exactly at its end (`trailing bytes ...`). */
   expectEnd(): void {
     if (this.pos !== this.end) {
-      throw new WasmValidationError(
-        `unexpected trailing bytes in ${this.label} at offset ${this.pos}`,
-        this.pos,
-      );
+      throw new WasmValidationError(`unexpected trailing bytes in ${this.label} at offset ${this.pos}`, this.pos);
     }
   }
 

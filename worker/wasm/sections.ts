@@ -4,18 +4,59 @@ import type { Section } from "./types.js";
 
 /** Section ids by name. */
 export const SECTION = {
-  custom: 0, type: 1, import: 2, function: 3, table: 4, memory: 5, global: 6, export: 7,
-  start: 8, element: 9, code: 10, data: 11, datacount: 12, tag: 13,
+  custom: 0,
+  type: 1,
+  import: 2,
+  function: 3,
+  table: 4,
+  memory: 5,
+  global: 6,
+  export: 7,
+  start: 8,
+  element: 9,
+  code: 10,
+  data: 11,
+  datacount: 12,
+  tag: 13,
 } as const;
 
-const NAMES = ["custom", "type", "import", "function", "table", "memory", "global", "export", "start", "element", "code", "data", "datacount", "tag"];
+const NAMES = [
+  "custom",
+  "type",
+  "import",
+  "function",
+  "table",
+  "memory",
+  "global",
+  "export",
+  "start",
+  "element",
+  "code",
+  "data",
+  "datacount",
+  "tag",
+];
 
 /**
  * Position of each non-custom section id in the required order
  * (https://webassembly.github.io/spec/core/binary/modules.html#binary-module; `tag` from the
  * exception-handling proposal sits between `memory` and `global`, `datacount` before `code`).
  */
-export const ORDER: Record<number, number> = { 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13 };
+export const ORDER: Record<number, number> = {
+  1: 1,
+  2: 2,
+  3: 3,
+  4: 4,
+  5: 5,
+  13: 6,
+  6: 7,
+  7: 8,
+  8: 9,
+  9: 10,
+  12: 11,
+  10: 12,
+  11: 13,
+};
 
 /** `section 10 (code)`, as messages name sections. */
 export function sectionLabel(id: number): string {

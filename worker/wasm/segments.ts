@@ -33,7 +33,10 @@ export function readElementSection(r: Reader, ctx: IndexSpace): number[] {
       else elemKind(r);
     }
     if (active && ctx.tables?.[table] !== type) {
-      throw new WasmValidationError(`element segment ${types.length} does not fit table ${table} (missing, or of another reference type) at offset ${at}`, at);
+      throw new WasmValidationError(
+        `element segment ${types.length} does not fit table ${table} (missing, or of another reference type) at offset ${at}`,
+        at,
+      );
     }
     types.push(type);
     if (exprs) vec(r, () => readConstExpr(r, ctx, type));

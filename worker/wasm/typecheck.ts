@@ -12,7 +12,15 @@ const EXTERNREF = 0x6f;
 /** A value of any type: what an unreachable stack yields. */
 const ANY = -1;
 
-const NAMES: Record<number, string> = { [I32]: "i32", [I64]: "i64", [F32]: "f32", [F64]: "f64", [V128]: "v128", [FUNCREF]: "funcref", [EXTERNREF]: "externref" };
+const NAMES: Record<number, string> = {
+  [I32]: "i32",
+  [I64]: "i64",
+  [F32]: "f32",
+  [F64]: "f64",
+  [V128]: "v128",
+  [FUNCREF]: "funcref",
+  [EXTERNREF]: "externref",
+};
 
 /** A value type as messages spell it. */
 export function typeName(t: number): string {
@@ -90,33 +98,92 @@ plain(0xc2, 0xc4, [I64], [I64]);
 
 /** Loads and stores (0x28-0x3e): value type and natural alignment (log2 bytes). */
 const MEMORY_OPS: [number, number][] = [
-  [I32, 2], [I64, 3], [F32, 2], [F64, 3], [I32, 0], [I32, 0], [I32, 1], [I32, 1],
-  [I64, 0], [I64, 0], [I64, 1], [I64, 1], [I64, 2], [I64, 2],
-  [I32, 2], [I64, 3], [F32, 2], [F64, 3], [I32, 0], [I32, 1], [I64, 0], [I64, 1], [I64, 2],
+  [I32, 2],
+  [I64, 3],
+  [F32, 2],
+  [F64, 3],
+  [I32, 0],
+  [I32, 0],
+  [I32, 1],
+  [I32, 1],
+  [I64, 0],
+  [I64, 0],
+  [I64, 1],
+  [I64, 1],
+  [I64, 2],
+  [I64, 2],
+  [I32, 2],
+  [I64, 3],
+  [F32, 2],
+  [F64, 3],
+  [I32, 0],
+  [I32, 1],
+  [I64, 0],
+  [I64, 1],
+  [I64, 2],
 ];
 
 /** Saturating truncations (0xfc 0-7). */
-const TRUNC_SAT: [number, number][] = [[F32, I32], [F32, I32], [F64, I32], [F64, I32], [F32, I64], [F32, I64], [F64, I64], [F64, I64]];
+const TRUNC_SAT: [number, number][] = [
+  [F32, I32],
+  [F32, I32],
+  [F64, I32],
+  [F64, I32],
+  [F32, I64],
+  [F32, I64],
+  [F64, I64],
+  [F64, I64],
+];
 
 // SIMD (0xfd) shapes not covered by the default `[v128 v128] -> [v128]`.
 const SIMD = new Map<number, [number[], number[]]>();
 const V = [V128];
-for (const op of [0x4d, 0x5e, 0x5f, 0x60, 0x61, 0x62, 0x67, 0x68, 0x69, 0x6a, 0x74, 0x75, 0x7a, 0x7c, 0x7d, 0x7e, 0x7f, 0x80, 0x81, 0x87, 0x88, 0x89, 0x8a, 0x94,
-  0xa0, 0xa1, 0xa7, 0xa8, 0xa9, 0xaa, 0xc0, 0xc1, 0xc7, 0xc8, 0xc9, 0xca, 0xe0, 0xe1, 0xe3, 0xec, 0xed, 0xef, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff]) {
+for (const op of [
+  0x4d, 0x5e, 0x5f, 0x60, 0x61, 0x62, 0x67, 0x68, 0x69, 0x6a, 0x74, 0x75, 0x7a, 0x7c, 0x7d, 0x7e, 0x7f, 0x80, 0x81,
+  0x87, 0x88, 0x89, 0x8a, 0x94, 0xa0, 0xa1, 0xa7, 0xa8, 0xa9, 0xaa, 0xc0, 0xc1, 0xc7, 0xc8, 0xc9, 0xca, 0xe0, 0xe1,
+  0xe3, 0xec, 0xed, 0xef, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff,
+]) {
   SIMD.set(op, sig(V, V));
 }
 for (const op of [0x53, 0x63, 0x64, 0x83, 0x84, 0xa3, 0xa4, 0xc3, 0xc4]) SIMD.set(op, sig(V, [I32]));
-for (const op of [0x6b, 0x6c, 0x6d, 0x8b, 0x8c, 0x8d, 0xab, 0xac, 0xad, 0xcb, 0xcc, 0xcd]) SIMD.set(op, sig([V128, I32], V));
+for (const op of [0x6b, 0x6c, 0x6d, 0x8b, 0x8c, 0x8d, 0xab, 0xac, 0xad, 0xcb, 0xcc, 0xcd])
+  SIMD.set(op, sig([V128, I32], V));
 SIMD.set(0x52, sig([V128, V128, V128], V));
-[I32, I32, I32, I64, F32, F64].forEach((t, i) => SIMD.set(0x0f + i, sig([t], V))); // splats
+for (const [i, t] of [I32, I32, I32, I64, F32, F64].entries()) SIMD.set(0x0f + i, sig([t], V)); // splats
 /** extract_lane / replace_lane (0x15-0x22): lane type and lane count. */
 const LANES: [number, number, "extract" | "replace"][] = [
-  [I32, 16, "extract"], [I32, 16, "extract"], [I32, 16, "replace"], [I32, 8, "extract"], [I32, 8, "extract"], [I32, 8, "replace"],
-  [I32, 4, "extract"], [I32, 4, "replace"], [I64, 2, "extract"], [I64, 2, "replace"], [F32, 4, "extract"], [F32, 4, "replace"],
-  [F64, 2, "extract"], [F64, 2, "replace"],
+  [I32, 16, "extract"],
+  [I32, 16, "extract"],
+  [I32, 16, "replace"],
+  [I32, 8, "extract"],
+  [I32, 8, "extract"],
+  [I32, 8, "replace"],
+  [I32, 4, "extract"],
+  [I32, 4, "replace"],
+  [I64, 2, "extract"],
+  [I64, 2, "replace"],
+  [F32, 4, "extract"],
+  [F32, 4, "replace"],
+  [F64, 2, "extract"],
+  [F64, 2, "replace"],
 ];
 /** Natural alignment of the SIMD loads 0x00-0x0b and 0x5c-0x5d; lane loads/stores 0x54-0x5b: alignment and lanes. */
-const SIMD_ALIGN: Record<number, number> = { 0: 4, 1: 3, 2: 3, 3: 3, 4: 3, 5: 3, 6: 3, 7: 0, 8: 1, 9: 2, 10: 3, 11: 4, 0x5c: 2, 0x5d: 3 };
+const SIMD_ALIGN: Record<number, number> = {
+  0: 4,
+  1: 3,
+  2: 3,
+  3: 3,
+  4: 3,
+  5: 3,
+  6: 3,
+  7: 0,
+  8: 1,
+  9: 2,
+  10: 3,
+  11: 4,
+  0x5c: 2,
+  0x5d: 3,
+};
 
 /**
  * Type-checks one function body (the operand stack algorithm of the spec's validation appendix),
@@ -154,7 +221,8 @@ export function checkBody(bytes: Uint8Array, start: number, end: number, funcInd
       fail(`expected ${expected === ANY ? "a value" : typeName(expected)} but the stack is empty`);
     }
     const actual = vals.pop()!;
-    if (expected !== ANY && actual !== ANY && actual !== expected) fail(`expected ${typeName(expected)}, found ${typeName(actual)}`);
+    if (expected !== ANY && actual !== ANY && actual !== expected)
+      fail(`expected ${typeName(expected)}, found ${typeName(actual)}`);
     return actual === ANY ? expected : actual;
   };
   const popAll = (ts: number[]): void => {
@@ -220,7 +288,8 @@ export function checkBody(bytes: Uint8Array, start: number, end: number, funcInd
   const callType = (t: FuncType, tail: boolean): void => {
     popAll(t.params);
     if (tail) {
-      if (!same(t.results, type.results)) fail(`tail call returns ${show(t.results)}, the function returns ${show(type.results)}`);
+      if (!same(t.results, type.results))
+        fail(`tail call returns ${show(t.results)}, the function returns ${show(type.results)}`);
       unreachable();
     } else pushAll(t.results);
   };
@@ -254,9 +323,13 @@ export function checkBody(bytes: Uint8Array, start: number, end: number, funcInd
       continue;
     }
     switch (op) {
-      case 0x00: unreachable(); break;
-      case 0x01: break;
-      case 0x02: case 0x03: {
+      case 0x00:
+        unreachable();
+        break;
+      case 0x01:
+        break;
+      case 0x02:
+      case 0x03: {
         const [params, results] = blockType();
         popAll(params);
         enter(op, params, results);
@@ -277,11 +350,15 @@ export function checkBody(bytes: Uint8Array, start: number, end: number, funcInd
       case 0x0b: {
         const frame = leave();
         // An `if` without `else` must leave what it was given: its implicit else passes params through.
-        if (frame.op === 0x04 && !same(frame.params, frame.results)) fail(`\`if\` without \`else\` must return its parameters ${show(frame.params)}, not ${show(frame.results)}`);
+        if (frame.op === 0x04 && !same(frame.params, frame.results))
+          fail(`\`if\` without \`else\` must return its parameters ${show(frame.params)}, not ${show(frame.results)}`);
         pushAll(frame.results);
         break;
       }
-      case 0x0c: popAll(label(r.u32())); unreachable(); break;
+      case 0x0c:
+        popAll(label(r.u32()));
+        unreachable();
+        break;
       case 0x0d: {
         const ts = label(r.u32());
         pop(I32);
@@ -307,10 +384,21 @@ export function checkBody(bytes: Uint8Array, start: number, end: number, funcInd
         unreachable();
         break;
       }
-      case 0x0f: popAll(type.results); unreachable(); break;
-      case 0x10: case 0x12: callType(ctx.types[ctx.funcs[r.u32()]!]!, op === 0x12); break;
-      case 0x11: case 0x13: indirect(op === 0x13); break;
-      case 0x1a: pop(); break;
+      case 0x0f:
+        popAll(type.results);
+        unreachable();
+        break;
+      case 0x10:
+      case 0x12:
+        callType(ctx.types[ctx.funcs[r.u32()]!]!, op === 0x12);
+        break;
+      case 0x11:
+      case 0x13:
+        indirect(op === 0x13);
+        break;
+      case 0x1a:
+        pop();
+        break;
       case 0x1b: {
         pop(I32);
         const a = pop();
@@ -329,7 +417,9 @@ export function checkBody(bytes: Uint8Array, start: number, end: number, funcInd
         push(t);
         break;
       }
-      case 0x20: case 0x21: case 0x22: {
+      case 0x20:
+      case 0x21:
+      case 0x22: {
         const t = locals[r.u32()];
         if (t === undefined) fail(`local index out of range (${locals.length} locals)`);
         if (op === 0x20) push(t!);
@@ -337,7 +427,9 @@ export function checkBody(bytes: Uint8Array, start: number, end: number, funcInd
         else push(pop(t));
         break;
       }
-      case 0x23: push(ctx.globals[r.u32()]!.type); break;
+      case 0x23:
+        push(ctx.globals[r.u32()]!.type);
+        break;
       case 0x24: {
         const g = ctx.globals[r.u32()]!;
         if (!g.mutable) fail("global.set of an immutable global");
@@ -356,13 +448,36 @@ export function checkBody(bytes: Uint8Array, start: number, end: number, funcInd
         pop(I32);
         break;
       }
-      case 0x3f: r.u8(); memory(); push(I32); break;
-      case 0x40: r.u8(); memory(); pop(I32); push(I32); break;
-      case 0x41: r.s32(); push(I32); break;
-      case 0x42: r.skipS64(); push(I64); break;
-      case 0x43: r.skip(4); push(F32); break;
-      case 0x44: r.skip(8); push(F64); break;
-      case 0xd0: push(r.u8()); break;
+      case 0x3f:
+        r.u8();
+        memory();
+        push(I32);
+        break;
+      case 0x40:
+        r.u8();
+        memory();
+        pop(I32);
+        push(I32);
+        break;
+      case 0x41:
+        r.s32();
+        push(I32);
+        break;
+      case 0x42:
+        r.skipS64();
+        push(I64);
+        break;
+      case 0x43:
+        r.skip(4);
+        push(F32);
+        break;
+      case 0x44:
+        r.skip(8);
+        push(F64);
+        break;
+      case 0xd0:
+        push(r.u8());
+        break;
       case 0xd1: {
         const t = pop();
         if (t !== ANY && t !== FUNCREF && t !== EXTERNREF) fail(`ref.is_null of ${typeName(t)}`);
@@ -371,12 +486,17 @@ export function checkBody(bytes: Uint8Array, start: number, end: number, funcInd
       }
       case 0xd2: {
         const f = r.u32();
-        if (!ctx.refs.has(f)) fail(`ref.func of function ${f}, which is not declared (by an export, element segment or global)`);
+        if (!ctx.refs.has(f))
+          fail(`ref.func of function ${f}, which is not declared (by an export, element segment or global)`);
         push(FUNCREF);
         break;
       }
-      case 0xfc: prefixFC(); break;
-      case 0xfd: prefixFD(); break;
+      case 0xfc:
+        prefixFC();
+        break;
+      case 0xfd:
+        prefixFD();
+        break;
     }
   }
   r.expectEnd();
@@ -398,15 +518,24 @@ export function checkBody(bytes: Uint8Array, start: number, end: number, funcInd
         data(seg);
         return three();
       }
-      case 9: return data(r.u32());
-      case 10: r.u8(); r.u8(); memory(); return three();
-      case 11: r.u8(); memory(); return three();
+      case 9:
+        return data(r.u32());
+      case 10:
+        r.u8();
+        r.u8();
+        memory();
+        return three();
+      case 11:
+        r.u8();
+        memory();
+        return three();
       case 12: {
         const e = elem(r.u32());
         if (table(r.u32()) !== e) fail("table.init of an element segment of another reference type");
         return three();
       }
-      case 13: return void elem(r.u32());
+      case 13:
+        return void elem(r.u32());
       case 14: {
         const dst = table(r.u32());
         if (table(r.u32()) !== dst) fail("table.copy between tables of different reference types");
@@ -418,7 +547,9 @@ export function checkBody(bytes: Uint8Array, start: number, end: number, funcInd
         pop(t);
         return push(I32);
       }
-      case 16: table(r.u32()); return push(I32);
+      case 16:
+        table(r.u32());
+        return push(I32);
       case 17: {
         const t = table(r.u32());
         pop(I32);

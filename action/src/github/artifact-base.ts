@@ -12,7 +12,14 @@ const MAX_RUNS = 10;
 const MAX_ARTIFACT_BYTES = 20 * 1024 * 1024;
 
 /** Events whose runs may carry code or data from a pull request: never a base. */
-const UNTRUSTED_EVENTS = new Set(["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment", "issue_comment", "workflow_run"]);
+const UNTRUSTED_EVENTS = new Set([
+  "pull_request",
+  "pull_request_target",
+  "pull_request_review",
+  "pull_request_review_comment",
+  "issue_comment",
+  "workflow_run",
+]);
 
 /** What {@link artifactBase} needs. */
 export type ArtifactQuery = {
@@ -46,28 +53,58 @@ export async function artifactBase(query: ArtifactQuery): Promise<ArtifactBase> 
   if (baseRef === undefined) return { why: "no base branch to compare with" };
   try {
     const workflow = await workflowOf(octokit, context, runId);
-    const { data } = await octokit.rest.actions.listWorkflowRuns({ owner, repo, workflow_id: workflow, branch: baseRef, status: "success", per_page: 30 });
+    const { data } = await octokit.rest.actions.listWorkflowRuns({
+      owner,
+      repo,
+      workflow_id: workflow,
+      branch: baseRef,
+      status: "success",
+      per_page: 30,
+    });
     const runs = data.workflow_runs
-      .filter((run) => run.id !== runId && !UNTRUSTED_EVENTS.has(run.event) && run.head_repository?.full_name === `${owner}/${repo}`)
+      .filter(
+        (run) =>
+          run.id !== runId && !UNTRUSTED_EVENTS.has(run.event) && run.head_repository?.full_name === `${owner}/${repo}`,
+      )
       .slice(0, MAX_RUNS);
     for (const run of runs) {
-      const { data: found } = await octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run.id, name: artifact, per_page: 10 });
+      const { data: found } = await octokit.rest.actions.listWorkflowRunArtifacts({
+        owner,
+        repo,
+        run_id: run.id,
+        name: artifact,
+        per_page: 10,
+      });
       const item = found.artifacts.find((a) => a.name === artifact && !a.expired);
       if (item === undefined) continue;
-      if (item.size_in_bytes > MAX_ARTIFACT_BYTES) return { why: `the artifact \`${artifact}\` of run ${run.id} is ${item.size_in_bytes} bytes, over ${MAX_ARTIFACT_BYTES}` };
-      const zip = await octokit.rest.actions.downloadArtifact({ owner, repo, artifact_id: item.id, archive_format: "zip" });
+      if (item.size_in_bytes > MAX_ARTIFACT_BYTES)
+        return {
+          why: `the artifact \`${artifact}\` of run ${run.id} is ${item.size_in_bytes} bytes, over ${MAX_ARTIFACT_BYTES}`,
+        };
+      const zip = await octokit.rest.actions.downloadArtifact({
+        owner,
+        repo,
+        artifact_id: item.id,
+        archive_format: "zip",
+      });
       const profile = profileIn(new Uint8Array(zip.data as ArrayBuffer), key);
       const from = `the last run on \`${baseRef}\` ([#${run.run_number}](${run.html_url}), artifact \`${artifact}\`)`;
       if (profile === undefined) return { why: `${from} has no \`${key}/profile.json\`` };
-      if (!sameSuite(profile.test_suite, suite)) return { why: `${from} is of another suite (\`${profile.test_suite}\`)` };
+      if (!sameSuite(profile.test_suite, suite))
+        return { why: `${from} is of another suite (\`${profile.test_suite}\`)` };
       return { profile, from };
     }
     return { why: `no successful run of \`${workflow}\` on \`${baseRef}\` uploaded the artifact \`${artifact}\` yet` };
   } catch (error) {
     const status = statusOf(error);
-    if (status === 403 || status === 401) return { why: "the token may not read this repository's Actions artifacts: give the job `permissions: actions: read`" };
+    if (status === 403 || status === 401)
+      return {
+        why: "the token may not read this repository's Actions artifacts: give the job `permissions: actions: read`",
+      };
     core.debug(`agtest: base artifact: ${messageOf(error)}`);
-    return { why: `cannot read the base branch's runs (${status ? `${status} ` : ""}${messageOf(error).split("\n")[0]})` };
+    return {
+      why: `cannot read the base branch's runs (${status ? `${status} ` : ""}${messageOf(error).split("\n")[0]})`,
+    };
   }
 }
 
@@ -79,7 +116,11 @@ async function workflowOf(octokit: Octokit, context: RunContext, runId: number):
   const ref = process.env.GITHUB_WORKFLOW_REF ?? "";
   const file = /\/\.github\/workflows\/([^/@]+)@/.exec(ref)?.[1];
   if (file) return file;
-  const { data } = await octokit.rest.actions.getWorkflowRun({ owner: context.owner, repo: context.repo, run_id: runId });
+  const { data } = await octokit.rest.actions.getWorkflowRun({
+    owner: context.owner,
+    repo: context.repo,
+    run_id: runId,
+  });
   return data.workflow_id;
 }
 

@@ -21,7 +21,14 @@ export type CommentResult =
  * again. `write`, when given, decides from the existing comment's body (`undefined`: there is
  * none) whether to write at all (`comment-mode: changes`).
  */
-export type StickyComment = { owner: string; repo: string; number: number; marker: string; body: string; write?: (existing: string | undefined) => boolean };
+export type StickyComment = {
+  owner: string;
+  repo: string;
+  number: number;
+  marker: string;
+  body: string;
+  write?: (existing: string | undefined) => boolean;
+};
 
 /**
  * Creates the pull request's sticky comment, or updates it in place: the first comment that
@@ -33,11 +40,12 @@ export type StickyComment = { owner: string; repo: string; number: number; marke
  * @see https://docs.github.com/en/rest/issues/comments
  */
 export async function upsertComment(octokit: Octokit, comment: StickyComment): Promise<CommentResult> {
-  const { owner, repo, number, marker, body } = comment;
+  const { owner, repo, number, body } = comment;
   try {
     const login = await tokenLogin(octokit);
     const existing = await findComment(octokit, comment, login);
-    if (comment.write && !comment.write(existing?.body)) return existing ? { status: "unchanged", id: existing.id, url: existing.url } : { status: "unchanged" };
+    if (comment.write && !comment.write(existing?.body))
+      return existing ? { status: "unchanged", id: existing.id, url: existing.url } : { status: "unchanged" };
     if (existing !== undefined) {
       const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
       return { status: "updated", id: data.id, url: data.html_url };
@@ -46,7 +54,8 @@ export async function upsertComment(octokit: Octokit, comment: StickyComment): P
     return { status: "created", id: data.id, url: data.html_url };
   } catch (error) {
     const status = statusOf(error);
-    if (status === 403 || status === 404) return { status: "skipped", reason: `${status} ${error instanceof Error ? error.message : ""}`.trim() };
+    if (status === 403 || status === 404)
+      return { status: "skipped", reason: `${status} ${error instanceof Error ? error.message : ""}`.trim() };
     throw error;
   }
 }
@@ -70,9 +79,18 @@ export async function tokenLogin(octokit: Octokit): Promise<string> {
 }
 
 /** The first comment by `login` that carries `marker` alone on one of its lines (never as part of a line). */
-async function findComment(octokit: Octokit, comment: StickyComment, login: string): Promise<{ id: number; url: string; body: string } | undefined> {
+async function findComment(
+  octokit: Octokit,
+  comment: StickyComment,
+  login: string,
+): Promise<{ id: number; url: string; body: string } | undefined> {
   const { owner, repo, number, marker } = comment;
-  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
+  const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: number,
+    per_page: 100,
+  });
   for await (const page of pages) {
     const found = page.data.find((c) => c.user?.login === login && hasMarker(c.body ?? "", marker));
     if (found) return { id: found.id, url: found.html_url, body: found.body ?? "" };
@@ -87,5 +105,7 @@ export function hasMarker(body: string, marker: string): boolean {
 
 /** The HTTP status of an Octokit request error, if it is one. */
 export function statusOf(error: unknown): number | undefined {
-  return typeof error === "object" && error !== null && "status" in error && typeof error.status === "number" ? error.status : undefined;
+  return typeof error === "object" && error !== null && "status" in error && typeof error.status === "number"
+    ? error.status
+    : undefined;
 }

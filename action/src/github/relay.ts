@@ -12,7 +12,13 @@ import type { RunContext } from "./context.js";
 export type PendingComment = { pull_request: number; head_sha: string; marker: string; body: string };
 
 /** Writes `comment.json` beside the results, for the `workflow_run` recipe (fork pull requests). */
-export async function savePendingComment(dir: string, context: RunContext, sha: string, marker: string, body: string): Promise<void> {
+export async function savePendingComment(
+  dir: string,
+  context: RunContext,
+  sha: string,
+  marker: string,
+  body: string,
+): Promise<void> {
   if (context.pr === undefined) return;
   const pending: PendingComment = { pull_request: context.pr.number, head_sha: sha, marker, body };
   await writeFile(join(dir, "comment.json"), `${JSON.stringify(pending, null, 2)}\n`);
@@ -44,28 +50,45 @@ export async function relayComment(dir: string, token: string | undefined, conte
   if (!token) throw new ActionError("input `comment-from` needs `github-token` with `pull-requests: write`");
   const run = github.context.payload.workflow_run as TriggeringRun | undefined;
   if (github.context.eventName !== "workflow_run" || run === undefined || typeof run.head_sha !== "string") {
-    throw new ActionError("input `comment-from` runs in a workflow triggered by `workflow_run` (it takes the pull request from that event, never from the artifact)");
+    throw new ActionError(
+      "input `comment-from` runs in a workflow triggered by `workflow_run` (it takes the pull request from that event, never from the artifact)",
+    );
   }
   const pending = await readPending(dir);
   const octokit = github.getOctokit(token);
   const tested = run.head_sha;
   const number = await testedPullRequest(octokit, context, run);
   if (number === undefined) {
-    core.warning(`agtest: no open pull request of ${String(run.head_repository?.full_name ?? "the run's repository")} has the commit the run tested (${tested.slice(0, 7)}) as its head: not posting`);
+    core.warning(
+      `agtest: no open pull request of ${String(run.head_repository?.full_name ?? "the run's repository")} has the commit the run tested (${tested.slice(0, 7)}) as its head: not posting`,
+    );
     return "";
   }
   if (pending.pull_request !== number) {
-    core.warning(`agtest: comment.json names pull request #${pending.pull_request}, but the run that made it tested pull request #${number}: not posting`);
+    core.warning(
+      `agtest: comment.json names pull request #${pending.pull_request}, but the run that made it tested pull request #${number}: not posting`,
+    );
     return "";
   }
   const { data: pr } = await octokit.rest.pulls.get({ owner: context.owner, repo: context.repo, pull_number: number });
   if (pr.head.sha !== tested) {
     // A newer push: its own run will comment.
-    core.warning(`agtest: pull request #${pr.number}'s head is ${pr.head.sha.slice(0, 7)}, not the commit the run tested (${tested.slice(0, 7)}): not posting`);
+    core.warning(
+      `agtest: pull request #${pr.number}'s head is ${pr.head.sha.slice(0, 7)}, not the commit the run tested (${tested.slice(0, 7)}): not posting`,
+    );
     return "";
   }
-  const result = await upsertComment(octokit, { owner: context.owner, repo: context.repo, number: pr.number, marker: pending.marker, body: pending.body });
-  if (result.status === "skipped") throw new ActionError(`cannot comment on pull request #${pr.number} (${result.reason}): give this workflow \`permissions: pull-requests: write\``);
+  const result = await upsertComment(octokit, {
+    owner: context.owner,
+    repo: context.repo,
+    number: pr.number,
+    marker: pending.marker,
+    body: pending.body,
+  });
+  if (result.status === "skipped")
+    throw new ActionError(
+      `cannot comment on pull request #${pr.number} (${result.reason}): give this workflow \`permissions: pull-requests: write\``,
+    );
   core.info(`agtest: ${result.status} comment ${result.url ?? ""}`);
   return result.status === "unchanged" ? (result.url ?? "") : result.url;
 }
@@ -75,14 +98,30 @@ export async function relayComment(dir: string, token: string | undefined, conte
  * filled it in (same-repository branches), else the open pull request whose head is the run's
  * head repository and branch at the tested commit.
  */
-async function testedPullRequest(octokit: ReturnType<typeof github.getOctokit>, context: RunContext, run: TriggeringRun): Promise<number | undefined> {
+async function testedPullRequest(
+  octokit: ReturnType<typeof github.getOctokit>,
+  context: RunContext,
+  run: TriggeringRun,
+): Promise<number | undefined> {
   const listed = (run.pull_requests ?? []).map((p) => p.number).filter((n): n is number => typeof n === "number");
   if (listed.length === 1) return listed[0];
   const owner = run.head_repository?.owner?.login;
   const repoName = run.head_repository?.full_name;
-  if (typeof owner !== "string" || typeof repoName !== "string" || typeof run.head_branch !== "string") return undefined;
-  const { data } = await octokit.rest.pulls.list({ owner: context.owner, repo: context.repo, state: "open", head: `${owner}:${run.head_branch}`, per_page: 100 });
-  const matching = data.filter((pr) => pr.head.sha === run.head_sha && pr.head.repo?.full_name === repoName && (listed.length === 0 || listed.includes(pr.number)));
+  if (typeof owner !== "string" || typeof repoName !== "string" || typeof run.head_branch !== "string")
+    return undefined;
+  const { data } = await octokit.rest.pulls.list({
+    owner: context.owner,
+    repo: context.repo,
+    state: "open",
+    head: `${owner}:${run.head_branch}`,
+    per_page: 100,
+  });
+  const matching = data.filter(
+    (pr) =>
+      pr.head.sha === run.head_sha &&
+      pr.head.repo?.full_name === repoName &&
+      (listed.length === 0 || listed.includes(pr.number)),
+  );
   return matching.length === 1 ? matching[0]?.number : undefined;
 }
 
@@ -92,15 +131,19 @@ async function readPending(dir: string): Promise<PendingComment> {
   let text: string;
   try {
     const info = await lstat(path);
-    if (!info.isFile()) throw new ActionError(`input \`comment-from\`: ${path} is not a regular file (a symlink or a folder is refused)`);
+    if (!info.isFile())
+      throw new ActionError(`input \`comment-from\`: ${path} is not a regular file (a symlink or a folder is refused)`);
     const [inside, folder] = await Promise.all([realpath(path), realpath(dir)]);
     if (dirname(inside) !== folder) throw new ActionError(`input \`comment-from\`: ${path} is not inside ${dir}`);
-    if (info.size > MAX_PENDING_BYTES) throw new ActionError(`input \`comment-from\`: ${path} is ${info.size} bytes, more than a comment agtest writes`);
+    if (info.size > MAX_PENDING_BYTES)
+      throw new ActionError(`input \`comment-from\`: ${path} is ${info.size} bytes, more than a comment agtest writes`);
     text = await readFile(path, "utf8");
   } catch (error) {
     if (error instanceof ActionError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? messageOf(error);
-    throw new ActionError(`input \`comment-from\`: cannot read ${path} (${code}); download the run's agtest-results artifact there first`);
+    throw new ActionError(
+      `input \`comment-from\`: cannot read ${path} (${code}); download the run's agtest-results artifact there first`,
+    );
   }
   let value: unknown;
   try {
@@ -119,6 +162,9 @@ async function readPending(dir: string): Promise<PendingComment> {
     typeof p.body === "string" &&
     p.body.startsWith(`${p.marker}\n`) &&
     byteLength(p.body) <= COMMENT_LIMIT;
-  if (!ok) throw new ActionError(`${path} is not a comment agtest wrote (pull_request, head_sha, an agtest marker, a body under ${COMMENT_LIMIT} bytes)`);
+  if (!ok)
+    throw new ActionError(
+      `${path} is not a comment agtest wrote (pull_request, head_sha, an agtest marker, a body under ${COMMENT_LIMIT} bytes)`,
+    );
   return p as PendingComment;
 }

@@ -39,6 +39,8 @@ export function changeSection(base: Base, diff: ProfileDiff | undefined): string
     "| junction | base | this run | change |",
     "|---|---|---|---|",
     ...shown.map((c) => `| \`${c.junction}\` | ${scoreCell(c.base)} | ${scoreCell(c.now)} | ${KIND[c.kind]} |`),
-    ...(sorted.length > shown.length ? ["", `_${sorted.length - shown.length} more changes not listed; see the full report._`] : []),
+    ...(sorted.length > shown.length
+      ? ["", `_${sorted.length - shown.length} more changes not listed; see the full report._`]
+      : []),
   ];
 }

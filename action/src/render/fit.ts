@@ -20,6 +20,13 @@ export function fitLines(lines: readonly string[], maxBytes: number, overflow: r
     used += size;
   }
   const fences = kept.filter((l) => l.startsWith("```")).length;
-  const open = kept.filter((l) => l.startsWith("<details>")).length - kept.filter((l) => l.startsWith("</details>")).length;
-  return [...kept, ...(fences % 2 === 1 ? ["```"] : []), ...Array<string>(Math.max(0, open)).fill("</details>"), "", ...overflow];
+  const open =
+    kept.filter((l) => l.startsWith("<details>")).length - kept.filter((l) => l.startsWith("</details>")).length;
+  return [
+    ...kept,
+    ...(fences % 2 === 1 ? ["```"] : []),
+    ...Array<string>(Math.max(0, open)).fill("</details>"),
+    "",
+    ...overflow,
+  ];
 }

@@ -35,7 +35,12 @@ export function commentMarker(key: string): string {
 /** The badge and the change against the base: what the report says before its junction table. */
 export function preface(context: ReportContext): string[] {
   const badge = badgeFor(context.profile);
-  return [`![${badge.label}: ${badge.message}](${shieldsStaticUrl(badge)}) **${scoreLine(context.profile)}**`, "", ...changeSection(context.base, context.diff), ...gateSection(context.gate)];
+  return [
+    `![${badge.label}: ${badge.message}](${shieldsStaticUrl(badge)}) **${scoreLine(context.profile)}**`,
+    "",
+    ...changeSection(context.base, context.diff),
+    ...gateSection(context.gate),
+  ];
 }
 
 /**
@@ -63,7 +68,9 @@ export function commentBody(report: RunReport, context: ReportContext, marker: s
   const footer = [scoresLine(context.profile), `<sub>[Full report and log](${context.runUrl})${sha}</sub>`, ""];
   const budget = limit - byteLength([marker, ...footer].join("\n")) - 16;
   const body = markdownReport(report, { maxBytes: budget, preface: preface(context) }).split("\n");
-  const fitted = fitLines(body, budget, [`_The report was cut to fit a comment; the rest is in the [full report](${context.runUrl})._`]);
+  const fitted = fitLines(body, budget, [
+    `_The report was cut to fit a comment; the rest is in the [full report](${context.runUrl})._`,
+  ]);
   return [marker, ...fitted, ...footer].join("\n");
 }
 
@@ -71,5 +78,7 @@ export function commentBody(report: RunReport, context: ReportContext, marker: s
 export function summaryBody(report: RunReport, context: ReportContext, limit = SUMMARY_LIMIT): string {
   const budget = limit - 1024;
   const body = markdownReport(report, { maxBytes: budget, preface: preface(context) }).split("\n");
-  return fitLines(body, budget, ["_The report was cut to fit the job summary; the profile file has every result._"]).join("\n");
+  return fitLines(body, budget, [
+    "_The report was cut to fit the job summary; the profile file has every result._",
+  ]).join("\n");
 }

@@ -31,7 +31,11 @@ export function httpBackchannel(base: string, options: HttpBackchannelOptions = 
           signal: signal ? AbortSignal.any([signal, limit]) : limit,
         });
       } catch (error) {
-        const why = limit.aborted ? `no answer within ${timeout} ms` : error instanceof Error ? error.message : String(error);
+        const why = limit.aborted
+          ? `no answer within ${timeout} ms`
+          : error instanceof Error
+            ? error.message
+            : String(error);
         return { code: 1, detail: `POST ${url}: ${why}` };
       }
       const text = (await res.text().catch(() => "")).slice(0, 300);

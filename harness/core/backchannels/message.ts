@@ -35,10 +35,17 @@ export function messageBackchannel(channel: Channel, options: { timeout?: number
         message_id: newMessageId(),
       };
       const delivery = await channel.send(request);
-      if (delivery.status === "refused") return { code: 1, detail: `the agent's transport refused the agact request: ${delivery.reason}` };
-      const answer = await answerOf(channel, (item) => item.ok && (item.message.in_reply_to === replyWith || item.message.conversation_id === conversation), delivery.complete ? 0 : timeout, signal);
+      if (delivery.status === "refused")
+        return { code: 1, detail: `the agent's transport refused the agact request: ${delivery.reason}` };
+      const answer = await answerOf(
+        channel,
+        (item) => item.ok && (item.message.in_reply_to === replyWith || item.message.conversation_id === conversation),
+        delivery.complete ? 0 : timeout,
+        signal,
+      );
       channel.inbox.ignore(conversation);
-      if (answer === undefined || !answer.ok) return { code: 127, detail: "the agent did not answer the agact request" };
+      if (answer === undefined || !answer.ok)
+        return { code: 127, detail: "the agent did not answer the agact request" };
       const { performative, content } = answer.message;
       const said = `${performative}${content === undefined ? "" : ` ${JSON.stringify(content).slice(0, 200)}`}`;
       if (performative === "agree" || performative === "inform") return { code: 0 };
@@ -52,14 +59,23 @@ export function messageBackchannel(channel: Channel, options: { timeout?: number
  * The agent's answer, waiting up to `timeout` ms; a channel that knows when the agent is quiet
  * ends the wait as soon as the agent fell quiet without answering (no answer will come).
  */
-async function answerOf(channel: Channel, match: (item: Inbound) => boolean, timeout: number, signal: AbortSignal | undefined): Promise<Inbound | undefined> {
-  if (channel.quiet === undefined || timeout === 0) return channel.inbox.take(match, { timeout, ...(signal ? { signal } : {}) });
+async function answerOf(
+  channel: Channel,
+  match: (item: Inbound) => boolean,
+  timeout: number,
+  signal: AbortSignal | undefined,
+): Promise<Inbound | undefined> {
+  if (channel.quiet === undefined || timeout === 0)
+    return channel.inbox.take(match, { timeout, ...(signal ? { signal } : {}) });
   const stop = new AbortController();
   const abort = () => stop.abort();
   signal?.addEventListener("abort", abort, { once: true });
   const answer = channel.inbox.take(match, { timeout, signal: stop.signal });
   try {
-    const first = await Promise.race([answer.then(() => "answer" as const), channel.quiet({ timeout, signal: stop.signal }).then((q) => q.status)]);
+    const first = await Promise.race([
+      answer.then(() => "answer" as const),
+      channel.quiet({ timeout, signal: stop.signal }).then((q) => q.status),
+    ]);
     if (first === "quiet") {
       stop.abort();
       return (await answer) ?? (await channel.inbox.take(match, { timeout: 0 }));

@@ -19,7 +19,11 @@ export type PostOptions = {
  * answer: each goes to the inbox. 2xx -> sent; other statuses -> refused with the reason the
  * target gave; no connection -> {@link AgentUnreachable}.
  */
-export async function postMessage(url: string, message: unknown, options: PostOptions): Promise<{ delivery: Delivery; status: number }> {
+export async function postMessage(
+  url: string,
+  message: unknown,
+  options: PostOptions,
+): Promise<{ delivery: Delivery; status: number }> {
   const { inbox, headers = {}, fetch: fetcher = fetch, fatal, raw = false } = options;
   const body = raw && typeof message === "string" ? message : JSON.stringify(message);
   let res: Response;
@@ -40,7 +44,8 @@ export async function postMessage(url: string, message: unknown, options: PostOp
   }
   for (const value of Array.isArray(answer) ? answer : [answer]) {
     // An acknowledgement (`{"message_id": ...}`) is not a message; anything with a performative is.
-    if (value !== null && typeof value === "object" && "performative" in value) inbox.push(inboundFromValue(value, url));
+    if (value !== null && typeof value === "object" && "performative" in value)
+      inbox.push(inboundFromValue(value, url));
   }
   return { delivery: { status: "sent" }, status: res.status };
 }
@@ -73,7 +78,13 @@ export function causeOf(error: unknown): string {
 }
 
 function hasMessageId(message: unknown): boolean {
-  return message !== null && typeof message === "object" && "message_id" in message && typeof message.message_id === "string" && message.message_id !== "";
+  return (
+    message !== null &&
+    typeof message === "object" &&
+    "message_id" in message &&
+    typeof message.message_id === "string" &&
+    message.message_id !== ""
+  );
 }
 
 /** Delays before the second, third and fourth attempt of an idempotent request. */

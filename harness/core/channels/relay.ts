@@ -55,9 +55,13 @@ export async function openRelaySession(options: RelayOptions): Promise<RelaySess
   }
   if (res.status === 404 || res.status === 405) return undefined;
   const body: unknown = await res.json().catch(() => undefined);
-  if (res.status !== 201) throw new AgentUnreachable(`the relay at ${root} refused a session: HTTP ${res.status} ${errorMessage(body) ?? ""}`.trim());
+  if (res.status !== 201)
+    throw new AgentUnreachable(
+      `the relay at ${root} refused a session: HTTP ${res.status} ${errorMessage(body) ?? ""}`.trim(),
+    );
   const parsed = Session.safeParse(body);
-  if (!parsed.success) throw new AgentUnreachable(`the relay at ${root} answered a session without id, name and inbox_url`);
+  if (!parsed.success)
+    throw new AgentUnreachable(`the relay at ${root} answered a session without id, name and inbox_url`);
   const session = parsed.data;
   const stop = new AbortController();
   const base = `${root}/v1/agtalk/sessions/${encodeURIComponent(session.id)}`;
@@ -65,7 +69,10 @@ export async function openRelaySession(options: RelayOptions): Promise<RelaySess
   // The highest seq pushed to the inbox: the long-poll and `sync` share it, so none is pushed twice.
   let delivered = 0;
   const read = async (wait: number, signal?: AbortSignal) => {
-    const r = await retrying(fetcher, `${base}/messages?after=${delivered}&wait=${wait}`, { headers, ...(signal ? { signal } : {}) });
+    const r = await retrying(fetcher, `${base}/messages?after=${delivered}&wait=${wait}`, {
+      headers,
+      ...(signal ? { signal } : {}),
+    });
     if (r.status === 404) throw new AgentUnreachable(`the relay session ${session.id} is gone`);
     const batch = Batch.parse(await r.json());
     for (const { seq, message } of batch.messages) {
@@ -83,7 +90,11 @@ export async function openRelaySession(options: RelayOptions): Promise<RelaySess
       } catch (error) {
         if (stop.signal.aborted) return;
         if (error instanceof AgentUnreachable || ++failures >= MAX_FAILURES) {
-          inbox.close(error instanceof AgentUnreachable ? error : new AgentUnreachable(`the relay at ${root} stopped answering: ${causeOf(error)}`));
+          inbox.close(
+            error instanceof AgentUnreachable
+              ? error
+              : new AgentUnreachable(`the relay at ${root} stopped answering: ${causeOf(error)}`),
+          );
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** failures)));

@@ -13,7 +13,8 @@ export async function openRelayChannel(options: RelayChannelOptions): Promise<Ch
   const { relay, token, endpoint, agent, fetch: fetcher = fetch } = options;
   const inbox = new Inbox();
   const session = await openRelaySession({ url: relay, token, inbox, fetch: fetcher });
-  if (session === undefined) throw new AgentUnreachable(`${relay} has no agtalk relay (POST /v1/agtalk/sessions answered 404)`);
+  if (session === undefined)
+    throw new AgentUnreachable(`${relay} has no agtalk relay (POST /v1/agtalk/sessions answered 404)`);
   const sameRuntime = new URL(endpoint).origin === new URL(relay).origin;
   const channel = httpChannel({
     endpoint,

@@ -45,13 +45,22 @@ export async function openRuntimeChannel(options: RuntimeChannelOptions): Promis
     if (session !== undefined && !(await relays(root, headers, session.name, inbox, fetcher))) {
       await session.close();
       session = undefined;
-      if (relay === true) throw new AgentUnreachable(`the runtime at ${root} does not route messages to its agtalk relay sessions`);
+      if (relay === true)
+        throw new AgentUnreachable(`the runtime at ${root} does not route messages to its agtalk relay sessions`);
     }
-    if (session === undefined && relay === true) throw new AgentUnreachable(`the runtime at ${root} has no agtalk relay`);
+    if (session === undefined && relay === true)
+      throw new AgentUnreachable(`the runtime at ${root} has no agtalk relay`);
   }
   if (session !== undefined) {
     const s = session;
-    const channel = httpChannel({ endpoint: `${root}/v1/messages`, agent, name: s.name, inbox, fetch: fetcher, onClose: () => s.close() });
+    const channel = httpChannel({
+      endpoint: `${root}/v1/messages`,
+      agent,
+      name: s.name,
+      inbox,
+      fetch: fetcher,
+      onClose: () => s.close(),
+    });
     return {
       ...channel,
       kind: "embedded",
@@ -75,9 +84,15 @@ export async function openRuntimeChannel(options: RuntimeChannelOptions): Promis
     async send(message): Promise<Delivery> {
       // The runtime answers once the first reply is in or `wait` ran out. Refusals come at once;
       // past a short grace the send counts as sent and the reply, if any, joins the inbox later.
-      const posting = postMessage(`${root}/v1/messages?wait=${wait}`, message, { inbox, headers, fetch: abortable, fatal });
+      const posting = postMessage(`${root}/v1/messages?wait=${wait}`, message, {
+        inbox,
+        headers,
+        fetch: abortable,
+        fatal,
+      });
       const early = await Promise.race([posting, sleep(GRACE_MS)]);
-      if (early !== undefined) return early.delivery.status === "sent" ? { status: "sent", complete: true } : early.delivery;
+      if (early !== undefined)
+        return early.delivery.status === "sent" ? { status: "sent", complete: true } : early.delivery;
       posting.catch((error: unknown) => {
         if (error instanceof AgentUnreachable && !closing.signal.aborted) inbox.close(error);
       });
@@ -90,7 +105,13 @@ export async function openRuntimeChannel(options: RuntimeChannelOptions): Promis
 }
 
 /** The runtime's quiescence route (`GET /v1/agents/:name/quiet`), as a channel's `quiet`. */
-function quietness(options: { root: string; agent: string; headers: Record<string, string>; fetch: typeof fetch; session: RelaySession }) {
+function quietness(options: {
+  root: string;
+  agent: string;
+  headers: Record<string, string>;
+  fetch: typeof fetch;
+  session: RelaySession;
+}) {
   const { root, agent, headers, fetch: fetcher, session } = options;
   const url = `${root}/v1/agents/${encodeURIComponent(agent)}/quiet`;
   let supported = true;
@@ -113,7 +134,10 @@ function quietness(options: { root: string; agent: string; headers: Record<strin
         return { status: "unknown" };
       }
       const state = QuietBody.safeParse(body);
-      if (!res.ok || !state.success) throw new AgentUnreachable(`${url} answered HTTP ${res.status}: ${errorMessage(body) ?? "not a quiescence state"}`);
+      if (!res.ok || !state.success)
+        throw new AgentUnreachable(
+          `${url} answered HTTP ${res.status}: ${errorMessage(body) ?? "not a quiescence state"}`,
+        );
       if (state.data.quiet) {
         // Quiet means routed: what the agent said is in the relay session; bring it all in.
         await session.sync();
@@ -121,7 +145,10 @@ function quietness(options: { root: string; agent: string; headers: Record<strin
       }
       if (Date.now() >= deadline || signal?.aborted) {
         const { mailbox, retrying, timers, state: agentState } = state.data;
-        return { status: "busy", detail: `agent ${agentState}, ${mailbox} message(s) in its mailbox (${retrying} awaiting a retry), ${timers} timer(s) pending` };
+        return {
+          status: "busy",
+          detail: `agent ${agentState}, ${mailbox} message(s) in its mailbox (${retrying} awaiting a retry), ${timers} timer(s) pending`,
+        };
       }
     }
   };
@@ -130,7 +157,13 @@ function quietness(options: { root: string; agent: string; headers: Record<strin
 /** The longest `?wait=` of one quiescence request (the runtime's maximum). */
 const MAX_QUIET_WAIT_MS = 30_000;
 
-const QuietBody = z.object({ quiet: z.boolean(), state: z.string(), mailbox: z.number(), retrying: z.number(), timers: z.number() });
+const QuietBody = z.object({
+  quiet: z.boolean(),
+  state: z.string(),
+  mailbox: z.number(),
+  retrying: z.number(),
+  timers: z.number(),
+});
 
 /** A hosted agent's public HTTP transport. */
 function inboxOf(root: string, agent: string): string {
@@ -148,11 +181,27 @@ function sleep(ms: number): Promise<undefined> {
  * Whether a message routed to the session's address (what a hosted agent's reply is) comes out
  * of the session: a relay that accepts sessions but does not route to them must not be used.
  */
-async function relays(root: string, headers: Record<string, string>, address: string, inbox: Inbox, fetcher: typeof fetch): Promise<boolean> {
+async function relays(
+  root: string,
+  headers: Record<string, string>,
+  address: string,
+  inbox: Inbox,
+  fetcher: typeof fetch,
+): Promise<boolean> {
   const conversation = `c-agtest-relay-check-${crypto.randomUUID()}`;
-  const check = { performative: "inform", sender: address, receiver: address, ontology: "agtest-relay-check", content: "relay check", conversation_id: conversation, message_id: newMessageId() };
+  const check = {
+    performative: "inform",
+    sender: address,
+    receiver: address,
+    ontology: "agtest-relay-check",
+    content: "relay check",
+    conversation_id: conversation,
+    message_id: newMessageId(),
+  };
   const { delivery } = await postMessage(`${root}/v1/messages`, check, { inbox, headers, fetch: fetcher });
-  const arrived = delivery.status === "sent" && (await inbox.take((i) => i.ok && i.message.conversation_id === conversation, { timeout: 2_000 })) !== undefined;
+  const arrived =
+    delivery.status === "sent" &&
+    (await inbox.take((i) => i.ok && i.message.conversation_id === conversation, { timeout: 2_000 })) !== undefined;
   inbox.ignore(conversation);
   return arrived;
 }

@@ -17,7 +17,9 @@ export function junitReport(report: RunReport): string {
   for (const j of report.junctions) {
     const rs = all.filter((r) => r.junction === j.junction);
     const ms = rs.reduce((sum, r) => sum + r.ms, 0);
-    out.push(`  <testsuite name="${attr(j.junction)}" tests="${rs.length}" failures="${count(rs, "fail")}" errors="${count(rs, "error")}" skipped="${count(rs, "skip")}" time="${seconds(ms)}" timestamp="${attr(report.started_at)}">`);
+    out.push(
+      `  <testsuite name="${attr(j.junction)}" tests="${rs.length}" failures="${count(rs, "fail")}" errors="${count(rs, "error")}" skipped="${count(rs, "skip")}" time="${seconds(ms)}" timestamp="${attr(report.started_at)}">`,
+    );
     out.push("    <properties>");
     out.push(`      <property name="score" value="${attr(j.score)}"/>`);
     out.push(`      <property name="suite" value="${attr(report.suite.uri)}"/>`);
@@ -39,7 +41,11 @@ export function junitReport(report: RunReport): string {
       r.failure?.expected !== undefined ? `expected: ${oneLine(r.failure.expected, 4000)}` : "",
       r.failure?.received !== undefined ? `received: ${oneLine(r.failure.received, 4000)}` : "",
     ].filter((line) => line !== "");
-    return [`${open}>`, `      <${tag} message="${attr(message)}" type="${r.status}">${text(body.join("\n"))}</${tag}>`, "    </testcase>"];
+    return [
+      `${open}>`,
+      `      <${tag} message="${attr(message)}" type="${r.status}">${text(body.join("\n"))}</${tag}>`,
+      "    </testcase>",
+    ];
   }
 }
 

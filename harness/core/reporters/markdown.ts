@@ -26,16 +26,23 @@ export function markdownReport(report: RunReport, options: MarkdownOptions = {})
     ...(preface.length > 0 ? [...preface, ""] : []),
     "| junction | score | tests |",
     "|---|---|---|",
-    ...report.junctions.map((j) => `| \`${j.junction}\` | ${ICON[j.score] ?? "⚠️"} ${j.score} | ${j.passed} of ${j.total} |`),
+    ...report.junctions.map(
+      (j) => `| \`${j.junction}\` | ${ICON[j.score] ?? "⚠️"} ${j.score} | ${j.passed} of ${j.total} |`,
+    ),
     ...report.not_run.map((n) => `| \`${n.junction}\` | ➖ not run | ${cell(n.reason)} |`),
     "",
   ];
   const why = report.junctions.flatMap((j) => {
     const reason = whyOf(report, j.junction);
-    return reason ? [`- **\`${j.junction}\`** is ${j.score}: ${reason.replace(/([a-z0-9-]+(?:\.[a-z0-9-]+){2,})/g, "`$1`")}`] : [];
+    return reason
+      ? [`- **\`${j.junction}\`** is ${j.score}: ${reason.replace(/([a-z0-9-]+(?:\.[a-z0-9-]+){2,})/g, "`$1`")}`]
+      : [];
   });
   if (why.length > 0) head.push("**Why**", "", ...why, "");
-  const tail = [`<sub>${report.results.length} tests in ${duration(report.ms)} · ${report.channel} channel · ${report.backchannel} backchannel · \`${suite.uri}\` · \`${suite.digest.slice(0, 19)}…\`</sub>`, ""];
+  const tail = [
+    `<sub>${report.results.length} tests in ${duration(report.ms)} · ${report.channel} channel · ${report.backchannel} backchannel · \`${suite.uri}\` · \`${suite.digest.slice(0, 19)}…\`</sub>`,
+    "",
+  ];
   const failing = notPassed(report);
   const blocks = failing.map(detail);
   const budget = maxBytes - bytes([...head, ...tail].join("\n")) - 200;
@@ -49,19 +56,31 @@ export function markdownReport(report: RunReport, options: MarkdownOptions = {})
   }
   const body: string[] = [];
   if (failing.length > 0) {
-    body.push(`<details><summary>${failing.length} test${failing.length === 1 ? "" : "s"} did not pass</summary>`, "", ...kept.flat());
-    if (kept.length < blocks.length) body.push(`_${blocks.length - kept.length} more not shown (comment size limit); see the profile or JUnit report._`, "");
+    body.push(
+      `<details><summary>${failing.length} test${failing.length === 1 ? "" : "s"} did not pass</summary>`,
+      "",
+      ...kept.flat(),
+    );
+    if (kept.length < blocks.length)
+      body.push(
+        `_${blocks.length - kept.length} more not shown (comment size limit); see the profile or JUnit report._`,
+        "",
+      );
     body.push("</details>", "");
   }
   return [...head, ...body, ...tail].join("\n");
 }
 
 function detail(r: TestResult): string[] {
-  const lines = [`**${r.status}** \`${r.test}\`${r.essential ? " (essential)" : ""}: ${cell(r.failure?.message ?? "")}`, ""];
+  const lines = [
+    `**${r.status}** \`${r.test}\`${r.essential ? " (essential)" : ""}: ${cell(r.failure?.message ?? "")}`,
+    "",
+  ];
   const shown: Record<string, unknown> = {};
   if (r.failure?.expected !== undefined) shown.expected = r.failure.expected;
   if (r.failure?.received !== undefined) shown.received = r.failure.received;
-  if (Object.keys(shown).length > 0) lines.push("```json", clip(JSON.stringify(shown, null, 2), 4_000).replace(/```/g, "`\u200b``"), "```", "");
+  if (Object.keys(shown).length > 0)
+    lines.push("```json", clip(JSON.stringify(shown, null, 2), 4_000).replace(/```/g, "`\u200b``"), "```", "");
   return lines;
 }
 

@@ -10,7 +10,9 @@ export function tableReport(report: RunReport): string {
   const { suite, subject } = report;
   const out: string[] = [];
   const total = report.results.length;
-  out.push(`agtest ${suite.id} ${suite.version} · agent ${subject.name} · ${report.channel} channel, ${report.backchannel} backchannel · ${total} test${total === 1 ? "" : "s"} in ${duration(report.ms)}`);
+  out.push(
+    `agtest ${suite.id} ${suite.version} · agent ${subject.name} · ${report.channel} channel, ${report.backchannel} backchannel · ${total} test${total === 1 ? "" : "s"} in ${duration(report.ms)}`,
+  );
   out.push("");
   const rows = report.junctions.map((j) => [j.junction, j.score, `${j.passed} of ${j.total} passed`]);
   for (const n of report.not_run) rows.push([n.junction, "not run (absent: divergent)", ""]);

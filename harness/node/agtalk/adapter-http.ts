@@ -35,7 +35,11 @@ export async function startHttpAdapter(options: HttpAdapterOptions): Promise<Htt
   await ensureFolder(outbox);
   await ensureFolder(inbox);
   const stop = new AbortController();
-  const server = await startMessageServer({ port: listen, host, onMessage: async (text) => void (await writeMessageFile(inbox, text)) });
+  const server = await startMessageServer({
+    port: listen,
+    host,
+    onMessage: async (text) => void (await writeMessageFile(inbox, text)),
+  });
   let failures = 0;
   let retryAt = 0;
 
@@ -52,9 +56,17 @@ export async function startHttpAdapter(options: HttpAdapterOptions): Promise<Htt
       if (!settled(bytes, file.mtimeMs)) return "later";
       let res: Response;
       try {
-        res = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: bytes, signal: stop.signal });
+        res = await fetch(target, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: bytes,
+          signal: stop.signal,
+        });
       } catch (error) {
-        return retry(file.name, error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error));
+        return retry(
+          file.name,
+          error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error),
+        );
       }
       const body = await res.text().catch(() => "");
       if (res.status >= 500 || res.status === 429) return retry(file.name, `HTTP ${res.status}`);

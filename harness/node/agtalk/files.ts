@@ -34,7 +34,9 @@ export async function listMessageFiles(dir: string): Promise<FolderFile[]> {
       return s?.isFile() ? { name, path, mtimeMs: s.mtimeMs, size: s.size } : undefined;
     }),
   );
-  return files.filter((f) => f !== undefined).sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return files
+    .filter((f) => f !== undefined)
+    .sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Creates an agtalk folder if needed. */
@@ -51,7 +53,11 @@ export type FileVerdict = "done" | "later";
  * `handle` deletes the files it is done with; a file it returns `later` for (still being
  * written, or not sendable yet) stops the pass, so order is kept.
  */
-export function watchFolder(dir: string, handle: (file: FolderFile) => Promise<FileVerdict>, options: { interval?: number } = {}): { close(): Promise<void> } {
+export function watchFolder(
+  dir: string,
+  handle: (file: FolderFile) => Promise<FileVerdict>,
+  options: { interval?: number } = {},
+): { close(): Promise<void> } {
   const { interval = 50 } = options;
   let closed = false;
   let again = false;

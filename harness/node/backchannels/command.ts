@@ -47,7 +47,10 @@ export function splitCommand(line: string): string[] {
  * shell: parameters are passed as they are). Exit 0 -> 0, 127 -> unsupported, 1 or anything else
  * (another code, a signal, not exiting in time, not starting at all) -> broken.
  */
-export function commandBackchannel(command: string | readonly string[], options: CommandBackchannelOptions = {}): Backchannel {
+export function commandBackchannel(
+  command: string | readonly string[],
+  options: CommandBackchannelOptions = {},
+): Backchannel {
   const { timeout = 30_000, cwd } = options;
   const [program, ...fixed] = typeof command === "string" ? splitCommand(command) : command;
   if (program === undefined) throw new RangeError("the agact command is empty");
@@ -56,7 +59,11 @@ export function commandBackchannel(command: string | readonly string[], options:
     act(action, params, signal): Promise<ActResult> {
       return new Promise((resolve) => {
         // Its own process group, so a timeout ends the script and whatever it started.
-        const child = spawn(program, [...fixed, action, ...params], { cwd, stdio: ["ignore", "ignore", "pipe"], detached: true });
+        const child = spawn(program, [...fixed, action, ...params], {
+          cwd,
+          stdio: ["ignore", "ignore", "pipe"],
+          detached: true,
+        });
         let stderr = "";
         let timedOut = false;
         child.stderr.on("data", (chunk: Buffer) => {
@@ -82,7 +89,9 @@ export function commandBackchannel(command: string | readonly string[], options:
           signal?.removeEventListener("abort", kill);
           resolve(result);
         };
-        child.on("error", (error: NodeJS.ErrnoException) => settle({ code: 1, detail: `cannot run agact command ${program} (${error.code ?? error.message})` }));
+        child.on("error", (error: NodeJS.ErrnoException) =>
+          settle({ code: 1, detail: `cannot run agact command ${program} (${error.code ?? error.message})` }),
+        );
         child.on("close", (code, killedBy) => {
           if (timedOut) settle({ code: 1, detail: `${program} ${action} did not exit within ${timeout} ms${tail()}` });
           else if (code === 0) settle({ code: 0 });

@@ -19,7 +19,11 @@ export type Embedded = {
 
 /** A valid agent name from a file name: `Ping_Agent.v2.wasm` -> `ping_agent.v2`. */
 export function agentNameOf(file: string): string {
-  const stem = basename(file).replace(/\.wasm$/i, "").toLowerCase().replace(/[^a-z0-9-_.]/g, "-").replace(/^[^a-z0-9]+/, "");
+  const stem = basename(file)
+    .replace(/\.wasm$/i, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9-_.]/g, "-")
+    .replace(/^[^a-z0-9]+/, "");
   return (stem || "agent").slice(0, 63);
 }
 
@@ -28,7 +32,11 @@ export function agentNameOf(file: string): string {
  * random token), deploys the module and opens a runtime channel to it (through the runtime's
  * agtalk relay when it has one, else `?wait=` replies).
  */
-export async function openEmbedded(options: { wasm: string; name?: string; freshIsolates?: boolean }): Promise<Embedded> {
+export async function openEmbedded(options: {
+  wasm: string;
+  name?: string;
+  freshIsolates?: boolean;
+}): Promise<Embedded> {
   const { wasm } = options;
   let bytes: Uint8Array<ArrayBuffer>;
   try {
@@ -45,9 +53,19 @@ export async function openEmbedded(options: { wasm: string; name?: string; fresh
     const { startRuntime } = await import("../../../worker/local/runtime.js");
     // security (#12): the runtime refuses loopback egress unless told; the agent's egress below is
     // the runtime's own loopback host, so that host (and only it) is allowed here, explicitly.
-    runtime = await startRuntime({ port: 0, token, persistTo: false, logLevel: "error", freshIsolates: options.freshIsolates ?? false, privateEgress: ["127.0.0.1"] });
+    runtime = await startRuntime({
+      port: 0,
+      token,
+      persistTo: false,
+      logLevel: "error",
+      freshIsolates: options.freshIsolates ?? false,
+      privateEgress: ["127.0.0.1"],
+    });
   } catch (error) {
-    throw new CliError(`could not start the embedded runtime: ${error instanceof Error ? error.message : String(error)}`, EXIT.unreachable);
+    throw new CliError(
+      `could not start the embedded runtime: ${error instanceof Error ? error.message : String(error)}`,
+      EXIT.unreachable,
+    );
   }
   try {
     // Egress to the runtime's own host only: what the agent needs to reach the harness's relay URL

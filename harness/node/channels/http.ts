@@ -18,7 +18,10 @@ export type NodeHttpChannelOptions = {
 export async function openHttpChannel(options: NodeHttpChannelOptions): Promise<Channel> {
   const { endpoint, agent, self = "agtest", port = 0 } = options;
   const inbox = new Inbox();
-  const server = await startMessageServer({ port, onMessage: (text) => inbox.push(inboundFromText(text, "reply server")) });
+  const server = await startMessageServer({
+    port,
+    onMessage: (text) => inbox.push(inboundFromText(text, "reply server")),
+  });
   return httpChannel({ endpoint, agent, name: self, replyTo: server.url, inbox, onClose: () => server.close() });
 }
 

@@ -24,13 +24,17 @@ export async function startMessageServer(options: MessageServerOptions): Promise
   const { port = 0, host = "127.0.0.1", onMessage } = options;
   const server = createServer((req, res) => {
     if (req.method !== "POST") {
-      res.writeHead(req.method === "GET" ? 200 : 405, { "content-type": "application/json" }).end('{"agtalk":"post messages here"}');
+      res
+        .writeHead(req.method === "GET" ? 200 : 405, { "content-type": "application/json" })
+        .end('{"agtalk":"post messages here"}');
       return;
     }
     readBody(req).then(
       async (text) => {
         if (text === null) {
-          res.writeHead(413, { "content-type": "application/json" }).end('{"error":{"code":"PAYLOAD_TOO_LARGE","message":"over 1 MiB"}}');
+          res
+            .writeHead(413, { "content-type": "application/json" })
+            .end('{"error":{"code":"PAYLOAD_TOO_LARGE","message":"over 1 MiB"}}');
           return;
         }
         for (const item of split(text)) await onMessage(item);

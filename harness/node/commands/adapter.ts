@@ -45,11 +45,14 @@ export async function adapterCommand(argv: string[], io: Io): Promise<ExitCode> 
     io.out(HELP);
     return values.help ? EXIT.ok : EXIT.usage;
   }
-  if (positionals[0] !== "http" || positionals.length > 1) throw new CliError(`adapter: unknown adapter "${positionals.join(" ")}"; available: http`);
+  if (positionals[0] !== "http" || positionals.length > 1)
+    throw new CliError(`adapter: unknown adapter "${positionals.join(" ")}"; available: http`);
   if (!values.outbox || !values.inbox) throw new CliError("adapter http: --outbox DIR and --inbox DIR are required");
-  if (!values.target || !/^https?:\/\//i.test(values.target) || !URL.canParse(values.target)) throw new CliError("--target: the agent's http(s) URL is required");
+  if (!values.target || !/^https?:\/\//i.test(values.target) || !URL.canParse(values.target))
+    throw new CliError("--target: the agent's http(s) URL is required");
   const listen = Number(values.listen ?? 0);
-  if (!Number.isInteger(listen) || listen < 0 || listen > 65535) throw new CliError(`--listen: expected a port from 0 to 65535, got "${values.listen}"`);
+  if (!Number.isInteger(listen) || listen < 0 || listen > 65535)
+    throw new CliError(`--listen: expected a port from 0 to 65535, got "${values.listen}"`);
   const adapter = await startHttpAdapter({
     outbox: values.outbox,
     inbox: values.inbox,

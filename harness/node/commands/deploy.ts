@@ -25,7 +25,13 @@ export async function deployCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parseCommand(
     "deploy",
     argv,
-    { url: { type: "string" }, token: { type: "string" }, name: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    {
+      url: { type: "string" },
+      token: { type: "string" },
+      name: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
     true,
   );
   if (values.help) {
@@ -33,7 +39,8 @@ export async function deployCommand(argv: string[], io: Io): Promise<ExitCode> {
     return EXIT.ok;
   }
   const file = positionals[0];
-  if (file === undefined || positionals.length > 1) throw new CliError("deploy: give exactly one FILE.wasm\nSee: agtest deploy --help");
+  if (file === undefined || positionals.length > 1)
+    throw new CliError("deploy: give exactly one FILE.wasm\nSee: agtest deploy --help");
   if (!values.url || !URL.canParse(values.url)) throw new CliError("--url: the runtime's http(s) URL is required");
   const token = values.token ?? process.env.AGTEST_TOKEN;
   if (!token) throw new CliError("--token: the runtime's bearer token is required (or set AGTEST_TOKEN)");
@@ -44,6 +51,10 @@ export async function deployCommand(argv: string[], io: Io): Promise<ExitCode> {
     throw new CliError(`deploy: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   const record = await deployAgent({ url: values.url, token, name: values.name ?? agentNameOf(file), bytes });
-  io.out(values.json ? `${JSON.stringify(record, null, 2)}\n` : `deployed ${record.name} version ${record.version} (${record.state})\n`);
+  io.out(
+    values.json
+      ? `${JSON.stringify(record, null, 2)}\n`
+      : `deployed ${record.name} version ${record.version} (${record.state})\n`,
+  );
   return EXIT.ok;
 }

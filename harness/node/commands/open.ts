@@ -19,24 +19,52 @@ import { CliError, EXIT } from "../exit.js";
  * An open channel with who is behind it and how to let go of both; `copy`, when the agent can be
  * deployed again (a hosted one), gives each junction a copy of its own.
  */
-export type Target = { channel: Channel; subject: Subject; copy?: () => Promise<{ channel: Channel; close(): Promise<void> }>; close(): Promise<void> };
+export type Target = {
+  channel: Channel;
+  subject: Subject;
+  copy?: () => Promise<{ channel: Channel; close(): Promise<void> }>;
+  close(): Promise<void>;
+};
 
 /** Opens the channel the config names (one target, checked by `resolveRunConfig`). */
 export async function openTarget(config: RunConfig): Promise<Target> {
   try {
     if (config.agent) {
-      const embedded = await openEmbedded({ wasm: config.agent, ...(config.name ? { name: config.name } : {}), freshIsolates: config["fresh-isolates"] === true });
-      return { channel: embedded.channel, subject: embedded.subject, copy: embedded.copy, close: () => embedded.close() };
+      const embedded = await openEmbedded({
+        wasm: config.agent,
+        ...(config.name ? { name: config.name } : {}),
+        freshIsolates: config["fresh-isolates"] === true,
+      });
+      return {
+        channel: embedded.channel,
+        subject: embedded.subject,
+        copy: embedded.copy,
+        close: () => embedded.close(),
+      };
     }
     let channel: Channel;
     if (config.relay && config.endpoint) {
       const token = config["relay-token"] ?? process.env.AGTEST_TOKEN;
       if (!token) throw new CliError("--relay-token: the relay needs its bearer token (or set AGTEST_TOKEN)");
-      channel = await openRelayChannel({ relay: config.relay, token, endpoint: config.endpoint, agent: config.name ?? agentOfEndpoint(config.endpoint) });
+      channel = await openRelayChannel({
+        relay: config.relay,
+        token,
+        endpoint: config.endpoint,
+        agent: config.name ?? agentOfEndpoint(config.endpoint),
+      });
     } else if (config.endpoint) {
-      channel = await openHttpChannel({ endpoint: config.endpoint, agent: config.name ?? agentOfEndpoint(config.endpoint), ...(config.self ? { self: config.self } : {}) });
+      channel = await openHttpChannel({
+        endpoint: config.endpoint,
+        agent: config.name ?? agentOfEndpoint(config.endpoint),
+        ...(config.self ? { self: config.self } : {}),
+      });
     } else if (config.outbox && config.inbox && config.name) {
-      channel = await openFolderChannel({ outbox: config.outbox, inbox: config.inbox, agent: config.name, ...(config.self ? { self: config.self } : {}) });
+      channel = await openFolderChannel({
+        outbox: config.outbox,
+        inbox: config.inbox,
+        agent: config.name,
+        ...(config.self ? { self: config.self } : {}),
+      });
     } else {
       throw new CliError("run: no agent to test");
     }

@@ -38,7 +38,11 @@ export function flagsToConfig(values: Record<string, string | boolean | undefine
     if (key === "config" || key === "help" || value === undefined) continue;
     raw[key] = value;
   }
-  if (typeof raw.features === "string") raw.features = raw.features.split(",").map((f) => f.trim()).filter((f) => f !== "");
+  if (typeof raw.features === "string")
+    raw.features = raw.features
+      .split(",")
+      .map((f) => f.trim())
+      .filter((f) => f !== "");
   for (const key of ["timeout", "silence", "parallel"] as const) {
     const value = raw[key];
     if (typeof value !== "string") continue;
@@ -49,22 +53,39 @@ export function flagsToConfig(values: Record<string, string | boolean | undefine
 }
 
 /** The settings of a run, merged (config file, then flags) and checked against each other. */
-export function resolveRunConfig(values: Record<string, string | boolean | undefined>): { config: RunConfig; sources: Sources } {
+export function resolveRunConfig(values: Record<string, string | boolean | undefined>): {
+  config: RunConfig;
+  sources: Sources;
+} {
   const flags = flagsToConfig(values);
   const file = typeof values.config === "string" ? readConfigFile(values.config) : {};
   const merged = mergeConfig(file, flags);
   const { config } = merged;
   const name = (key: keyof RunConfig) => keyName([key], merged.sources[key] ?? "flag");
   if ((config.outbox === undefined) !== (config.inbox === undefined)) {
-    throw new CliError(`${config.outbox === undefined ? "--outbox" : "--inbox"}: --outbox and --inbox go together (agtalk folders)`);
+    throw new CliError(
+      `${config.outbox === undefined ? "--outbox" : "--inbox"}: --outbox and --inbox go together (agtalk folders)`,
+    );
   }
-  const targets = [config.agent && "--agent", config.endpoint && !config.relay && "--endpoint", config.outbox && "--outbox/--inbox", config.relay && "--relay"].filter(Boolean);
-  if (targets.length === 0) throw new CliError("run: say which agent to test: --agent FILE.wasm, --endpoint URL, --outbox DIR --inbox DIR, or --relay URL --endpoint URL\nSee: agtest run --help");
+  const targets = [
+    config.agent && "--agent",
+    config.endpoint && !config.relay && "--endpoint",
+    config.outbox && "--outbox/--inbox",
+    config.relay && "--relay",
+  ].filter(Boolean);
+  if (targets.length === 0)
+    throw new CliError(
+      "run: say which agent to test: --agent FILE.wasm, --endpoint URL, --outbox DIR --inbox DIR, or --relay URL --endpoint URL\nSee: agtest run --help",
+    );
   if (targets.length > 1) throw new CliError(`run: choose one agent to test, not ${targets.join(" and ")}`);
-  if (config.relay && !config.endpoint) throw new CliError(`${name("relay")}: the relay channel sends to the agent's --endpoint URL; give one`);
-  if (config.agent && config.endpoint) throw new CliError("run: --agent (a .wasm to host) and --endpoint (an agent elsewhere) exclude each other");
-  if (config.outbox && !config.name) throw new CliError("--name: the agent's address is needed with --outbox/--inbox (the sender its replies carry)");
-  if (config.agact && config.backchannel) throw new CliError(`${name("agact")}: choose one backchannel: --agact or --backchannel`);
+  if (config.relay && !config.endpoint)
+    throw new CliError(`${name("relay")}: the relay channel sends to the agent's --endpoint URL; give one`);
+  if (config.agent && config.endpoint)
+    throw new CliError("run: --agent (a .wasm to host) and --endpoint (an agent elsewhere) exclude each other");
+  if (config.outbox && !config.name)
+    throw new CliError("--name: the agent's address is needed with --outbox/--inbox (the sender its replies carry)");
+  if (config.agact && config.backchannel)
+    throw new CliError(`${name("agact")}: choose one backchannel: --agact or --backchannel`);
   return merged;
 }
 
@@ -72,7 +93,10 @@ export function resolveRunConfig(values: Record<string, string | boolean | undef
 export function checkKnown(suite: Suite, config: RunConfig): void {
   const ids = [...suite.junctions.map((j) => j.id), ...suite.junctions.flatMap((j) => j.tests.map((t) => t.id))];
   for (const id of Object.keys(config.known ?? {})) {
-    if (!ids.includes(id)) throw new CliError(`config.known["${id}"]: no junction or test of suite ${suite.id} has this id${didYouMean(id, ids)}`);
+    if (!ids.includes(id))
+      throw new CliError(
+        `config.known["${id}"]: no junction or test of suite ${suite.id} has this id${didYouMean(id, ids)}`,
+      );
   }
 }
 
@@ -82,6 +106,8 @@ export function checkFeatures(suite: Suite, config: RunConfig, sources: Sources)
   for (const [index, feature] of (config.features ?? []).entries()) {
     if (known.includes(feature)) continue;
     const key = sources.features === "config" ? `config.features[${index}]` : "--features";
-    throw new CliError(`${key}: unknown junction "${feature}"${didYouMean(feature, known)}; suite ${suite.id} has ${known.join(", ")}`);
+    throw new CliError(
+      `${key}: unknown junction "${feature}"${didYouMean(feature, known)}; suite ${suite.id} has ${known.join(", ")}`,
+    );
   }
 }

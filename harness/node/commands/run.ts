@@ -67,20 +67,29 @@ async function readBase(path: string, source: "config" | "flag" | undefined): Pr
   try {
     return parseProfile(JSON.parse(await readFile(path, "utf8")));
   } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code ?? (error instanceof SyntaxError ? "not JSON" : "not an interop profile");
+    const why =
+      (error as NodeJS.ErrnoException).code ?? (error instanceof SyntaxError ? "not JSON" : "not an interop profile");
     throw new CliError(`${key}: cannot read the base profile ${path} (${why})`);
   }
 }
 
 /** Options of {@link executeRun}; `open` replaces how the target is opened (default {@link openTarget}). */
-export type ExecuteOptions = { onProgress?: (event: ProgressEvent) => void; signal?: AbortSignal; open?: (config: RunConfig) => Promise<Target> };
+export type ExecuteOptions = {
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+  open?: (config: RunConfig) => Promise<Target>;
+};
 
 /**
  * `agtest run` without its command line, for programs that embed the harness (the GitHub Action):
  * loads the suite, opens the target and the backchannel the config names, runs the claimed
  * junctions and closes everything. Failures are {@link CliError}s carrying their exit code.
  */
-export async function executeRun(config: RunConfig, sources: Sources, options: ExecuteOptions = {}): Promise<RunReport> {
+export async function executeRun(
+  config: RunConfig,
+  sources: Sources,
+  options: ExecuteOptions = {},
+): Promise<RunReport> {
   const suite = await loadSuite(config.suite ?? "fipa", sources.suite === "config" ? "config.suite" : "--suite");
   checkFeatures(suite, config, sources);
   checkKnown(suite, config);
@@ -89,7 +98,9 @@ export async function executeRun(config: RunConfig, sources: Sources, options: E
   try {
     const backchannel = openBackchannel(config, target.channel);
     // Without a backchannel active junctions cannot run; unless claimed explicitly, leave them out.
-    const features = config.features ?? suite.junctions.filter((j) => backchannel.kind !== "none" || j.side === "passive").map((j) => j.id);
+    const features =
+      config.features ??
+      suite.junctions.filter((j) => backchannel.kind !== "none" || j.side === "passive").map((j) => j.id);
     // A hosted agent asked through agact messages: each junction gets a copy of its own and they
     // run side by side (a shared copy lets one junction's late traffic reach another's tests).
     const { copy } = target;
@@ -116,8 +127,13 @@ export async function executeRun(config: RunConfig, sources: Sources, options: E
   } finally {
     await target.close().catch(() => undefined);
   }
-  const unclaimed = config.features ? [] : suite.junctions.filter((j) => !report.junctions.some((r) => r.junction === j.id)).map((j) => j.id);
-  if (unclaimed.length > 0) report.notes.push(`not claimed, as there is no backchannel to ask the agent to act (--agact, --backchannel): ${unclaimed.join(", ")}`);
+  const unclaimed = config.features
+    ? []
+    : suite.junctions.filter((j) => !report.junctions.some((r) => r.junction === j.id)).map((j) => j.id);
+  if (unclaimed.length > 0)
+    report.notes.push(
+      `not claimed, as there is no backchannel to ask the agent to act (--agact, --backchannel): ${unclaimed.join(", ")}`,
+    );
   return report;
 }
 
@@ -131,7 +147,10 @@ export function silenceFloor(config: Pick<RunConfig, "silence" | "timeout">): nu
   return Math.round(DEFAULT_SILENCE_FLOOR_MS * scale);
 }
 
-async function writeOutputs(report: RunReport, config: { out?: string; junit?: string; markdown?: string }): Promise<void> {
+async function writeOutputs(
+  report: RunReport,
+  config: { out?: string; junit?: string; markdown?: string },
+): Promise<void> {
   const outputs: [string | undefined, string, () => string][] = [
     [config.out, "--out", () => profileJson(report)],
     [config.junit, "--junit", () => junitReport(report)],
@@ -147,10 +166,11 @@ async function writeOutputs(report: RunReport, config: { out?: string; junit?: s
   }
 }
 
-
 function asCliError(error: unknown): unknown {
-  if (error instanceof BackchannelLies || error instanceof BackchannelBroken) return new CliError(error.message, EXIT.backchannel);
-  if (error instanceof AgentUnreachable) return new CliError(`the agent is unreachable: ${error.message}`, EXIT.unreachable);
+  if (error instanceof BackchannelLies || error instanceof BackchannelBroken)
+    return new CliError(error.message, EXIT.backchannel);
+  if (error instanceof AgentUnreachable)
+    return new CliError(`the agent is unreachable: ${error.message}`, EXIT.unreachable);
   if (error instanceof RunAborted) return new CliError("interrupted", EXIT.interrupted);
   return error;
 }

@@ -7,7 +7,10 @@ export async function serveCommand(argv: string[]): Promise<ExitCode> {
     const { serve } = await import("../../../worker/local/serve.js");
     code = await serve(argv, "agtest serve");
   } catch (error) {
-    throw new CliError(`could not start the runtime: ${error instanceof Error ? error.message : String(error)}`, EXIT.unreachable);
+    throw new CliError(
+      `could not start the runtime: ${error instanceof Error ? error.message : String(error)}`,
+      EXIT.unreachable,
+    );
   }
   return code === 0 ? EXIT.ok : EXIT.usage;
 }

@@ -18,7 +18,12 @@ Options:
 
 /** `agtest suites`. */
 export async function suitesCommand(argv: string[], io: Io): Promise<ExitCode> {
-  const { values, positionals } = parseCommand("suites", argv, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, true);
+  const { values, positionals } = parseCommand(
+    "suites",
+    argv,
+    { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    true,
+  );
   if (values.help) {
     io.out(HELP);
     return EXIT.ok;
@@ -34,7 +39,8 @@ export async function suitesCommand(argv: string[], io: Io): Promise<ExitCode> {
     lines.push(`${s.id} ${s.version} — ${s.title}`, `  ${s.uri}  ${s.digest}`, "");
     for (const j of s.junctions) {
       lines.push(`  ${j.id}  (${j.tests.length} tests, ${j.tests.filter((t) => t.essential).length} essential)`);
-      for (const t of j.tests) lines.push(`    ${t.essential ? "*" : " "} ${t.id.slice(j.id.length + 1).padEnd(40)} ${t.description}`);
+      for (const t of j.tests)
+        lines.push(`    ${t.essential ? "*" : " "} ${t.id.slice(j.id.length + 1).padEnd(40)} ${t.description}`);
     }
     const actions = Object.entries(s.actions);
     if (actions.length > 0) {

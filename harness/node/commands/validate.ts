@@ -22,15 +22,22 @@ Options:
 
 /** `agtest validate`. */
 export async function validateCommand(argv: string[], io: Io): Promise<ExitCode> {
-  const { values, positionals } = parseCommand("validate", argv, { "memory-mib": { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, true);
+  const { values, positionals } = parseCommand(
+    "validate",
+    argv,
+    { "memory-mib": { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    true,
+  );
   if (values.help) {
     io.out(HELP);
     return EXIT.ok;
   }
   const file = positionals[0];
-  if (file === undefined || positionals.length > 1) throw new CliError("validate: give exactly one FILE.wasm\nSee: agtest validate --help");
+  if (file === undefined || positionals.length > 1)
+    throw new CliError("validate: give exactly one FILE.wasm\nSee: agtest validate --help");
   const mib = Number(values["memory-mib"] ?? 16);
-  if (!Number.isInteger(mib) || mib < 1 || mib > 4096) throw new CliError(`--memory-mib: expected a whole number of MiB from 1 to 4096, got "${values["memory-mib"]}"`);
+  if (!Number.isInteger(mib) || mib < 1 || mib > 4096)
+    throw new CliError(`--memory-mib: expected a whole number of MiB from 1 to 4096, got "${values["memory-mib"]}"`);
   let bytes: Uint8Array<ArrayBuffer>;
   try {
     bytes = new Uint8Array(await readFile(file));
@@ -44,7 +51,9 @@ export async function validateCommand(argv: string[], io: Io): Promise<ExitCode>
       io.out(`${file}: ${bytes.byteLength} bytes, ${info.functions} functions\n`);
       io.out(`  imports: ${info.imports.map((i) => `${i.module}.${i.name} (${i.kind})`).join(", ") || "none"}\n`);
       io.out(`  exports: ${info.exports.map((e) => `${e.name} (${e.kind})`).join(", ")}\n`);
-      const memory = info.memory ? `${info.memory.initial} pages initial, ${info.memory.maximum ?? "no"} maximum` : "none";
+      const memory = info.memory
+        ? `${info.memory.initial} pages initial, ${info.memory.maximum ?? "no"} maximum`
+        : "none";
       io.out(`  memory:  ${memory}\nOK: valid agtest/1 agent${info.hasInit ? " (with init)" : ""}\n`);
     }
     return EXIT.ok;

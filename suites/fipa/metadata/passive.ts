@@ -19,18 +19,31 @@ async function ask(t: TestContext, suites: string[]) {
  * content holds one `{"interop-profile": PROFILE | null}` per item asked, in order.
  */
 export const metadataPassive = [
-  test("answers-the-profile-request", { essential: true, description: "the agent-metadata request for this suite gets an inform with a valid interop profile for this suite's URI" }, async (t) => {
+  test("answers-the-profile-request", {
+    essential: true,
+    description:
+      "the agent-metadata request for this suite gets an inform with a valid interop profile for this suite's URI",
+  }, async (t) => {
     const inform = await ask(t, [t.suite.uri]);
     const [profile] = entries(t, inform, 1);
     profileFor(t, profile, t.suite.uri, inform);
   }),
-  test("profile-names-this-suites-junctions", { description: "every junction the profile scores is one of this suite's" }, async (t) => {
+  test("profile-names-this-suites-junctions", {
+    description: "every junction the profile scores is one of this suite's",
+  }, async (t) => {
     const inform = await ask(t, [t.suite.uri]);
     const [profile] = entries(t, inform, 1);
-    const unknown = Object.keys(profileFor(t, profile, t.suite.uri, inform).profile).filter((j) => !t.suite.junctions.includes(j));
-    t.assert(unknown.length === 0, `the profile scores junctions this suite does not have: ${unknown.join(", ")}`, { expected: { junctions: t.suite.junctions }, received: profile });
+    const unknown = Object.keys(profileFor(t, profile, t.suite.uri, inform).profile).filter(
+      (j) => !t.suite.junctions.includes(j),
+    );
+    t.assert(unknown.length === 0, `the profile scores junctions this suite does not have: ${unknown.join(", ")}`, {
+      expected: { junctions: t.suite.junctions },
+      received: profile,
+    });
   }),
-  test("unknown-suite", { description: "a request for a suite it has no profile for gets {\"interop-profile\": null}" }, async (t) => {
+  test("unknown-suite", {
+    description: 'a request for a suite it has no profile for gets {"interop-profile": null}',
+  }, async (t) => {
     const inform = await ask(t, [UNKNOWN_SUITE]);
     const [profile] = entries(t, inform, 1);
     t.assertEqual(profile, null, "the agent claims a profile for a suite that does not exist", inform);

@@ -10,7 +10,9 @@ export function outsidePath(label: string): string {
 
 /** Every request that reached the outside at a path (or below it), in order. */
 export async function reached(path: string): Promise<OutsideRequest[]> {
-  return (await (await env.OUTSIDE_LOG.fetch(`http://log/requests?path=${encodeURIComponent(path)}`)).json()) as OutsideRequest[];
+  return (await (
+    await env.OUTSIDE_LOG.fetch(`http://log/requests?path=${encodeURIComponent(path)}`)
+  ).json()) as OutsideRequest[];
 }
 
 /** Scripts what the outside answers to a POST at `path`. */

@@ -51,6 +51,9 @@ export async function probeUntil(
 
 /** One line for the test log. */
 export function describeReport(label: string, report: ProbeReport, records: AgentView[]): string {
-  const states = records.map((r) => `${r.state}${r.termination_reason ? `/${r.termination_reason}` : ""} (in ${r.stats.messages_in}, out ${r.stats.messages_out}, rejected ${r.stats.rejected_sends}, throttled ${r.stats.throttled})`);
+  const states = records.map(
+    (r) =>
+      `${r.state}${r.termination_reason ? `/${r.termination_reason}` : ""} (in ${r.stats.messages_in}, out ${r.stats.messages_out}, rejected ${r.stats.rejected_sends}, throttled ${r.stats.throttled})`,
+  );
   return `${label}: ${report.rounds} probe rounds, probe p50 ${report.p50.toFixed(0)} ms, p99 ${report.p99.toFixed(0)} ms, deepest offender mailbox ${report.maxDepth}; offenders ${states.join(", ")}`;
 }

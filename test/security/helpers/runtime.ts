@@ -29,7 +29,13 @@ export type AgentView = {
   state: string;
   termination_reason: string | null;
   termination_detail: string | null;
-  stats: { messages_in: number; messages_out: number; mailbox_depth: number; rejected_sends: number; throttled: number };
+  stats: {
+    messages_in: number;
+    messages_out: number;
+    mailbox_depth: number;
+    rejected_sends: number;
+    throttled: number;
+  };
 };
 
 /** The record of an agent. */
@@ -47,8 +53,17 @@ export async function deployWith(name: string, wasm: ArrayBuffer, manifest: unkn
 }
 
 /** Posts to an agent's public inbox without a token (anyone on the network). */
-export function postInbox(name: string, message: unknown, query = "", headers: Record<string, string> = {}): Promise<Response> {
-  return SELF.fetch(`http://agtest.test/v1/agents/${name}/inbox${query}`, { method: "POST", headers, body: JSON.stringify(message) });
+export function postInbox(
+  name: string,
+  message: unknown,
+  query = "",
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return SELF.fetch(`http://agtest.test/v1/agents/${name}/inbox${query}`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify(message),
+  });
 }
 
 /**
@@ -56,9 +71,14 @@ export function postInbox(name: string, message: unknown, query = "", headers: R
  * leaves the mailbox only after what it emitted was routed).
  */
 export async function settled(name: string, n: number): Promise<AgentView> {
-  await expect.poll(async () => {
-    const { stats } = await record(name);
-    return stats.messages_in >= n && stats.mailbox_depth === 0;
-  }, { timeout: 15_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const { stats } = await record(name);
+        return stats.messages_in >= n && stats.mailbox_depth === 0;
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
   return record(name);
 }

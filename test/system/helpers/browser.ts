@@ -7,13 +7,26 @@ import { chromium } from "playwright-core";
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] };
+type AxeViolation = {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+};
 
 /**
  * axe-core's violations on the page as it is, one line each (rule, impact, the elements), so a
@@ -23,16 +36,23 @@ type AxeViolation = { id: string; impact: string | null; help: string; nodes: { 
 export async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async () => {
-    type Axe = { run: (context: Document, options: { resultTypes: string[] }) => Promise<{ violations: AxeViolation[] }> };
+    type Axe = {
+      run: (context: Document, options: { resultTypes: string[] }) => Promise<{ violations: AxeViolation[] }>;
+    };
     const axe = (globalThis as unknown as { axe: Axe }).axe;
     // resultTypes: details for violations only (passes are counted, not described), which is what makes axe fast on big tables.
     return (await axe.run(document, { resultTypes: ["violations"] })).violations;
   });
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ""}`.trim()).join(" | ")}`);
+  return violations.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ""}`.trim()).join(" | ")}`,
+  );
 }
 
 /** An element's box in CSS pixels, as laid out (not a screenshot's pixels). */
-export async function box(locator: Locator): Promise<{ x: number; y: number; width: number; height: number; right: number; bottom: number }> {
+export async function box(
+  locator: Locator,
+): Promise<{ x: number; y: number; width: number; height: number; right: number; bottom: number }> {
   const b = await locator.boundingBox();
   if (!b) throw new Error(`no box for ${locator.toString()}: not rendered`);
   return { ...b, right: b.x + b.width, bottom: b.y + b.height };

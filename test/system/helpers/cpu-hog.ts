@@ -29,7 +29,10 @@ export function startCpuHog(maxMs: number): CpuHog {
   const flag = new SharedArrayBuffer(4);
   const counters = new SharedArrayBuffer(4 * threads);
   const until = Date.now() + maxMs;
-  const workers = Array.from({ length: threads }, (_, index) => new Worker(SPIN, { eval: true, workerData: { flag, counters, index, until } }));
+  const workers = Array.from(
+    { length: threads },
+    (_, index) => new Worker(SPIN, { eval: true, workerData: { flag, counters, index, until } }),
+  );
   return {
     rounds: () => Array.from(new Int32Array(counters)),
     async stop() {

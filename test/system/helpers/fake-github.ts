@@ -2,23 +2,52 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** One issue comment as the REST API returns it (the fields the action reads, and a few more). */
-export type FakeComment = { id: number; body: string; user: { login: string; type: "User" | "Bot" }; html_url: string; created_at: string; updated_at: string };
+export type FakeComment = {
+  id: number;
+  body: string;
+  user: { login: string; type: "User" | "Bot" };
+  html_url: string;
+  created_at: string;
+  updated_at: string;
+};
 
 /** A request the server answered, for assertions. */
-export type RecordedCall = { method: string; path: string; query: Record<string, string>; authorization: string | undefined; body: unknown };
+export type RecordedCall = {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  authorization: string | undefined;
+  body: unknown;
+};
 
 /** A pull request as the fake serves it: head commit, branch and repository (default the fixture fork's). */
 export type FakePull = { head_sha: string; head_ref?: string; head_repo?: string };
 
 /** A workflow run on a branch, with the artifacts it uploaded (name -> zip bytes). */
-export type FakeRun = { id: number; run_number: number; workflow: string; branch: string; event: string; repo: string; conclusion: "success" | "failure"; artifacts: Record<string, Uint8Array> };
+export type FakeRun = {
+  id: number;
+  run_number: number;
+  workflow: string;
+  branch: string;
+  event: string;
+  repo: string;
+  conclusion: "success" | "failure";
+  artifacts: Record<string, Uint8Array>;
+};
 
 /**
  * How the fake behaves: `login` answers `GET /user` (undefined: 403, as for `GITHUB_TOKEN`);
  * `runs` are the repository's workflow runs, newest first; `forbidActions` answers the Actions
  * endpoints 403 (a token without `actions: read`).
  */
-export type FakeGitHubOptions = { login?: string; forbidCreate?: boolean; perPageMax?: number; pulls?: Record<number, FakePull>; runs?: FakeRun[]; forbidActions?: boolean };
+export type FakeGitHubOptions = {
+  login?: string;
+  forbidCreate?: boolean;
+  perPageMax?: number;
+  pulls?: Record<number, FakePull>;
+  runs?: FakeRun[];
+  forbidActions?: boolean;
+};
 
 /** A running fake of the GitHub REST endpoints the action uses, on loopback. */
 export type FakeGitHub = {
@@ -30,7 +59,11 @@ export type FakeGitHub = {
   close(): Promise<void>;
 };
 
-const INTEGRATION_403 = { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest", status: "403" };
+const INTEGRATION_403 = {
+  message: "Resource not accessible by integration",
+  documentation_url: "https://docs.github.com/rest",
+  status: "403",
+};
 
 /**
  * A real HTTP server playing GitHub's REST API for issue comments, with its pagination (`Link`
@@ -49,7 +82,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const url = new URL(req.url ?? "/", base);
     const text = await readBody(req);
     const body: unknown = text ? JSON.parse(text) : undefined;
-    calls.push({ method: req.method ?? "", path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: req.headers.authorization, body });
+    calls.push({
+      method: req.method ?? "",
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      authorization: req.headers.authorization,
+      body,
+    });
     const send = (status: number, value: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
       res.end(JSON.stringify(value));
@@ -66,7 +105,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (url.pathname.includes("/actions/")) {
       if (options.forbidActions) return send(403, INTEGRATION_403);
       const answered = actions(url, options.runs ?? [], base);
-      if (answered) return answered.redirect ? (res.writeHead(302, { location: answered.redirect }), res.end()) : send(200, answered.body);
+      if (answered)
+        return answered.redirect
+          ? (res.writeHead(302, { location: answered.redirect }), res.end())
+          : send(200, answered.body);
     }
     if (req.method === "GET" && url.pathname === "/user") {
       return options.login ? send(200, { login: options.login, id: 77, type: "User" }) : send(403, INTEGRATION_403);
@@ -85,12 +127,21 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
           u.searchParams.set("page", String(p));
           return u.toString();
         };
-        const rels = [...(page < pages ? [`<${link(page + 1)}>; rel="next"`, `<${link(pages)}>; rel="last"`] : []), ...(page > 1 ? [`<${link(1)}>; rel="first"`, `<${link(page - 1)}>; rel="prev"`] : [])];
+        const rels = [
+          ...(page < pages ? [`<${link(page + 1)}>; rel="next"`, `<${link(pages)}>; rel="last"`] : []),
+          ...(page > 1 ? [`<${link(1)}>; rel="first"`, `<${link(page - 1)}>; rel="prev"`] : []),
+        ];
         return send(200, all.slice((page - 1) * perPage, page * perPage), rels.length ? { link: rels.join(", ") } : {});
       }
       if (req.method === "POST") {
         if (options.forbidCreate) return send(403, INTEGRATION_403);
-        const comment = makeComment(nextId++, (body as { body: string }).body, options.login ?? "github-actions[bot]", `${list[1]}/${list[2]}`, number);
+        const comment = makeComment(
+          nextId++,
+          (body as { body: string }).body,
+          options.login ?? "github-actions[bot]",
+          `${list[1]}/${list[2]}`,
+          number,
+        );
         comments.set(number, [...all, comment]);
         return send(201, comment);
       }
@@ -98,14 +149,21 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const pull = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(url.pathname);
     if (pull && req.method === "GET") {
       const found = options.pulls?.[Number(pull[3])];
-      return found ? send(200, pullJson(Number(pull[3]), found, `${pull[1]}/${pull[2]}`)) : send(404, { message: "Not Found" });
+      return found
+        ? send(200, pullJson(Number(pull[3]), found, `${pull[1]}/${pull[2]}`))
+        : send(404, { message: "Not Found" });
     }
     const pulls = /^\/repos\/([^/]+)\/([^/]+)\/pulls$/.exec(url.pathname);
     if (pulls && req.method === "GET") {
       // `head=owner:branch`, as GitHub filters it.
       const head = url.searchParams.get("head");
-      const all = Object.entries(options.pulls ?? {}).map(([n, p]) => pullJson(Number(n), p, `${pulls[1]}/${pulls[2]}`));
-      return send(200, all.filter((p) => head === null || `${p.head.repo.owner.login}:${p.head.ref}` === head));
+      const all = Object.entries(options.pulls ?? {}).map(([n, p]) =>
+        pullJson(Number(n), p, `${pulls[1]}/${pulls[2]}`),
+      );
+      return send(
+        200,
+        all.filter((p) => head === null || `${p.head.repo.owner.login}:${p.head.ref}` === head),
+      );
     }
     const one = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname);
     if (one && req.method === "PATCH") {
@@ -139,7 +197,11 @@ function pullJson(number: number, pull: FakePull, baseRepo: string) {
   return {
     number,
     state: "open",
-    head: { sha: pull.head_sha, ref: pull.head_ref ?? "pong-faster", repo: { full_name: headRepo, owner: { login: headRepo.split("/")[0] } } },
+    head: {
+      sha: pull.head_sha,
+      ref: pull.head_ref ?? "pong-faster",
+      repo: { full_name: headRepo, owner: { login: headRepo.split("/")[0] } },
+    },
     base: { ref: "main", repo: { full_name: baseRepo } },
   };
 }
@@ -169,7 +231,12 @@ function actions(url: URL, runs: FakeRun[], base: string): { body?: unknown; red
   if (list) {
     const branch = url.searchParams.get("branch");
     const status = url.searchParams.get("status");
-    const found = runs.filter((r) => r.workflow === decodeURIComponent(list[1] ?? "") && (branch === null || r.branch === branch) && (status === null || r.conclusion === status));
+    const found = runs.filter(
+      (r) =>
+        r.workflow === decodeURIComponent(list[1] ?? "") &&
+        (branch === null || r.branch === branch) &&
+        (status === null || r.conclusion === status),
+    );
     return { body: { total_count: found.length, workflow_runs: found.map(runJson) } };
   }
   const artifacts = /\/actions\/runs\/(\d+)\/artifacts$/.exec(url.pathname);
@@ -178,7 +245,13 @@ function actions(url: URL, runs: FakeRun[], base: string): { body?: unknown; red
     const name = url.searchParams.get("name");
     const items = Object.entries(run?.artifacts ?? {})
       .filter(([n]) => name === null || n === name)
-      .map(([n, zip], i) => ({ id: Number(artifacts[1]) * 100 + i, name: n, size_in_bytes: zip.byteLength, expired: false, archive_download_url: `${url.origin}${url.pathname}` }));
+      .map(([n, zip], i) => ({
+        id: Number(artifacts[1]) * 100 + i,
+        name: n,
+        size_in_bytes: zip.byteLength,
+        expired: false,
+        archive_download_url: `${url.origin}${url.pathname}`,
+      }));
     return { body: { total_count: items.length, artifacts: items } };
   }
   const zip = /\/actions\/artifacts\/(\d+)\/zip$/.exec(url.pathname);
@@ -197,9 +270,22 @@ function actions(url: URL, runs: FakeRun[], base: string): { body?: unknown; red
 }
 
 /** A comment as GitHub would have stored it. */
-export function makeComment(id: number, body: string, login: string, repo = "agtest-demo/ping-agent", number = 7): FakeComment {
+export function makeComment(
+  id: number,
+  body: string,
+  login: string,
+  repo = "agtest-demo/ping-agent",
+  number = 7,
+): FakeComment {
   const at = new Date(Date.UTC(2026, 10, 20, 12, 0, id % 60)).toISOString();
-  return { id, body, user: { login, type: login.endsWith("[bot]") ? "Bot" : "User" }, html_url: `https://github.com/${repo}/pull/${number}#issuecomment-${id}`, created_at: at, updated_at: at };
+  return {
+    id,
+    body,
+    user: { login, type: login.endsWith("[bot]") ? "Bot" : "User" },
+    html_url: `https://github.com/${repo}/pull/${number}#issuecomment-${id}`,
+    created_at: at,
+    updated_at: at,
+  };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

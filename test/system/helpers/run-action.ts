@@ -24,7 +24,12 @@ export type ActionEnv = {
  * ignored, so uncommitted work is tested too), without `node_modules/`.
  */
 export function checkoutAction(root: string, into: string): string {
-  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" }).split("\0").filter(Boolean);
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: root,
+    encoding: "utf8",
+  })
+    .split("\0")
+    .filter(Boolean);
   for (const file of files) {
     const target = join(into, file);
     mkdirSync(dirname(target), { recursive: true });
@@ -48,8 +53,11 @@ export function runAction(env: ActionEnv): Promise<ActionRun> {
   const files = mkdtempSync(join(tmpdir(), "agtest-runner-"));
   const output = join(files, "output");
   const summary = join(files, "summary.md");
-  for (const f of [output, summary, join(files, "env"), join(files, "path"), join(files, "state")]) writeFileSync(f, "");
-  const inputs = Object.fromEntries(Object.entries(env.inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, "_").toUpperCase()}`, v]));
+  for (const f of [output, summary, join(files, "env"), join(files, "path"), join(files, "state")])
+    writeFileSync(f, "");
+  const inputs = Object.fromEntries(
+    Object.entries(env.inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, "_").toUpperCase()}`, v]),
+  );
   const childEnv: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? files,
@@ -80,11 +88,22 @@ export function runAction(env: ActionEnv): Promise<ActionRun> {
     ...inputs,
   };
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(env.actionPath, "action/dist/index.js")], { cwd: env.workspace, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(env.actionPath, "action/dist/index.js")], {
+      cwd: env.workspace,
+      env: childEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let log = "";
     child.stdout.on("data", (c: Buffer) => (log += c.toString()));
     child.stderr.on("data", (c: Buffer) => (log += c.toString()));
-    child.on("close", (code) => resolve({ code, log, outputs: parseOutputs(readFileSync(output, "utf8")), summary: readFileSync(summary, "utf8") }));
+    child.on("close", (code) =>
+      resolve({
+        code,
+        log,
+        outputs: parseOutputs(readFileSync(output, "utf8")),
+        summary: readFileSync(summary, "utf8"),
+      }),
+    );
   });
 }
 

@@ -106,11 +106,15 @@ export function fixtureAgents(): Record<string, Uint8Array<ArrayBuffer>> {
   const dir = new URL("../../../fixtures/agents/", import.meta.url);
   let names: string[];
   try {
-    names = readdirSync(dir).filter((f) => f.endsWith(".wasm")).sort();
+    names = readdirSync(dir)
+      .filter((f) => f.endsWith(".wasm"))
+      .sort();
   } catch {
     return {};
   }
-  return Object.fromEntries(names.map((f) => [f.replace(/\.wasm$/, ""), new Uint8Array(readFileSync(new URL(f, dir)))]));
+  return Object.fromEntries(
+    names.map((f) => [f.replace(/\.wasm$/, ""), new Uint8Array(readFileSync(new URL(f, dir)))]),
+  );
 }
 
 /**
@@ -119,6 +123,10 @@ export function fixtureAgents(): Record<string, Uint8Array<ArrayBuffer>> {
  */
 export function ttfModules(): Record<string, Uint8Array<ArrayBuffer>> {
   const dir = new URL("../golden/ttf/", import.meta.url);
-  const names = readdirSync(dir).filter((f) => f.endsWith(".wasm")).sort();
-  return Object.fromEntries(names.map((f) => [`ttf-${f.replace(/\.wasm$/, "")}`, new Uint8Array(readFileSync(new URL(f, dir)))]));
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith(".wasm"))
+    .sort();
+  return Object.fromEntries(
+    names.map((f) => [`ttf-${f.replace(/\.wasm$/, "")}`, new Uint8Array(readFileSync(new URL(f, dir)))]),
+  );
 }

@@ -18,10 +18,17 @@ export type FakeAgentOptions = { name?: string; faults?: Fault[]; log?: string[]
  * requests, says not-understood to what it does not know (never to a not-understood), and speaks
  * agact as messages (setup, teardown, send). Used behind real channels in the harness tests.
  */
-export function fakeAgent(options: FakeAgentOptions = {}): (message: unknown, send: (message: unknown) => void) => void {
+export function fakeAgent(
+  options: FakeAgentOptions = {},
+): (message: unknown, send: (message: unknown) => void) => void {
   const { name = "agent", faults = [], log = [] } = options;
   const has = (f: Fault) => faults.includes(f);
-  const answer = (to: AclMessage, performative: Parameters<typeof replyTo>[1], content: unknown, send: (m: unknown) => void) => {
+  const answer = (
+    to: AclMessage,
+    performative: Parameters<typeof replyTo>[1],
+    content: unknown,
+    send: (m: unknown) => void,
+  ) => {
     const reply: AclMessage = replyTo(to, performative, { sender: name, content: content as AclMessage["content"] });
     if (has("wrong-conversation-id")) reply.conversation_id = "c-something-else";
     if (has("no-in-reply-to")) delete reply.in_reply_to;
@@ -34,7 +41,14 @@ export function fakeAgent(options: FakeAgentOptions = {}): (message: unknown, se
       const r = raw as { sender?: unknown; reply_to?: unknown; conversation_id?: unknown; reply_with?: unknown };
       const to = r?.reply_to ?? r?.sender;
       if (typeof to === "string") {
-        send({ performative: "not-understood", sender: name, receiver: to, conversation_id: r.conversation_id, in_reply_to: r.reply_with, content: parsed.error.message });
+        send({
+          performative: "not-understood",
+          sender: name,
+          receiver: to,
+          conversation_id: r.conversation_id,
+          in_reply_to: r.reply_with,
+          content: parsed.error.message,
+        });
       }
       return;
     }
@@ -48,7 +62,14 @@ export function fakeAgent(options: FakeAgentOptions = {}): (message: unknown, se
       if (action === "send") {
         answer(m, "agree", null, send);
         const [performative, receiver, content] = params;
-        send({ performative, sender: name, receiver, content, conversation_id: `c-fake-${crypto.randomUUID()}`, reply_with: "r-fake" });
+        send({
+          performative,
+          sender: name,
+          receiver,
+          content,
+          conversation_id: `c-fake-${crypto.randomUUID()}`,
+          reply_with: "r-fake",
+        });
         return;
       }
       return answer(m, "refuse", `unknown action ${action}`, send);

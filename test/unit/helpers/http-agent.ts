@@ -12,7 +12,11 @@ export type HttpAgent = { url: string; received: unknown[]; close(): Promise<voi
  * POSTed JSON body is a message; replies go back in the response (sync) or are POSTed to their
  * `receiver` when it is a URL (async).
  */
-export async function startHttpAgent(agent: (message: unknown, send: (m: unknown) => void) => void, answering: Answering, port = 0): Promise<HttpAgent> {
+export async function startHttpAgent(
+  agent: (message: unknown, send: (m: unknown) => void) => void,
+  answering: Answering,
+  port = 0,
+): Promise<HttpAgent> {
   const received: unknown[] = [];
   const server = createServer((req, res) => {
     let body = "";
@@ -36,7 +40,11 @@ export async function startHttpAgent(agent: (message: unknown, send: (m: unknown
       for (const reply of replies) {
         const to = (reply as { receiver?: unknown }).receiver;
         if (typeof to === "string" && to.startsWith("http")) {
-          void fetch(to, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(reply) }).catch(() => undefined);
+          void fetch(to, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify(reply),
+          }).catch(() => undefined);
         }
       }
     });
@@ -47,9 +55,10 @@ export async function startHttpAgent(agent: (message: unknown, send: (m: unknown
     url: `http://127.0.0.1:${bound}/agent`,
     received,
     server,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -13,11 +13,20 @@ export type Prepared = {
 };
 
 /** Prepares `bytes` and instantiates the result with `imports`. */
-export function instantiatePrepared(bytes: Uint8Array, opts: Partial<PrepareOptions> = {}, imports: WebAssembly.Imports = {}): Prepared {
+export function instantiatePrepared(
+  bytes: Uint8Array,
+  opts: Partial<PrepareOptions> = {},
+  imports: WebAssembly.Imports = {},
+): Prepared {
   const prepared = prepareModule(bytes, { maxMemoryPages: 256, fuel: PLENTY, ...opts });
   const instance = new WebAssembly.Instance(new WebAssembly.Module(prepared.bytes), imports);
   const { exports } = instance;
-  return { exports, fuel: global(exports, FUEL_EXPORT), oom: global(exports, OOM_EXPORT), fn: (name) => fn(exports, name) };
+  return {
+    exports,
+    fuel: global(exports, FUEL_EXPORT),
+    oom: global(exports, OOM_EXPORT),
+    fn: (name) => fn(exports, name),
+  };
 }
 
 /** Instantiates `bytes` as they are. */
@@ -71,7 +80,10 @@ export type RecordingAgent = {
 export function recordingAgent(bytes: Uint8Array<ArrayBuffer>, prepare?: Partial<PrepareOptions>): RecordingAgent {
   let exports: WebAssembly.Exports | undefined;
   const stub = stubImports(() => memory(exports!));
-  exports = prepare === undefined ? instantiate(bytes, stub.imports) : instantiatePrepared(bytes, prepare, stub.imports).exports;
+  exports =
+    prepare === undefined
+      ? instantiate(bytes, stub.imports)
+      : instantiatePrepared(bytes, prepare, stub.imports).exports;
   const ex = exports;
   return {
     exports: ex,

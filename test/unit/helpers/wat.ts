@@ -63,7 +63,8 @@ export function agentWat(extra = "", imports = ""): string {
 /** Stub `agent` and `env` imports that record sends. */
 export function stubImports(memory: () => WebAssembly.Memory): { imports: WebAssembly.Imports; sends: string[] } {
   const sends: string[] = [];
-  const text = (ptr: number, len: number): string => new TextDecoder().decode(new Uint8Array(memory().buffer, ptr, len));
+  const text = (ptr: number, len: number): string =>
+    new TextDecoder().decode(new Uint8Array(memory().buffer, ptr, len));
   const imports: WebAssembly.Imports = {
     agent: {
       send: (ptr: number, len: number) => (sends.push(text(ptr, len)), 0),

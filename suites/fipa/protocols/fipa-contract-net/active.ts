@@ -6,7 +6,10 @@ import { harnessAddress, objectContent, tag } from "../../vocabulary.js";
 const DEADLINE_MS = 10_000;
 
 /** Asks the agent (agact `cfp`) to call the harness for proposals within `deadline` ms. */
-async function called(t: TestContext, deadline: number): Promise<{ message: AclMessage; product: string; to: string; asked: number }> {
+async function called(
+  t: TestContext,
+  deadline: number,
+): Promise<{ message: AclMessage; product: string; to: string; asked: number }> {
   const to = harnessAddress(t);
   const product = tag("product");
   const asked = Date.now();
@@ -27,23 +30,47 @@ function offer(cfp: AclMessage): { product: unknown; price: number } {
  * @see http://www.fipa.org/specs/fipa00029/SC00029H.html
  */
 export const contractNetActive = [
-  test("sends-a-cfp", { essential: true, description: 'asked to, it sends RECEIVERS one cfp {"product": P} with a reply_by DEADLINE_MS from then, a conversation_id and a reply_with' }, async (t) => {
+  test("sends-a-cfp", {
+    essential: true,
+    description:
+      'asked to, it sends RECEIVERS one cfp {"product": P} with a reply_by DEADLINE_MS from then, a conversation_id and a reply_with',
+  }, async (t) => {
     const { message, product, to, asked } = await called(t, DEADLINE_MS);
     const arrived = Date.now();
     t.assertField(message, "protocol", "fipa-contract-net", "the cfp does not declare protocol fipa-contract-net");
-    t.assert(objectContent(message.content)?.["product"] === product, "the cfp does not name the product asked for", { expected: { content: { product } }, received: message });
-    t.assert(receiversOf(message).includes(to), "the cfp is not addressed to the receiver asked for", { expected: { receiver: to }, received: message });
+    t.assert(objectContent(message.content)?.["product"] === product, "the cfp does not name the product asked for", {
+      expected: { content: { product } },
+      received: message,
+    });
+    t.assert(receiversOf(message).includes(to), "the cfp is not addressed to the receiver asked for", {
+      expected: { receiver: to },
+      received: message,
+    });
     for (const field of ["conversation_id", "reply_with"]) {
-      t.assert(typeof message[field] === "string" && message[field] !== "", `the cfp has no ${field} to thread proposals by`, { expected: { [field]: "a non-empty string" }, received: message });
+      t.assert(
+        typeof message[field] === "string" && message[field] !== "",
+        `the cfp has no ${field} to thread proposals by`,
+        { expected: { [field]: "a non-empty string" }, received: message },
+      );
     }
     // DEADLINE_MS after it was asked, give or take a second (clocks and the trip there differ a little).
     const replyBy = typeof message.reply_by === "string" ? Date.parse(message.reply_by) : Number.NaN;
     const expected = `a date-time about ${new Date(asked + DEADLINE_MS).toISOString()}`;
-    t.assert(!Number.isNaN(replyBy), "the cfp has no reply_by deadline", { expected: { reply_by: expected }, received: message });
-    t.assert(replyBy >= asked + DEADLINE_MS - 1_000 && replyBy <= arrived + DEADLINE_MS + 1_000, "the cfp's reply_by is not the deadline asked for", { expected: { reply_by: expected }, received: message });
+    t.assert(!Number.isNaN(replyBy), "the cfp has no reply_by deadline", {
+      expected: { reply_by: expected },
+      received: message,
+    });
+    t.assert(
+      replyBy >= asked + DEADLINE_MS - 1_000 && replyBy <= arrived + DEADLINE_MS + 1_000,
+      "the cfp's reply_by is not the deadline asked for",
+      { expected: { reply_by: expected }, received: message },
+    );
     Thread.join(t, message);
   }),
-  test("accepts-a-proposal", { essential: true, description: "the one proposal, received in time, gets accept-proposal; the inform that follows gets no answer" }, async (t) => {
+  test("accepts-a-proposal", {
+    essential: true,
+    description: "the one proposal, received in time, gets accept-proposal; the inform that follows gets no answer",
+  }, async (t) => {
     const { message } = await called(t, DEADLINE_MS);
     const thread = Thread.join(t, message);
     const propose = await thread.reply(message, { performative: "propose", content: offer(message) });
@@ -51,13 +78,19 @@ export const contractNetActive = [
     await thread.reply(propose, { performative: "inform", content: { ...offer(message), status: "done" } });
     await thread.quiet("the inform ended the contract net");
   }),
-  test("refusal-is-final", { essential: true, description: "a participant that refuses is never accepted: nothing follows in the conversation" }, async (t) => {
+  test("refusal-is-final", {
+    essential: true,
+    description: "a participant that refuses is never accepted: nothing follows in the conversation",
+  }, async (t) => {
     const { message } = await called(t, DEADLINE_MS);
     const thread = Thread.join(t, message);
     await thread.reply(message, { performative: "refuse", content: "agtest refuses on purpose" });
     await thread.quiet("the only participant refused");
   }),
-  test("ignores-late-proposals", { essential: true, description: "a proposal sent after the cfp's reply_by is not accepted" }, async (t) => {
+  test("ignores-late-proposals", {
+    essential: true,
+    description: "a proposal sent after the cfp's reply_by is not accepted",
+  }, async (t) => {
     const deadline = 300;
     const { message } = await called(t, deadline);
     const thread = Thread.join(t, message);
@@ -67,7 +100,9 @@ export const contractNetActive = [
     await thread.reply(message, { performative: "propose", content: offer(message) }, { breaking: true });
     const answer = await thread.maybeNext();
     if (answer !== undefined && fromRuntime(answer)) {
-      t.note(`the runtime refused the late proposal before the agent saw it (${answer.performative}); the agent itself was not exercised`);
+      t.note(
+        `the runtime refused the late proposal before the agent saw it (${answer.performative}); the agent itself was not exercised`,
+      );
       await thread.quiet("the late proposal never reached the agent");
     }
   }),

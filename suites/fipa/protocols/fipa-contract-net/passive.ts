@@ -12,7 +12,11 @@ async function proposal(t: TestContext) {
   const propose = await thread.next("propose");
   const content = objectContent(propose.content);
   const price = content?.["price"];
-  t.assert(content?.["product"] === product && Number.isInteger(price) && (price as number) > 0, 'the proposal is not {"product": P, "price": a positive integer}', { expected: { content: { product, price: "a positive integer" } }, received: propose });
+  t.assert(
+    content?.["product"] === product && Number.isInteger(price) && (price as number) > 0,
+    'the proposal is not {"product": P, "price": a positive integer}',
+    { expected: { content: { product, price: "a positive integer" } }, received: propose },
+  );
   return { thread, propose };
 }
 
@@ -24,26 +28,43 @@ async function proposal(t: TestContext) {
  * @see http://www.fipa.org/specs/fipa00029/SC00029H.html
  */
 export const contractNetPassive = [
-  test("proposes", { essential: true, description: 'a cfp {"product": P} gets a propose {"product": P, "price": N} before its reply_by deadline' }, async (t) => {
+  test("proposes", {
+    essential: true,
+    description: 'a cfp {"product": P} gets a propose {"product": P, "price": N} before its reply_by deadline',
+  }, async (t) => {
     await proposal(t);
   }),
-  test("refuses-what-it-cannot-offer", { description: "a cfp naming no product gets refuse (or not-understood), not a proposal" }, async (t) => {
+  test("refuses-what-it-cannot-offer", {
+    description: "a cfp naming no product gets refuse (or not-understood), not a proposal",
+  }, async (t) => {
     const thread = await Thread.open(t, cfp(undefined, REPLY_WITHIN_MS));
     await thread.next(["refuse", "not-understood"]);
   }),
-  test("fulfils-an-accepted-proposal", { essential: true, description: "its proposal, accepted, gets an inform (done)" }, async (t) => {
+  test("fulfils-an-accepted-proposal", {
+    essential: true,
+    description: "its proposal, accepted, gets an inform (done)",
+  }, async (t) => {
     const { thread, propose } = await proposal(t);
     await thread.reply(propose, { performative: "accept-proposal", content: propose.content ?? null });
     await thread.next("inform");
   }),
-  test("rejection-ends-the-thread", { essential: true, description: "its proposal, rejected, gets nothing more: no inform, no new proposal" }, async (t) => {
+  test("rejection-ends-the-thread", {
+    essential: true,
+    description: "its proposal, rejected, gets nothing more: no inform, no new proposal",
+  }, async (t) => {
     const { thread, propose } = await proposal(t);
     await thread.reply(propose, { performative: "reject-proposal", content: { reason: "agtest rejects on purpose" } });
     await thread.quiet("a rejected proposal ends the participant's part");
   }),
-  test("respects-the-deadline", { essential: true, description: "a cfp whose reply_by has passed gets no proposal (it would be late)" }, async (t) => {
+  test("respects-the-deadline", {
+    essential: true,
+    description: "a cfp whose reply_by has passed gets no proposal (it would be late)",
+  }, async (t) => {
     // Well in the past, so that no clock skew between harness and agent makes it look open.
-    const thread = await Thread.open(t, { ...cfp(tag("product"), 0), reply_by: new Date(Date.now() - 30_000).toISOString() });
+    const thread = await Thread.open(t, {
+      ...cfp(tag("product"), 0),
+      reply_by: new Date(Date.now() - 30_000).toISOString(),
+    });
     await thread.quiet("the cfp's reply_by deadline had passed, so any answer is late");
   }),
 ];

@@ -8,11 +8,17 @@ import { urls } from "./passive.js";
  * allowlist; `agtest run --agent` allows the runtime's own host, where the harness receives).
  */
 export const httpActive = [
-  test("posts-to-a-url", { essential: true, description: "asked to send an inform to a URL, the inform arrives there, addressed to the URL" }, async (t) => {
+  test("posts-to-a-url", {
+    essential: true,
+    description: "asked to send an inform to a URL, the inform arrives there, addressed to the URL",
+  }, async (t) => {
     const { replyUrl } = urls(t);
     const text = tag("http");
     await t.act("send", "inform", replyUrl, text);
     const message = await t.expect({ performative: "inform", content: text });
-    t.assert(receiversOf(message).includes(replyUrl), "the inform is not addressed to the URL", { expected: { receiver: replyUrl }, received: message });
+    t.assert(receiversOf(message).includes(replyUrl), "the inform is not addressed to the URL", {
+      expected: { receiver: replyUrl },
+      received: message,
+    });
   }),
 ];
