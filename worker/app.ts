@@ -5,6 +5,7 @@ import type { Env } from "./env.js";
 import { ApiError } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
 import { pages } from "./pages/index.js";
+import { agentConversations } from "./routes/agent-conversations.js";
 import { agents } from "./routes/agents.js";
 import { agtalk, agtalkInbox } from "./routes/agtalk.js";
 import { badges } from "./routes/badges.js";
@@ -30,6 +31,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .get("/v1/openapi.json", (c) => c.json(openApiDocument(c.env.AGTEST_VERSION ?? FALLBACK_VERSION)))
   .route("/v1/agents", agents)
   .route("/v1/agents", quiet)
+  .route("/v1/agents", agentConversations)
   .route("/v1/agents", durable)
   .route("/v1/messages", messages)
   .route("/v1/conversations", conversations)

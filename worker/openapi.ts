@@ -245,6 +245,17 @@ function build(version: string) {
     },
   });
   registry.registerPath({
+    method: "get",
+    path: "/v1/agents/{name}/conversations",
+    summary: "The conversations the agent received a message in most recently (ids, newest first, at most 20)",
+    security,
+    request: { params: name },
+    responses: {
+      200: json(z.object({ conversations: z.array(z.string()) }), "conversation ids, newest first"),
+      ...errors(401, 404),
+    },
+  });
+  registry.registerPath({
     method: "post",
     path: "/v1/agents/{name}/inbox",
     summary: "Public HTTP transport of a hosted agent (no token): what external agents post to",

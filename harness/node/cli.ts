@@ -1,5 +1,6 @@
 import { adapterCommand } from "./commands/adapter.js";
 import { deployCommand } from "./commands/deploy.js";
+import { pairCommand } from "./commands/pair.js";
 import { runCommand } from "./commands/run.js";
 import { serveCommand } from "./commands/serve.js";
 import { suitesCommand } from "./commands/suites.js";
@@ -15,6 +16,7 @@ Usage: agtest COMMAND [options]     (agtest COMMAND --help for each command)
 
 Commands:
   run        run a test suite against an agent; print the scores, write the interop profile
+  pair       who works with whom: every protocol scenario between every two agents (a matrix)
   suites     list the test suites, their junctions (cluster.side) and tests
   adapter    agtalk transport adapters: agtest adapter http --outbox D --inbox D --target URL
   validate   check a .wasm against the agent ABI agtest/1, offline
@@ -25,6 +27,7 @@ Examples:
   agtest run --agent fixtures/agents/ping.wasm --out profile.json
   agtest run --endpoint http://localhost:9000/agent --name my-agent --agact ./agact.sh
   agtest suites fipa
+  agtest pair fixtures/agents/reference.wasm fixtures/agents/seller.wasm
 
 Exit codes:
   0    ok (and the --fail-on policy holds)
@@ -38,6 +41,7 @@ Exit codes:
 
 const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<ExitCode>> = {
   run: runCommand,
+  pair: pairCommand,
   suites: suitesCommand,
   adapter: adapterCommand,
   validate: validateCommand,

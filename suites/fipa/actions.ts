@@ -13,17 +13,19 @@ export const FIPA_ACTIONS = {
     description: "send one message with this performative and text content to RECEIVER, in a new conversation",
   },
   request: {
-    usage: "request RECEIVER CONTENT",
+    usage: "request RECEIVER CONTENT [ONTOLOGY]",
     description:
-      "open a fipa-request: send RECEIVER a request with this text content; take agree, inform, refuse or failure without answering",
+      "open a fipa-request: send RECEIVER a request with this text content; take agree, inform, refuse or failure without answering. " +
+      "With ONTOLOGY (agtest pair): the request names it, and a CONTENT that is a JSON object is sent as JSON",
   },
   "query-ref": {
-    usage: "query-ref RECEIVER EXPRESSION",
+    usage: "query-ref RECEIVER EXPRESSION [ONTOLOGY]",
     description:
-      "open a fipa-query: send RECEIVER a query-ref with this text content; take the inform, refuse or failure without answering",
+      "open a fipa-query: send RECEIVER a query-ref with this text content; take the inform, refuse or failure without answering. " +
+      "With ONTOLOGY, as for request",
   },
   "query-if": {
-    usage: "query-if RECEIVER PROPOSITION",
+    usage: "query-if RECEIVER PROPOSITION [ONTOLOGY]",
     description:
       "open a fipa-query: send RECEIVER a query-if with this text content; take the answer without answering",
   },

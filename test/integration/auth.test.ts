@@ -51,6 +51,7 @@ describe("bearer-token auth", () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/v1/agents",
       "/v1/agents/{name}",
+      "/v1/agents/{name}/conversations",
       "/v1/agents/{name}/dead-letters",
       "/v1/agents/{name}/inbox",
       "/v1/agents/{name}/logs",

@@ -1,0 +1,318 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { type InteropProfile, parseProfile, toProfile } from "../../core/index.js";
+import { type PairReport, type PairScenario, pairTable } from "../../core/pair/index.js";
+import { parseCommand } from "../args.js";
+import { agentNameOf } from "../channels/embedded.js";
+import { CliError, EXIT, type ExitCode } from "../exit.js";
+import { didYouMean } from "../hints.js";
+import type { Io } from "../io.js";
+import { type PairAgent, runPairs } from "../pair/run.js";
+import { loadSuite } from "../suites.js";
+import { executeRun } from "./run.js";
+
+/** `agtest pair --help`. */
+export const PAIR_HELP = `agtest pair — who works with whom: every protocol scenario between every two agents
+
+Usage: agtest pair A.wasm B.wasm [C.wasm ...] [options]
+       agtest pair --config pair.json [options]
+
+Starts the edge runtime in this process, deploys each agent, and for each protocol scenario of
+the suite (fipa: fipa-request, fipa-query, fipa-contract-net) asks every agent in turn, through
+its agact backchannel, to open a conversation with every agent (itself included, as a second
+copy). The exchange is read back from the runtime's conversation log and every message checked
+against the protocol state machines; the runtime's quiescence route says when it is over.
+
+Each cell of the matrix (initiator x participant) reads:
+  works          the conversation ended as the scenario hopes, breaking no rule
+  fails: RULE    a message broke protocol rule RULE (after-done, out-of-order, late...), or the
+                 exchange ended otherwise (not-understood, refused, unfinished, no-opening...)
+  unsupported    the initiator answered agact 127, or the role fails against every partner
+                 without breaking a rule (QUIC interop runner style); a role that breaks a rule
+                 is never hidden this way
+
+Options:
+      --suite ID          suite whose scenarios to run (default fipa)
+      --protocols LIST    only these protocols (comma-separated), e.g. fipa-request,fipa-query
+      --json              print the report as JSON instead of the table
+      --out FILE          also write the JSON report to FILE
+      --timeout MS        how long one exchange may take to fall quiet (default 10000)
+      --profile FILE      an interop profile (agtest run --out) of one of the agents, for the
+                          oracle cross-check (repeatable; matched by subject digest, then name)
+      --oracle            run the suite's junctions of these protocols against each agent first
+                          (agtest run) and cross-check: a pair that fails although both roles
+                          score interoperable is reported
+      --config FILE       JSON: {"agents": ["a.wasm", {"file": "b.wasm", "name": "bee"}],
+                          "suite", "protocols", "timeout", "profiles": [FILE...], "oracle"};
+                          paths relative to the file; flags override it
+  -h, --help              show this help
+
+An agent is FILE.wasm or NAME=FILE.wasm (its name in the report; default from the file name).
+
+Exit codes:
+  0    every pair works or is unsupported
+  1    some pair fails
+  2    usage or config error
+  3    the embedded runtime would not start, or it refused an agent
+  70   internal error in agtest
+`;
+
+const PAIR_FLAGS = {
+  suite: { type: "string" },
+  protocols: { type: "string" },
+  json: { type: "boolean" },
+  out: { type: "string" },
+  timeout: { type: "string" },
+  profile: { type: "string", multiple: true },
+  oracle: { type: "boolean" },
+  config: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Suites that offer pair scenarios, by id (loaded on demand, like the suites themselves). */
+async function pairScenarios(id: string): Promise<readonly PairScenario[] | undefined> {
+  if (id === "fipa") return (await import("../../../suites/fipa/pairs.js")).FIPA_PAIRS;
+  return undefined;
+}
+
+type AgentSpec = { file: string; name?: string; key: string };
+
+/** The pair settings: the config file's, then the flags'. */
+type PairSettings = {
+  agents: AgentSpec[];
+  suite: string;
+  protocols?: string[];
+  timeout: number;
+  profiles: { path: string; key: string }[];
+  oracle: boolean;
+  json: boolean;
+  out?: string;
+};
+
+function fromConfig(path: string, text: string): Partial<PairSettings> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new CliError(`--config: ${path} is not JSON`);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new CliError(`--config: ${path} must hold a JSON object`);
+  const base = dirname(path);
+  const config = raw as Record<string, unknown>;
+  const known = ["agents", "suite", "protocols", "timeout", "profiles", "oracle"];
+  for (const key of Object.keys(config))
+    if (!known.includes(key))
+      throw new CliError(`config.${key}: unknown key${didYouMean(key, known)}; known: ${known.join(", ")}`);
+  const out: Partial<PairSettings> = {};
+  if (config.agents !== undefined) {
+    if (!Array.isArray(config.agents)) throw new CliError("config.agents: expected an array of files or {file, name}");
+    out.agents = config.agents.map((entry: unknown, i): AgentSpec => {
+      const key = `config.agents[${i}]`;
+      if (typeof entry === "string") return { file: resolve(base, entry), key };
+      const e = entry as { file?: unknown; name?: unknown } | null;
+      if (typeof e?.file !== "string" || (e.name !== undefined && typeof e.name !== "string"))
+        throw new CliError(`${key}: expected a file path or {"file": PATH, "name"?: NAME}`);
+      return { file: resolve(base, e.file), ...(typeof e.name === "string" ? { name: e.name } : {}), key };
+    });
+  }
+  if (config.suite !== undefined) {
+    if (typeof config.suite !== "string") throw new CliError("config.suite: expected a suite id");
+    out.suite = config.suite;
+  }
+  if (config.protocols !== undefined) {
+    if (!Array.isArray(config.protocols) || !config.protocols.every((p) => typeof p === "string"))
+      throw new CliError("config.protocols: expected an array of protocol names");
+    out.protocols = config.protocols as string[];
+  }
+  if (config.timeout !== undefined) {
+    if (!Number.isInteger(config.timeout) || (config.timeout as number) < 1)
+      throw new CliError("config.timeout: expected a whole number of ms");
+    out.timeout = config.timeout as number;
+  }
+  if (config.profiles !== undefined) {
+    if (!Array.isArray(config.profiles) || !config.profiles.every((p) => typeof p === "string"))
+      throw new CliError("config.profiles: expected an array of profile files");
+    out.profiles = (config.profiles as string[]).map((p, i) => ({
+      path: resolve(base, p),
+      key: `config.profiles[${i}]`,
+    }));
+  }
+  if (config.oracle !== undefined) {
+    if (typeof config.oracle !== "boolean") throw new CliError("config.oracle: expected true or false");
+    out.oracle = config.oracle;
+  }
+  return out;
+}
+
+function agentArg(arg: string, index: number): AgentSpec {
+  const eq = arg.indexOf("=");
+  const key = `agent ${index + 1} (${arg})`;
+  if (eq > 0 && !arg.slice(0, eq).includes("/")) return { name: arg.slice(0, eq), file: arg.slice(eq + 1), key };
+  return { file: arg, key };
+}
+
+async function settingsOf(argv: string[]): Promise<PairSettings | "help"> {
+  const { values, positionals } = parseCommand("pair", argv, PAIR_FLAGS, true);
+  if (values.help) return "help";
+  let file: Partial<PairSettings> = {};
+  if (values.config !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(values.config, "utf8");
+    } catch (error) {
+      throw new CliError(
+        `--config: cannot read ${values.config} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      );
+    }
+    file = fromConfig(values.config, text);
+  }
+  let timeout = file.timeout ?? 10_000;
+  if (values.timeout !== undefined) {
+    if (!/^\d+$/.test(values.timeout) || Number(values.timeout) < 1)
+      throw new CliError(`--timeout: expected a whole number of ms, got "${values.timeout}"`);
+    timeout = Number(values.timeout);
+  }
+  const agents = positionals.length > 0 ? positionals.map(agentArg) : (file.agents ?? []);
+  if (agents.length < 2)
+    throw new CliError("pair: give at least two agents (A.wasm B.wasm ...), or config.agents\nSee: agtest pair --help");
+  return {
+    agents,
+    suite: values.suite ?? file.suite ?? "fipa",
+    ...(values.protocols !== undefined
+      ? {
+          protocols: values.protocols
+            .split(",")
+            .map((p) => p.trim())
+            .filter((p) => p !== ""),
+        }
+      : file.protocols
+        ? { protocols: file.protocols }
+        : {}),
+    timeout,
+    profiles: values.profile ? values.profile.map((path) => ({ path, key: "--profile" })) : (file.profiles ?? []),
+    oracle: values.oracle ?? file.oracle ?? false,
+    json: values.json === true,
+    ...(values.out !== undefined ? { out: values.out } : {}),
+  };
+}
+
+async function loadAgents(specs: AgentSpec[]): Promise<PairAgent[]> {
+  const agents: PairAgent[] = [];
+  for (const spec of specs) {
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = new Uint8Array(await readFile(spec.file));
+    } catch (error) {
+      throw new CliError(
+        `${spec.key}: cannot read ${spec.file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      );
+    }
+    const name = spec.name ?? agentNameOf(spec.file);
+    if (!/^[a-z0-9][a-z0-9-_.]{0,57}$/.test(name))
+      throw new CliError(`${spec.key}: "${name}" is not a usable agent name (a-z, 0-9, - _ ., at most 58 characters)`);
+    const twin = agents.find((a) => a.name === name);
+    if (twin)
+      throw new CliError(
+        `${spec.key}: two agents are named "${name}" (${twin.file} and ${spec.file}); name one: NAME=${spec.file}`,
+      );
+    const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    const digest = `sha256-${Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+    agents.push({ name, file: spec.file, bytes, digest });
+  }
+  return agents;
+}
+
+/** Oracle profiles by agent: the files given (matched by digest, then name), then `--oracle` runs. */
+async function oracleProfiles(
+  settings: PairSettings,
+  agents: PairAgent[],
+  scenarios: readonly PairScenario[],
+  io: Io,
+): Promise<{ sources: string[]; byAgent: Map<string, InteropProfile> } | null> {
+  if (settings.profiles.length === 0 && !settings.oracle) return null;
+  const byAgent = new Map<string, InteropProfile>();
+  const sources: string[] = [];
+  for (const { path, key } of settings.profiles) {
+    let profile: InteropProfile;
+    try {
+      profile = parseProfile(JSON.parse(await readFile(path, "utf8")));
+    } catch (error) {
+      const why =
+        (error as NodeJS.ErrnoException).code ?? (error instanceof SyntaxError ? "not JSON" : "not an interop profile");
+      throw new CliError(`${key}: cannot read the profile ${path} (${why})`);
+    }
+    const subject = profile.subject as { name?: string; digest?: string } | undefined;
+    const agent =
+      agents.find((a) => subject?.digest !== undefined && a.digest === subject.digest) ??
+      agents.find((a) => a.name === subject?.name);
+    if (!agent)
+      throw new CliError(`${key}: ${path} is the profile of none of these agents (subject ${JSON.stringify(subject)})`);
+    byAgent.set(agent.name, profile);
+    sources.push(path);
+  }
+  if (settings.oracle) {
+    const features = [...new Set(scenarios.flatMap((s) => [s.junctions.initiator, s.junctions.participant]))];
+    for (const agent of agents) {
+      if (byAgent.has(agent.name)) continue;
+      io.err(`agtest pair: oracle: agtest run ${agent.file} (${features.join(", ")})\n`);
+      const report = await executeRun({ agent: agent.file, name: agent.name, suite: settings.suite, features }, {});
+      byAgent.set(agent.name, toProfile(report));
+      sources.push(`agtest run ${agent.file}`);
+    }
+  }
+  return { sources, byAgent };
+}
+
+/** `agtest pair`: the initiator × participant matrix of every protocol scenario of a suite. */
+export async function pairCommand(argv: string[], io: Io): Promise<ExitCode> {
+  const settings = await settingsOf(argv);
+  if (settings === "help") {
+    io.out(PAIR_HELP);
+    return EXIT.ok;
+  }
+  await loadSuite(settings.suite);
+  const all = await pairScenarios(settings.suite);
+  if (!all) throw new CliError(`--suite: suite ${settings.suite} defines no pair scenarios (fipa does)`);
+  const known = all.map((s) => s.protocol as string);
+  for (const p of settings.protocols ?? [])
+    if (!known.includes(p))
+      throw new CliError(`--protocols: unknown protocol "${p}"${didYouMean(p, known)}; known: ${known.join(", ")}`);
+  const scenarios = settings.protocols ? all.filter((s) => settings.protocols?.includes(s.protocol)) : all;
+  const agents = await loadAgents(settings.agents);
+  const profiles = await oracleProfiles(settings, agents, scenarios, io);
+  const suite = await loadSuite(settings.suite);
+  const controller = new AbortController();
+  const interrupt = () => controller.abort();
+  process.once("SIGINT", interrupt);
+  let report: PairReport;
+  try {
+    report = await runPairs({
+      agents,
+      suite: suite.uri,
+      scenarios,
+      timeout: settings.timeout,
+      profiles,
+      signal: controller.signal,
+      onProgress: (line) => io.err(`${line}\n`),
+    });
+  } catch (error) {
+    if (controller.signal.aborted) throw new CliError("interrupted", EXIT.interrupted);
+    throw error;
+  } finally {
+    process.off("SIGINT", interrupt);
+  }
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  if (settings.out !== undefined) {
+    try {
+      await writeFile(settings.out, json);
+    } catch (error) {
+      throw new CliError(
+        `--out: cannot write ${settings.out} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      );
+    }
+  }
+  io.out(settings.json ? json : pairTable(report));
+  const fails = report.protocols.some((m) => m.cells.some((c) => c.outcome.verdict === "fails"));
+  return fails ? EXIT.policy : EXIT.ok;
+}
