@@ -78,7 +78,7 @@ export function judgeExchange(
 function unhappy(participants: readonly string[], states: PartyState[]): [string, PartyState] {
   const live = states.findIndex((s) => s === "waiting" || s === "agreed" || s === "proposed" || s === "accepted");
   const index = live >= 0 ? live : states.findIndex((s) => s !== "informed" && s !== "rejected");
-  const at = index >= 0 ? index : 0;
+  const at = Math.max(index, 0);
   return [participants[at] ?? "?", states[at] ?? "waiting"];
 }
 
