@@ -92,6 +92,20 @@ describe("the reference agent", () => {
       ontology: "agent-metadata",
       content: { what: [{ "interop-profile": fipa.uri }] },
     });
+    // The optional ONTOLOGY (agtest pair): the request names it, and JSON object content goes as JSON.
+    expect(act("request", "h", '{"do":"echo","text":"x"}', "agtest-fipa")[1]).toMatchObject({
+      performative: "request",
+      protocol: "fipa-request",
+      ontology: "agtest-fipa",
+      language: "application/json",
+      content: { do: "echo", text: "x" },
+    });
+    expect(act("query-ref", "h", "plain words", "agtest-fipa")[1]).toMatchObject({
+      performative: "query-ref",
+      ontology: "agtest-fipa",
+      content: "plain words",
+    });
+    expect(act("request", "h", "text")[1]).not.toHaveProperty("ontology");
     expect(act("dance")).toEqual([expect.objectContaining({ performative: "refuse" })]);
     expect(act("request", "h")).toEqual([expect.objectContaining({ performative: "refuse" })]);
   });
