@@ -13,6 +13,7 @@ import { conversations } from "./routes/conversations.js";
 import { directory } from "./routes/directory.js";
 import { durable } from "./routes/durable.js";
 import { inbox, messages } from "./routes/messages.js";
+import { pairs } from "./routes/pairs.js";
 import { profiles } from "./routes/profiles.js";
 import { quiet } from "./routes/quiet.js";
 import { runs } from "./routes/runs.js";
@@ -39,6 +40,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .route("/v1/agtalk/sessions", agtalk)
   .route("/v1/profiles", profiles)
   .route("/v1/runs", runs)
+  .route("/v1/pairs", pairs)
   .route("/", pages)
   .notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` } }, 404))
   .onError((err, c) => {

@@ -1,4 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from "@asteasolutions/zod-to-openapi";
+import { PairReportSchema } from "./routes/pairs.js";
 import * as z from "zod";
 import { AclMessageSchema, InteropProfileSchema } from "../protocol/index.js";
 import { AgentRecordSchema, ServiceSchema } from "./host/record.js";
@@ -404,6 +405,44 @@ function build(version: string) {
     security,
     request: { params: z.object({ id: z.string() }) },
     responses: { 200: json(RunSummary.extend({ report: z.unknown() }), "the run"), ...errors(401, 404) },
+  });
+  const PairSummary = z.object({
+    id: z.string(),
+    stored_at: z.string(),
+    summary: z.object({
+      suite: z.string(),
+      agents: z.array(z.string()),
+      works: z.number().int(),
+      fails: z.number().int(),
+      unsupported: z.number().int(),
+    }),
+  });
+  registry.registerPath({
+    method: "post",
+    path: "/v1/pairs",
+    summary:
+      "Store an `agtest pair --json` report (initiator x participant matrices), shown on the dashboard's pairs page",
+    security,
+    request: { body: { content: { "application/json": { schema: PairReportSchema } } } },
+    responses: {
+      201: json(PairSummary.omit({ stored_at: true }).extend({ url: z.string() }), "the stored report"),
+      ...errors(400, 401, 413),
+    },
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/v1/pairs",
+    summary: "Stored pair reports, newest first (summaries)",
+    security,
+    responses: { 200: json(z.object({ pairs: z.array(PairSummary) }), "pair reports"), ...errors(401) },
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/v1/pairs/{id}",
+    summary: "One stored pair report, in full",
+    security,
+    request: { params: z.object({ id: z.string() }) },
+    responses: { 200: json(PairSummary.extend({ report: z.unknown() }), "the pair report"), ...errors(401, 404) },
   });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",

@@ -6,7 +6,7 @@ import type { LogLine } from "../host/logs.js";
 import type { AgentRecord } from "../host/record.js";
 import { hostOf } from "../hosts.js";
 import { type StoredProfile, profilesOf } from "../profiles/index.js";
-import { type StoredRun, registryOf } from "../registry/index.js";
+import { type StoredPair, type StoredRun, registryOf } from "../registry/index.js";
 import { HOSTED_OWNER, HOSTED_REF } from "../runs/execute.js";
 import { AgentPage } from "./agent.js";
 import { dashboardAuth } from "./auth.js";
@@ -14,7 +14,9 @@ import { agentConversations, hostedAgents, hostedProfile, matrixRows } from "./d
 import { HomePage } from "./home.js";
 import { MatrixPage, matrixSuite } from "./matrix.js";
 import { NotFoundPage } from "./not-found.js";
+import { PairPage, PairsPage } from "./pairs.js";
 import { RunPage } from "./run.js";
+import type { PostedPairReport } from "../routes/pairs.js";
 
 const suites = Object.values(SUITES).map(matrixSuite);
 
@@ -25,6 +27,8 @@ export const pages = new Hono<{ Bindings: Env }>()
   .use("/matrix", dashboardAuth())
   .use("/agents/*", dashboardAuth())
   .use("/runs/*", dashboardAuth())
+  .use("/pairs", dashboardAuth())
+  .use("/pairs/*", dashboardAuth())
   .get("/", async (c) => {
     const agents = await hostedAgents(c.env);
     const rows = await Promise.all(
@@ -56,6 +60,14 @@ export const pages = new Hono<{ Bindings: Env }>()
         logs={logs}
       />,
     );
+  })
+  .get("/pairs", async (c) => c.html(<PairsPage pairs={await registryOf(c.env).pairs()} />))
+  .get("/pairs/:id", async (c) => {
+    const id = c.req.param("id");
+    const pair = (await registryOf(c.env).pair(id)) as StoredPair | null;
+    if (!pair)
+      return c.html(<NotFoundPage what={`No pair report \`${id}\`: they are listed on the pairs page.`} />, 404);
+    return c.html(<PairPage id={pair.id} stored_at={pair.stored_at} report={pair.report as PostedPairReport} />);
   })
   .get("/runs/:id", async (c) => {
     const id = c.req.param("id");

@@ -63,7 +63,7 @@ export function Layout(props: { title: string; children: Child; css?: string }) 
             </a>
           </p>
           <nav aria-label="main">
-            <a href="/">Agents</a> · <a href="/matrix">Interop matrix</a>
+            <a href="/">Agents</a> · <a href="/matrix">Interop matrix</a> · <a href="/pairs">Pairs</a>
           </nav>
         </header>
         <main>

@@ -76,6 +76,9 @@ export class Registry extends DurableObject<Env> {
     this.#sql.run(
       "CREATE TABLE IF NOT EXISTS published (owner TEXT NOT NULL, repo TEXT NOT NULL, ref TEXT NOT NULL, test_suite TEXT NOT NULL, stored_at TEXT NOT NULL, PRIMARY KEY (owner, repo, ref, test_suite))",
     );
+    this.#sql.run(
+      "CREATE TABLE IF NOT EXISTS pairs (id TEXT PRIMARY KEY, stored_at TEXT NOT NULL, summary TEXT NOT NULL, report TEXT NOT NULL)",
+    );
     this.#sql.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
   }
 
@@ -206,6 +209,33 @@ export class Registry extends DurableObject<Env> {
     return rows.map(({ report: _report, ...row }) => ({ ...row, summary: JSON.parse(row.summary) as RunSummary }));
   }
 
+  /** Keeps an `agtest pair` report (the newest 100 are kept). */
+  async recordPair(pair: StoredPair): Promise<void> {
+    this.#sql.run(
+      "INSERT OR REPLACE INTO pairs (id, stored_at, summary, report) VALUES (?, ?, ?, ?)",
+      pair.id,
+      pair.stored_at,
+      JSON.stringify(pair.summary),
+      JSON.stringify(pair.report),
+    );
+    this.#sql.run("DELETE FROM pairs WHERE id NOT IN (SELECT id FROM pairs ORDER BY stored_at DESC LIMIT 100)");
+  }
+
+  /** One pair report, in full. */
+  async pair(id: string): Promise<StoredPair | null> {
+    const row = this.#sql.one<PairRow>("SELECT id, stored_at, summary, report FROM pairs WHERE id = ?", id);
+    return row
+      ? { ...row, summary: JSON.parse(row.summary) as PairSummary, report: JSON.parse(row.report) as unknown }
+      : null;
+  }
+
+  /** Pair reports, newest first (summaries only). */
+  async pairs(): Promise<Omit<StoredPair, "report">[]> {
+    return this.#sql
+      .all<PairRow>("SELECT id, stored_at, summary, '' AS report FROM pairs ORDER BY stored_at DESC LIMIT 100")
+      .map(({ report: _report, ...row }) => ({ ...row, summary: JSON.parse(row.summary) as PairSummary }));
+  }
+
   /** Every agent, by name. */
   async list(): Promise<AgentSummary[]> {
     const services = new Map<string, ServiceEntry[]>();
@@ -223,6 +253,14 @@ export class Registry extends DurableObject<Env> {
       .map((row) => ({ ...row, state: row.state as AgentState, services: services.get(row.name) ?? [] }));
   }
 }
+
+/** What the list of pair reports shows of each. */
+export type PairSummary = { suite: string; agents: string[]; works: number; fails: number; unsupported: number };
+
+/** An `agtest pair` report posted to the runtime (`POST /v1/pairs`), for the dashboard's pairs page. */
+export type StoredPair = { id: string; stored_at: string; summary: PairSummary; report: unknown };
+
+type PairRow = { id: string; stored_at: string; summary: string; report: string };
 
 /** The runtime's single registry. */
 export function registryOf(env: Env): DurableObjectStub<Registry> {

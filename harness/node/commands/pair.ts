@@ -1,13 +1,12 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import { type InteropProfile, parseProfile, toProfile } from "../../core/index.js";
 import { type PairReport, type PairScenario, pairTable } from "../../core/pair/index.js";
-import { parseCommand } from "../args.js";
 import { agentNameOf } from "../channels/embedded.js";
 import { CliError, EXIT, type ExitCode } from "../exit.js";
 import { didYouMean } from "../hints.js";
 import type { Io } from "../io.js";
 import { type PairAgent, runPairs } from "../pair/run.js";
+import { type AgentSpec, type PairSettings, settingsOf } from "../pair/settings.js";
 import { loadSuite } from "../suites.js";
 import { executeRun } from "./run.js";
 
@@ -36,6 +35,9 @@ Options:
       --protocols LIST    only these protocols (comma-separated), e.g. fipa-request,fipa-query
       --json              print the report as JSON instead of the table
       --out FILE          also write the JSON report to FILE
+      --post URL          also store the report on the agtest runtime at URL (POST /v1/pairs;
+                          its dashboard shows it at /pairs), with --token or AGTEST_TOKEN
+      --token TOKEN       the runtime's bearer token for --post
       --timeout MS        how long one exchange may take to fall quiet (default 10000)
       --profile FILE      an interop profile (agtest run --out) of one of the agents, for the
                           oracle cross-check (repeatable; matched by subject digest, then name)
@@ -53,21 +55,9 @@ Exit codes:
   0    every pair works or is unsupported
   1    some pair fails
   2    usage or config error
-  3    the embedded runtime would not start, or it refused an agent
+  3    the embedded runtime would not start, it refused an agent, or --post failed
   70   internal error in agtest
 `;
-
-const PAIR_FLAGS = {
-  suite: { type: "string" },
-  protocols: { type: "string" },
-  json: { type: "boolean" },
-  out: { type: "string" },
-  timeout: { type: "string" },
-  profile: { type: "string", multiple: true },
-  oracle: { type: "boolean" },
-  config: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
 
 /** Suites that offer pair scenarios, by id (loaded on demand, like the suites themselves). */
 async function pairScenarios(id: string): Promise<readonly PairScenario[] | undefined> {
@@ -75,126 +65,28 @@ async function pairScenarios(id: string): Promise<readonly PairScenario[] | unde
   return undefined;
 }
 
-type AgentSpec = { file: string; name?: string; key: string };
-
-/** The pair settings: the config file's, then the flags'. */
-type PairSettings = {
-  agents: AgentSpec[];
-  suite: string;
-  protocols?: string[];
-  timeout: number;
-  profiles: { path: string; key: string }[];
-  oracle: boolean;
-  json: boolean;
-  out?: string;
-};
-
-function fromConfig(path: string, text: string): Partial<PairSettings> {
-  let raw: unknown;
+/** Stores the report on a runtime (`POST /v1/pairs`) and returns the dashboard page's URL. */
+async function postReport(target: { url: string; token: string }, json: string): Promise<string> {
+  let res: Response;
   try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new CliError(`--config: ${path} is not JSON`);
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
-    throw new CliError(`--config: ${path} must hold a JSON object`);
-  const base = dirname(path);
-  const config = raw as Record<string, unknown>;
-  const known = ["agents", "suite", "protocols", "timeout", "profiles", "oracle"];
-  for (const key of Object.keys(config))
-    if (!known.includes(key))
-      throw new CliError(`config.${key}: unknown key${didYouMean(key, known)}; known: ${known.join(", ")}`);
-  const out: Partial<PairSettings> = {};
-  if (config.agents !== undefined) {
-    if (!Array.isArray(config.agents)) throw new CliError("config.agents: expected an array of files or {file, name}");
-    out.agents = config.agents.map((entry: unknown, i): AgentSpec => {
-      const key = `config.agents[${i}]`;
-      if (typeof entry === "string") return { file: resolve(base, entry), key };
-      const e = entry as { file?: unknown; name?: unknown } | null;
-      if (typeof e?.file !== "string" || (e.name !== undefined && typeof e.name !== "string"))
-        throw new CliError(`${key}: expected a file path or {"file": PATH, "name"?: NAME}`);
-      return { file: resolve(base, e.file), ...(typeof e.name === "string" ? { name: e.name } : {}), key };
+    res = await fetch(`${target.url}/v1/pairs`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${target.token}`, "content-type": "application/json" },
+      body: json,
     });
+  } catch (error) {
+    throw new CliError(
+      `--post: cannot reach ${target.url} (${error instanceof Error ? error.message : String(error)})`,
+      EXIT.unreachable,
+    );
   }
-  if (config.suite !== undefined) {
-    if (typeof config.suite !== "string") throw new CliError("config.suite: expected a suite id");
-    out.suite = config.suite;
-  }
-  if (config.protocols !== undefined) {
-    if (!Array.isArray(config.protocols) || !config.protocols.every((p) => typeof p === "string"))
-      throw new CliError("config.protocols: expected an array of protocol names");
-    out.protocols = config.protocols as string[];
-  }
-  if (config.timeout !== undefined) {
-    if (!Number.isInteger(config.timeout) || (config.timeout as number) < 1)
-      throw new CliError("config.timeout: expected a whole number of ms");
-    out.timeout = config.timeout as number;
-  }
-  if (config.profiles !== undefined) {
-    if (!Array.isArray(config.profiles) || !config.profiles.every((p) => typeof p === "string"))
-      throw new CliError("config.profiles: expected an array of profile files");
-    out.profiles = (config.profiles as string[]).map((p, i) => ({
-      path: resolve(base, p),
-      key: `config.profiles[${i}]`,
-    }));
-  }
-  if (config.oracle !== undefined) {
-    if (typeof config.oracle !== "boolean") throw new CliError("config.oracle: expected true or false");
-    out.oracle = config.oracle;
-  }
-  return out;
-}
-
-function agentArg(arg: string, index: number): AgentSpec {
-  const eq = arg.indexOf("=");
-  const key = `agent ${index + 1} (${arg})`;
-  if (eq > 0 && !arg.slice(0, eq).includes("/")) return { name: arg.slice(0, eq), file: arg.slice(eq + 1), key };
-  return { file: arg, key };
-}
-
-async function settingsOf(argv: string[]): Promise<PairSettings | "help"> {
-  const { values, positionals } = parseCommand("pair", argv, PAIR_FLAGS, true);
-  if (values.help) return "help";
-  let file: Partial<PairSettings> = {};
-  if (values.config !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(values.config, "utf8");
-    } catch (error) {
-      throw new CliError(
-        `--config: cannot read ${values.config} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-      );
-    }
-    file = fromConfig(values.config, text);
-  }
-  let timeout = file.timeout ?? 10_000;
-  if (values.timeout !== undefined) {
-    if (!/^\d+$/.test(values.timeout) || Number(values.timeout) < 1)
-      throw new CliError(`--timeout: expected a whole number of ms, got "${values.timeout}"`);
-    timeout = Number(values.timeout);
-  }
-  const agents = positionals.length > 0 ? positionals.map(agentArg) : (file.agents ?? []);
-  if (agents.length < 2)
-    throw new CliError("pair: give at least two agents (A.wasm B.wasm ...), or config.agents\nSee: agtest pair --help");
-  return {
-    agents,
-    suite: values.suite ?? file.suite ?? "fipa",
-    ...(values.protocols !== undefined
-      ? {
-          protocols: values.protocols
-            .split(",")
-            .map((p) => p.trim())
-            .filter((p) => p !== ""),
-        }
-      : file.protocols
-        ? { protocols: file.protocols }
-        : {}),
-    timeout,
-    profiles: values.profile ? values.profile.map((path) => ({ path, key: "--profile" })) : (file.profiles ?? []),
-    oracle: values.oracle ?? file.oracle ?? false,
-    json: values.json === true,
-    ...(values.out !== undefined ? { out: values.out } : {}),
-  };
+  const body = (await res.json().catch(() => ({}))) as { url?: string; error?: { code?: string; message?: string } };
+  if (res.status !== 201 || typeof body.url !== "string")
+    throw new CliError(
+      `--post: ${target.url} refused the report: HTTP ${res.status} ${body.error?.code ?? ""} ${body.error?.message ?? ""}`.trim(),
+      EXIT.unreachable,
+    );
+  return `${target.url}${body.url}`;
 }
 
 async function loadAgents(specs: AgentSpec[]): Promise<PairAgent[]> {
@@ -312,6 +204,7 @@ export async function pairCommand(argv: string[], io: Io): Promise<ExitCode> {
       );
     }
   }
+  if (settings.post !== undefined) io.err(`agtest pair: stored at ${await postReport(settings.post, json)}\n`);
   io.out(settings.json ? json : pairTable(report));
   const fails = report.protocols.some((m) => m.cells.some((c) => c.outcome.verdict === "fails"));
   return fails ? EXIT.policy : EXIT.ok;
