@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Exchange, PairReport, ProtocolMatrix } from "../../harness/core/pair/index.js";
 import { mutants } from "../../fixtures/mutants.js";
+import { type LocalRuntime, startRuntime } from "../../worker/local/runtime.js";
 import { agtest, type CliRun } from "./helpers/agtest-cli.js";
 
 /**
@@ -25,6 +26,8 @@ const AGENTS = [
 let dir: string;
 let run: CliRun;
 let report: PairReport;
+/** A second runtime, the dashboard the report is posted to (`--post`). */
+let dashboard: LocalRuntime;
 
 beforeAll(async () => {
   const known = (await mutants()).map((m) => m.name);
@@ -32,11 +35,22 @@ beforeAll(async () => {
   expect(known).toEqual(expect.arrayContaining(AGENTS.filter((a) => a.startsWith("mutant-"))));
   dir = await mkdtemp(join(tmpdir(), "agtest-pair-"));
   const out = join(dir, "pair.json");
-  run = await agtest("pair", ...AGENTS.map((a) => `fixtures/agents/${a}.wasm`), "--out", out);
+  dashboard = await startRuntime({ port: 0, token: "pair-test-token", persistTo: false, logLevel: "error" });
+  run = await agtest(
+    "pair",
+    ...AGENTS.map((a) => `fixtures/agents/${a}.wasm`),
+    "--out",
+    out,
+    "--post",
+    dashboard.url,
+    "--token",
+    "pair-test-token",
+  );
   report = JSON.parse(await readFile(out, "utf8")) as PairReport;
 }, 300_000);
 
 afterAll(async () => {
+  await dashboard?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -61,6 +75,22 @@ describe("agtest pair (system)", () => {
     expect(report.agents.map((a) => a.name)).toEqual(AGENTS);
     // Every ordered pair, an agent with itself included, in every protocol.
     for (const m of report.protocols) expect(m.cells).toHaveLength(AGENTS.length ** 2);
+  });
+
+  it("--post stores the report on the runtime, and its dashboard shows the matrix with the rule broken", async () => {
+    const stored = /stored at (\S+)/.exec(run.err)?.[1];
+    expect(stored, run.err).toMatch(new RegExp(`^${dashboard.url}/pairs/pair-`));
+    const page = await fetch(stored as string, { headers: { authorization: `Basic ${btoa("me:pair-test-token")}` } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    for (const protocol of ["fipa-request", "fipa-query", "fipa-contract-net"])
+      expect(html).toMatch(new RegExp(`<h2 id="pair-\\d+-title">${protocol}: `));
+    expect(html).toMatch(
+      /<td class="score-divergent" title="agree from mutant-inform-before-agree-p[^"]*">fails: after-done<\/td>/,
+    );
+    expect(html).toMatch(
+      /<td class="score-divergent" title="propose from mutant-proposes-after-reject-[pq][^"]*">fails: after-done<\/td>/,
+    );
   });
 
   it("the reference works with itself in every protocol, and as a contract-net initiator with the seller", () => {
