@@ -30,6 +30,8 @@ export type ActionInputs = {
   runOn: "embedded" | "edge";
   /** A previous run's results folder whose `comment.json` to post (the fork recipe's second workflow). */
   commentFrom?: string;
+  /** `pair`: the modules `agtest pair` runs between (at least two). */
+  pair?: string[];
 };
 
 /** Inputs passed to the harness as they are (same names as `agtest run`'s flags). */
@@ -78,6 +80,15 @@ export function readInputs(): ActionInputs {
   const commentMode = booleanInput("comment", true) ? (mode as CommentMode) : "off";
   const baseArtifact = get("base-artifact") ?? "agtest-results";
   const inputs: ActionInputs = { harness, runOn, commentMode, baseArtifact };
+  const pair = get("pair")
+    ?.split(/[\n,]/)
+    .map((f) => f.trim())
+    .filter(Boolean);
+  if (pair !== undefined) {
+    if (pair.length < 2)
+      throw new ActionError(`input \`pair\`: give at least two .wasm files (comma-separated), got "${pair.join(",")}"`);
+    inputs.pair = pair;
+  }
   if (failOn !== undefined) inputs.failOn = failOn as FailOn;
   if (failOn !== undefined) harness["fail-on"] = failOn;
   const optional = {

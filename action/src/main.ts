@@ -10,7 +10,8 @@ import { postComment } from "./github/post.js";
 import { relayComment, savePendingComment } from "./github/relay.js";
 import { runContext } from "./github/context.js";
 import { policyMessage, runHarness } from "./harness.js";
-import { readInputs } from "./inputs.js";
+import { type ActionInputs, readInputs } from "./inputs.js";
+import { runPair } from "./pair.js";
 import { edgeOf, publishRun, writeSummary } from "./publish.js";
 import { commentBody, commentMarker, scoresLine, scoresOf, summaryBody, type ReportContext } from "./render/report.js";
 
@@ -30,6 +31,12 @@ export async function run(): Promise<void> {
     if (inputs.commentFrom !== undefined)
       return core.setOutput("comment-url", await relayComment(inputs.commentFrom, inputs.githubToken, context));
     const edge = edgeOf(inputs.edgeUrl, inputs.edgeToken);
+    const { harness } = inputs;
+    if (inputs.pair && !harness.agent && !harness.endpoint && !harness.config) {
+      if (await pairStep(inputs, controller.signal, edge))
+        core.setFailed("agtest: some pair fails; see the job summary");
+      return;
+    }
     const result = await runHarness(inputs, controller.signal, edge, {
       id: github.context.runId,
       attempt: github.context.runAttempt,
@@ -104,7 +111,9 @@ export async function run(): Promise<void> {
     for (const k of verdict.known)
       if (k.status === "resolved")
         core.notice(`agtest: known divergence \`${k.id}\` passes now: it can be removed from "known"`);
+    const pairFails = inputs.pair ? await pairStep(inputs, controller.signal, edge) : false;
     if (verdict.tripped) core.setFailed(`agtest: ${policyMessage(verdict)}; see the job summary`);
+    else if (pairFails) core.setFailed("agtest: some pair fails; see the job summary");
   } catch (error) {
     const message = messageOf(error);
     if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack);
@@ -113,6 +122,21 @@ export async function run(): Promise<void> {
   } finally {
     process.off("SIGINT", cancel).off("SIGTERM", cancel);
   }
+}
+
+/** The `pair` input: runs the matrix, adds it to the job summary, sets `pair-report`; true when some pair fails. */
+async function pairStep(
+  inputs: ActionInputs,
+  signal: AbortSignal,
+  edge: { url: string; token: string } | undefined,
+): Promise<boolean> {
+  if (!inputs.pair) return false;
+  const outcome = await runPair({ ...inputs, pair: inputs.pair }, signal, edge);
+  await writeSummary(outcome.markdown);
+  core.setOutput("pair-report", outcome.file);
+  const counts = outcome.report.protocols.flatMap((m) => m.cells).filter((c) => c.outcome.verdict === "fails").length;
+  core.info(`agtest pair: ${counts} failing pair(s) (${outcome.file})`);
+  return outcome.fails;
 }
 
 function headSha(pr: unknown): string | undefined {

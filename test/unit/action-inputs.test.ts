@@ -52,9 +52,15 @@ describe("action inputs", () => {
     [{ "edge-url": "edge.example" }, 'input `edge-url`: expected an http(s) URL, got "edge.example"'],
     [{ key: "a b" }, "input `key`: letters, digits"],
     [{ "run-on": "cloud" }, 'input `run-on`: expected embedded or edge, got "cloud"'],
+    [{ pair: "only.wasm" }, 'input `pair`: give at least two .wasm files (comma-separated), got "only.wasm"'],
   ])("a bad input is named: %o", (inputs, message) => {
     given(inputs);
     expect(() => readInputs()).toThrow(message);
+  });
+
+  it("`pair` takes modules comma- or newline-separated", () => {
+    given({ pair: "a.wasm, b.wasm\nc.wasm\n" });
+    expect(readInputs().pair).toEqual(["a.wasm", "b.wasm", "c.wasm"]);
   });
 
   it("the harness's flag names become input names", () => {

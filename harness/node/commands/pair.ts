@@ -66,7 +66,7 @@ async function pairScenarios(id: string): Promise<readonly PairScenario[] | unde
 }
 
 /** Stores the report on a runtime (`POST /v1/pairs`) and returns the dashboard page's URL. */
-async function postReport(target: { url: string; token: string }, json: string): Promise<string> {
+export async function postReport(target: { url: string; token: string }, json: string): Promise<string> {
   let res: Response;
   try {
     res = await fetch(`${target.url}/v1/pairs`, {
@@ -120,7 +120,7 @@ async function oracleProfiles(
   settings: PairSettings,
   agents: PairAgent[],
   scenarios: readonly PairScenario[],
-  io: Io,
+  say: (line: string) => void,
 ): Promise<{ sources: string[]; byAgent: Map<string, InteropProfile> } | null> {
   if (settings.profiles.length === 0 && !settings.oracle) return null;
   const byAgent = new Map<string, InteropProfile>();
@@ -147,13 +147,54 @@ async function oracleProfiles(
     const features = [...new Set(scenarios.flatMap((s) => [s.junctions.initiator, s.junctions.participant]))];
     for (const agent of agents) {
       if (byAgent.has(agent.name)) continue;
-      io.err(`agtest pair: oracle: agtest run ${agent.file} (${features.join(", ")})\n`);
+      say(`oracle: agtest run ${agent.file} (${features.join(", ")})`);
       const report = await executeRun({ agent: agent.file, name: agent.name, suite: settings.suite, features }, {});
       byAgent.set(agent.name, toProfile(report));
       sources.push(`agtest run ${agent.file}`);
     }
   }
   return { sources, byAgent };
+}
+
+/** Options of {@link executePair}. */
+export type ExecutePairOptions = { onProgress?: (line: string) => void; signal?: AbortSignal };
+
+/**
+ * `agtest pair` without its command line, for programs that embed the harness (the action):
+ * checks the suite and protocols, reads the agents and oracle profiles, runs the matrix.
+ * Failures are {@link CliError}s carrying their exit code.
+ */
+export async function executePair(settings: PairSettings, options: ExecutePairOptions = {}): Promise<PairReport> {
+  const suite = await loadSuite(settings.suite);
+  const all = await pairScenarios(settings.suite);
+  if (!all) throw new CliError(`--suite: suite ${settings.suite} defines no pair scenarios (fipa does)`);
+  const known = all.map((s) => s.protocol as string);
+  for (const p of settings.protocols ?? [])
+    if (!known.includes(p))
+      throw new CliError(`--protocols: unknown protocol "${p}"${didYouMean(p, known)}; known: ${known.join(", ")}`);
+  const scenarios = settings.protocols ? all.filter((s) => settings.protocols?.includes(s.protocol)) : all;
+  const agents = await loadAgents(settings.agents);
+  const say = options.onProgress ?? (() => undefined);
+  const profiles = await oracleProfiles(settings, agents, scenarios, say);
+  try {
+    return await runPairs({
+      agents,
+      suite: suite.uri,
+      scenarios,
+      timeout: settings.timeout,
+      profiles,
+      onProgress: say,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (error) {
+    if (options.signal?.aborted) throw new CliError("interrupted", EXIT.interrupted);
+    throw error;
+  }
+}
+
+/** Whether some pair of the report fails (exit 1, the action's failed step). */
+export function pairFails(report: PairReport): boolean {
+  return report.protocols.some((m) => m.cells.some((c) => c.outcome.verdict === "fails"));
 }
 
 /** `agtest pair`: the initiator × participant matrix of every protocol scenario of a suite. */
@@ -163,34 +204,12 @@ export async function pairCommand(argv: string[], io: Io): Promise<ExitCode> {
     io.out(PAIR_HELP);
     return EXIT.ok;
   }
-  await loadSuite(settings.suite);
-  const all = await pairScenarios(settings.suite);
-  if (!all) throw new CliError(`--suite: suite ${settings.suite} defines no pair scenarios (fipa does)`);
-  const known = all.map((s) => s.protocol as string);
-  for (const p of settings.protocols ?? [])
-    if (!known.includes(p))
-      throw new CliError(`--protocols: unknown protocol "${p}"${didYouMean(p, known)}; known: ${known.join(", ")}`);
-  const scenarios = settings.protocols ? all.filter((s) => settings.protocols?.includes(s.protocol)) : all;
-  const agents = await loadAgents(settings.agents);
-  const profiles = await oracleProfiles(settings, agents, scenarios, io);
-  const suite = await loadSuite(settings.suite);
   const controller = new AbortController();
   const interrupt = () => controller.abort();
   process.once("SIGINT", interrupt);
   let report: PairReport;
   try {
-    report = await runPairs({
-      agents,
-      suite: suite.uri,
-      scenarios,
-      timeout: settings.timeout,
-      profiles,
-      signal: controller.signal,
-      onProgress: (line) => io.err(`${line}\n`),
-    });
-  } catch (error) {
-    if (controller.signal.aborted) throw new CliError("interrupted", EXIT.interrupted);
-    throw error;
+    report = await executePair(settings, { signal: controller.signal, onProgress: (line) => io.err(`${line}\n`) });
   } finally {
     process.off("SIGINT", interrupt);
   }
@@ -206,6 +225,5 @@ export async function pairCommand(argv: string[], io: Io): Promise<ExitCode> {
   }
   if (settings.post !== undefined) io.err(`agtest pair: stored at ${await postReport(settings.post, json)}\n`);
   io.out(settings.json ? json : pairTable(report));
-  const fails = report.protocols.some((m) => m.cells.some((c) => c.outcome.verdict === "fails"));
-  return fails ? EXIT.policy : EXIT.ok;
+  return pairFails(report) ? EXIT.policy : EXIT.ok;
 }

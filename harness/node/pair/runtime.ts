@@ -13,6 +13,25 @@ export type PairApi = {
   transcript(id: string): Promise<LoggedMessage[] | null>;
 };
 
+/**
+ * `fetch` for the GETs here (all idempotent), tried again when the connection itself failed: a
+ * kept-alive socket that workerd closed between two requests is reset on reuse ("fetch failed").
+ */
+async function fetchAgain(input: string, init: RequestInit, attempts = 3): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(input, init);
+    } catch (error) {
+      if (attempt >= attempts || init.signal?.aborted || !(error instanceof TypeError)) {
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        throw new Error(
+          `GET ${input}: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause.code ?? cause.message})` : ""}`,
+        );
+      }
+    }
+  }
+}
+
 /** The longest single wait the quiescence route grants (worker/host/quiet.ts). */
 const MAX_WAIT_MS = 30_000;
 
@@ -20,7 +39,7 @@ const MAX_WAIT_MS = 30_000;
 export function pairApi(url: string, token: string): PairApi {
   const headers = { authorization: `Bearer ${token}` };
   async function get<T>(path: string, signal?: AbortSignal, allow404 = false): Promise<T | null> {
-    const res = await fetch(`${url}${path}`, { headers, ...(signal ? { signal } : {}) });
+    const res = await fetchAgain(`${url}${path}`, { headers, ...(signal ? { signal } : {}) });
     if (allow404 && res.status === 404) return null;
     if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status} ${await res.text().catch(() => "")}`);
     return (await res.json()) as T;
