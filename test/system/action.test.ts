@@ -35,6 +35,8 @@ beforeAll(() => {
   mkdirSync(join(workspace, "agents"), { recursive: true });
   copyFileSync(join(ROOT, "fixtures/agents/ping.wasm"), join(workspace, "agents/ping.wasm"));
   copyFileSync(join(ROOT, "fixtures/agents/ping-terse.wasm"), join(workspace, "agents/ping-terse.wasm"));
+  for (const agent of ["reference", "mutant-inform-before-agree"])
+    copyFileSync(join(ROOT, `fixtures/agents/${agent}.wasm`), join(workspace, `agents/${agent}.wasm`));
 }, 120_000);
 
 afterAll(async () => {
@@ -464,6 +466,31 @@ describe("the base branch's last run as the base (no server), fail-on regression
     const off = await step(github, { agent: "agents/ping.wasm", features: "core.passive", "comment-mode": "off" });
     expect(off.code).toBe(0);
     expect(writes(github)).toHaveLength(2);
+  }, 240_000);
+  it("pair: runs agtest pair between the modules, writes pair.json and the matrices to the job summary, fails the step on a failing pair", async () => {
+    const github = await fakeGitHub();
+    const run = await step(github, {
+      pair: "agents/reference.wasm,agents/mutant-inform-before-agree.wasm",
+      "out-dir": "pair-results",
+    });
+    expect(run.code).toBe(1);
+    expect(run.log).toContain("::error::agtest: some pair fails; see the job summary");
+    expect(run.outputs["pair-report"]).toBe("pair-results/pair.json");
+    const report = JSON.parse(readFileSync(join(workspace, "pair-results/pair.json"), "utf8")) as {
+      protocols: {
+        protocol: string;
+        cells: { initiator: string; participant: string; outcome: { verdict: string; rule?: string } }[];
+      }[];
+    };
+    const request = report.protocols.find((m) => m.protocol === "fipa-request");
+    expect(request?.cells.find((c) => c.participant === "mutant-inform-before-agree")?.outcome).toMatchObject({
+      verdict: "fails",
+      rule: "after-done",
+    });
+    expect(run.summary).toContain("#### fipa-request");
+    expect(run.summary).toContain("| reference | ✅ works | ❌ after-done |");
+    // Nothing to comment on: the pair report goes to the job summary, not the pull request.
+    expect(writes(github)).toHaveLength(0);
   }, 240_000);
 });
 
