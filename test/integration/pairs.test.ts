@@ -77,6 +77,22 @@ describe("/v1/pairs and the pairs pages", () => {
     expect(index).toContain(`href="/pairs/${stored.id}"`);
   });
 
+  it("a posted report cannot put markup on the dashboard: names and details are escaped", async () => {
+    const hostile = structuredClone(report);
+    const [matrix] = hostile.protocols;
+    if (!matrix) throw new Error("the report lost its matrix");
+    for (const cell of matrix.cells) if (cell.participant === "mutant") cell.participant = "<script>alert(1)</script>";
+    const failing = matrix.cells.find((c) => c.outcome.verdict === "fails");
+    if (failing) failing.outcome.detail = '"><img src=x onerror=alert(1)>';
+    const res = await api("/v1/pairs", { method: "POST", body: JSON.stringify(hostile) });
+    expect(res.status).toBe(201);
+    const { url } = (await res.json()) as { url: string };
+    const html = await (await SELF.fetch(`http://agtest.test${url}`, { headers: basic })).text();
+    expect(html).not.toContain("<script>alert(1)</script>");
+    expect(html).not.toContain("<img src=x");
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+  });
+
   it("refuses what is not a pair report, naming the field, and answers an unknown id with 404 (JSON and HTML)", async () => {
     const bad = await api("/v1/pairs", { method: "POST", body: JSON.stringify({ ...report, report: "urn:other" }) });
     expect(bad.status).toBe(400);
