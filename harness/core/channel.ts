@@ -46,9 +46,25 @@ export interface Channel {
    * silence is then judged by the adaptive window.
    */
   quiet?(options: { timeout: number; signal?: AbortSignal }): Promise<Quietness>;
+  /**
+   * The agent's own log (what it wrote with `agent.log`, and its traps), when the channel can read
+   * it (a hosted agent: `GET /v1/agents/:name/logs`): the runner keeps the lines of each failing test.
+   */
+  readonly logs?: AgentLogs;
   /** Stops receiving and frees what the channel holds (servers, sessions, watchers). */
   close(): Promise<void>;
 }
+
+/** One line of a hosted agent's log, as the runtime serves it. */
+export type AgentLogLine = { seq: number; at: string; level: string; text: string };
+
+/** Reading an agent's log from a cursor on. */
+export type AgentLogs = {
+  /** The cursor past every line written so far. */
+  cursor(): Promise<number>;
+  /** Lines after `after`, oldest first, at most `limit`. */
+  since(after: number, limit: number): Promise<AgentLogLine[]>;
+};
 
 /** A fake agent for {@link memoryChannel}: gets each message (a JSON copy) and a way to answer. */
 export type MemoryAgent = (message: unknown, send: (message: unknown) => void) => void | Promise<void>;
