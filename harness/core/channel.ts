@@ -8,7 +8,10 @@ import type { Quietness } from "./silence.js";
  * ever relay for it is already in the inbox (the runtime's `?wait=` answer), so nobody needs to
  * wait for more.
  */
-export type Delivery = { status: "sent"; complete?: boolean } | { status: "refused"; reason: string };
+export type Delivery =
+  | { status: "sent"; complete?: boolean }
+  /** `httpStatus`: the HTTP status of the refusal, when the transport is HTTP. */
+  | { status: "refused"; reason: string; httpStatus?: number };
 
 /**
  * What a channel knows of the agent's HTTP transport, for `transports.http` tests: the agent's

@@ -77,6 +77,7 @@ export async function runTest(test: SuiteTest, run: TestRun): Promise<TestResult
     if (error instanceof BackchannelBroken || error instanceof AgentUnreachable) throw error;
     if (signal?.aborted) throw new RunAborted("the run was cancelled");
     result = { ...base, ...verdict(error, test.essential, backchannel.kind), ms: 0 };
+    if (error instanceof ActionUnsupported) result.unsupported = error.action;
   } finally {
     if (timer !== null) clearTimeout(timer);
     controller.abort();
