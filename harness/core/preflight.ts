@@ -43,6 +43,6 @@ export async function preflight(channel: Channel, timeout = PREFLIGHT_MS): Promi
       );
     }
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
