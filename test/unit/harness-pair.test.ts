@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   type Exchange,
   judgeExchange,
@@ -182,6 +185,33 @@ describe("agtest pair: usage errors (exit 2, before any runtime starts)", () => 
     [["a.wasm", "b.wasm", "--frobnicate"], /unknown option --frobnicate/],
   ])("%j", async (argv, message) => {
     const { code, err } = await cli(...argv);
+    expect(err).toMatch(message);
+    expect(code).toBe(2);
+  });
+  const dir = mkdtempSync(join(tmpdir(), "agtest-pair-config-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const config = (name: string, value: unknown) => {
+    const file = join(dir, name);
+    writeFileSync(file, typeof value === "string" ? value : JSON.stringify(value));
+    return file;
+  };
+  it.each([
+    [
+      "typo.json",
+      { agents: ["a.wasm", "b.wasm"], protocol: ["fipa-query"] },
+      /config\.protocol: unknown key \(did you mean protocols\?\)/,
+    ],
+    ["shape.json", { agents: "a.wasm" }, /config\.agents: expected an array/],
+    ["entry.json", { agents: ["a.wasm", { name: "b" }] }, /config\.agents\[1\]: expected a file path or/],
+    ["broken.json", "{", /--config: .*broken\.json is not JSON/],
+    // Paths are relative to the config file: the missing module is named as resolved there.
+    [
+      "missing.json",
+      { agents: [join(process.cwd(), "fixtures/agents/reference.wasm"), "gone.wasm"] },
+      /config\.agents\[1\]: cannot read .*agtest-pair-config-.*gone\.wasm \(ENOENT\)/,
+    ],
+  ])("config form: %s is refused, naming the key", async (name, value, message) => {
+    const { code, err } = await cli("--config", config(name, value));
     expect(err).toMatch(message);
     expect(code).toBe(2);
   });
