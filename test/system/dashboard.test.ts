@@ -24,6 +24,7 @@ describe("the dashboard in headless Chromium", () => {
   let noScript: BrowserContext;
   const runs: Record<string, string> = {};
   let suiteUri = "";
+  let pairUrl = "";
   const opened: BrowserContext[] = [];
 
   const api = async <T>(path: string): Promise<T> =>
@@ -100,6 +101,49 @@ describe("the dashboard in headless Chromium", () => {
       });
       expect(published.status).toBe(201);
     }
+    // An `agtest pair` report (as `agtest pair --post` stores it): six agents, the widest names the fixtures have.
+    const agents = [
+      "reference",
+      "buyer",
+      "mediator",
+      "seller",
+      "mutant-inform-before-agree",
+      "mutant-proposes-after-reject",
+    ];
+    const outcome = (i: string, p: string) =>
+      i === "reference" && p.startsWith("mutant-")
+        ? {
+            verdict: "fails",
+            rule: "after-done",
+            violation: true,
+            by: "participant",
+            detail: `agree from ${p}-p to ${i}-i: the conversation is already done`,
+          }
+        : ["buyer", "mediator", "seller"].some((a) => a === i || a === p)
+          ? { verdict: "unsupported", by: "initiator", detail: "agact request: not-understood" }
+          : { verdict: "works", conversation: "c", messages: 3 };
+    const pair = await fetch(`${runtime.url}/v1/pairs`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({
+        report: "urn:agtest:pair:1",
+        suite: suiteUri,
+        started_at: new Date().toISOString(),
+        duration_ms: 21_000,
+        agents: agents.map((name) => ({ name })),
+        protocols: ["fipa-request", "fipa-query", "fipa-contract-net"].map((protocol) => ({
+          protocol,
+          title: protocol,
+          expect: "the main success path",
+          cells: agents.flatMap((i) => agents.map((p) => ({ initiator: i, participant: p, outcome: outcome(i, p) }))),
+          unsupported: [{ agent: "seller", role: "initiator", why: "agact request: not-understood" }],
+        })),
+        oracle: null,
+        notes: [],
+      }),
+    });
+    expect(pair.status).toBe(201);
+    pairUrl = ((await pair.json()) as { url: string }).url;
     browser = await launch();
     noScript = await browser.newContext({
       httpCredentials: { username: "me", password: token },
@@ -297,6 +341,8 @@ describe("the dashboard in headless Chromium", () => {
     "agent-ping": () => "/agents/ping",
     run: () => `/runs/${runs.ping}`,
     "not-found": () => "/runs/run-nope",
+    pairs: () => "/pairs",
+    pair: () => pairUrl,
   };
 
   it.each(Object.keys(PAGES))(
