@@ -142,3 +142,31 @@ describe("agtest pair (system)", () => {
     for (const c of failing) expect(c.participant).toMatch(/^mutant-/);
   });
 });
+
+describe("agtest pair: an answer in another conversation", () => {
+  it("mutant-wrong-conversation-id's answers are found where they went, and named wrong-conversation", async () => {
+    const run = await agtest(
+      "pair",
+      "fixtures/agents/reference.wasm",
+      "fixtures/agents/mutant-wrong-conversation-id.wasm",
+      "--protocols",
+      "fipa-request",
+      "--json",
+    );
+    expect(run.code, run.err).toBe(1);
+    const report = JSON.parse(run.out) as PairReport;
+    const [request] = report.protocols;
+    expect(report.protocols.map((m) => m.protocol)).toEqual(["fipa-request"]);
+    const outcome = request?.cells.find(
+      (c) => c.initiator === "reference" && c.participant === "mutant-wrong-conversation-id",
+    )?.outcome;
+    expect(outcome).toMatchObject({ verdict: "fails", rule: "wrong-conversation", violation: true, by: "participant" });
+    if (outcome?.verdict === "fails")
+      expect(outcome.detail).toMatch(
+        /^(agree|inform) from mutant-wrong-conversation-id-p answers the opening message in conversation "c-other-/,
+      );
+    expect(
+      request?.cells.find((c) => c.participant === "reference" && c.initiator === "reference")?.outcome.verdict,
+    ).toBe("works");
+  }, 120_000);
+});

@@ -1,5 +1,6 @@
 import type { LocalRuntime } from "../../../worker/local/runtime.js";
 import {
+  type AclMessage,
   type Backchannel,
   type Channel,
   type InteropProfile,
@@ -129,7 +130,7 @@ async function exchange(
 ): Promise<Exchange> {
   const initiator = instances(initiatorName, 1).initiator;
   const { participants } = instances(participantName, scenario.participants);
-  const before = new Set((await Promise.all(participants.map((p) => api.conversations(p)))).flat());
+  const before = new Set((await Promise.all([initiator, ...participants].map((p) => api.conversations(p)))).flat());
   const tag = `pair-${crypto.randomUUID().slice(0, 8)}`;
   const { action, params } = scenario.act(participants, tag);
   const asked = await backchannel.act(action, params, signal);
@@ -155,11 +156,52 @@ async function exchange(
   for (const id of opened) {
     const log = await api.transcript(id);
     if (!log || log[0]?.message.sender !== initiator) continue;
-    return judgeExchange(scenario, { initiator, participants }, id, log);
+    const outcome = judgeExchange(scenario, { initiator, participants }, id, log);
+    if (outcome.verdict !== "fails" || outcome.rule !== "unfinished" || outcome.by !== "participant") return outcome;
+    return (await strayAnswer(api, initiator, participants, id, log[0].message, before)) ?? outcome;
   }
   return fails(
     "no-opening",
     "initiator",
     `it agreed to agact ${action} but opened no conversation with ${participants.join(", ")}`,
   );
+}
+
+/**
+ * A participant that seems never to have answered may have answered in another conversation: an
+ * answer to the opening message (its `in_reply_to` is the opening's `reply_with`) under a
+ * different `conversation_id`. That is the protocol rule it broke.
+ */
+async function strayAnswer(
+  api: PairApi,
+  initiator: string,
+  participants: readonly string[],
+  conversation: string,
+  opening: AclMessage,
+  before: ReadonlySet<string>,
+): Promise<Exchange | undefined> {
+  const replyWith = opening.reply_with;
+  if (typeof replyWith !== "string") return undefined;
+  // The runtime answers such a stray message itself (it opens no conversation it knows), so the
+  // stray conversation is in the participant's list; the initiator's is read too.
+  const lists = await Promise.all([initiator, ...participants].map((a) => api.conversations(a)));
+  for (const id of new Set(lists.flat())) {
+    if (id === conversation || before.has(id)) continue;
+    const stray = (await api.transcript(id))?.find(
+      ({ message }) =>
+        typeof message.sender === "string" &&
+        participants.includes(message.sender) &&
+        message.in_reply_to === replyWith,
+    );
+    if (!stray) continue;
+    return {
+      verdict: "fails",
+      rule: "wrong-conversation",
+      violation: true,
+      by: "participant",
+      detail: `${stray.message.performative} from ${stray.message.sender} answers the opening message in conversation ${JSON.stringify(id)}, not ${JSON.stringify(conversation)}`,
+      conversation,
+    };
+  }
+  return undefined;
 }
