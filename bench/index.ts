@@ -46,27 +46,27 @@ async function main(): Promise<void> {
   const want = (s: Section) => only === null || only.has(s);
   const progress = values.json ? () => undefined : (s: string) => process.stderr.write(`${s}\n`);
 
-  progress("fuel overhead and rates (Node: kernels, cpu-burn fixture, bulk memory, host calls)…");
+  if (want("fuel")) progress("fuel overhead and rates (Node: kernels, cpu-burn fixture, bulk memory, host calls)…");
   const fuel = !want("fuel") ? undefined : await benchFuel(Math.max(10, Math.floor(rounds / 10)));
-  progress("bundle sizes (wrangler deploy --dry-run, action/dist)…");
+  if (want("bundles")) progress("bundle sizes (wrangler deploy --dry-run, action/dist)…");
   const bundles = !want("bundles") ? undefined : await benchBundles();
-  progress("runtime (local workerd)…");
+  if (want("runtime")) progress("runtime (local workerd)…");
   const runtime = !want("runtime") ? undefined : await benchRuntime(rounds);
-  progress("message path beside its floor: minimal DO + Dynamic Worker workers (local workerd)…");
+  if (want("path")) progress("message path beside its floor: minimal DO + Dynamic Worker workers (local workerd)…");
   const path = !want("path") ? undefined : await benchPath(Math.max(30, Math.floor(rounds / 2)));
-  progress("messaging (durable path, local workerd)…");
+  if (want("messaging")) progress("messaging (durable path, local workerd)…");
   const messaging = !want("messaging") ? undefined : await benchMessaging(Math.max(4, Math.floor(rounds / 20)));
-  progress("load (8 senders, 4 echo agents, local workerd)…");
+  if (want("load")) progress("load (8 senders, 4 echo agents, local workerd)…");
   const load = !want("load")
     ? undefined
     : await benchLoad({ senders: 8, seconds: Math.max(2, Math.floor(rounds / 40)), agents: 4 });
-  progress("harness: the fipa suite against the reference agent, agtalk folder round trip…");
+  if (want("harness")) progress("harness: the fipa suite against the reference agent, agtalk folder round trip…");
   const suite = !want("harness") ? undefined : await benchSuite();
   const lanes = !want("harness") ? undefined : await benchSuite(4);
   const cli = !want("harness") ? undefined : await benchCli();
   const cliParallel = !want("harness") ? undefined : await benchCli(["--parallel", "4"]);
   const agtalk = !want("harness") ? undefined : await benchAgtalk(Math.max(10, Math.floor(rounds / 10)));
-  progress("durable agents: checkpoint cost against memory size…");
+  if (want("durable")) progress("durable agents: checkpoint cost against memory size…");
   const durable = !want("durable") ? undefined : await benchDurable(Math.max(6, Math.floor(rounds / 10)));
   if (load && load.roundTrip.lost + load.fire.lost + load.roundTrip.errors + load.fire.errors > 0) process.exitCode = 1;
 
