@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import * as nodeModule from "node:module";
 import { extname, relative, resolve } from "node:path";
@@ -37,7 +38,7 @@ export async function loadSuiteFile(path: string, key = "--suite"): Promise<Suit
     loaded = await importSuite(url, file, ext);
   } catch (error) {
     if (error instanceof CliError) throw problem(error.message);
-    throw problem(describeLoadError(error, url));
+    throw problem(describeLoadError(error, url, file));
   }
   const value = loaded.default ?? loaded.suite;
   if (value === undefined)
@@ -47,7 +48,7 @@ export async function loadSuiteFile(path: string, key = "--suite"): Promise<Suit
     try {
       return defineSuite(value as SuiteSpec);
     } catch (error) {
-      throw problem(describeLoadError(error, url));
+      throw problem(describeLoadError(error, url, file));
     }
   }
   throw problem("its default export is not a suite: export what `defineSuite({ ... })` returns");
@@ -91,17 +92,27 @@ function isSuite(value: unknown): value is Suite {
  * What went wrong loading the file, with where: a syntax error's `file:line`, else the first
  * stack frame inside the suite file; a suite definition error as defineSuite words it.
  */
-export function describeLoadError(error: unknown, url: string): string {
+export function describeLoadError(error: unknown, url: string, file: string): string {
   if (error instanceof SuiteDefinitionError || (error instanceof Error && error.name === "SuiteDefinitionError"))
     return error.message;
   if (!(error instanceof Error)) return `loading it threw ${String(error)}`;
   const stack = error.stack ?? "";
   const escaped = url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const at = new RegExp(`${escaped}(?:\\?tsx)?:(\\d+)(?::(\\d+))?`).exec(stack);
-  const where = at ? ` (line ${at[1]}${at[2] ? `, column ${at[2]}` : ""})` : "";
+  let where = at ? ` (line ${at[1]}${at[2] ? `, column ${at[2]}` : ""})` : "";
+  // Node's syntax errors in ES modules do not say where; its syntax check does.
+  if (!at && error instanceof SyntaxError && /\.m?js$/.test(file)) where = syntaxLocation(file);
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "ERR_MODULE_NOT_FOUND") return `${error.message.replace(/ imported from \S+$/, "")}`;
   return `${error.name}: ${error.message}${where}`;
+}
+
+/** ` (line N: the source line)` from `node --check FILE`, or "" if it finds nothing. */
+function syntaxLocation(file: string): string {
+  const check = spawnSync(process.execPath, ["--check", file], { encoding: "utf8", timeout: 10_000 });
+  const [first = "", source = ""] = check.stderr.split("\n");
+  const line = /:(\d+)$/.exec(first)?.[1];
+  return line ? ` (line ${line}: ${source.trim().slice(0, 120)})` : "";
 }
 
 let mapped = false;
