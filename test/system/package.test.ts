@@ -1,8 +1,7 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseProfile } from "../../harness/core/index.js";
 
@@ -45,8 +44,7 @@ beforeAll(async () => {
   expect(packed.code).toBe(0);
   tarball = join(dir, packed.out.trim().split("\n").at(-1) ?? "");
   expect(existsSync(tarball)).toBe(true);
-  rmSync(project, { recursive: true, force: true });
-  await run("mkdir", ["-p", project], dir);
+  mkdirSync(project);
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "my-agent", private: true, type: "module" }));
   writeFileSync(join(project, "package-lock.json"), lockfile());
   const installed = await run("npm", ["install", "--offline", "--no-audit", "--no-fund", tarball], project);
