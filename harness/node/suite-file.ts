@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import * as nodeModule from "node:module";
-import { extname, relative, resolve } from "node:path";
+import { dirname, extname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { defineSuite, SuiteDefinitionError, type Suite, type SuiteSpec } from "../core/index.js";
 import { CliError } from "./exit.js";
@@ -38,6 +38,10 @@ export async function loadSuiteFile(path: string, key = "--suite"): Promise<Suit
     loaded = await importSuite(url, file, ext);
   } catch (error) {
     if (error instanceof CliError) throw problem(error.message);
+    if (ext === ".ts" && error instanceof Error && /require\(\) ES Module/.test(error.message))
+      throw problem(
+        'it was loaded as CommonJS, but a suite is an ES module: name it .mts, or set "type": "module" in its package.json',
+      );
     throw problem(describeLoadError(error, url, file));
   }
   const value = loaded.default ?? loaded.suite;
@@ -64,7 +68,14 @@ async function importSuite(url: string, file: string, ext: string): Promise<Reco
   // This Node cannot load TypeScript by itself: use tsx from the suite's project if it has it.
   let api: string;
   try {
-    api = nodeModule.createRequire(file).resolve("tsx/esm/api");
+    // tsx's ES module entry (require.resolve would give its CommonJS one).
+    const manifest = nodeModule.createRequire(file).resolve("tsx/package.json");
+    const { exports } = JSON.parse(readFileSync(manifest, "utf8")) as {
+      exports: Record<string, { import?: { default?: string } }>;
+    };
+    const entry = exports["./esm/api"]?.import?.default;
+    if (entry === undefined) throw new Error("tsx without an esm/api entry");
+    api = join(dirname(manifest), entry);
   } catch {
     throw new CliError(
       `a TypeScript suite needs a loader: install tsx beside it (npm install --save-dev tsx), use Node 22.18 or later (it strips types), or compile the suite to .js`,
