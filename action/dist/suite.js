@@ -1,0 +1,3 @@
+import { createRequire as __agtestCreateRequire } from "node:module";
+const require = __agtestCreateRequire(import.meta.url);
+import{a as d,b as E}from"./chunk-TBHEBPXQ.js";import{C as m,E as a,F as c,G as f,H as u,I as y,J as l,K as x,L as T,P as S,S as M,a as e,b as t,k as r,n as o,o as s,p,q as i,y as n}from"./chunk-HJLR5HEJ.js";import"./chunk-DHOZO366.js";export{a as DEFAULT_TEST_TIMEOUT,e as PERFORMATIVES,m as SuiteDefinitionError,n as TestError,E as Thread,p as advance,f as cluster,y as defineSuite,x as describeFilter,d as fromRuntime,t as isPerformative,l as matches,M as memoryChannel,i as nextActs,s as openConversation,r as parseMessage,T as replyOf,o as replyTo,S as runSuite,u as suiteUri,c as test};
