@@ -21,13 +21,16 @@ export async function runPair(
   edge: { url: string; token: string } | undefined,
 ): Promise<PairOutcome> {
   await ensureRuntime();
+  // The harness inputs may be lists now (several suites); the pair matrix runs one suite.
+  const suite = [inputs.harness.suite].flat()[0] ?? "fipa";
+  const timeout = [inputs.harness.timeout].flat()[0];
   let report: PairReport;
   try {
     report = await executePair(
       {
         agents: inputs.pair.map((file, i) => ({ file, key: `input \`pair\` (${i + 1}: ${file})` })),
-        suite: inputs.harness.suite ?? "fipa",
-        timeout: inputs.harness.timeout ? Number(inputs.harness.timeout) : 10_000,
+        suite,
+        timeout: timeout ? Number(timeout) : 10_000,
         profiles: [],
         oracle: false,
         json: false,

@@ -37,6 +37,10 @@ beforeAll(() => {
   copyFileSync(join(ROOT, "fixtures/agents/ping-terse.wasm"), join(workspace, "agents/ping-terse.wasm"));
   for (const agent of ["reference", "mutant-inform-before-agree"])
     copyFileSync(join(ROOT, `fixtures/agents/${agent}.wasm`), join(workspace, `agents/${agent}.wasm`));
+  copyFileSync(join(ROOT, "fixtures/agents/thermostat-lax.wasm"), join(workspace, "agents/thermostat-lax.wasm"));
+  // A user's suite in the workspace, with no node_modules/ beside it: `agtest/suite` is the action's own.
+  mkdirSync(join(workspace, "suites"));
+  copyFileSync(join(ROOT, "fixtures/suites/thermostat.mjs"), join(workspace, "suites/thermostat.mjs"));
 }, 120_000);
 
 afterAll(async () => {
@@ -124,6 +128,27 @@ describe("the bundled action, run as GitHub runs it", () => {
     expect(run.summary).toContain("| `core.passive` | ✅ interoperable | 14 of 14 |");
     expect(run.summary.trimEnd()).toBe(readFileSync(run.outputs.report ?? "", "utf8").trimEnd());
   }, 240_000);
+
+  it("suite: a user's suite file in the workspace, and skip: GLOB=REASON lines (the skipped test's reason in the comment; it does not fail the step)", async () => {
+    const github = await fakeGitHub();
+    const run = await step(github, {
+      agent: "agents/thermostat-lax.wasm",
+      suite: "./suites/thermostat.mjs",
+      skip: "thermostat.set.passive.refuses-*=agrees to any target, issue 7\n",
+    });
+    expect(run.log).not.toContain("::error::");
+    expect(run.code).toBe(0);
+    const profile = profileOf(run);
+    expect(profile.test_suite).toBe("urn:agtest:suite:thermostat:1.0.0");
+    expect(profile.profile).toEqual({
+      "thermostat.set.passive": "divergent",
+      "thermostat.query.passive": "interoperable",
+    });
+    const body = github.comments.get(7)?.[0]?.body ?? "";
+    expect(body).toContain(
+      "- `thermostat.set.passive.refuses-out-of-range` (essential): agrees to any target, issue 7 (--skip thermostat.set.passive.refuses-*)",
+    );
+  }, 120_000);
 
   it("second run: updates the same comment in place, and fails the step on a divergent junction", async () => {
     const github = await fakeGitHub();
