@@ -95,13 +95,13 @@ describe("help", () => {
   it("agtest --help lists the commands and the exit codes", async () => {
     const { code, out } = await agtest("--help");
     expect(code).toBe(0);
-    for (const command of ["run", "suites", "adapter", "validate", "deploy", "serve"])
+    for (const command of ["run", "pair", "suites", "adapter", "validate", "deploy", "serve"])
       expect(out).toMatch(new RegExp(`^  ${command} `, "m"));
     expect(out).not.toContain("badge");
     for (const exit of ["0 ", "1 ", "2 ", "3 ", "4 "]) expect(out).toMatch(new RegExp(`^  ${exit}`, "m"));
   });
 
-  it.each(["run", "suites", "adapter", "validate", "deploy"])("agtest %s --help", async (command) => {
+  it.each(["run", "pair", "suites", "adapter", "validate", "deploy"])("agtest %s --help", async (command) => {
     const { code, out } = await agtest(command, "--help");
     expect(code).toBe(0);
     expect(out).toMatch(/Usage:/);
