@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import { bearerAuth } from "./auth.js";
 import type { Env } from "./env.js";
@@ -14,10 +15,16 @@ import { durable } from "./routes/durable.js";
 import { inbox, messages } from "./routes/messages.js";
 import { profiles } from "./routes/profiles.js";
 import { quiet } from "./routes/quiet.js";
-import { runs } from "./routes/runs.js";
+import { type RunsVariables, runs } from "./routes/runs.js";
 
 /** Version reported by health and the OpenAPI document when wrangler.toml does not set one. */
 const FALLBACK_VERSION = "0.0.0";
+
+/** Hands a request's handlers the app's own fetch, on the same bindings and execution context. */
+const selfFetch = createMiddleware<{ Bindings: Env; Variables: RunsVariables }>(async (c, next) => {
+  c.set("self", async (request) => app.fetch(request, c.env, c.executionCtx));
+  await next();
+});
 
 /** The runtime's HTTP API (`/v1`). */
 export const app = new Hono<{ Bindings: Env }>()
@@ -36,6 +43,8 @@ export const app = new Hono<{ Bindings: Env }>()
   .route("/v1/directory", directory)
   .route("/v1/agtalk/sessions", agtalk)
   .route("/v1/profiles", profiles)
+  // The runs routes drive this very app in-process: it hands them its own fetch.
+  .use("/v1/runs/*", selfFetch)
   .route("/v1/runs", runs)
   .route("/", pages)
   .notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` } }, 404))

@@ -276,8 +276,3 @@ export class Conversation extends DurableObject<Env> {
       }));
   }
 }
-
-/** The conversation of an id. */
-export function conversationOf(env: Env, id: string): DurableObjectStub<Conversation> {
-  return env.CONVERSATION.get(env.CONVERSATION.idFromName(id));
-}

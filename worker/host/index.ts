@@ -3,7 +3,6 @@ import { type AclMessage, type RoutableMessage, replyTo } from "../../protocol/i
 import type { Env } from "../env.js";
 import { type Result, failure } from "../errors.js";
 import { type AgentLimits, BURST_SECONDS, DEFAULT_LIMITS, limitsOf } from "../limits.js";
-import { registryOf } from "../registry/index.js";
 import { parseRoutableChecked } from "../json.js";
 import { DeliveryBudget } from "../routing/budget.js";
 import { MAX_HOPS, route } from "../routing/index.js";
@@ -26,6 +25,7 @@ import {
 } from "./record.js";
 import { type StateEntry, stateView } from "./state.js";
 import { fireDue, listTimers, nextTimerAt, pendingTimers } from "./timers.js";
+import { registryOf } from "../stubs.js";
 
 const SCHEMA_VERSION = 2;
 

@@ -1,3 +1,4 @@
+import type { RunReport } from "../../harness/core/index.js";
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.js";
 import { type Result, failure } from "../errors.js";
@@ -30,14 +31,14 @@ export type RunSummary = {
   ms: number;
 };
 
-/** An edge-side run as stored: `report` is the harness's RunReport (per-test results and failures). */
+/** An edge-side run as stored: `report` is the harness's report (per-test results and failures). */
 export type StoredRun = {
   id: string;
   agent: string;
   suite: string;
   started_at: string;
   summary: RunSummary;
-  report: unknown;
+  report: RunReport;
 };
 
 type RunRow = { id: string; agent: string; suite: string; started_at: string; summary: string; report: string };
@@ -188,7 +189,7 @@ export class Registry extends DurableObject<Env> {
       id,
     );
     return row
-      ? { ...row, summary: JSON.parse(row.summary) as RunSummary, report: JSON.parse(row.report) as unknown }
+      ? { ...row, summary: JSON.parse(row.summary) as RunSummary, report: JSON.parse(row.report) as RunReport }
       : null;
   }
 
@@ -222,9 +223,4 @@ export class Registry extends DurableObject<Env> {
       .all<AgentRow>("SELECT name, version, state, created_at, updated_at FROM agents ORDER BY name")
       .map((row) => ({ ...row, state: row.state as AgentState, services: services.get(row.name) ?? [] }));
   }
-}
-
-/** The runtime's single registry. */
-export function registryOf(env: Env): DurableObjectStub<Registry> {
-  return env.REGISTRY.get(env.REGISTRY.idFromName("registry"));
 }

@@ -2,11 +2,10 @@ import { Hono } from "hono";
 import { AGENT_NAME_PATTERN } from "../../protocol/index.js";
 import type { Env } from "../env.js";
 import { ApiError, unwrap } from "../errors.js";
-import { hostOf } from "../hosts.js";
 import { MAX_LIMITS, resolveLimits } from "../limits.js";
-import { registryOf } from "../registry/index.js";
 import { readUpload } from "../upload.js";
 import { buildModule } from "./deploy.js";
+import { hostOf, registryOf } from "../stubs.js";
 
 /** Names the runtime speaks as, or routes elsewhere; no agent may take them. */
 const RESERVED = /^(runtime$|agtalk-)/;

@@ -2,11 +2,12 @@ import { Hono } from "hono";
 import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
 import { MAX_LIMITS } from "../limits.js";
-import { AGTALK_PREFIX, relayOf } from "../relay/index.js";
+import { AGTALK_PREFIX } from "../relay/index.js";
 import { parseJsonText } from "../json.js";
 import { MAX_HOPS } from "../routing/index.js";
 import { readBody } from "../upload.js";
 import { hopsOf, parseWait } from "./messages.js";
+import { relayOf } from "../stubs.js";
 
 const ID = /^[0-9a-f]{32}$/;
 

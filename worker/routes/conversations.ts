@@ -1,7 +1,7 @@
 import { Hono } from "hono";
-import { conversationOf } from "../conversation/index.js";
 import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
+import { conversationOf } from "../stubs.js";
 
 /** `GET /v1/conversations/:id`: every message of a conversation, in order, with its protocol state. */
 export const conversations = new Hono<{ Bindings: Env }>().get("/:id", async (c) => {

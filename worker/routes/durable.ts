@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { Env } from "../env.js";
 import { ApiError, unwrap } from "../errors.js";
 import { LOG_LEVELS, LOG_PAGE } from "../host/logs.js";
-import { hostOf } from "../hosts.js";
+import { hostOf } from "../stubs.js";
 
 /** A non-negative integer query parameter, or a 400 naming it. */
 function integer(value: string | undefined, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {

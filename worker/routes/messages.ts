@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { type AclMessage, type RoutableMessage, isAgentUrl, newMessageId, receiversOf } from "../../protocol/index.js";
-import { type LoggedMessage, conversationOf } from "../conversation/index.js";
 import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
 import { parseRoutableChecked } from "../json.js";
@@ -8,6 +7,7 @@ import { MAX_LIMITS, RUNTIME_LIMITS } from "../limits.js";
 import { HOPS_HEADER } from "../routing/egress.js";
 import { MAX_HOPS, type Refusal, route } from "../routing/index.js";
 import { readBody } from "../upload.js";
+import { conversationOf } from "../stubs.js";
 
 /** The longest `?wait=` a caller may ask for. */
 export const MAX_WAIT_MS = 30_000;
@@ -109,12 +109,7 @@ export async function acceptExternal(
   refuseIfRefused(message, logged.refused);
   if (wait === null) return null;
   const replyAddress = receiversOf({ receiver: message.reply_to })[0] ?? message.sender;
-  // The stub's RPC type of a loose JSON message is too deep for tsc; the DO method's own type is exact.
-  const reply = (await conversationOf(env, String(message.conversation_id)).waitFor(
-    replyAddress,
-    logged.seq,
-    wait,
-  )) as LoggedMessage | null;
+  const reply = await conversationOf(env, String(message.conversation_id)).waitFor(replyAddress, logged.seq, wait);
   return reply?.message ?? null;
 }
 

@@ -2,10 +2,10 @@ import { Hono } from "hono";
 import { parseProfile } from "../../protocol/index.js";
 import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
-import { type StoredProfile, profilesOf } from "../profiles/index.js";
-import { registryOf } from "../registry/index.js";
+import type { StoredProfile } from "../profiles/index.js";
 import { parseJsonText } from "../json.js";
 import { readBody } from "../upload.js";
+import { profilesOf, registryOf } from "../stubs.js";
 
 /** Largest profile accepted (per-test results included). */
 export const MAX_PROFILE_BYTES = 1024 * 1024;
@@ -31,7 +31,7 @@ export async function latestProfile(
   suite: string | null,
 ): Promise<StoredProfile> {
   const at = repoRef(owner, repo, ref);
-  const stored = (await profilesOf(env, at.owner, at.repo).latest(at.ref, suite)) as StoredProfile | null;
+  const stored = await profilesOf(env, at.owner, at.repo).latest(at.ref, suite);
   if (!stored) throw new ApiError(404, "NOT_FOUND", `no profile stored for ${owner}/${repo}@${ref}`);
   return stored;
 }
@@ -55,10 +55,7 @@ export const profiles = new Hono<{ Bindings: Env }>()
         `profile.${issue?.path.map(String).join(".") || "(body)"}: ${issue?.message ?? "invalid"}`,
       );
     }
-    const { created, stored } = (await profilesOf(c.env, at.owner, at.repo).put(at.ref, profile)) as {
-      created: boolean;
-      stored: StoredProfile;
-    };
+    const { created, stored } = await profilesOf(c.env, at.owner, at.repo).put(at.ref, profile);
     await registryOf(c.env).published({
       owner: at.owner,
       repo: at.repo,

@@ -12,10 +12,7 @@ import type { InteropProfile } from "../../protocol/index.js";
 import { SUITES } from "../../suites/index.js";
 import type { Env } from "../env.js";
 import { ApiError, unwrap } from "../errors.js";
-import type { AgentRecord } from "../host/record.js";
-import { hostOf } from "../hosts.js";
-import { profilesOf } from "../profiles/index.js";
-import { registryOf } from "../registry/index.js";
+import { hostOf, profilesOf, registryOf } from "../stubs.js";
 
 /** Where a hosted agent's edge-side profiles are stored: `hosted/<agent>` at this ref. */
 export const HOSTED_OWNER = "hosted";
@@ -47,9 +44,7 @@ export async function executeRun(
       `unknown suite \`${suiteId}\` (known: ${Object.keys(SUITES).join(", ")})`,
     );
   if (!env.AGTEST_TOKEN) throw new ApiError(401, "UNAUTHORIZED", "this runtime has no AGTEST_TOKEN configured");
-  const record = unwrap(
-    (await hostOf(env, agent).record()) as Awaited<ReturnType<ReturnType<typeof hostOf>["record"]>>,
-  ) as AgentRecord;
+  const record = unwrap(await hostOf(env, agent).record());
   if (record.state !== "running")
     throw new ApiError(
       409,
