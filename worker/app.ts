@@ -47,11 +47,11 @@ export const app = new Hono<{ Bindings: Env }>()
   .use("/v1/runs/*", selfFetch)
   .route("/v1/runs", runs)
   .route("/", pages)
-  .notFound((c) => c.json({ error: { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` } }, 404))
-  .onError((err, c) => {
-    if (err instanceof ApiError) return c.json(err.toBody(), err.status, err.headers);
-    // Hono's own middleware (basic auth on the dashboard) answers with its prepared response.
+  .notFound((c) => new ApiError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`).getResponse())
+  .onError((err) => {
+    // An ApiError answers with its code's status; Hono's own middleware (basic auth on the
+    // dashboard) with the response it prepared.
     if (err instanceof HTTPException) return err.getResponse();
     console.error("unhandled error", err);
-    return c.json({ error: { code: "INTERNAL", message: "internal error; see the runtime's log" } }, 500);
+    return new ApiError("INTERNAL", "internal error; see the runtime's log").getResponse();
   });

@@ -623,5 +623,5 @@ function moduleInfo(module: ModuleUpload): AgentRecord["module"] {
 }
 
 function notFound<T>(): Result<T> {
-  return failure(404, "AGENT_NOT_FOUND", "no such agent");
+  return failure("AGENT_NOT_FOUND", "no such agent");
 }

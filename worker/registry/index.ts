@@ -84,7 +84,6 @@ export class Registry extends DurableObject<Env> {
   async reserve(name: string): Promise<Result<null>> {
     if (this.#sql.one("SELECT name FROM agents WHERE name = ?", name)) {
       return failure(
-        409,
         "AGENT_ALREADY_EXISTS",
         `an agent named \`${name}\` already exists; use PUT /v1/agents/${name} to reload it`,
       );

@@ -7,6 +7,6 @@ import { conversationOf } from "../stubs.js";
 export const conversations = new Hono<{ Bindings: Env }>().get("/:id", async (c) => {
   const id = c.req.param("id");
   const transcript = await conversationOf(c.env, id).transcript();
-  if (!transcript) throw new ApiError(404, "NOT_FOUND", `no conversation \`${id}\``);
+  if (!transcript) throw new ApiError("NOT_FOUND", `no conversation \`${id}\``);
   return c.json(transcript);
 });

@@ -9,7 +9,7 @@ function integer(value: string | undefined, name: string, fallback: number, max 
   if (value === undefined || value === "") return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > max)
-    throw new ApiError(400, "INVALID_REQUEST", `?${name} must be an integer from 0 to ${max}, got ${value}`);
+    throw new ApiError("INVALID_REQUEST", `?${name} must be an integer from 0 to ${max}, got ${value}`);
   return n;
 }
 
@@ -19,11 +19,7 @@ function minLevel(value: string | undefined): number {
   const named = (LOG_LEVELS as readonly string[]).indexOf(value.toLowerCase());
   if (named >= 0) return named;
   if (/^[0-3]$/.test(value)) return Number(value);
-  throw new ApiError(
-    400,
-    "INVALID_REQUEST",
-    `?level must be one of ${LOG_LEVELS.join(", ")} (or 0 to 3), got ${value}`,
-  );
+  throw new ApiError("INVALID_REQUEST", `?level must be one of ${LOG_LEVELS.join(", ")} (or 0 to 3), got ${value}`);
 }
 
 /** `/v1/agents/:name/state` and `/logs` (durable agents), for the owner. */

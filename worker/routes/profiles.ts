@@ -15,10 +15,10 @@ const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
 /** Validates `:owner/:repo/:ref` (the ref arrives URL-decoded: `refs/pull/3/merge` is fine). */
 export function repoRef(owner: string, repo: string, ref: string): { owner: string; repo: string; ref: string } {
-  if (!NAME.test(owner)) throw new ApiError(400, "INVALID_REQUEST", `invalid owner \`${owner}\``);
-  if (!NAME.test(repo)) throw new ApiError(400, "INVALID_REQUEST", `invalid repository \`${repo}\``);
+  if (!NAME.test(owner)) throw new ApiError("INVALID_REQUEST", `invalid owner \`${owner}\``);
+  if (!NAME.test(repo)) throw new ApiError("INVALID_REQUEST", `invalid repository \`${repo}\``);
   if (ref.length === 0 || ref.length > 255 || /[\u0000-\u001f]/.test(ref))
-    throw new ApiError(400, "INVALID_REQUEST", "invalid ref");
+    throw new ApiError("INVALID_REQUEST", "invalid ref");
   return { owner, repo, ref };
 }
 
@@ -32,7 +32,7 @@ export async function latestProfile(
 ): Promise<StoredProfile> {
   const at = repoRef(owner, repo, ref);
   const stored = await profilesOf(env, at.owner, at.repo).latest(at.ref, suite);
-  if (!stored) throw new ApiError(404, "NOT_FOUND", `no profile stored for ${owner}/${repo}@${ref}`);
+  if (!stored) throw new ApiError("NOT_FOUND", `no profile stored for ${owner}/${repo}@${ref}`);
   return stored;
 }
 
@@ -42,7 +42,7 @@ export const profiles = new Hono<{ Bindings: Env }>()
     const at = repoRef(c.req.param("owner"), c.req.param("repo"), c.req.param("ref"));
     const body = await readBody(c.req.raw, MAX_PROFILE_BYTES);
     const parsed = parseJsonText(new TextDecoder().decode(body));
-    if (!parsed.ok) throw new ApiError(400, "INVALID_REQUEST", `the body is ${parsed.reason}`);
+    if (!parsed.ok) throw new ApiError("INVALID_REQUEST", `the body is ${parsed.reason}`);
     const json = parsed.value;
     let profile: ReturnType<typeof parseProfile>;
     try {
@@ -50,7 +50,6 @@ export const profiles = new Hono<{ Bindings: Env }>()
     } catch (err) {
       const issue = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
       throw new ApiError(
-        400,
         "INVALID_REQUEST",
         `profile.${issue?.path.map(String).join(".") || "(body)"}: ${issue?.message ?? "invalid"}`,
       );

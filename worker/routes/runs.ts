@@ -24,18 +24,13 @@ export const runs = new Hono<{ Bindings: Env; Variables: RunsVariables }>()
     const json = parseJsonText(new TextDecoder().decode(await readBody(c.req.raw, 64 * 1024)));
     if (!json.ok)
       throw new ApiError(
-        400,
         "INVALID_REQUEST",
         `the body must be JSON: {"agent": NAME, "suite"?: ID, "features"?: [...]}; it is ${json.reason}`,
       );
     const parsed = RunRequestSchema.safeParse(json.value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ApiError(
-        400,
-        "INVALID_REQUEST",
-        `${issue?.path.join(".") || "(body)"}: ${issue?.message ?? "invalid"}`,
-      );
+      throw new ApiError("INVALID_REQUEST", `${issue?.path.join(".") || "(body)"}: ${issue?.message ?? "invalid"}`);
     }
     const { agent, suite, features } = parsed.data;
     const outcome = await executeRun(c.env, c.var.self, agent, suite, features);
@@ -44,6 +39,6 @@ export const runs = new Hono<{ Bindings: Env; Variables: RunsVariables }>()
   .get("/", async (c) => c.json({ runs: await registryOf(c.env).runs(c.req.query("agent") ?? null) }))
   .get("/:id", async (c) => {
     const run = await registryOf(c.env).run(c.req.param("id"));
-    if (!run) throw new ApiError(404, "NOT_FOUND", `no run \`${c.req.param("id")}\``);
+    if (!run) throw new ApiError("NOT_FOUND", `no run \`${c.req.param("id")}\``);
     return c.json(run);
   });

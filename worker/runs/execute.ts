@@ -38,22 +38,14 @@ export async function executeRun(
 ): Promise<RunOutcome> {
   const suite = SUITES[suiteId];
   if (!suite)
-    throw new ApiError(
-      400,
-      "INVALID_REQUEST",
-      `unknown suite \`${suiteId}\` (known: ${Object.keys(SUITES).join(", ")})`,
-    );
-  if (!env.AGTEST_TOKEN) throw new ApiError(401, "UNAUTHORIZED", "this runtime has no AGTEST_TOKEN configured");
+    throw new ApiError("INVALID_REQUEST", `unknown suite \`${suiteId}\` (known: ${Object.keys(SUITES).join(", ")})`);
+  if (!env.AGTEST_TOKEN) throw new ApiError("UNAUTHORIZED", "this runtime has no AGTEST_TOKEN configured");
   const record = unwrap(await hostOf(env, agent).record());
   if (record.state !== "running")
-    throw new ApiError(
-      409,
-      "AGENT_NOT_RUNNING",
-      `agent \`${agent}\` is ${record.state}; start it before running a suite`,
-    );
+    throw new ApiError("AGENT_NOT_RUNNING", `agent \`${agent}\` is ${record.state}; start it before running a suite`);
   for (const f of features ?? []) {
     if (!suite.junctions.some((j) => j.id === f))
-      throw new ApiError(400, "INVALID_REQUEST", `suite ${suite.id} has no junction \`${f}\``);
+      throw new ApiError("INVALID_REQUEST", `suite ${suite.id} has no junction \`${f}\``);
   }
   // Transports are tested over real HTTP: in-process there is no URL an agent could reach, so
   // unless asked for explicitly those junctions are left out (absent: not claimed) with a note.
@@ -77,7 +69,7 @@ export async function executeRun(
   } catch (err) {
     // What makes a run meaningless is the caller's to hear about, not a 500.
     if (err instanceof BackchannelLies || err instanceof BackchannelBroken || err instanceof AgentUnreachable) {
-      throw new ApiError(422, "RUN_FAILED", `the run of ${suite.id} against \`${agent}\` stopped: ${err.message}`);
+      throw new ApiError("RUN_FAILED", `the run of ${suite.id} against \`${agent}\` stopped: ${err.message}`);
     }
     throw err;
   } finally {
