@@ -34,7 +34,9 @@ export const app = new Hono<{ Bindings: Env }>()
   .route("/v1/agtalk/sessions", agtalkInbox)
   .route("/v1/badges", badges)
   .use("/v1/*", bearerAuth())
-  .get("/v1/openapi.json", (c) => c.json(openApiDocument(c.env.AGTEST_VERSION ?? FALLBACK_VERSION)))
+  .get("/v1/openapi.json", (c) =>
+    c.json(openApiDocument(c.env.AGTEST_VERSION ?? FALLBACK_VERSION, new URL(c.req.url).origin)),
+  )
   .route("/v1/agents", agents)
   .route("/v1/agents", quiet)
   .route("/v1/agents", durable)

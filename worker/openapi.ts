@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from "@aste
 import * as z from "zod";
 import { AclMessageSchema, InteropProfileSchema } from "../protocol/index.js";
 import { AgentRecordSchema, ServiceSchema } from "./host/record.js";
+import { RunRequestSchema } from "./routes/runs.js";
 import { ManifestSchema } from "./upload.js";
 
 /**
@@ -30,15 +31,20 @@ function build(version: string) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   const security = [{ bearer: [] }];
+  /** Public operations: no token. */
+  const open: { [scheme: string]: string[] }[] = [];
   registry.registerPath({
     method: "get",
     path: "/v1/health",
+    operationId: "health",
     summary: "Liveness and version",
+    security: open,
     responses: { 200: json(z.object({ status: z.literal("ok"), version: z.string() }), "the runtime is up") },
   });
   registry.registerPath({
     method: "post",
     path: "/v1/agents",
+    operationId: "deployAgent",
     summary: "Deploy an agent (validated against ABI agtest/1, memory capped, instrumented with fuel)",
     security,
     request: { query: z.object({ name: z.string().optional() }), body: moduleBody },
@@ -47,6 +53,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/agents",
+    operationId: "listAgents",
     summary: "List agents",
     security,
     responses: { 200: json(z.object({ agents: z.array(AgentRecordSchema) }), "every agent"), ...errors(401) },
@@ -54,6 +61,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/agents/{name}",
+    operationId: "getAgent",
     summary: "One agent's record",
     security,
     request: { params: name },
@@ -62,6 +70,7 @@ function build(version: string) {
   registry.registerPath({
     method: "put",
     path: "/v1/agents/{name}",
+    operationId: "reloadAgent",
     summary: "Hot reload to a new module version without dropping messages",
     security,
     request: { params: name, body: moduleBody },
@@ -71,6 +80,7 @@ function build(version: string) {
     registry.registerPath({
       method: "post",
       path: `/v1/agents/{name}/${action}`,
+      operationId: `${action}Agent`,
       summary: action === "stop" ? "Stop the agent" : "Start a stopped or failed agent",
       security,
       request: { params: name },
@@ -80,6 +90,7 @@ function build(version: string) {
   registry.registerPath({
     method: "delete",
     path: "/v1/agents/{name}",
+    operationId: "deleteAgent",
     summary: "Delete the agent and everything it stored",
     security,
     request: { params: name },
@@ -88,6 +99,7 @@ function build(version: string) {
   registry.registerPath({
     method: "post",
     path: "/v1/messages",
+    operationId: "sendMessage",
     summary: "Route a FIPA ACL message; with ?wait=MS answer with the first reply in the conversation",
     security,
     request: {
@@ -110,6 +122,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/conversations/{id}",
+    operationId: "getConversation",
     summary: "Every message of a conversation, in order, with its interaction protocol and state",
     security,
     request: { params: z.object({ id: z.string() }) },
@@ -130,6 +143,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/directory",
+    operationId: "searchDirectory",
     summary: "Directory facilitator: agents registering a service that matches every filter",
     security,
     request: {
@@ -153,6 +167,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/agents/{name}/dead-letters",
+    operationId: "listDeadLetters",
     summary: "Messages that could not be delivered to the agent",
     security,
     request: { params: name },
@@ -172,6 +187,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/agents/{name}/state",
+    operationId: "getAgentState",
     summary: "The agent's key-value state (state_put), its size against the quota, its pending timers",
     security,
     request: { params: name },
@@ -193,6 +209,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/agents/{name}/logs",
+    operationId: "getAgentLogs",
     summary: "What the agent logged (agent.log) and its traps, oldest first, after a cursor",
     security,
     request: {
@@ -225,6 +242,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/agents/{name}/quiet",
+    operationId: "waitAgentQuiet",
     summary:
       "Whether the agent has nothing more to say (mailbox empty, nothing in flight, no retry or timer pending), waiting up to `wait` ms",
     security,
@@ -247,7 +265,9 @@ function build(version: string) {
   registry.registerPath({
     method: "post",
     path: "/v1/agents/{name}/inbox",
+    operationId: "postAgentInbox",
     summary: "Public HTTP transport of a hosted agent (no token): what external agents post to",
+    security: open,
     request: {
       params: name,
       query: z.object({ wait: z.number().int().min(0).max(30_000).optional() }),
@@ -263,6 +283,7 @@ function build(version: string) {
   registry.registerPath({
     method: "post",
     path: "/v1/agtalk/sessions",
+    operationId: "openRelaySession",
     summary: "Open an agtalk relay session (a mailbox for runners that cannot accept inbound connections)",
     security,
     responses: { 201: json(Session, "the session"), ...errors(401) },
@@ -270,6 +291,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/agtalk/sessions/{id}/messages",
+    operationId: "readRelaySession",
     summary: "Long-poll the messages a relay session received",
     security,
     request: {
@@ -290,6 +312,7 @@ function build(version: string) {
   registry.registerPath({
     method: "delete",
     path: "/v1/agtalk/sessions/{id}",
+    operationId: "closeRelaySession",
     summary: "Close a relay session",
     security,
     request: { params: z.object({ id: z.string() }) },
@@ -298,7 +321,9 @@ function build(version: string) {
   registry.registerPath({
     method: "post",
     path: "/v1/agtalk/sessions/{id}/inbox",
+    operationId: "postRelayInbox",
     summary: "Public capability URL of a relay session: external agents post messages here (kept as sent)",
+    security: open,
     request: {
       params: z.object({ id: z.string() }),
       body: { content: { "application/json": { schema: z.unknown() } } },
@@ -310,6 +335,7 @@ function build(version: string) {
   registry.registerPath({
     method: "put",
     path: "/v1/profiles/{owner}/{repo}/{ref}",
+    operationId: "putProfile",
     summary: "Store an interop profile for a repository ref (the GitHub Action publishes here)",
     security,
     request: { params: repoRef, body: { content: { "application/json": { schema: Profile } } } },
@@ -340,6 +366,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/profiles/{owner}/{repo}/{ref}",
+    operationId: "getProfile",
     summary: "The latest interop profile of a repository ref (?suite=URI to choose the suite)",
     security,
     request: { params: repoRef, query: z.object({ suite: z.string().optional() }) },
@@ -348,17 +375,14 @@ function build(version: string) {
   registry.registerPath({
     method: "post",
     path: "/v1/runs",
+    operationId: "startRun",
     summary: "Run a suite against a hosted agent at the edge and store the report and profile",
     security,
     request: {
       body: {
         content: {
           "application/json": {
-            schema: z.object({
-              agent: z.string(),
-              suite: z.string().optional(),
-              features: z.array(z.string()).optional(),
-            }),
+            schema: RunRequestSchema,
           },
         },
       },
@@ -381,6 +405,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/runs",
+    operationId: "listRuns",
     summary: "Stored runs, newest first (?agent=NAME to filter)",
     security,
     request: { query: z.object({ agent: z.string().optional() }) },
@@ -389,21 +414,72 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/runs/{id}",
+    operationId: "getRun",
     summary: "One run with its full report (every test, failures with expected and received)",
     security,
     request: { params: z.object({ id: z.string() }) },
     responses: { 200: json(RunSummary.extend({ report: z.unknown() }), "the run"), ...errors(401, 404) },
   });
+  registry.registerPath({
+    method: "get",
+    path: "/v1/badges/{owner}/{repo}/{file}",
+    operationId: "getBadge",
+    summary:
+      "The live interop badge of a ref's latest profile (public): `REF.svg`, or `REF.json` for a shields.io endpoint",
+    security: open,
+    request: {
+      params: repoRef.omit({ ref: true }).extend({
+        file: z.string().meta({ description: "the ref and the format: `REF.svg` or `REF.json`", example: "main.svg" }),
+      }),
+      query: z.object({ suite: z.string().optional() }),
+    },
+    responses: {
+      200: {
+        description: "the badge (`interop | unknown`, not cached, while the ref has no profile)",
+        content: {
+          "image/svg+xml": { schema: z.string() },
+          "application/json": {
+            schema: z.object({
+              schemaVersion: z.literal(1),
+              label: z.string(),
+              message: z.string(),
+              color: z.string(),
+            }),
+          },
+        },
+      },
+      ...errors(404),
+    },
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/v1/openapi.json",
+    operationId: "getOpenApiDocument",
+    summary: "This document",
+    security,
+    responses: {
+      200: {
+        description: "the OpenAPI 3.1 document",
+        content: { "application/json": { schema: z.object({}).passthrough() } },
+      },
+      ...errors(401),
+    },
+  });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
-    info: { title: "agtest edge runtime", version, description: "Sandboxed WebAssembly agents speaking FIPA ACL." },
+    info: {
+      title: "agtest edge runtime",
+      version,
+      description: "Sandboxed WebAssembly agents speaking FIPA ACL.",
+      license: { name: "Apache-2.0", identifier: "Apache-2.0" },
+    },
   });
 }
 
 let cached: ReturnType<typeof build> | undefined;
 
-/** The OpenAPI document (built once per isolate). */
-export function openApiDocument(version: string): ReturnType<typeof build> {
+/** The OpenAPI document (built once per isolate), with the origin it is served from as its server. */
+export function openApiDocument(version: string, origin: string): ReturnType<typeof build> {
   cached ??= build(version);
-  return cached;
+  return { ...cached, servers: [{ url: origin, description: "this runtime" }] };
 }

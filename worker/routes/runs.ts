@@ -10,7 +10,8 @@ import { registryOf } from "../stubs.js";
 /** What the app hands these routes: its own fetch (the harness reaches the runtime in-process). */
 export type RunsVariables = { self: SelfFetch };
 
-const RunRequestSchema = z
+/** The body of `POST /v1/runs` (the OpenAPI document describes it with this very schema). */
+export const RunRequestSchema = z
   .object({
     agent: z.string().min(1),
     suite: z.string().default("fipa"),
