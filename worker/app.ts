@@ -1,3 +1,4 @@
+import { VERSION } from "../protocol/version.js";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
@@ -17,9 +18,6 @@ import { profiles } from "./routes/profiles.js";
 import { quiet } from "./routes/quiet.js";
 import { type RunsVariables, runs } from "./routes/runs.js";
 
-/** Version reported by health and the OpenAPI document when wrangler.toml does not set one. */
-const FALLBACK_VERSION = "0.0.0";
-
 /** Hands a request's handlers the app's own fetch, on the same bindings and execution context. */
 const selfFetch = createMiddleware<{ Bindings: Env; Variables: RunsVariables }>(async (c, next) => {
   c.set("self", async (request) => app.fetch(request, c.env, c.executionCtx));
@@ -29,14 +27,12 @@ const selfFetch = createMiddleware<{ Bindings: Env; Variables: RunsVariables }>(
 /** The runtime's HTTP API (`/v1`). */
 export const app = new Hono<{ Bindings: Env }>()
   // Public: health, hosted agents' inboxes, relay inboxes (capability URLs) and badges.
-  .get("/v1/health", (c) => c.json({ status: "ok", version: c.env.AGTEST_VERSION ?? FALLBACK_VERSION }))
+  .get("/v1/health", (c) => c.json({ status: "ok", version: c.env.AGTEST_VERSION ?? VERSION }))
   .route("/v1/agents", inbox)
   .route("/v1/agtalk/sessions", agtalkInbox)
   .route("/v1/badges", badges)
   .use("/v1/*", bearerAuth())
-  .get("/v1/openapi.json", (c) =>
-    c.json(openApiDocument(c.env.AGTEST_VERSION ?? FALLBACK_VERSION, new URL(c.req.url).origin)),
-  )
+  .get("/v1/openapi.json", (c) => c.json(openApiDocument(c.env.AGTEST_VERSION ?? VERSION, new URL(c.req.url).origin)))
   .route("/v1/agents", agents)
   .route("/v1/agents", quiet)
   .route("/v1/agents", durable)

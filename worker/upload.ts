@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { readBody } from "./body.js";
 import { ApiError } from "./errors.js";
 import { parseJsonText } from "./json.js";
 import { LimitsSchema } from "./limits.js";
@@ -32,39 +33,6 @@ const MULTIPART_OVERHEAD = 64 * 1024;
  */
 export const STRIP_HINT =
   "strip debug info: build in release without debug info (rustc -O -C strip=debuginfo, cargo --release; clang without -g) or run llvm-strip / wasm-strip";
-
-/**
- * Reads a request body, refusing it with 413 as soon as it passes `limit` bytes — from the
- * Content-Length when given, else while streaming, so an oversized upload is never buffered whole.
- * `hint` is appended to the message (what to do about it).
- */
-export async function readBody(request: Request, limit: number, hint?: string): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new ApiError("PAYLOAD_TOO_LARGE", `request body exceeds the limit of ${limit} bytes${hint ? `; ${hint}` : ""}`);
-  const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (declared > limit) throw tooLarge();
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
 
 /** An uploaded module with its manifest. */
 export type Upload = { bytes: Uint8Array; manifest: Manifest };

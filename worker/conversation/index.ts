@@ -2,11 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { type AclMessage, receiversOf } from "../../protocol/index.js";
 import type { Env } from "../env.js";
 import { RUNTIME_LIMITS } from "../limits.js";
-import { type Sql, sqlOf } from "../sql.js";
+import { type Sql, migrate, sqlOf } from "../sql.js";
 import { type RefusedEntry, noteRefused, refusedEntries } from "./refused.js";
 import { type TrackerState, describeTracker, track } from "./tracker.js";
-
-const SCHEMA_VERSION = 1;
 
 /** Who put a message on the wire. */
 export type Origin = "agent" | "external" | "runtime";
@@ -40,6 +38,19 @@ export type Transcript = {
 
 type Waiter = { receiver: string; after: number; resolve: (m: LoggedMessage | null) => void };
 
+/** The conversation's tables, step by step: step `i` moves storage from schema version `i` to `i + 1`. */
+const MIGRATIONS: ((sql: Sql) => void)[] = [
+  (sql) => {
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL UNIQUE, at TEXT NOT NULL, origin TEXT NOT NULL, violation TEXT, message TEXT NOT NULL)",
+    );
+    sql.run("CREATE TABLE IF NOT EXISTS parties (address TEXT PRIMARY KEY)");
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS refused (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, reason TEXT NOT NULL, excerpt TEXT)",
+    );
+  },
+];
+
 /**
  * Every message of one conversation, in order, with the interaction protocol's state; the
  * external parties that joined it through the HTTP API; and the waiters of `?wait=`.
@@ -64,15 +75,7 @@ export class Conversation extends DurableObject<Env> {
   #ensureTables(): void {
     if (this.#ready) return;
     this.#ready = true;
-    this.#sql.run("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL UNIQUE, at TEXT NOT NULL, origin TEXT NOT NULL, violation TEXT, message TEXT NOT NULL)",
-    );
-    this.#sql.run("CREATE TABLE IF NOT EXISTS parties (address TEXT PRIMARY KEY)");
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS refused (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, reason TEXT NOT NULL, excerpt TEXT)",
-    );
-    this.#sql.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
+    migrate(this.#sql, MIGRATIONS);
   }
 
   /** Logs a message (once per message_id) and checks it against the conversation's protocol. */
@@ -199,11 +202,6 @@ export class Conversation extends DurableObject<Env> {
     this.#alarmSet = false;
     this.#undo.clear();
     this.#ready = false;
-  }
-
-  /** Whether an address is an external party of this conversation. */
-  async isExternal(address: string): Promise<boolean> {
-    return this.#externals().includes(address);
   }
 
   /** The first message after `after` addressed to `receiver`, waiting up to `ms` for it. */

@@ -7,7 +7,7 @@ import { parseRoutableChecked } from "../json.js";
 import { DeliveryBudget } from "../routing/budget.js";
 import { MAX_HOPS, route } from "../routing/index.js";
 import { type SandboxOutcome, runInSandbox } from "../sandbox/index.js";
-import { type Sql, sqlOf } from "../sql.js";
+import { type Sql, migrate, sqlOf } from "../sql.js";
 import { commitOutcome, createDurableTables, durableCall, hasCheckpoint } from "./durable.js";
 import { type LogLine, readLogs, tailLogs } from "./logs.js";
 import * as mailbox from "./mailbox.js";
@@ -27,7 +27,20 @@ import { type StateEntry, stateView } from "./state.js";
 import { fireDue, listTimers, nextTimerAt, pendingTimers } from "./timers.js";
 import { registryOf } from "../stubs.js";
 
-const SCHEMA_VERSION = 2;
+/**
+ * The host's tables, step by step: step `i` moves storage from schema version `i` to `i + 1`
+ * (version 2 added the durable agents' checkpoint, state, timer and log tables).
+ */
+const MIGRATIONS: ((sql: Sql) => void)[] = [
+  (sql) => {
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS module_chunks (version INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (version, seq))",
+    );
+    mailbox.createMailbox(sql);
+    sql.run("CREATE TABLE IF NOT EXISTS recent_conversations (conversation_id TEXT PRIMARY KEY, at TEXT NOT NULL)");
+  },
+  createDurableTables,
+];
 
 /** A trap-only circuit breaker: this many traps within the window terminate the agent. */
 const CRASH_LOOP_TRAPS = 5;
@@ -93,16 +106,7 @@ export class AgentHost extends DurableObject<Env> {
   }
 
   #createTables(): void {
-    this.#sql.run("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS module_chunks (version INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (version, seq))",
-    );
-    mailbox.createMailbox(this.#sql);
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS recent_conversations (conversation_id TEXT PRIMARY KEY, at TEXT NOT NULL)",
-    );
-    createDurableTables(this.#sql);
-    this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
+    migrate(this.#sql, MIGRATIONS);
   }
 
   /** Stores a new agent (version 1) and boots it. */

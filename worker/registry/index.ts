@@ -3,9 +3,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.js";
 import { type Result, failure } from "../errors.js";
 import type { AgentState, ServiceEntry } from "../host/record.js";
-import { type Sql, sqlOf } from "../sql.js";
-
-const SCHEMA_VERSION = 1;
+import { type Sql, migrate, sqlOf } from "../sql.js";
 
 /** What the registry knows of an agent; the agent's host holds the full record. */
 export type AgentSummary = {
@@ -52,6 +50,26 @@ export type DirectoryEntry = { name: string; state: AgentState; services: Servic
 type AgentRow = { name: string; version: number; state: string; created_at: string; updated_at: string };
 type ServiceRow = { agent: string; name: string; type: string | null; protocols: string; ontologies: string };
 
+/** The registry's tables, step by step: step `i` moves storage from schema version `i` to `i + 1`. */
+const MIGRATIONS: ((sql: Sql) => void)[] = [
+  (sql) => {
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS agents (name TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+    );
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS services (agent TEXT NOT NULL, name TEXT NOT NULL, type TEXT, protocols TEXT NOT NULL, ontologies TEXT NOT NULL)",
+    );
+    sql.run("CREATE INDEX IF NOT EXISTS services_by_agent ON services (agent)");
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, agent TEXT NOT NULL, suite TEXT NOT NULL, started_at TEXT NOT NULL, summary TEXT NOT NULL, report TEXT NOT NULL)",
+    );
+    sql.run("CREATE INDEX IF NOT EXISTS runs_by_agent ON runs (agent, started_at)");
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS published (owner TEXT NOT NULL, repo TEXT NOT NULL, ref TEXT NOT NULL, test_suite TEXT NOT NULL, stored_at TEXT NOT NULL, PRIMARY KEY (owner, repo, ref, test_suite))",
+    );
+  },
+];
+
 /**
  * The runtime-wide index of agents (names are unique: reserving one is atomic because a Durable
  * Object runs one call at a time between awaits) and of the services they register.
@@ -62,22 +80,7 @@ export class Registry extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = sqlOf(ctx.storage);
-    this.#sql.run("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS agents (name TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
-    );
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS services (agent TEXT NOT NULL, name TEXT NOT NULL, type TEXT, protocols TEXT NOT NULL, ontologies TEXT NOT NULL)",
-    );
-    this.#sql.run("CREATE INDEX IF NOT EXISTS services_by_agent ON services (agent)");
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, agent TEXT NOT NULL, suite TEXT NOT NULL, started_at TEXT NOT NULL, summary TEXT NOT NULL, report TEXT NOT NULL)",
-    );
-    this.#sql.run("CREATE INDEX IF NOT EXISTS runs_by_agent ON runs (agent, started_at)");
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS published (owner TEXT NOT NULL, repo TEXT NOT NULL, ref TEXT NOT NULL, test_suite TEXT NOT NULL, stored_at TEXT NOT NULL, PRIMARY KEY (owner, repo, ref, test_suite))",
-    );
-    this.#sql.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
+    migrate(this.#sql, MIGRATIONS);
   }
 
   /** Claims a name for a new agent; fails with 409 if taken. */
@@ -125,11 +128,6 @@ export class Registry extends DurableObject<Env> {
   async remove(name: string): Promise<void> {
     this.#sql.run("DELETE FROM services WHERE agent = ?", name);
     this.#sql.run("DELETE FROM agents WHERE name = ?", name);
-  }
-
-  /** Whether a name is registered. */
-  async has(name: string): Promise<boolean> {
-    return this.#sql.one("SELECT name FROM agents WHERE name = ?", name) !== undefined;
   }
 
   /**

@@ -3,9 +3,8 @@ import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
 import { MAX_LIMITS } from "../limits.js";
 import { AGTALK_PREFIX } from "../relay/index.js";
-import { parseJsonText } from "../json.js";
 import { MAX_HOPS } from "../routing/index.js";
-import { readBody } from "../upload.js";
+import { readJson } from "../body.js";
 import { hopsOf, parseWait } from "./messages.js";
 import { relayOf } from "../stubs.js";
 
@@ -46,8 +45,7 @@ export const agtalkInbox = new Hono<{ Bindings: Env }>().post("/:id/inbox", asyn
   const id = sessionId(c.req.param("id"));
   const hops = hopsOf(c.req.raw);
   if (hops >= MAX_HOPS) throw new ApiError("INVALID_MESSAGE", `hop limit (${MAX_HOPS}) reached: a message loop?`);
-  const body = await readBody(c.req.raw, MAX_LIMITS.message_bytes);
-  const json = parseJsonText(new TextDecoder().decode(body));
+  const json = await readJson(c.req.raw, MAX_LIMITS.message_bytes);
   if (!json.ok) throw new ApiError("INVALID_MESSAGE", `(body): ${json.reason}`);
   // The relay keeps what the agent sent as it is, valid or not: judging it is the harness's job.
   if (!(await relayOf(c.env, id).push(json.value, hops))) throw new ApiError("NOT_FOUND", "no such agtalk session");

@@ -1,3 +1,4 @@
+import { sha256Hex } from "../../protocol/digest.js";
 import { type PreparedModule, WasmValidationError, prepareModule } from "../wasm/index.js";
 import { ApiError } from "../errors.js";
 import { type AgentLimits, memoryPages } from "../limits.js";
@@ -33,11 +34,10 @@ export async function buildModule(bytes: Uint8Array, limits: AgentLimits): Promi
       `module is ${bytes.byteLength} bytes, ${out.byteLength} once instrumented (fuel checks); the limit is ${limits.module_bytes}`,
     );
   }
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", out));
   return {
     bytes: out,
     originalBytes: bytes.byteLength,
-    sha256: [...digest].map((b) => b.toString(16).padStart(2, "0")).join(""),
+    sha256: await sha256Hex(out),
     hasInit: prepared.info.hasInit,
   };
 }

@@ -6,7 +6,7 @@ import { parseRoutableChecked } from "../json.js";
 import { MAX_LIMITS, RUNTIME_LIMITS } from "../limits.js";
 import { HOPS_HEADER } from "../routing/egress.js";
 import { MAX_HOPS, type Refusal, route } from "../routing/index.js";
-import { readBody } from "../upload.js";
+import { readBody } from "../body.js";
 import { conversationOf } from "../stubs.js";
 
 /** The longest `?wait=` a caller may ask for. */

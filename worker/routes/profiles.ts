@@ -3,8 +3,7 @@ import { parseProfile } from "../../protocol/index.js";
 import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
 import type { StoredProfile } from "../profiles/index.js";
-import { parseJsonText } from "../json.js";
-import { readBody } from "../upload.js";
+import { readJson } from "../body.js";
 import { profilesOf, registryOf } from "../stubs.js";
 
 /** Largest profile accepted (per-test results included). */
@@ -40,8 +39,7 @@ export async function latestProfile(
 export const profiles = new Hono<{ Bindings: Env }>()
   .put("/:owner/:repo/:ref{.+}", async (c) => {
     const at = repoRef(c.req.param("owner"), c.req.param("repo"), c.req.param("ref"));
-    const body = await readBody(c.req.raw, MAX_PROFILE_BYTES);
-    const parsed = parseJsonText(new TextDecoder().decode(body));
+    const parsed = await readJson(c.req.raw, MAX_PROFILE_BYTES);
     if (!parsed.ok) throw new ApiError("INVALID_REQUEST", `the body is ${parsed.reason}`);
     const json = parsed.value;
     let profile: ReturnType<typeof parseProfile>;

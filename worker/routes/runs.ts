@@ -3,8 +3,7 @@ import * as z from "zod";
 import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
 import { type SelfFetch, executeRun } from "../runs/execute.js";
-import { parseJsonText } from "../json.js";
-import { readBody } from "../upload.js";
+import { readJson } from "../body.js";
 import { registryOf } from "../stubs.js";
 
 /** What the app hands these routes: its own fetch (the harness reaches the runtime in-process). */
@@ -22,7 +21,7 @@ export const RunRequestSchema = z
 /** `/v1/runs`: run a suite against a hosted agent at the edge; read stored runs. */
 export const runs = new Hono<{ Bindings: Env; Variables: RunsVariables }>()
   .post("/", async (c) => {
-    const json = parseJsonText(new TextDecoder().decode(await readBody(c.req.raw, 64 * 1024)));
+    const json = await readJson(c.req.raw, 64 * 1024);
     if (!json.ok)
       throw new ApiError(
         "INVALID_REQUEST",
