@@ -8,7 +8,10 @@ import type { Quietness } from "./silence.js";
  * ever relay for it is already in the inbox (the runtime's `?wait=` answer), so nobody needs to
  * wait for more.
  */
-export type Delivery = { status: "sent"; complete?: boolean } | { status: "refused"; reason: string };
+export type Delivery =
+  | { status: "sent"; complete?: boolean }
+  /** `httpStatus`: the HTTP status of the refusal, when the transport is HTTP. */
+  | { status: "refused"; reason: string; httpStatus?: number };
 
 /**
  * What a channel knows of the agent's HTTP transport, for `transports.http` tests: the agent's
@@ -46,9 +49,25 @@ export interface Channel {
    * silence is then judged by the adaptive window.
    */
   quiet?(options: { timeout: number; signal?: AbortSignal }): Promise<Quietness>;
+  /**
+   * The agent's own log (what it wrote with `agent.log`, and its traps), when the channel can read
+   * it (a hosted agent: `GET /v1/agents/:name/logs`): the runner keeps the lines of each failing test.
+   */
+  readonly logs?: AgentLogs;
   /** Stops receiving and frees what the channel holds (servers, sessions, watchers). */
   close(): Promise<void>;
 }
+
+/** One line of a hosted agent's log, as the runtime serves it. */
+export type AgentLogLine = { seq: number; at: string; level: string; text: string };
+
+/** Reading an agent's log from a cursor on. */
+export type AgentLogs = {
+  /** The cursor past every line written so far. */
+  cursor(): Promise<number>;
+  /** Lines after `after`, oldest first, at most `limit`. */
+  since(after: number, limit: number): Promise<AgentLogLine[]>;
+};
 
 /** A fake agent for {@link memoryChannel}: gets each message (a JSON copy) and a way to answer. */
 export type MemoryAgent = (message: unknown, send: (message: unknown) => void) => void | Promise<void>;

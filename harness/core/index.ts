@@ -78,6 +78,8 @@ export {
 export { httpBackchannel, type HttpBackchannelOptions } from "./backchannels/http.js";
 export { AGACT_ONTOLOGY, messageBackchannel } from "./backchannels/message.js";
 export { httpChannel, type HttpChannelOptions } from "./channels/http.js";
+export { PREFLIGHT_MS, preflight } from "./preflight.js";
+export { unclaimUnsupported } from "./unsupported.js";
 export { openRuntimeChannel, type RuntimeChannelOptions } from "./channels/runtime.js";
 export { openRelaySession, type RelayChannelOptions, type RelayOptions, type RelaySession } from "./channels/relay.js";
 export { openRelayChannel } from "./channels/relayed.js";

@@ -15,6 +15,10 @@ export type TestResult = {
   notes?: string[];
   /** How each "nothing more arrives" check of the test was decided (what was waited for). */
   silence?: SilenceWait[];
+  /** The agact action the backchannel answered 127 (unsupported) to, when that is why the test did not pass. */
+  unsupported?: string;
+  /** A test that did not pass: the agent's own log lines written during it (`level text`), when the channel reads them. */
+  agent_log?: string[];
 };
 
 /** A scored junction: `passed of total`, and the essential tests that did not pass (the why). */

@@ -33,6 +33,9 @@ export type TestRun = {
 
 const OVERRUN_GRACE_MS = 100;
 
+/** How many of the agent's log lines a failing test keeps. */
+const MAX_LOG_LINES = 40;
+
 class OutOfTime extends Error {
   override readonly name = "OutOfTime";
 }
@@ -41,6 +44,7 @@ class OutOfTime extends Error {
 export async function runTest(test: SuiteTest, run: TestRun): Promise<TestResult> {
   const { suite, channel, backchannel, actions, budget, stale, silence, signal } = run;
   await hook("setup", [test.id], run);
+  const logFrom = await channel.logs?.cursor();
   const controller = new AbortController();
   const cancel = () => controller.abort(new RunAborted("the run was cancelled"));
   signal?.addEventListener("abort", cancel, { once: true });
@@ -73,6 +77,7 @@ export async function runTest(test: SuiteTest, run: TestRun): Promise<TestResult
     if (error instanceof BackchannelBroken || error instanceof AgentUnreachable) throw error;
     if (signal?.aborted) throw new RunAborted("the run was cancelled");
     result = { ...base, ...verdict(error, test.essential, backchannel.kind), ms: 0 };
+    if (error instanceof ActionUnsupported) result.unsupported = error.action;
   } finally {
     if (timer !== null) clearTimeout(timer);
     controller.abort();
@@ -82,6 +87,14 @@ export async function runTest(test: SuiteTest, run: TestRun): Promise<TestResult
   for (const c of record.conversations) stale.add(c);
   if (record.notes.length > 0) result.notes = record.notes;
   if (record.silence.length > 0) result.silence = record.silence;
+  if (result.status !== "pass" && channel.logs !== undefined && logFrom !== undefined) {
+    const lines = await channel.logs.since(logFrom, MAX_LOG_LINES + 1);
+    if (lines.length > 0) {
+      result.agent_log = lines.slice(0, MAX_LOG_LINES).map((l) => `${l.level} ${l.text}`);
+      if (lines.length > MAX_LOG_LINES)
+        result.agent_log.push(`… more lines: GET /v1/agents/${channel.agent}/logs?after=${logFrom}`);
+    }
+  }
   await hook("teardown", [], run);
   return result;
 }

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, uniqueName } from "../integration/api.js";
 import { MAX_HOPS } from "../../worker/routing/index.js";
+import { MAX_SENDS_PER_MESSAGE } from "../../worker/sandbox/index.js";
 import { reached } from "./helpers/outside.js";
 import { describeReport, deployProbe, probeUntil } from "./helpers/probe.js";
 import { type AgentView, deployWith, record, transcript } from "./helpers/runtime.js";
@@ -23,11 +24,6 @@ async function kick(message: { [key: string]: unknown }): Promise<void> {
 }
 
 const idle = (r: AgentView) => r.state === "failed" || r.stats.mailbox_depth === 0;
-
-// Not here yet: fan-out across hops (64 per message between two agents) and multicast to 1,000
-// unknown receivers under the probe. Both are bounded by the delivery budget and end in
-// RoutingLimitExceeded (budget.test.ts shows each mechanism alone), but on this loaded 2-core
-// machine they did not finish within 4 minutes, so they are left out rather than flaky.
 
 describe("amplification: one message cannot make the runtime do unbounded routing work", () => {
   it("two agents ping-ponging in 10 conversations at once: each chain ends at the hop limit, the work is bounded", async () => {
@@ -72,5 +68,65 @@ describe("amplification: one message cannot make the runtime do unbounded routin
     console.log(describeReport("own public inbox", report, [await record(amp)]));
     // Each round trip through the inbox is one hop more: 31 POSTs, then the hop limit, not the agent, ends it.
     expect(posts.map((p) => Number(p.hops))).toEqual(Array.from({ length: MAX_HOPS - 1 }, (_, i) => i + 1));
+  }, 240_000);
+  it("fan-out across hops: two agents answering each message with 64 sends each are contained, the probe answering throughout", async () => {
+    const probe = await deployProbe();
+    const [a, b] = [uniqueName("fan-a"), uniqueName("fan-b")];
+    await deployWith(a, env.FIXTURE_AMPLIFIER, { limits: LIMITS });
+    await deployWith(b, env.FIXTURE_AMPLIFIER, { limits: LIMITS });
+    const conversation = `c-fan-${crypto.randomUUID().slice(0, 8)}`;
+    await kick({ sender: b, receiver: a, conversation_id: conversation, content: { back: MAX_SENDS_PER_MESSAGE } });
+    // 64 per hop would be 64^32 messages. The receivers' mailbox caps refuse most of them and the
+    // send rate slows each offender by the deliveries it caused, so the pair crawls on, contained:
+    // watched until each has handled four messages (three hops: 64^3 = 262,144 unchecked).
+    const report = await probeUntil(probe, [a, b], LIMITS.mailbox_depth, (records) =>
+      records.every((r) => r.state === "failed" || r.stats.messages_in >= 4),
+    );
+    const records = await Promise.all([a, b].map(record));
+    console.log(describeReport("fan-out across hops", report, records));
+    // What was refused was counted, and the offenders were slowed.
+    expect(records.every((r) => r.state === "failed" || (r.stats.rejected_sends > 0 && r.stats.throttled > 0))).toBe(
+      true,
+    );
+    // Bounded work: each handled message caused at most its sends and its delivery budget.
+    const handled = records.reduce((n, r) => n + r.stats.messages_in, 0);
+    const log = await transcript(conversation);
+    expect(log.messages.length).toBeLessThanOrEqual(
+      1 + handled * (MAX_SENDS_PER_MESSAGE + LIMITS.deliveries_per_message),
+    );
+    // The operator can end it: stopped agents take no more turns.
+    for (const name of [a, b]) expect((await api(`/v1/agents/${name}/stop`, { method: "POST" })).status).toBe(200);
+    expect((await Promise.all([a, b].map(record))).map((r) => r.state)).toEqual(["stopped", "stopped"]);
+  }, 240_000);
+
+  it("multicast: 64 sends each to 1,000 receivers that do not exist, answered meanwhile by a ping-pong pair; bounded by the delivery budget", async () => {
+    const probe = await deployProbe();
+    const amp = uniqueName("multi");
+    const [a, b] = [uniqueName("bg-a"), uniqueName("bg-b")];
+    await Promise.all([amp, a, b].map((name) => deployWith(name, env.FIXTURE_AMPLIFIER, { limits: LIMITS })));
+    const receivers = Array.from({ length: 1000 }, (_, i) => `nobody-${i}-${crypto.randomUUID().slice(0, 6)}`);
+    const conversation = `c-multi-${crypto.randomUUID().slice(0, 8)}`;
+    // Another pair keeps answering each other meanwhile: limits must hold in combination.
+    const background = `c-bg-${crypto.randomUUID().slice(0, 8)}`;
+    await kick({ sender: b, receiver: a, conversation_id: background, content: { back: 1 } });
+    await kick({
+      sender: "harness",
+      receiver: amp,
+      conversation_id: conversation,
+      content: { to: receivers, multicast: true, count: 64 },
+    });
+    const report = await probeUntil(probe, [amp, a, b], LIMITS.mailbox_depth, (records) => records.every(idle));
+    const records = await Promise.all([amp, a, b].map(record));
+    console.log(describeReport("multicast to 1,000", report, records));
+    // One inbound message: at most its delivery budget of deliveries and bounces, not 64,000.
+    const log = await transcript(conversation);
+    const bounces = log.messages.filter((m) => m.origin === "runtime").length;
+    const sends = log.messages.filter((m) => m.origin === "agent" && m.message.sender === amp).length;
+    expect(sends).toBeLessThanOrEqual(MAX_SENDS_PER_MESSAGE);
+    expect(bounces).toBeLessThanOrEqual(LIMITS.deliveries_per_message);
+    const [multi] = records;
+    expect(multi?.stats.messages_in).toBe(1);
+    // The pair went on to the hop limit regardless.
+    expect((await transcript(background)).messages.at(-1)?.message.content).toMatch(/^hop limit \(32\) reached/);
   }, 240_000);
 });

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -108,6 +110,28 @@ describe("agtest run against the embedded runtime", () => {
       "deploy of forbidden-import failed: INVALID_WASM forbidden import `wasi_snapshot_preview1.path_open` (WASI: ",
     );
     expect(run.err).not.toMatch(/\n\s+at /);
+  });
+
+  it("an HTTP endpoint that answers 404 to everything: exit 3 after one preflight POST, not a suite of timeouts", async () => {
+    let posts = 0;
+    const server = createServer((req, res) => {
+      posts++;
+      req.resume();
+      res.writeHead(404, { "content-type": "text/plain" }).end("Not Found");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/not-the-agent`;
+    try {
+      const run = await agtest("run", "--endpoint", url, "--name", "somebody");
+      expect(run.code).toBe(3);
+      expect(run.err).toContain(
+        `agtest: the agent is unreachable: POST ${url} answered HTTP 404: Not Found to a preflight inform before the suite`,
+      );
+      expect(posts).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("an HTTP endpoint nobody listens on: exit 3", async () => {

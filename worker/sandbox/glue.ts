@@ -68,8 +68,34 @@ function charge(cost) {
   if (fuel.value < 0n) throw new AgentFault("fuel exhausted in a host call");
 }
 
+// The durable and WASI imports are paid like the others: the crossing before anything is done,
+// and the bytes they copy, known from the arguments before (or, for state_get, from what it
+// copied, at most one value's limit, after).
+const u32 = (n) => n >>> 0;
+const PER_BYTE = {
+  state_get: { before: (_kp, kl) => u32(kl) * FUEL.statePerByte, after: (n, _kp, _kl, _bp, bc) => (n > 0 && n <= u32(bc) ? n * FUEL.statePerByte : 0) },
+  state_put: { before: (_kp, kl, _vp, vl) => (u32(kl) + u32(vl)) * FUEL.statePerByte },
+  state_delete: { before: (_kp, kl) => u32(kl) * FUEL.statePerByte },
+  timer_set: { before: (_delay, _tp, tl) => u32(tl) * FUEL.timerPerByte },
+  random_get: { before: (_ptr, len) => u32(len) * FUEL.randomPerByte },
+};
+function metered(fns) {
+  const out = {};
+  for (const name of Object.keys(fns)) {
+    const fn = fns[name];
+    const bytes = PER_BYTE[name];
+    out[name] = (...args) => {
+      charge(FUEL.call + (bytes ? bytes.before(...args) : 0));
+      const result = fn(...args);
+      if (bytes && bytes.after) charge(bytes.after(result, ...args));
+      return result;
+    };
+  }
+  return out;
+}
+
 const imports = {
-  wasi_snapshot_preview1: wasiImports,
+  wasi_snapshot_preview1: metered(wasiImports),
   agent: {
     send(ptr, len) {
       charge(FUEL.call);
@@ -89,7 +115,7 @@ const imports = {
       try { text = utf8.decode(memoryBytes(ptr, Math.min(len >>> 0, MAX_LOG_BYTES))); } catch { text = "(invalid utf-8)"; }
       call.logs.push({ level: Math.max(0, Math.min(3, level)), text });
     },
-    ...durable.imports(memoryBytes),
+    ...metered(durable.imports(memoryBytes)),
     now() { charge(FUEL.call); return BigInt(Date.now()); },
     random(ptr, len) {
       // Bounded by the agent's memory (memoryBytes) and paid per byte before any is drawn.

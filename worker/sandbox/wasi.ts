@@ -13,7 +13,8 @@
  * - `random_get`, `clock_time_get` (every clock reads the host clock; Workers coarsen it).
  * - `environ_*` and `args_*` are empty; `proc_exit` traps with the exit code.
  *
- * It uses the glue's `memoryBytes`, `instance`, `call`, `AgentFault` and `collectLog`.
+ * It uses the glue's `memoryBytes`, `instance`, `call`, `AgentFault`, `collectLog`, `charge` and
+ * `FUEL` (every import is also charged its crossing by the glue's `metered`).
  * Errno values: https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#errno
  */
 export const WASI_GLUE = String.raw`
@@ -55,7 +56,10 @@ const wasiImports = {
       memoryBytes(iov, 8);
       const ptr = wasiView().getUint32(iov, true);
       const len = wasiView().getUint32(iov + 4, true);
+      charge(len * FUEL.writePerByte);
       pending.text = wasiEmit(fd, pending.text + pending.decoder.decode(memoryBytes(ptr, len), { stream: true }));
+      // An unfinished line keeps what the log would keep of it, however much more is written.
+      if (pending.text.length > MAX_LOG_BYTES) pending.text = pending.text.slice(0, MAX_LOG_BYTES);
       total += len;
     }
     // Everything counts as written, even past the log's caps: libc would retry the rest forever.

@@ -21,4 +21,10 @@ export const HOST_FUEL = {
   sendPerByte: 20,
   /** `log`: per byte kept (at most the log line limit). */
   logPerByte: 2,
+  /** `state_get`/`state_put`/`state_delete`: per byte of key and value copied across. */
+  statePerByte: 20,
+  /** `timer_set`: per byte of the tag. */
+  timerPerByte: 20,
+  /** WASI `fd_write`: per byte written (decoded into log lines, whatever the log keeps). */
+  writePerByte: 2,
 } as const;

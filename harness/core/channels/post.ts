@@ -40,7 +40,7 @@ export async function postMessage(
   if (!res.ok) {
     const reason = `HTTP ${res.status}: ${errorMessage(answer) ?? (text.slice(0, 300) || res.statusText)}`;
     if (fatal?.(res.status)) throw new AgentUnreachable(`${url} answered ${reason}`);
-    return { delivery: { status: "refused", reason }, status: res.status };
+    return { delivery: { status: "refused", reason, httpStatus: res.status }, status: res.status };
   }
   for (const value of Array.isArray(answer) ? answer : [answer]) {
     // An acknowledgement (`{"message_id": ...}`) is not a message; anything with a performative is.

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { newMessageId } from "../../../protocol/index.js";
-import type { Channel, Delivery } from "../channel.js";
+import type { AgentLogLine, AgentLogs, Channel, Delivery } from "../channel.js";
 import { AgentUnreachable } from "../errors.js";
 import { Inbox } from "../inbox.js";
 import { httpChannel } from "./http.js";
@@ -71,6 +71,7 @@ export async function openRuntimeChannel(options: RuntimeChannelOptions): Promis
         return (await postMessage(`${root}/v1/messages`, message, { inbox, headers, fetch: fetcher, fatal })).delivery;
       },
       quiet: quietness({ root, agent, headers, fetch: fetcher, session: s }),
+      logs: agentLogs({ root, agent, headers, fetch: fetcher }),
     };
   }
   const closing = new AbortController();
@@ -81,6 +82,7 @@ export async function openRuntimeChannel(options: RuntimeChannelOptions): Promis
     agent,
     inbox,
     http: { endpoint: inboxOf(root, agent), fetch: fetcher },
+    logs: agentLogs({ root, agent, headers, fetch: fetcher }),
     async send(message): Promise<Delivery> {
       // The runtime answers once the first reply is in or `wait` ran out. Refusals come at once;
       // past a short grace the send counts as sent and the reply, if any, joins the inbox later.
@@ -153,6 +155,56 @@ function quietness(options: {
     }
   };
 }
+
+/**
+ * The agent's log through `GET /v1/agents/:name/logs`. Reading it is a diagnostic: a runtime
+ * without the route, or a failed read, gives no lines rather than failing the run.
+ */
+function agentLogs(options: {
+  root: string;
+  agent: string;
+  headers: Record<string, string>;
+  fetch: typeof fetch;
+}): AgentLogs {
+  const { root, agent, headers, fetch: fetcher } = options;
+  const url = `${root}/v1/agents/${encodeURIComponent(agent)}/logs`;
+  let supported = true;
+  let seen = 0;
+  const page = async (after: number, limit: number): Promise<AgentLogLine[]> => {
+    if (!supported) return [];
+    try {
+      const res = await retrying(fetcher, `${url}?after=${after}&limit=${limit}`, { headers });
+      const body = LogsBody.safeParse(await res.json().catch(() => undefined));
+      if (res.status === 404 || !body.success) {
+        supported = res.status !== 404;
+        return [];
+      }
+      return body.data.logs;
+    } catch {
+      return [];
+    }
+  };
+  return {
+    async cursor() {
+      // Forward from the last cursor: usually one short page (the ring holds 1,000 lines).
+      for (;;) {
+        const lines = await page(seen, LOG_PAGE);
+        const last = lines.at(-1);
+        if (last === undefined) return seen;
+        seen = Math.max(seen, last.seq);
+        if (lines.length < LOG_PAGE) return seen;
+      }
+    },
+    since: (after, limit) => page(after, Math.min(limit, LOG_PAGE)),
+  };
+}
+
+/** The runtime's page size of `GET /v1/agents/:name/logs`. */
+const LOG_PAGE = 500;
+
+const LogsBody = z.object({
+  logs: z.array(z.object({ seq: z.number(), at: z.string(), level: z.string(), text: z.string() })),
+});
 
 /** The longest `?wait=` of one quiescence request (the runtime's maximum). */
 const MAX_QUIET_WAIT_MS = 30_000;

@@ -4,7 +4,7 @@ import { oneLine } from "./text.js";
 /**
  * JUnit XML for CI tools that read test reports: one `<testsuite>` per junction (its score as a
  * property), one `<testcase>` per test; `fail` -> `<failure>`, `error` -> `<error>`,
- * `skip` -> `<skipped>`.
+ * `skip` -> `<skipped>`; the agent's log lines during a test that did not pass in `<system-out>`.
  */
 export function junitReport(report: RunReport): string {
   const count = (rs: TestResult[], status: TestResult["status"]) => rs.filter((r) => r.status === status).length;
@@ -44,6 +44,8 @@ export function junitReport(report: RunReport): string {
     return [
       `${open}>`,
       `      <${tag} message="${attr(message)}" type="${r.status}">${text(body.join("\n"))}</${tag}>`,
+      // The agent's own log during the test, where JUnit consumers show a test's output.
+      ...(r.agent_log ? [`      <system-out>${text(r.agent_log.join("\n"))}</system-out>`] : []),
       "    </testcase>",
     ];
   }

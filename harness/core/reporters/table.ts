@@ -33,6 +33,8 @@ export function tableReport(report: RunReport): string {
         if (r.failure.expected !== undefined) out.push(`        expected: ${oneLine(r.failure.expected)}`);
         if (r.failure.received !== undefined) out.push(`        received: ${oneLine(r.failure.received)}`);
       }
+      if (r.agent_log !== undefined)
+        out.push("        the agent's log during the test:", ...r.agent_log.map((l) => `          ${oneLine(l)}`));
     }
   }
   const notes = [...report.notes, ...report.results.flatMap((r) => (r.notes ?? []).map((n) => `${r.test}: ${n}`))];

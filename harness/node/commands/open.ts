@@ -4,6 +4,8 @@ import {
   messageBackchannel,
   noBackchannel,
   openRelayChannel,
+  PREFLIGHT_MS,
+  preflight,
   type Backchannel,
   type Channel,
   type Subject,
@@ -68,9 +70,19 @@ export async function openTarget(config: RunConfig): Promise<Target> {
     } else {
       throw new CliError("run: no agent to test");
     }
+    // An HTTP endpoint is tried once before the suite: a wrong URL is exit 3, not 14 timed-out tests.
+    if (config.endpoint) {
+      try {
+        await preflight(channel, Math.max(PREFLIGHT_MS, config.timeout ?? 0));
+      } catch (error) {
+        await channel.close().catch(() => undefined);
+        throw error;
+      }
+    }
     return { channel, subject: { name: channel.agent }, close: () => channel.close() };
   } catch (error) {
-    if (error instanceof AgentUnreachable) throw new CliError(error.message, EXIT.unreachable);
+    if (error instanceof AgentUnreachable)
+      throw new CliError(`the agent is unreachable: ${error.message}`, EXIT.unreachable);
     throw error;
   }
 }

@@ -20,6 +20,7 @@ import {
   type ProgressEvent,
   type RunOptions,
   type RunReport,
+  unclaimUnsupported,
 } from "../../core/index.js";
 import { parseCommand } from "../args.js";
 import type { RunConfig, Sources } from "../config.js";
@@ -127,6 +128,8 @@ export async function executeRun(
   } finally {
     await target.close().catch(() => undefined);
   }
+  // Not claimed explicitly: an agent with no agact vocabulary has its active junctions not run.
+  if (!config.features) unclaimUnsupported(report);
   const unclaimed = config.features
     ? []
     : suite.junctions.filter((j) => !report.junctions.some((r) => r.junction === j.id)).map((j) => j.id);
