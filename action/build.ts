@@ -16,7 +16,9 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export function actionBuildOptions(outdir: string): BuildOptions {
   return {
     absWorkingDir: ROOT,
-    entryPoints: { index: "action/src/index.ts" },
+    // `suite`: what a user's suite file gets for `agtest/suite` (harness/node/suite-file.ts maps it).
+    entryPoints: { index: "action/src/index.ts", suite: "harness/suite.ts" },
+    define: { __AGTEST_SUITE_API__: JSON.stringify("./suite.js") },
     outdir,
     bundle: true,
     splitting: true,

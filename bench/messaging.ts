@@ -59,8 +59,19 @@ export async function benchMessaging(loops: number): Promise<{
         limits: { rate_per_sec: MAX_LIMITS.rate_per_sec },
       });
     }
+    // A GET, so retried when the server closed the kept-alive socket it was sent on (a race of
+    // keep-alive timeouts on a busy machine, not a failure of the runtime).
+    const get = async (url: string): Promise<Response> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await fetch(url, { headers: auth });
+        } catch (err) {
+          if (attempt >= 3) throw err;
+        }
+      }
+    };
     const agentMessages = async (id: string) => {
-      const body = (await (await fetch(`${runtime.url}/v1/conversations/${id}`, { headers: auth })).json()) as {
+      const body = (await (await get(`${runtime.url}/v1/conversations/${id}`)).json()) as {
         messages: { origin: string; message: { content?: unknown } }[];
       };
       const done = body.messages.some((m) => String(m.message.content).startsWith("hop limit"));

@@ -1,5 +1,6 @@
 import type { DurableObject } from "cloudflare:workers";
-import type { Conversation } from "./conversation/index.js";
+import type { AclMessage } from "../protocol/index.js";
+import { type Conversation, type Origin, logShardOf } from "./conversation/index.js";
 import type { Env } from "./env.js";
 import type { AgentHost } from "./host/index.js";
 import type { ProfileStore } from "./profiles/index.js";
@@ -34,9 +35,16 @@ export function hostOf(env: Env, name: string): Client<AgentHost> {
   return client(env.AGENT_HOST, name);
 }
 
-/** The conversation of an id. */
-export function conversationOf(env: Env, id: string): Client<Conversation> {
-  return client(env.CONVERSATION, id);
+/** The log of one conversation: its log shard's methods, bound to its id. */
+export function conversationOf(env: Env, id: string) {
+  const shard: Client<Conversation> = client(env.CONVERSATION, logShardOf(id));
+  return {
+    log: (message: AclMessage, origin: Origin) => shard.log(id, message, origin),
+    unlog: (messageId: string) => shard.unlog(id, messageId),
+    noteRefused: (reason: string, excerpt: unknown) => shard.noteRefused(id, reason, excerpt),
+    waitFor: (receiver: string, after: number, ms: number) => shard.waitFor(id, receiver, after, ms),
+    transcript: () => shard.transcript(id),
+  };
 }
 
 /** The relay session of an id. */

@@ -12,7 +12,7 @@ const COMMENT_MODES: readonly CommentMode[] = ["always", "changes", "off"];
 /** The action's inputs (action.yml), read and checked; empty inputs are absent. */
 export type ActionInputs = {
   /** Harness settings with the names of `agtest run`'s flags (`fail-on` included). */
-  harness: Record<string, string | undefined>;
+  harness: Record<string, string | string[] | undefined>;
   /** Set only when the input was given; otherwise the config file's, else `divergent`. */
   failOn?: FailOn;
   edgeUrl?: string;
@@ -39,6 +39,8 @@ export const HARNESS_INPUTS = [
   "endpoint",
   "name",
   "features",
+  "tests",
+  "skip",
   "backchannel",
   "agact",
   "config",
@@ -51,15 +53,25 @@ export const HARNESS_INPUTS = [
  */
 export function readInputs(): ActionInputs {
   const get = (name: string) => core.getInput(name) || undefined;
-  const harness: Record<string, string | undefined> = {};
+  const harness: Record<string, string | string[] | undefined> = {};
   for (const name of HARNESS_INPUTS) harness[name] = get(name);
   // A list input may be one per line in YAML; the harness takes commas.
-  if (harness.features)
-    harness.features = harness.features
-      .split(/[\n,]/)
-      .map((f) => f.trim())
-      .filter(Boolean)
-      .join(",");
+  for (const list of ["features", "tests"] as const) {
+    const value = harness[list];
+    if (typeof value === "string")
+      harness[list] = value
+        .split(/[\n,]/)
+        .map((f) => f.trim())
+        .filter(Boolean)
+        .join(",");
+  }
+  // One `GLOB=REASON` per line, as repeated --skip flags (a reason may hold commas).
+  const skip = harness.skip;
+  if (typeof skip === "string")
+    harness.skip = skip
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
   const failOn = get("fail-on");
   if (failOn !== undefined && !FAIL_ON.includes(failOn as FailOn))
     throw new ActionError(`input \`fail-on\`: expected one of ${FAIL_ON.join(", ")}, got "${failOn}"`);

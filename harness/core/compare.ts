@@ -84,7 +84,7 @@ export type GateOptions = { failOn: FailOn; base?: InteropProfile | undefined; k
 /**
  * Decides whether a run passes its policy. Claimed junctions that did not run count as divergent
  * (ARCHITECTURE.md). A junction listed in `known`, or whose every non-passing test is listed
- * there, never trips the gate. Under `regression` only a claimed junction that the base also has
+ * there or was left out by the run's selection (`--skip`, `--tests`), never trips the gate. Under `regression` only a claimed junction that the base also has
  * and that scores worse now fails (a junction missing from the base is new); with no base nothing
  * can have regressed.
  */
@@ -94,15 +94,16 @@ export function gate(report: RunReport, options: GateOptions): Gate {
     ...report.junctions.map((j) => [j.junction, j.score] as const),
     ...report.not_run.map((n) => [n.junction, "not run"] as const),
   ]);
+  // Tests the run's selection left out (`--skip`, `--tests`) are known divergences with their reason.
   const failing = (junction: string) =>
-    report.results
-      .filter((r) => r.junction === junction && r.status !== "pass" && r.status !== "skip")
-      .map((r) => r.test);
+    report.results.filter(
+      (r) => r.junction === junction && r.status !== "pass" && (r.status !== "skip" || r.skipped_by !== undefined),
+    );
   const excused = (junction: string, score: Score | "not run") => {
     if (junction in known) return true;
     if (score === "not run") return false;
     const tests = failing(junction);
-    return tests.length > 0 && tests.every((t) => t in known);
+    return tests.length > 0 && tests.every((r) => r.test in known || r.skipped_by !== undefined);
   };
   const changes = base ? diffProfiles(base, toScores(report)).changes : [];
   const failures: GateFailure[] = [];

@@ -13,6 +13,11 @@ export type TestResult = {
   essential: boolean;
   failure?: Failure;
   notes?: string[];
+  /**
+   * Set when the run's selection left the test out (`--skip GLOB=REASON`, or not matched by
+   * `--tests`): what left it out. The test did not run; `failure.message` holds the reason.
+   */
+  skipped_by?: string;
   /** How each "nothing more arrives" check of the test was decided (what was waited for). */
   silence?: SilenceWait[];
   /** The agact action the backchannel answered 127 (unsupported) to, when that is why the test did not pass. */

@@ -31,7 +31,15 @@ export type RunOptions = {
   lanes?: (junction: string) => Promise<Lane>;
   /** How many lanes at once (default {@link DEFAULT_LANES}). */
   parallel?: number;
+  /**
+   * The run's selection: for a test to leave out, what left it out (`by`, e.g. `--skip core.*`)
+   * and why. A left-out test is not run; it is reported as `skip` with the reason.
+   */
+  select?: (test: SuiteTest) => Deselected | undefined;
 };
+
+/** Why {@link RunOptions.select} left a test out. */
+export type Deselected = { by: string; reason: string };
 
 /** Junctions side by side by default: waits overlap, and two cores stay busy without thrashing. */
 export const DEFAULT_LANES = 4;
@@ -91,6 +99,21 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<RunRe
         lane.channel.inbox.drain();
         const at = index++;
         onProgress?.({ type: "test-start", test: test.id, index: at, total: tests.length });
+        const left = options.select?.(test);
+        if (left) {
+          const result: TestResult = {
+            test: test.id,
+            junction: test.junction,
+            status: "skip",
+            ms: 0,
+            essential: test.essential,
+            failure: { message: left.reason },
+            skipped_by: left.by,
+          };
+          out.push(result);
+          onProgress?.({ type: "test-end", result, index: at, total: tests.length });
+          continue;
+        }
         const budget = timeout ?? test.timeout;
         const result = await runTest(test, {
           suite: info,

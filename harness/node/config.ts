@@ -43,6 +43,10 @@ export const RunConfigSchema = z.strictObject({
   base: text.optional(),
   /** Expected divergences: junction or test id -> the reason. They never fail the run. */
   known: z.record(z.string().min(1, "expected a junction or test id"), text).optional(),
+  /** Test-id globs to run (`*` any characters, `?` one); a junction with none selected is not claimed. */
+  tests: z.array(text).min(1, "expected at least one glob").optional(),
+  /** Test-id globs to leave out -> the reason (shown in reports). They never fail the run. */
+  skip: z.record(z.string().min(1, "expected a test-id glob"), text).optional(),
   timeout: z.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional(),
   silence: z.number().int("expected a whole number of ms").positive("expected a positive number of ms").optional(),
   parallel: z
@@ -84,6 +88,8 @@ export function readConfigFile(path: string): RunConfig {
     if (v !== undefined) config[key] = resolve(base, v);
   }
   if (typeof config.agact === "string" && /^\.{1,2}\//.test(config.agact)) config.agact = resolve(base, config.agact);
+  // A suite file (not a built-in suite's id) is relative to the config file too.
+  if (config.suite !== undefined && /[\\/.]/.test(config.suite)) config.suite = resolve(base, config.suite);
   return config;
 }
 
@@ -121,5 +127,8 @@ export function mergeConfig(file: RunConfig, flags: RunConfig): { config: RunCon
   const sources: Sources = {};
   for (const k of Object.keys(file) as (keyof RunConfig)[]) sources[k] = "config";
   for (const k of Object.keys(flags) as (keyof RunConfig)[]) sources[k] = "flag";
-  return { config: { ...file, ...flags }, sources };
+  const config = { ...file, ...flags };
+  // Skips add up: the config file's known ones and one more given on the command line.
+  if (file.skip && flags.skip) config.skip = { ...file.skip, ...flags.skip };
+  return { config, sources };
 }

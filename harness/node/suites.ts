@@ -1,6 +1,7 @@
 import type { Suite } from "../core/index.js";
 import { CliError } from "./exit.js";
 import { didYouMean } from "./hints.js";
+import { isSuitePath, loadSuiteFile } from "./suite-file.js";
 
 /**
  * The suites agtest ships, loaded when a command needs them. Suites build on the harness core
@@ -12,13 +13,19 @@ export async function loadSuites(): Promise<Readonly<Record<string, Suite>>> {
   return SUITES;
 }
 
-/** The suite with `id`; a usage error naming the known ones otherwise. */
+/**
+ * The built-in suite with `id`, or the suite file `id` names (a path: it has a `/` or a `.`);
+ * a usage error naming the known ones, or the file and what is wrong with it, otherwise.
+ */
 export async function loadSuite(id: string, key = "--suite"): Promise<Suite> {
+  if (isSuitePath(id)) return loadSuiteFile(id, key);
   const suites = await loadSuites();
   const suite = suites[id];
   if (suite === undefined) {
     const known = Object.keys(suites);
-    throw new CliError(`${key}: unknown suite "${id}"${didYouMean(id, known)}; known: ${known.join(", ")}`);
+    throw new CliError(
+      `${key}: unknown suite "${id}"${didYouMean(id, known)}; known: ${known.join(", ")} (or a suite file: ./my-suite.js)`,
+    );
   }
   return suite;
 }

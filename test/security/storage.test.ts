@@ -2,9 +2,11 @@ import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare
 import { describe, expect, it } from "vitest";
 import { api, deploy, request, send, uniqueName } from "../integration/api.js";
 import { RUNTIME_LIMITS } from "../../worker/limits.js";
+import { logShardOf } from "../../worker/conversation/index.js";
 import { conversationExists, deployWith, postInbox, record, settled, transcript } from "./helpers/runtime.js";
 
-const conversationStub = (id: string) => env.CONVERSATION.get(env.CONVERSATION.idFromName(id));
+/** The log shard holding a conversation (worker/conversation/index.ts). */
+const conversationStub = (id: string) => env.CONVERSATION.get(env.CONVERSATION.idFromName(logShardOf(id)));
 
 describe("refused means not stored", () => {
   it("a message refused with 413 leaves no conversation behind", async () => {
@@ -68,14 +70,19 @@ describe("conversations are bounded and expire", () => {
     // Fill the log to its cap directly: 10,000 HTTP round trips would test the machine, not the cap.
     await runInDurableObject(conversationStub(first.conversation_id), (_instance, state) => {
       const sql = state.storage.sql;
-      const have = Number([...sql.exec("SELECT COUNT(*) AS n FROM messages")][0]?.n ?? 0);
+      const id = first.conversation_id;
+      const have = Number([...sql.exec("SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ?", id)][0]?.n ?? 0);
+      let seq = Number([...sql.exec("SELECT next_seq FROM conversations WHERE conversation_id = ?", id)][0]?.next_seq);
       for (let i = have; i < RUNTIME_LIMITS.conversation_messages; i++) {
         sql.exec(
-          "INSERT INTO messages (message_id, at, origin, violation, message) VALUES (?, ?, 'external', NULL, '{}')",
+          "INSERT INTO messages (conversation_id, seq, message_id, at, origin, violation, message) VALUES (?, ?, ?, ?, 'external', NULL, '{}')",
+          id,
+          seq++,
           `filler-${i}`,
           new Date().toISOString(),
         );
       }
+      sql.exec("UPDATE conversations SET next_seq = ? WHERE conversation_id = ?", seq, id);
     });
     const more = {
       ...request(name, "more", { conversation_id: first.conversation_id, protocol: undefined }),
@@ -101,23 +108,26 @@ describe("conversations are bounded and expire", () => {
     expect((await send(fresh)).status).toBe(200);
     await runInDurableObject(conversationStub(old.conversation_id), (_instance, state) => {
       state.storage.sql.exec(
-        "UPDATE meta SET value = ? WHERE key = 'last_at'",
-        String(Date.now() - RUNTIME_LIMITS.conversation_idle_ms - 1000),
+        "UPDATE conversations SET last_at = ? WHERE conversation_id = ?",
+        Date.now() - RUNTIME_LIMITS.conversation_idle_ms - 1000,
+        old.conversation_id,
       );
     });
     expect(await runDurableObjectAlarm(conversationStub(old.conversation_id))).toBe(true);
     expect(await runDurableObjectAlarm(conversationStub(fresh.conversation_id))).toBe(true);
     expect(await conversationExists(old.conversation_id)).toBe(false);
     expect((await transcript(fresh.conversation_id)).messages).toHaveLength(2);
-    // Still armed for later: the fresh one keeps an alarm, the deleted one has nothing left.
+    // Still armed for later: the fresh one's shard keeps an alarm; the deleted one left no row.
     await runInDurableObject(conversationStub(fresh.conversation_id), async (_instance, state) =>
       expect(await state.storage.getAlarm()).not.toBeNull(),
     );
     await runInDurableObject(conversationStub(old.conversation_id), async (_instance, state) => {
-      expect(await state.storage.getAlarm()).toBeNull();
-      expect([
-        ...state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'messages'"),
-      ]).toEqual([]);
+      for (const table of ["conversations", "messages", "parties", "refused"]) {
+        const rows = [
+          ...state.storage.sql.exec(`SELECT 1 FROM ${table} WHERE conversation_id = ?`, old.conversation_id),
+        ];
+        expect(rows, table).toEqual([]);
+      }
     });
   });
 });

@@ -35,6 +35,10 @@ beforeAll(() => {
   mkdirSync(join(workspace, "agents"), { recursive: true });
   copyFileSync(join(ROOT, "fixtures/agents/ping.wasm"), join(workspace, "agents/ping.wasm"));
   copyFileSync(join(ROOT, "fixtures/agents/ping-terse.wasm"), join(workspace, "agents/ping-terse.wasm"));
+  copyFileSync(join(ROOT, "fixtures/agents/thermostat-lax.wasm"), join(workspace, "agents/thermostat-lax.wasm"));
+  // A user's suite in the workspace, with no node_modules/ beside it: `agtest/suite` is the action's own.
+  mkdirSync(join(workspace, "suites"));
+  copyFileSync(join(ROOT, "fixtures/suites/thermostat.mjs"), join(workspace, "suites/thermostat.mjs"));
 }, 120_000);
 
 afterAll(async () => {
@@ -148,6 +152,27 @@ describe("the bundled action, run as GitHub runs it", () => {
     });
     expect(again.summary).toContain("core.active");
   }, 360_000);
+
+  it("suite: a user's suite file in the workspace, and skip: GLOB=REASON lines (the skipped test's reason in the comment; it does not fail the step)", async () => {
+    const github = await fakeGitHub();
+    const run = await step(github, {
+      agent: "agents/thermostat-lax.wasm",
+      suite: "./suites/thermostat.mjs",
+      skip: "thermostat.set.passive.refuses-*=agrees to any target, issue 7\n",
+    });
+    expect(run.log).not.toContain("::error::");
+    expect(run.code).toBe(0);
+    const profile = profileOf(run);
+    expect(profile.test_suite).toBe("urn:agtest:suite:thermostat:1.0.0");
+    expect(profile.profile).toEqual({
+      "thermostat.set.passive": "divergent",
+      "thermostat.query.passive": "interoperable",
+    });
+    const body = github.comments.get(7)?.[0]?.body ?? "";
+    expect(body).toContain(
+      "- `thermostat.set.passive.refuses-out-of-range` (essential): agrees to any target, issue 7 (--skip thermostat.set.passive.refuses-*)",
+    );
+  }, 120_000);
 
   it("a thread of 3 pages: finds its own comment on page 3 and leaves another user's marker comment alone", async () => {
     // A personal access token: GET /user answers, and comments are looked for among its login's.

@@ -32,6 +32,20 @@ describe("action inputs", () => {
     expect(inputs).toMatchObject({ failOn: "constrained", commentMode: "off", edgeUrl: "https://edge.example" });
   });
 
+  it("suite takes a file; tests is a list like features; skip is one GLOB=REASON per line (reasons may hold commas)", () => {
+    given({
+      agent: "a.wasm",
+      suite: "./suites/mine.mjs",
+      tests: "mine.a.*\nmine.b.*",
+      skip: "mine.a.passive.x=slow, and flaky\n\nmine.b.*=not yet\n",
+    });
+    expect(readInputs().harness).toMatchObject({
+      suite: "./suites/mine.mjs",
+      tests: "mine.a.*,mine.b.*",
+      skip: ["mine.a.passive.x=slow, and flaky", "mine.b.*=not yet"],
+    });
+  });
+
   it("empty inputs are absent; comments are written on every run by default; the base artifact is agtest-results", () => {
     given({ agent: "a.wasm", suite: "", "fail-on": "" });
     const inputs = readInputs();

@@ -13,6 +13,17 @@ describe("the agents' rate limiter (token bucket)", () => {
     expect(bucket.take(10)).toBe(10);
   });
 
+  it("a bucket made from a saved level goes on where the saved one was (an evicted host's bucket)", () => {
+    const bucket = new TokenBucket(100, 200, 0);
+    for (let i = 0; i < 200; i++) bucket.take(0);
+    const restored = new TokenBucket(100, 200, 5, bucket.state);
+    expect(restored.take(5)).toBe(5); // 0.5 tokens refilled since 0: the next is 5 ms away
+    expect(restored.take(10)).toBe(0);
+    // A saved level from a clock ahead of this one is not refilled twice.
+    const ahead = new TokenBucket(100, 200, 0, { tokens: 0, at: 1_000 });
+    expect(ahead.take(0)).toBe(10);
+  });
+
   it("never holds more than its burst, however long it was idle", () => {
     const bucket = new TokenBucket(10, 20, 0);
     let admitted = 0;

@@ -8,7 +8,7 @@ const KEEP = 100;
 const EXCERPT_CHARS = 1024;
 
 /** Records a refusal, bounded: at most {@link KEEP}, each excerpt cut to {@link EXCERPT_CHARS} characters. */
-export function noteRefused(sql: Sql, reason: string, excerpt: unknown): void {
+export function noteRefused(sql: Sql, conversationId: string, reason: string, excerpt: unknown): void {
   let text: string | null = null;
   if (excerpt !== null && excerpt !== undefined) {
     try {
@@ -18,15 +18,24 @@ export function noteRefused(sql: Sql, reason: string, excerpt: unknown): void {
     }
   }
   sql.run(
-    "INSERT INTO refused (at, reason, excerpt) VALUES (?, ?, ?)",
+    "INSERT INTO refused (conversation_id, at, reason, excerpt) VALUES (?, ?, ?, ?)",
+    conversationId,
     new Date().toISOString(),
     reason.slice(0, EXCERPT_CHARS),
     text,
   );
-  sql.run("DELETE FROM refused WHERE seq <= (SELECT MAX(seq) FROM refused) - ?", KEEP);
+  sql.run(
+    "DELETE FROM refused WHERE conversation_id = ? AND seq NOT IN (SELECT seq FROM refused WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?)",
+    conversationId,
+    conversationId,
+    KEEP,
+  );
 }
 
 /** Every kept refusal, oldest first. */
-export function refusedEntries(sql: Sql): RefusedEntry[] {
-  return sql.all<RefusedEntry>("SELECT at, reason, excerpt FROM refused ORDER BY seq");
+export function refusedEntries(sql: Sql, conversationId: string): RefusedEntry[] {
+  return sql.all<RefusedEntry>(
+    "SELECT at, reason, excerpt FROM refused WHERE conversation_id = ? ORDER BY seq",
+    conversationId,
+  );
 }

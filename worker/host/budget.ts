@@ -1,10 +1,11 @@
 import { BURST_SECONDS, RUNTIME_LIMITS } from "../limits.js";
+import type { BucketState } from "./rate.js";
 
 /**
  * An agent's outbound rate, in deliveries per second: a token bucket holding
  * {@link BURST_SECONDS} seconds of `rate` that may go into debt by what one handled message
  * caused. While in debt the agent is slowed: its next message is delivered only once the bucket
- * is back at zero. Kept in the host's memory, like the inbound bucket: an evicted host starts full.
+ * is back at zero. Saved in the host's SQLite like the inbound bucket: an evicted host keeps its debt.
  */
 export class OutboundMeter {
   #tokens: number;
@@ -14,15 +15,21 @@ export class OutboundMeter {
   constructor(
     readonly rate: number,
     now: number,
+    saved?: BucketState,
   ) {
     this.burst = rate * BURST_SECONDS;
-    this.#tokens = this.burst;
-    this.#at = now;
+    this.#tokens = saved ? Math.min(this.burst, saved.tokens) : this.burst;
+    this.#at = saved ? Math.min(now, saved.at) : now;
+  }
+
+  /** The level to save. */
+  get state(): BucketState {
+    return { tokens: this.#tokens, at: this.#at };
   }
 
   #refill(now: number): void {
     this.#tokens = Math.min(this.burst, this.#tokens + (Math.max(0, now - this.#at) * this.rate) / 1000);
-    this.#at = now;
+    this.#at = Math.max(now, this.#at);
   }
 
   /** Charges the deliveries a handled message caused (the bucket may go into debt). */
@@ -45,7 +52,16 @@ export class OutboundMeter {
  * was slowed and refused and kept going.
  */
 export class RoutingStrikes {
-  #at: number[] = [];
+  #at: number[];
+
+  constructor(saved: number[] = []) {
+    this.#at = [...saved];
+  }
+
+  /** The strike times to save. */
+  get state(): number[] {
+    return [...this.#at];
+  }
 
   /** Counts one strike; true once the agent has had enough. */
   strike(now: number): boolean {

@@ -14,6 +14,7 @@ import * as mailbox from "./mailbox.js";
 import { Quiescence, type QuietState, quietNow } from "./quiet.js";
 import { loadModule, pruneModules, storeModule } from "./modules.js";
 import { OutboundMeter, RoutingStrikes } from "./budget.js";
+import { type Counters, loadCounters, saveCounters } from "./counters.js";
 import { TokenBucket } from "./rate.js";
 import {
   type AgentRecord,
@@ -49,6 +50,12 @@ const CRASH_LOOP_WINDOW_MS = 60_000;
 /** Delivery into the sandbox is retried this many times (isolate lost, restarting) before the message is dead-lettered. */
 export const MAX_ATTEMPTS = 6;
 const backoffMs = (attempts: number) => Math.min(30_000, 100 * 2 ** attempts);
+/**
+ * A queued message is delivered at once by the pump; the alarm is only the safety net that resumes
+ * delivery after a crash or an eviction, so it is set this far ahead: one alarm covers every
+ * message of the window, instead of a set and a fire (and an empty drain) per message.
+ */
+const SAFETY_NET_MS = 2_000;
 
 /** What {@link AgentHost.enqueue} did with a message. */
 export type Enqueued =
@@ -85,8 +92,11 @@ export class AgentHost extends DurableObject<Env> {
   #pumping = false;
   /** The alarm time last set or seen, to spare a storage round trip per message. */
   #alarmAt: number | null = null;
+  /** Trap times, buckets and strikes: mirrored in SQLite (worker/host/counters.ts) at every change. */
   #traps: number[] = [];
   #bucket: TokenBucket | null = null;
+  /** The buckets' levels as saved, until the buckets are made from them. */
+  #saved: Pick<Counters, "bucket" | "outbound"> = { bucket: null, outbound: null };
   readonly #quiet = new Quiescence();
   /** Routing work this agent causes (worker/host/budget.ts): slowed when in debt, terminated after repeated refusals. */
   #outbound: OutboundMeter | null = null;
@@ -102,6 +112,10 @@ export class AgentHost extends DurableObject<Env> {
       this.#record = row ? (JSON.parse(row.value) as AgentRecord) : null;
       // Records saved before a counter existed get it at zero.
       if (this.#record) this.#record.stats = { ...emptyStats(), ...this.#record.stats };
+      const counters = loadCounters(this.#sql);
+      this.#traps = counters.traps;
+      this.#strikes = new RoutingStrikes(counters.strikes);
+      this.#saved = { bucket: counters.bucket, outbound: counters.outbound };
     }
   }
 
@@ -133,7 +147,9 @@ export class AgentHost extends DurableObject<Env> {
       this.#traps = [];
       this.#bucket = null;
       this.#outbound = null;
+      this.#saved = { bucket: null, outbound: null };
       this.#strikes.reset();
+      this.#saveCounters();
       this.#save();
       return { ok: true, value: await this.#boot() };
     });
@@ -231,6 +247,7 @@ export class AgentHost extends DurableObject<Env> {
         termination_detail: null,
       });
       this.#traps = [];
+      this.#saveCounters();
       pruneModules(this.#sql, version);
       await this.#setState(resumeAs === "stopped" ? "stopped" : "loaded");
       if (resumeAs === "stopped") return { ok: true, value: record };
@@ -260,6 +277,7 @@ export class AgentHost extends DurableObject<Env> {
       record.termination_detail = null;
       this.#traps = [];
       this.#strikes.reset();
+      this.#saveCounters();
       // A stopped agent with a checkpoint of this version resumes where it was; others boot afresh.
       if (record.state === "stopped" && hasCheckpoint(this.#sql, record)) {
         await this.#setState("running");
@@ -327,11 +345,12 @@ export class AgentHost extends DurableObject<Env> {
     if (mailbox.depth(this.#sql) >= cap) return { status: "full", depth: cap };
     const now = Date.now();
     const rate = record.limits.rate_per_sec ?? DEFAULT_LIMITS.rate_per_sec;
-    this.#bucket ??= new TokenBucket(rate, rate * BURST_SECONDS, now);
+    this.#bucket ??= new TokenBucket(rate, rate * BURST_SECONDS, now, savedAt(this.#saved.bucket, rate));
     const wait = this.#bucket.take(now);
+    this.#saveCounters();
     if (wait > 0) return { status: "rate-limited", retry_after_ms: wait, rate_per_sec: rate };
     if (mailbox.enqueue(this.#sql, id, text, hops, now)) {
-      await this.#ensureAlarm(now);
+      await this.#ensureAlarm(now + SAFETY_NET_MS);
       this.#pump();
     }
     return { status: "queued" };
@@ -543,9 +562,15 @@ export class AgentHost extends DurableObject<Env> {
       limited += routed.limited;
     }
     const now = Date.now();
-    this.#outbound ??= new OutboundMeter(limits.send_rate_per_sec, now);
+    this.#outbound ??= new OutboundMeter(
+      limits.send_rate_per_sec,
+      now,
+      savedAt(this.#saved.outbound, limits.send_rate_per_sec),
+    );
     this.#outbound.charge(budget.used, now);
-    if (limited === 0 || !this.#strikes.strike(now)) return null;
+    const struck = limited > 0 && this.#strikes.strike(now);
+    this.#saveCounters();
+    if (!struck) return null;
     return `routing limits refused ${limited} deliveries of one message, the last of repeated refusals (delivery budget ${limits.deliveries_per_message} per message, send rate ${limits.send_rate_per_sec}/s, receivers' rate and mailbox caps, conversation caps)`;
   }
 
@@ -572,6 +597,7 @@ export class AgentHost extends DurableObject<Env> {
   #crashLoop(): TerminationReason | null {
     const now = Date.now();
     this.#traps = [...this.#traps.filter((t) => now - t < CRASH_LOOP_WINDOW_MS), now];
+    this.#saveCounters();
     return this.#traps.length >= CRASH_LOOP_TRAPS ? "CrashLoop" : null;
   }
 
@@ -609,6 +635,18 @@ export class AgentHost extends DurableObject<Env> {
     });
   }
 
+  #saveCounters(): void {
+    if (!this.#record) return;
+    const level = (b: TokenBucket | OutboundMeter | null, saved: Counters["bucket"]): Counters["bucket"] =>
+      b ? { rate: b.rate, ...b.state } : saved;
+    saveCounters(this.#sql, {
+      traps: this.#traps,
+      strikes: this.#strikes.state,
+      bucket: level(this.#bucket, this.#saved.bucket),
+      outbound: level(this.#outbound, this.#saved.outbound),
+    });
+  }
+
   #save(): void {
     const record = this.#record as AgentRecord;
     record.updated_at = new Date().toISOString();
@@ -624,6 +662,11 @@ function moduleInfo(module: ModuleUpload): AgentRecord["module"] {
     sha256: module.sha256,
     has_init: module.hasInit,
   };
+}
+
+/** A saved bucket level, if it was saved for this rate (a changed rate starts afresh). */
+function savedAt(saved: Counters["bucket"], rate: number): { tokens: number; at: number } | undefined {
+  return saved && saved.rate === rate ? { tokens: saved.tokens, at: saved.at } : undefined;
 }
 
 function notFound<T>(): Result<T> {

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -7,6 +8,9 @@ import { fileURLToPath } from "node:url";
 
 /** Where the project root (with wrangler.toml) is, wherever this file is run from. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Where the package carries the bundle built at `npm pack` (see harness/build.ts). */
+export const PREBUILT = join(ROOT, "dist", "runtime");
 
 /** What the worker bundle is built from: a change to any of these builds it again. */
 const SOURCES = ["worker", "protocol", "harness", "suites"];
@@ -31,6 +35,12 @@ export type WorkerBundle = {
  * their own and the first rename wins, so a half-written bundle is never used.
  */
 export async function workerBundle(): Promise<WorkerBundle> {
+  // The installed package ships the bundle prebuilt (at `npm pack`) and no worker sources.
+  if (!existsSync(join(ROOT, "worker"))) {
+    const shipped = await readBundle(PREBUILT);
+    if (!shipped) throw new Error(`the prebuilt worker bundle ${PREBUILT} is missing: reinstall agtest`);
+    return shipped;
+  }
   const digest = await sourceDigest();
   const cache = join(ROOT, "node_modules", ".cache", "agtest");
   const dir = join(cache, `worker-${digest.slice(0, 16)}`);

@@ -62,7 +62,7 @@ type Delivered =
 export async function route(env: Env, message: RoutableMessage, ctx: RouteContext): Promise<Routed> {
   const conversationId = String(message.conversation_id);
   const conversation = conversationOf(env, conversationId);
-  const logged = await conversation.log(conversationId, message, ctx.origin);
+  const logged = await conversation.log(message, ctx.origin);
   if (logged.full !== null) return { ...logged, refused: [], limited: 1 };
   const refused: Refusal[] = [];
   let limited = 0;

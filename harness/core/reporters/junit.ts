@@ -38,6 +38,7 @@ export function junitReport(report: RunReport): string {
     const message = r.failure?.message ?? r.status;
     const body = [
       r.essential ? "essential test" : "",
+      r.skipped_by !== undefined ? `left out by ${r.skipped_by}` : "",
       r.failure?.expected !== undefined ? `expected: ${oneLine(r.failure.expected, 4000)}` : "",
       r.failure?.received !== undefined ? `received: ${oneLine(r.failure.received, 4000)}` : "",
     ].filter((line) => line !== "");

@@ -1,5 +1,5 @@
 import type { RunReport, TestResult } from "../report.js";
-import { duration, notPassed, whyOf } from "./text.js";
+import { deselected, duration, notPassed, whyOf } from "./text.js";
 
 /** Options of {@link markdownReport}. */
 export type MarkdownOptions = {
@@ -39,6 +39,17 @@ export function markdownReport(report: RunReport, options: MarkdownOptions = {})
       : [];
   });
   if (why.length > 0) head.push("**Why**", "", ...why, "");
+  const left = deselected(report);
+  if (left.length > 0)
+    head.push(
+      "**Skipped** (known divergences: they do not fail the run)",
+      "",
+      ...left.map(
+        (r) =>
+          `- \`${r.test}\`${r.essential ? " (essential)" : ""}: ${cell(r.failure?.message ?? "")} (${cell(r.skipped_by ?? "")})`,
+      ),
+      "",
+    );
   const tail = [
     `<sub>${report.results.length} tests in ${duration(report.ms)} · ${report.channel} channel · ${report.backchannel} backchannel · \`${suite.uri}\` · \`${suite.digest.slice(0, 19)}…\`</sub>`,
     "",

@@ -1,5 +1,5 @@
 import type { RunReport } from "../report.js";
-import { duration, notPassed, oneLine, whyOf } from "./text.js";
+import { deselected, duration, notPassed, oneLine, whyOf } from "./text.js";
 
 /**
  * The report for people at a terminal: a line about the run, the junctions with their scores,
@@ -36,6 +36,12 @@ export function tableReport(report: RunReport): string {
       if (r.agent_log !== undefined)
         out.push("        the agent's log during the test:", ...r.agent_log.map((l) => `          ${oneLine(l)}`));
     }
+  }
+  const left = deselected(report);
+  if (left.length > 0) {
+    out.push("", "Skipped (known divergences: they do not fail the run)");
+    for (const r of left)
+      out.push(`  ${r.test}${r.essential ? " (essential)" : ""}: ${r.failure?.message ?? ""} [${r.skipped_by}]`);
   }
   const notes = [...report.notes, ...report.results.flatMap((r) => (r.notes ?? []).map((n) => `${r.test}: ${n}`))];
   if (notes.length > 0) out.push("", "Notes", ...notes.map((n) => `  ${n}`));

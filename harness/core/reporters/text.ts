@@ -7,9 +7,9 @@ export function oneLine(value: unknown, max = 400): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** The tests that did not pass, in run order. */
+/** The tests that did not pass, in run order (those the selection left out are listed apart). */
 export function notPassed(report: RunReport): TestResult[] {
-  return report.results.filter((r) => r.status !== "pass");
+  return report.results.filter((r) => r.status !== "pass" && r.skipped_by === undefined);
 }
 
 /**
@@ -25,6 +25,11 @@ export function whyOf(report: RunReport, junction: string): string | undefined {
   }
   const others = report.results.filter((r) => r.junction === junction && r.status !== "pass").map((r) => r.test);
   return `every essential test passed; ${others.length} other${others.length === 1 ? "" : "s"} did not: ${others.join(", ")}`;
+}
+
+/** The tests the run's selection left out (`--skip`, `--tests`), each with what left it out and why. */
+export function deselected(report: RunReport): TestResult[] {
+  return report.results.filter((r) => r.skipped_by !== undefined);
 }
 
 /** `1.2 s` or `340 ms`. */

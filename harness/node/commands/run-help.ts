@@ -29,7 +29,11 @@ Backchannel (how the agent is asked to act; setup/teardown run around every test
                             With none, active junctions are not run (absent = divergent).
 
 Suite and scoring:
-      --suite ID            the suite (default fipa; see agtest suites)
+      --suite ID|FILE       the suite: a built-in id (default fipa; see agtest suites) or a
+                            suite file (./my-suite.mjs, .js, .ts: see docs/suites.md)
+      --tests GLOB,...      run only tests whose id (or junction) matches (* any, ? one char)
+      --skip GLOB=REASON    leave matching tests out, saying why (repeatable; shown in reports;
+                            they never fail the run). Config: "skip": {"GLOB": "REASON"}
       --features A,B        claimed junctions, e.g. core.passive (default: every junction the
                             backchannel allows). Unclaimed junctions are absent from the profile.
       --timeout MS          every test's time budget (default: each test's own, usually 5000)

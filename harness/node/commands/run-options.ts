@@ -1,7 +1,7 @@
 import { CliError } from "../exit.js";
 import { keyName, mergeConfig, readConfigFile, validateFlags, type RunConfig, type Sources } from "../config.js";
 import { didYouMean } from "../hints.js";
-import type { Suite } from "../../core/index.js";
+import { selectTests, type Selection, type Suite } from "../../core/index.js";
 
 /** The flags of `agtest run` (for `util.parseArgs`). */
 export const RUN_FLAGS = {
@@ -15,6 +15,8 @@ export const RUN_FLAGS = {
   relay: { type: "string" },
   "relay-token": { type: "string" },
   features: { type: "string" },
+  tests: { type: "string" },
+  skip: { type: "string", multiple: true },
   agact: { type: "string" },
   backchannel: { type: "string" },
   config: { type: "string" },
@@ -32,7 +34,7 @@ export const RUN_FLAGS = {
 } as const;
 
 /** Flag values in config shape: `--features a,b` -> `["a","b"]`, `--timeout 500` -> 500. */
-export function flagsToConfig(values: Record<string, string | boolean | undefined>): RunConfig {
+export function flagsToConfig(values: Record<string, string | boolean | string[] | undefined>): RunConfig {
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
     if (key === "config" || key === "help" || value === undefined) continue;
@@ -43,6 +45,12 @@ export function flagsToConfig(values: Record<string, string | boolean | undefine
       .split(",")
       .map((f) => f.trim())
       .filter((f) => f !== "");
+  if (typeof raw.tests === "string")
+    raw.tests = raw.tests
+      .split(",")
+      .map((g) => g.trim())
+      .filter((g) => g !== "");
+  if (Array.isArray(raw.skip)) raw.skip = skipFlags(raw.skip as string[]);
   for (const key of ["timeout", "silence", "parallel"] as const) {
     const value = raw[key];
     if (typeof value !== "string") continue;
@@ -52,8 +60,22 @@ export function flagsToConfig(values: Record<string, string | boolean | undefine
   return validateFlags(raw);
 }
 
+/** `--skip GLOB=REASON` (repeatable) -> `{GLOB: REASON}`; a skip without its reason is a usage error. */
+function skipFlags(list: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const at = item.indexOf("=");
+    const glob = at < 0 ? item.trim() : item.slice(0, at).trim();
+    const reason = at < 0 ? "" : item.slice(at + 1).trim();
+    if (glob === "" || reason === "")
+      throw new CliError(`--skip: expected GLOB=REASON (say why it is skipped: it is shown in reports), got "${item}"`);
+    out[glob] = reason;
+  }
+  return out;
+}
+
 /** The settings of a run, merged (config file, then flags) and checked against each other. */
-export function resolveRunConfig(values: Record<string, string | boolean | undefined>): {
+export function resolveRunConfig(values: Record<string, string | boolean | string[] | undefined>): {
   config: RunConfig;
   sources: Sources;
 } {
@@ -110,4 +132,26 @@ export function checkFeatures(suite: Suite, config: RunConfig, sources: Sources)
       `${key}: unknown junction "${feature}"${didYouMean(feature, known)}; suite ${suite.id} has ${known.join(", ")}`,
     );
   }
+}
+
+/**
+ * `--tests` and `--skip` against the suite: a glob that matches no test is a usage error (a typo
+ * would run or excuse nothing), and so is a claimed junction `--tests` selects no test of.
+ */
+export function checkSelection(suite: Suite, config: RunConfig, sources: Sources): Selection {
+  const selection = selectTests(suite, { tests: config.tests, skip: config.skip });
+  const ids = suite.tests.map((t) => t.id);
+  for (const { key, glob } of selection.unmatched) {
+    const name = sources[key] === "config" ? (key === "skip" ? `config.skip["${glob}"]` : "config.tests") : `--${key}`;
+    throw new CliError(
+      `${name}: "${glob}" matches no test of suite ${suite.id}${didYouMean(glob, ids)} (* is any characters, ? one; see agtest suites)`,
+    );
+  }
+  for (const feature of config.features ?? []) {
+    if (selection.unselected.includes(feature))
+      throw new CliError(
+        `--tests: selects no test of claimed junction ${feature}; claim it or select some of its tests`,
+      );
+  }
+  return selection;
 }

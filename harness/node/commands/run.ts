@@ -29,7 +29,7 @@ import type { Io } from "../io.js";
 import { progressDisplay } from "../progress.js";
 import { loadSuite } from "../suites.js";
 import { openBackchannel, openTarget, type Target } from "./open.js";
-import { RUN_FLAGS, checkFeatures, checkKnown, resolveRunConfig } from "./run-options.js";
+import { RUN_FLAGS, checkFeatures, checkKnown, checkSelection, resolveRunConfig } from "./run-options.js";
 import { RUN_HELP } from "./run-help.js";
 
 /** `agtest run`: runs a suite against an agent, prints the report, writes the profile. */
@@ -94,14 +94,19 @@ export async function executeRun(
   const suite = await loadSuite(config.suite ?? "fipa", sources.suite === "config" ? "config.suite" : "--suite");
   checkFeatures(suite, config, sources);
   checkKnown(suite, config);
+  const selection = checkSelection(suite, config, sources);
   const target = await (options.open ?? openTarget)(config);
   let report: RunReport;
   try {
     const backchannel = openBackchannel(config, target.channel);
     // Without a backchannel active junctions cannot run; unless claimed explicitly, leave them out.
+    // ... and those `--tests` selects nothing of.
     const features =
       config.features ??
-      suite.junctions.filter((j) => backchannel.kind !== "none" || j.side === "passive").map((j) => j.id);
+      suite.junctions
+        .filter((j) => backchannel.kind !== "none" || j.side === "passive")
+        .filter((j) => !selection.unselected.includes(j.id))
+        .map((j) => j.id);
     // A hosted agent asked through agact messages: each junction gets a copy of its own and they
     // run side by side (a shared copy lets one junction's late traffic reach another's tests).
     const { copy } = target;
@@ -117,6 +122,7 @@ export async function executeRun(
       ...(lanes ? { lanes, parallel: config.parallel } : {}),
       backchannel,
       features,
+      select: selection.select,
       subject: target.subject,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -132,7 +138,11 @@ export async function executeRun(
   if (!config.features) unclaimUnsupported(report);
   const unclaimed = config.features
     ? []
-    : suite.junctions.filter((j) => !report.junctions.some((r) => r.junction === j.id)).map((j) => j.id);
+    : suite.junctions
+        .filter((j) => !report.junctions.some((r) => r.junction === j.id) && !selection.unselected.includes(j.id))
+        .map((j) => j.id);
+  if (!config.features && selection.unselected.length > 0)
+    report.notes.push(`not claimed, as --tests selects none of their tests: ${selection.unselected.join(", ")}`);
   if (unclaimed.length > 0)
     report.notes.push(
       `not claimed, as there is no backchannel to ask the agent to act (--agact, --backchannel): ${unclaimed.join(", ")}`,

@@ -6,12 +6,14 @@ import { loadSuite, loadSuites } from "../suites.js";
 
 const HELP = `agtest suites — list the test suites, their junctions and tests
 
-Usage: agtest suites [ID] [--json]
+Usage: agtest suites [ID | FILE] [--suite ID|FILE] [--json]
 
-Lists every suite (or suite ID): its URI and digest, each junction (cluster and side) with its
-tests (* marks essential ones) and the agact actions the tests may ask for.
+Lists every built-in suite (or suite ID, or the suite file FILE: ./my-suite.js, see
+docs/suites.md): its URI and digest, each junction (cluster and side) with its tests (* marks
+essential ones) and the agact actions the tests may ask for.
 
 Options:
+      --suite X   the suite to list: a built-in suite's id or a suite file (as agtest run takes it)
       --json      machine-readable output
   -h, --help      show this help
 `;
@@ -21,14 +23,15 @@ export async function suitesCommand(argv: string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parseCommand(
     "suites",
     argv,
-    { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    { suite: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
     true,
   );
   if (values.help) {
     io.out(HELP);
     return EXIT.ok;
   }
-  const suites = positionals[0] ? [await loadSuite(positionals[0], "suites")] : Object.values(await loadSuites());
+  const one = values.suite ?? positionals[0];
+  const suites = one ? [await loadSuite(one, values.suite ? "--suite" : "suites")] : Object.values(await loadSuites());
   const described = await Promise.all(suites.map(describe));
   if (values.json) {
     io.out(`${JSON.stringify({ suites: described }, null, 2)}\n`);

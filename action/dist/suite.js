@@ -1,0 +1,3 @@
+import { createRequire as __agtestCreateRequire } from "node:module";
+const require = __agtestCreateRequire(import.meta.url);
+import{a as d,b as E}from"./chunk-VLWATQ47.js";import{D as m,F as a,G as c,H as f,I as u,J as y,K as l,L as x,M as T,Q as S,T as M,b as e,c as t,l as r,o,p as s,q as p,r as i,z as n}from"./chunk-AAGMJL46.js";import"./chunk-DHOZO366.js";export{a as DEFAULT_TEST_TIMEOUT,e as PERFORMATIVES,m as SuiteDefinitionError,n as TestError,E as Thread,p as advance,f as cluster,y as defineSuite,x as describeFilter,d as fromRuntime,t as isPerformative,l as matches,M as memoryChannel,i as nextActs,s as openConversation,r as parseMessage,T as replyOf,o as replyTo,S as runSuite,u as suiteUri,c as test};
