@@ -5,6 +5,8 @@
  * @see http://www.fipa.org/specs/fipa00061/SC00061G.html FIPA SC00061 (ACL Message Structure)
  * @see http://www.fipa.org/specs/fipa00037/SC00037J.html FIPA SC00037 (Communicative Act Library)
  */
+export { sha256Hex } from "./digest.js";
+export { VERSION } from "./version.js";
 export { PERFORMATIVES, isPerformative, type Performative } from "./performatives.js";
 export { AGENT_NAME_PATTERN, MAX_AGENT_URL_LENGTH, isAgentAddress, isAgentName, isAgentUrl } from "./address.js";
 export {

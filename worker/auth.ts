@@ -20,15 +20,14 @@ export function bearerAuth(): MiddlewareHandler<{ Bindings: Env }> {
     const admin = c.env.AGTEST_TOKEN;
     if (!admin) {
       throw new ApiError(
-        401,
         "UNAUTHORIZED",
         "this runtime has no AGTEST_TOKEN configured; every protected route is refused",
       );
     }
     const header = c.req.header("authorization");
-    if (!header) throw new ApiError(401, "UNAUTHORIZED", "missing Authorization: Bearer <token> header");
+    if (!header) throw new ApiError("UNAUTHORIZED", "missing Authorization: Bearer <token> header");
     const token = BEARER.exec(header)?.[1];
-    if (!token) throw new ApiError(401, "UNAUTHORIZED", "invalid bearer token");
+    if (!token) throw new ApiError("UNAUTHORIZED", "invalid bearer token");
     // Both comparisons always run, so timing does not tell which token came close.
     const reader = c.env.AGTEST_READ_TOKEN;
     const [isAdmin, isReader] = await Promise.all([
@@ -36,10 +35,9 @@ export function bearerAuth(): MiddlewareHandler<{ Bindings: Env }> {
       reader ? timingSafeEqual(token, reader) : Promise.resolve(false),
     ]);
     if (isAdmin) return next();
-    if (!isReader) throw new ApiError(401, "UNAUTHORIZED", "invalid bearer token");
+    if (!isReader) throw new ApiError("UNAUTHORIZED", "invalid bearer token");
     if (!READ_METHODS.has(c.req.method)) {
       throw new ApiError(
-        403,
         "FORBIDDEN",
         `the read-only token may only read (GET); ${c.req.method} ${c.req.path} needs the admin token`,
       );

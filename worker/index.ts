@@ -1,6 +1,6 @@
 import { app } from "./app.js";
 import type { Env } from "./env.js";
-import { rerunAll } from "./routes/runs.js";
+import { rerunAll } from "./runs/nightly.js";
 
 export { Conversation } from "./conversation/index.js";
 export { AgentHost } from "./host/index.js";
@@ -12,6 +12,6 @@ export { Registry } from "./registry/index.js";
 export default {
   fetch: app.fetch,
   scheduled(_controller, env, ctx) {
-    ctx.waitUntil(rerunAll(env, ctx));
+    ctx.waitUntil(rerunAll(env, async (request) => app.fetch(request, env, ctx)));
   },
 } satisfies ExportedHandler<Env>;

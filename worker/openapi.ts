@@ -3,6 +3,7 @@ import { PairReportSchema } from "./routes/pairs.js";
 import * as z from "zod";
 import { AclMessageSchema, InteropProfileSchema } from "../protocol/index.js";
 import { AgentRecordSchema, ServiceSchema } from "./host/record.js";
+import { RunRequestSchema } from "./routes/runs.js";
 import { ManifestSchema } from "./upload.js";
 
 /**
@@ -31,15 +32,20 @@ function build(version: string) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   const security = [{ bearer: [] }];
+  /** Public operations: no token. */
+  const open: { [scheme: string]: string[] }[] = [];
   registry.registerPath({
     method: "get",
     path: "/v1/health",
+    operationId: "health",
     summary: "Liveness and version",
+    security: open,
     responses: { 200: json(z.object({ status: z.literal("ok"), version: z.string() }), "the runtime is up") },
   });
   registry.registerPath({
     method: "post",
     path: "/v1/agents",
+    operationId: "deployAgent",
     summary: "Deploy an agent (validated against ABI agtest/1, memory capped, instrumented with fuel)",
     security,
     request: { query: z.object({ name: z.string().optional() }), body: moduleBody },
@@ -48,6 +54,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/agents",
+    operationId: "listAgents",
     summary: "List agents",
     security,
     responses: { 200: json(z.object({ agents: z.array(AgentRecordSchema) }), "every agent"), ...errors(401) },
@@ -55,6 +62,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/agents/{name}",
+    operationId: "getAgent",
     summary: "One agent's record",
     security,
     request: { params: name },
@@ -63,6 +71,7 @@ function build(version: string) {
   registry.registerPath({
     method: "put",
     path: "/v1/agents/{name}",
+    operationId: "reloadAgent",
     summary: "Hot reload to a new module version without dropping messages",
     security,
     request: { params: name, body: moduleBody },
@@ -72,6 +81,7 @@ function build(version: string) {
     registry.registerPath({
       method: "post",
       path: `/v1/agents/{name}/${action}`,
+      operationId: `${action}Agent`,
       summary: action === "stop" ? "Stop the agent" : "Start a stopped or failed agent",
       security,
       request: { params: name },
@@ -81,6 +91,7 @@ function build(version: string) {
   registry.registerPath({
     method: "delete",
     path: "/v1/agents/{name}",
+    operationId: "deleteAgent",
     summary: "Delete the agent and everything it stored",
     security,
     request: { params: name },
@@ -89,6 +100,7 @@ function build(version: string) {
   registry.registerPath({
     method: "post",
     path: "/v1/messages",
+    operationId: "sendMessage",
     summary: "Route a FIPA ACL message; with ?wait=MS answer with the first reply in the conversation",
     security,
     request: {
@@ -111,6 +123,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/conversations/{id}",
+    operationId: "getConversation",
     summary: "Every message of a conversation, in order, with its interaction protocol and state",
     security,
     request: { params: z.object({ id: z.string() }) },
@@ -131,6 +144,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/directory",
+    operationId: "searchDirectory",
     summary: "Directory facilitator: agents registering a service that matches every filter",
     security,
     request: {
@@ -154,6 +168,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/agents/{name}/dead-letters",
+    operationId: "listDeadLetters",
     summary: "Messages that could not be delivered to the agent",
     security,
     request: { params: name },
@@ -173,6 +188,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/agents/{name}/state",
+    operationId: "getAgentState",
     summary: "The agent's key-value state (state_put), its size against the quota, its pending timers",
     security,
     request: { params: name },
@@ -194,6 +210,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/agents/{name}/logs",
+    operationId: "getAgentLogs",
     summary: "What the agent logged (agent.log) and its traps, oldest first, after a cursor",
     security,
     request: {
@@ -226,6 +243,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/agents/{name}/quiet",
+    operationId: "waitAgentQuiet",
     summary:
       "Whether the agent has nothing more to say (mailbox empty, nothing in flight, no retry or timer pending), waiting up to `wait` ms",
     security,
@@ -259,7 +277,9 @@ function build(version: string) {
   registry.registerPath({
     method: "post",
     path: "/v1/agents/{name}/inbox",
+    operationId: "postAgentInbox",
     summary: "Public HTTP transport of a hosted agent (no token): what external agents post to",
+    security: open,
     request: {
       params: name,
       query: z.object({ wait: z.number().int().min(0).max(30_000).optional() }),
@@ -275,6 +295,7 @@ function build(version: string) {
   registry.registerPath({
     method: "post",
     path: "/v1/agtalk/sessions",
+    operationId: "openRelaySession",
     summary: "Open an agtalk relay session (a mailbox for runners that cannot accept inbound connections)",
     security,
     responses: { 201: json(Session, "the session"), ...errors(401) },
@@ -282,6 +303,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/agtalk/sessions/{id}/messages",
+    operationId: "readRelaySession",
     summary: "Long-poll the messages a relay session received",
     security,
     request: {
@@ -302,6 +324,7 @@ function build(version: string) {
   registry.registerPath({
     method: "delete",
     path: "/v1/agtalk/sessions/{id}",
+    operationId: "closeRelaySession",
     summary: "Close a relay session",
     security,
     request: { params: z.object({ id: z.string() }) },
@@ -310,7 +333,9 @@ function build(version: string) {
   registry.registerPath({
     method: "post",
     path: "/v1/agtalk/sessions/{id}/inbox",
+    operationId: "postRelayInbox",
     summary: "Public capability URL of a relay session: external agents post messages here (kept as sent)",
+    security: open,
     request: {
       params: z.object({ id: z.string() }),
       body: { content: { "application/json": { schema: z.unknown() } } },
@@ -322,6 +347,7 @@ function build(version: string) {
   registry.registerPath({
     method: "put",
     path: "/v1/profiles/{owner}/{repo}/{ref}",
+    operationId: "putProfile",
     summary: "Store an interop profile for a repository ref (the GitHub Action publishes here)",
     security,
     request: { params: repoRef, body: { content: { "application/json": { schema: Profile } } } },
@@ -352,6 +378,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/profiles/{owner}/{repo}/{ref}",
+    operationId: "getProfile",
     summary: "The latest interop profile of a repository ref (?suite=URI to choose the suite)",
     security,
     request: { params: repoRef, query: z.object({ suite: z.string().optional() }) },
@@ -360,17 +387,14 @@ function build(version: string) {
   registry.registerPath({
     method: "post",
     path: "/v1/runs",
+    operationId: "startRun",
     summary: "Run a suite against a hosted agent at the edge and store the report and profile",
     security,
     request: {
       body: {
         content: {
           "application/json": {
-            schema: z.object({
-              agent: z.string(),
-              suite: z.string().optional(),
-              features: z.array(z.string()).optional(),
-            }),
+            schema: RunRequestSchema,
           },
         },
       },
@@ -393,6 +417,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/runs",
+    operationId: "listRuns",
     summary: "Stored runs, newest first (?agent=NAME to filter)",
     security,
     request: { query: z.object({ agent: z.string().optional() }) },
@@ -401,10 +426,56 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/runs/{id}",
+    operationId: "getRun",
     summary: "One run with its full report (every test, failures with expected and received)",
     security,
     request: { params: z.object({ id: z.string() }) },
     responses: { 200: json(RunSummary.extend({ report: z.unknown() }), "the run"), ...errors(401, 404) },
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/v1/badges/{owner}/{repo}/{file}",
+    operationId: "getBadge",
+    summary:
+      "The live interop badge of a ref's latest profile (public): `REF.svg`, or `REF.json` for a shields.io endpoint",
+    security: open,
+    request: {
+      params: repoRef.omit({ ref: true }).extend({
+        file: z.string().meta({ description: "the ref and the format: `REF.svg` or `REF.json`", example: "main.svg" }),
+      }),
+      query: z.object({ suite: z.string().optional() }),
+    },
+    responses: {
+      200: {
+        description: "the badge (`interop | unknown`, not cached, while the ref has no profile)",
+        content: {
+          "image/svg+xml": { schema: z.string() },
+          "application/json": {
+            schema: z.object({
+              schemaVersion: z.literal(1),
+              label: z.string(),
+              message: z.string(),
+              color: z.string(),
+            }),
+          },
+        },
+      },
+      ...errors(404),
+    },
+  });
+  registry.registerPath({
+    method: "get",
+    path: "/v1/openapi.json",
+    operationId: "getOpenApiDocument",
+    summary: "This document",
+    security,
+    responses: {
+      200: {
+        description: "the OpenAPI 3.1 document",
+        content: { "application/json": { schema: z.object({}).passthrough() } },
+      },
+      ...errors(401),
+    },
   });
   const PairSummary = z.object({
     id: z.string(),
@@ -420,6 +491,7 @@ function build(version: string) {
   registry.registerPath({
     method: "post",
     path: "/v1/pairs",
+    operationId: "storePair",
     summary:
       "Store an `agtest pair --json` report (initiator x participant matrices), shown on the dashboard's pairs page",
     security,
@@ -432,6 +504,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/pairs",
+    operationId: "listPairs",
     summary: "Stored pair reports, newest first (summaries)",
     security,
     responses: { 200: json(z.object({ pairs: z.array(PairSummary) }), "pair reports"), ...errors(401) },
@@ -439,6 +512,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/pairs/{id}",
+    operationId: "getPair",
     summary: "One stored pair report, in full",
     security,
     request: { params: z.object({ id: z.string() }) },
@@ -446,14 +520,19 @@ function build(version: string) {
   });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
-    info: { title: "agtest edge runtime", version, description: "Sandboxed WebAssembly agents speaking FIPA ACL." },
+    info: {
+      title: "agtest edge runtime",
+      version,
+      description: "Sandboxed WebAssembly agents speaking FIPA ACL.",
+      license: { name: "Apache-2.0", identifier: "Apache-2.0" },
+    },
   });
 }
 
 let cached: ReturnType<typeof build> | undefined;
 
-/** The OpenAPI document (built once per isolate). */
-export function openApiDocument(version: string): ReturnType<typeof build> {
+/** The OpenAPI document (built once per isolate), with the origin it is served from as its server. */
+export function openApiDocument(version: string, origin: string): ReturnType<typeof build> {
   cached ??= build(version);
-  return cached;
+  return { ...cached, servers: [{ url: origin, description: "this runtime" }] };
 }

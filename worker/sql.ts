@@ -37,3 +37,18 @@ export function sqlOf(storage: DurableObjectStorage) {
 
 /** The helper's type. */
 export type Sql = ReturnType<typeof sqlOf>;
+
+/**
+ * Brings a Durable Object's tables to the schema version `migrations.length`: the version stored in
+ * `meta` (`schema_version`, 0 when absent) says which steps already ran; step `i` moves storage from
+ * version `i` to `i + 1`. Storage written by a newer version of the code is refused, not rewritten.
+ */
+export function migrate(sql: Sql, migrations: readonly ((sql: Sql) => void)[]): void {
+  sql.run("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  const stored = Number(sql.one<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'")?.value ?? 0);
+  if (!Number.isInteger(stored) || stored > migrations.length)
+    throw new Error(`storage is at schema version ${stored}; this code knows versions up to ${migrations.length}`);
+  if (stored === migrations.length) return;
+  for (const step of migrations.slice(stored)) step(sql);
+  sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(migrations.length));
+}

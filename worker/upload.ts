@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { readBody } from "./body.js";
 import { ApiError } from "./errors.js";
 import { parseJsonText } from "./json.js";
 import { LimitsSchema } from "./limits.js";
@@ -33,43 +34,6 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 export const STRIP_HINT =
   "strip debug info: build in release without debug info (rustc -O -C strip=debuginfo, cargo --release; clang without -g) or run llvm-strip / wasm-strip";
 
-/**
- * Reads a request body, refusing it with 413 as soon as it passes `limit` bytes — from the
- * Content-Length when given, else while streaming, so an oversized upload is never buffered whole.
- * `hint` is appended to the message (what to do about it).
- */
-export async function readBody(request: Request, limit: number, hint?: string): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new ApiError(
-      413,
-      "PAYLOAD_TOO_LARGE",
-      `request body exceeds the limit of ${limit} bytes${hint ? `; ${hint}` : ""}`,
-    );
-  const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (declared > limit) throw tooLarge();
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
-
 /** An uploaded module with its manifest. */
 export type Upload = { bytes: Uint8Array; manifest: Manifest };
 
@@ -84,7 +48,6 @@ export async function readUpload(request: Request, moduleLimit: number): Promise
   }
   if (type !== "multipart/form-data") {
     throw new ApiError(
-      415,
       "UNSUPPORTED_MEDIA_TYPE",
       `expected Content-Type application/wasm or multipart/form-data (module + manifest), got ${type || "none"}`,
     );
@@ -96,14 +59,14 @@ export async function readUpload(request: Request, moduleLimit: number): Promise
       headers: { "content-type": request.headers.get("content-type") ?? "" },
     }).formData();
   } catch {
-    throw new ApiError(400, "INVALID_REQUEST", "malformed multipart/form-data body");
+    throw new ApiError("INVALID_REQUEST", "malformed multipart/form-data body");
   }
   const module = form.get("module");
   if (!module || typeof module === "string") {
-    throw new ApiError(400, "INVALID_REQUEST", "multipart field `module` (the .wasm file) is missing");
+    throw new ApiError("INVALID_REQUEST", "multipart field `module` (the .wasm file) is missing");
   }
   if (module.size > moduleLimit) {
-    throw new ApiError(413, "PAYLOAD_TOO_LARGE", `module exceeds the limit of ${moduleLimit} bytes; ${STRIP_HINT}`);
+    throw new ApiError("PAYLOAD_TOO_LARGE", `module exceeds the limit of ${moduleLimit} bytes; ${STRIP_HINT}`);
   }
   return { bytes: new Uint8Array(await module.arrayBuffer()), manifest: await parseManifest(form.get("manifest")) };
 }
@@ -113,12 +76,12 @@ async function parseManifest(field: File | string | null): Promise<Manifest> {
   // Clients send the manifest either as a text field or as a JSON file part.
   const text = typeof field === "string" ? field : await field.text();
   const json = parseJsonText(text);
-  if (!json.ok) throw new ApiError(400, "INVALID_MANIFEST", `manifest is ${json.reason}`);
+  if (!json.ok) throw new ApiError("INVALID_MANIFEST", `manifest is ${json.reason}`);
   const parsed = ManifestSchema.safeParse(json.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path.join(".") || "(manifest)";
-    throw new ApiError(400, "INVALID_MANIFEST", `manifest.${key}: ${issue?.message ?? "invalid"}`);
+    throw new ApiError("INVALID_MANIFEST", `manifest.${key}: ${issue?.message ?? "invalid"}`);
   }
   return parsed.data;
 }

@@ -1,3 +1,4 @@
+import { sha256Hex } from "../../protocol/digest.js";
 import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import { openRuntimeChannel } from "../../harness/core/index.js";
@@ -34,8 +35,7 @@ export async function openEdgeTarget(edge: Edge, wasm: string, run: { id: number
     );
   try {
     const channel = await openRuntimeChannel({ url: edge.url, token: edge.token, agent: name });
-    const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-    const digest = `sha256-${Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+    const digest = `sha256-${await sha256Hex(bytes)}`;
     return {
       channel,
       subject: { name: subject, digest },

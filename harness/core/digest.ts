@@ -1,3 +1,4 @@
+import { sha256Hex } from "../../protocol/digest.js";
 import type { Suite } from "./suite.js";
 
 /**
@@ -15,9 +16,7 @@ export function canonicalSuite(suite: Suite): string {
   return JSON.stringify({ id: suite.id, version: suite.version, actions, tests });
 }
 
-/** `sha256-<hex>` of {@link canonicalSuite}, with Web Crypto (runs in Node, Workers and browsers). */
+/** `sha256-<hex>` of {@link canonicalSuite}. */
 export async function suiteDigest(suite: Suite): Promise<string> {
-  const bytes = new TextEncoder().encode(canonicalSuite(suite));
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return `sha256-${Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `sha256-${await sha256Hex(new TextEncoder().encode(canonicalSuite(suite)))}`;
 }

@@ -1,3 +1,4 @@
+import { VERSION } from "../../protocol/version.js";
 import { adapterCommand } from "./commands/adapter.js";
 import { deployCommand } from "./commands/deploy.js";
 import { pairCommand } from "./commands/pair.js";
@@ -62,7 +63,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<ExitCode
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
   if (command === "--version" || command === "-v") {
-    io.out("agtest 0.1.0\n");
+    io.out(`agtest ${VERSION}\n`);
     return EXIT.ok;
   }
   const handler = COMMANDS[command];

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { api, deploy, request, send, uniqueName } from "./api.js";
 
 type Logged = { seq: number; origin: string; violation: string | null; message: Record<string, unknown> };
@@ -17,15 +17,8 @@ async function transcript(id: string): Promise<Transcript> {
   return (await res.json()) as Transcript;
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** How long a delivery may take to show in a transcript, and how often to look. */
+const DELIVERY = { timeout: 5000, interval: 20 };
 
 describe("durable delivery", () => {
   it("a message sent while the agent is stopped is delivered after start, exactly once", async () => {
@@ -45,12 +38,14 @@ describe("durable delivery", () => {
     expect((await send({ ...msg, message_id }, null)).status).toBe(202);
 
     await api(`/v1/agents/${name}/start`, { method: "POST" });
-    const replies = await until(async () => {
+    const replies = await vi.waitFor(async () => {
       const t = await transcript(msg.conversation_id);
       const informs = t.messages.filter((m) => m.message.performative === "inform");
-      return informs.length > 0 ? informs : undefined;
-    });
-    await new Promise((r) => setTimeout(r, 200));
+      expect(informs.length).toBeGreaterThan(0);
+      return informs;
+    }, DELIVERY);
+    // Nothing more is coming once the agent is quiet (mailbox empty, nothing in flight or retrying).
+    expect(await (await api(`/v1/agents/${name}/quiet?wait=5000`)).json()).toMatchObject({ quiet: true });
     const final = await transcript(msg.conversation_id);
     expect(final.messages.filter((m) => m.message.performative === "inform")).toHaveLength(1);
     expect(replies[0]?.message).toMatchObject({ content: "while stopped", sender: name });
@@ -75,10 +70,11 @@ describe("durable delivery", () => {
       };
       expect((await send(message, null)).status).toBe(202);
     }
-    const t = await until(async () => {
+    const t = await vi.waitFor(async () => {
       const got = await transcript(conversation_id);
-      return got.messages.filter((m) => m.message.sender === name).length === 20 ? got : undefined;
-    });
+      expect(got.messages.filter((m) => m.message.sender === name)).toHaveLength(20);
+      return got;
+    }, DELIVERY);
     const order = t.messages.filter((m) => m.message.sender === name).map((m) => m.message.content);
     expect(order).toEqual([...Array(20).keys()]);
   });
@@ -134,11 +130,12 @@ describe("routing and conversations", () => {
     await deploy(b, env.FIXTURE_ECHO);
     const msg = request(a, "both", { receiver: [a, b] });
     expect((await send(msg, null)).status).toBe(202);
-    const senders = await until(async () => {
+    const senders = await vi.waitFor(async () => {
       const t = await transcript(msg.conversation_id);
       const from = t.messages.filter((m) => m.message.performative === "inform").map((m) => m.message.sender);
-      return from.length === 2 ? from : undefined;
-    });
+      expect(from).toHaveLength(2);
+      return from;
+    }, DELIVERY);
     expect([...senders].sort()).toEqual([a, b].sort());
   });
 
@@ -156,10 +153,14 @@ describe("routing and conversations", () => {
       conversation_id: `c-${crypto.randomUUID()}`,
     };
     expect((await send(msg, null)).status).toBe(202);
-    const t = await until(async () => {
-      const got = await transcript(msg.conversation_id);
-      return got.messages.some((m) => String(m.message.content).startsWith("hop limit")) ? got : undefined;
-    }, 10_000);
+    const t = await vi.waitFor(
+      async () => {
+        const got = await transcript(msg.conversation_id);
+        expect(got.messages.some((m) => String(m.message.content).startsWith("hop limit"))).toBe(true);
+        return got;
+      },
+      { ...DELIVERY, timeout: 10_000 },
+    );
     expect(t.messages.length).toBeLessThan(40);
   });
 

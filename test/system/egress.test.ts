@@ -1,7 +1,7 @@
 import { type IncomingMessage, type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type LocalRuntime, startRuntime } from "../../worker/local/runtime.js";
 
 const token = "egress-token";
@@ -26,14 +26,16 @@ function externalAgent(): Promise<{ url: string; received: Record<string, unknow
   );
 }
 
-async function until<T>(probe: () => T | undefined, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** How long a POST out of the runtime may take to arrive, and how often to look. */
+const ARRIVAL = { timeout: 10_000, interval: 20 };
+
+/** The first message the outside agent received that matches, once one has. */
+function arrived(outside: { received: Record<string, unknown>[] }, match: (m: Record<string, unknown>) => boolean) {
+  return vi.waitFor(() => {
+    const found = outside.received.find(match);
+    expect(found).toBeDefined();
+    return found;
+  }, ARRIVAL);
 }
 
 describe("external agents over HTTP", () => {
@@ -71,7 +73,7 @@ describe("external agents over HTTP", () => {
       }),
     });
     expect(res.status).toBe(202);
-    const reply = await until(() => outside.received.find((m) => m.in_reply_to === "x-1"));
+    const reply = await arrived(outside, (m) => m.in_reply_to === "x-1");
     expect(reply).toMatchObject({ performative: "inform", content: "pong", sender: "ping", receiver: outside.url });
   });
 
@@ -130,7 +132,7 @@ describe("external agents over HTTP", () => {
         }),
       });
     expect((await ask("buyer-open", "c-open")).status).toBe(202);
-    const forwarded = await until(() => outside.received.find((m) => m.conversation_id === "c-open/broker"));
+    const forwarded = await arrived(outside, (m) => m.conversation_id === "c-open/broker");
     expect(forwarded).toMatchObject({ performative: "request", sender: "buyer-open", receiver: outside.url });
 
     expect((await ask("buyer-closed", "c-closed")).status).toBe(202);

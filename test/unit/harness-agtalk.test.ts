@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { defineSuite, messageBackchannel, runSuite, test } from "../../harness/core/index.js";
 import { startHttpAdapter, type HttpAdapter } from "../../harness/node/agtalk/adapter-http.js";
 import { writeMessageFile } from "../../harness/node/agtalk/files.js";
@@ -21,13 +21,8 @@ function folders() {
   return { outbox: join(root, "outbox"), inbox: join(root, "inbox") };
 }
 
-async function until(condition: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** How long the adapter and the folder channel may take to move a file, and how often to look. */
+const MOVED = { timeout: 3000, interval: 10 };
 
 describe("agtalk folders + the HTTP adapter, end to end against a loopback HTTP agent", () => {
   it.each(["sync", "async"] as const)(
@@ -47,7 +42,7 @@ describe("agtalk folders + the HTTP adapter, end to end against a loopback HTTP 
       });
       expect(report.results.filter((r) => r.status !== "pass")).toEqual([]);
       expect(report.junctions.map((j) => j.score)).toEqual(["interoperable", "interoperable"]);
-      await until(() => readdirSync(dirs.inbox).length === 0);
+      await vi.waitFor(() => expect(readdirSync(dirs.inbox)).toEqual([]), MOVED);
       expect(readdirSync(dirs.outbox)).toEqual([]);
       expect(readdirSync(dirs.inbox)).toEqual([]);
       // Twenty tests through folders, two of them listening for silence (the adaptive window, a
@@ -66,9 +61,9 @@ describe("agtalk folders + the HTTP adapter, end to end against a loopback HTTP 
       await channel.send({ performative: "inform", sender: "agtest", receiver: "agent", content: n });
     const adapter = await startHttpAdapter({ ...dirs, target: agent.url });
     cleanup.push(() => adapter.close());
-    await until(() => agent.received.length === 20);
+    await vi.waitFor(() => expect(agent.received).toHaveLength(20), MOVED);
     expect(agent.received.map((m) => (m as { content: number }).content)).toEqual([...Array(20).keys()]);
-    await until(() => readdirSync(dirs.outbox).length === 0);
+    await vi.waitFor(() => expect(readdirSync(dirs.outbox)).toEqual([]), MOVED);
   });
 
   it("never deletes an unsent file: retries with backoff until the target answers", async () => {
@@ -76,15 +71,28 @@ describe("agtalk folders + the HTTP adapter, end to end against a loopback HTTP 
     const probe = await startHttpAgent(() => undefined, "sync");
     const port = Number(new URL(probe.url).port);
     await probe.close(); // a port nobody listens on (for now)
-    const adapter = await startHttpAdapter({ ...dirs, target: `http://127.0.0.1:${port}/agent`, interval: 20 });
+    const log: string[] = [];
+    const adapter = await startHttpAdapter({
+      ...dirs,
+      target: `http://127.0.0.1:${port}/agent`,
+      interval: 20,
+      log: (line) => log.push(line),
+    });
     cleanup.push(() => adapter.close());
     const name = await writeMessageFile(dirs.outbox, JSON.stringify({ performative: "inform", content: "kept" }));
-    await new Promise((r) => setTimeout(r, 400));
+    // The adapter tried, failed, and kept the file.
+    await vi.waitFor(
+      () => expect(log.filter((l) => l.startsWith(`could not send ${name}`)).length).toBeGreaterThan(1),
+      {
+        ...MOVED,
+        timeout: 8000,
+      },
+    );
     expect(existsSync(join(dirs.outbox, name))).toBe(true);
     const agent = await startHttpAgent(() => undefined, "sync", port);
     cleanup.push(() => agent.close());
-    await until(() => agent.received.length === 1, 8000);
-    await until(() => !existsSync(join(dirs.outbox, name)));
+    await vi.waitFor(() => expect(agent.received).toHaveLength(1), { ...MOVED, timeout: 8000 });
+    await vi.waitFor(() => expect(existsSync(join(dirs.outbox, name))).toBe(false), MOVED);
   });
 
   it("writes messages POSTed to its server into the inbox, one file each", async () => {

@@ -46,7 +46,8 @@ const MESSAGES: Record<string, string[]> = {
 };
 
 function sideBySide(name: string): { feed: (message: string) => number } {
-  const bytes = agents[name]!;
+  const bytes = agents[name];
+  if (!bytes) throw new Error(`fixtures/agents/${name}.wasm is missing: npm run build:fixtures`);
   const original = recordingAgent(bytes);
   const instrumented = recordingAgent(bytes, LIMITS);
   expect(instrumented.init()).toEqual(original.init());
@@ -60,18 +61,22 @@ function sideBySide(name: string): { feed: (message: string) => number } {
   };
 }
 
-describe.skipIf(Object.keys(agents).length === 0)("fixture agents", () => {
-  it.each(Object.keys(MESSAGES).filter((name) => agents[name] !== undefined))(
-    "%s behaves the same instrumented",
-    (name) => {
-      const { feed } = sideBySide(name);
-      let sent = 0;
-      for (const message of MESSAGES[name]!) sent += feed(message);
-      expect(sent).toBeGreaterThan(0);
-    },
-  );
+/** The agents these tests run: committed under fixtures/agents (rebuilt by `npm run build:fixtures`). */
+const NEEDED = ["ping", "echo", "cpu-burn", "spin", "memory-hog", "forbidden-import"];
 
-  it.skipIf(agents["ping"] === undefined)("ping answers pong, instrumented", () => {
+describe("fixture agents", () => {
+  it("are all there (a missing .wasm fails here, it does not skip the tests below)", () => {
+    expect(NEEDED.filter((name) => agents[name] === undefined)).toEqual([]);
+  });
+
+  it.each(Object.keys(MESSAGES))("%s behaves the same instrumented", (name) => {
+    const { feed } = sideBySide(name);
+    let sent = 0;
+    for (const message of MESSAGES[name]!) sent += feed(message);
+    expect(sent).toBeGreaterThan(0);
+  });
+
+  it("ping answers pong, instrumented", () => {
     const ping = recordingAgent(agents["ping"]!, LIMITS);
     expect(ping.init()).toEqual({ value: 0 });
     const { code, sends } = ping.feed(request("ping", "ping"));
@@ -85,7 +90,7 @@ describe.skipIf(Object.keys(agents).length === 0)("fixture agents", () => {
     });
   });
 
-  it.skipIf(agents["echo"] === undefined)("echo behaves the same for random contents", () => {
+  it("echo behaves the same for random contents", () => {
     const { feed } = sideBySide("echo");
     fc.assert(
       fc.property(fc.jsonValue(), (content) => {
@@ -95,20 +100,20 @@ describe.skipIf(Object.keys(agents).length === 0)("fixture agents", () => {
     );
   });
 
-  it.skipIf(agents["spin"] === undefined)("spin is stopped by fuel", () => {
+  it("spin is stopped by fuel", () => {
     const spin = recordingAgent(agents["spin"]!, { ...LIMITS, fuel: 100_000n });
     expect(spin.feed(request("spin", "go")).code).toEqual({ trap: expect.stringMatching(/unreachable/) });
     expect(global(spin.exports, "__agtest_fuel").value).toBeLessThan(0n);
   });
 
-  it.skipIf(agents["memory-hog"] === undefined)("memory-hog hits the memory cap and raises the OOM flag", () => {
+  it("memory-hog hits the memory cap and raises the OOM flag", () => {
     const hog = recordingAgent(agents["memory-hog"]!, { maxMemoryPages: 32 });
     expect(hog.feed(request("memory-hog", "eat")).code).toEqual({ trap: expect.stringMatching(/unreachable|abort/) });
     expect(global(hog.exports, "__agtest_oom").value).toBe(1);
     expect(global(hog.exports, "__agtest_fuel").value).toBeGreaterThan(0n);
   });
 
-  it.skipIf(agents["forbidden-import"] === undefined)("forbidden-import is refused", () => {
+  it("forbidden-import is refused", () => {
     expect(() => validateModule(agents["forbidden-import"]!, LIMITS)).toThrow(
       `forbidden import \`wasi_snapshot_preview1.path_open\` (WASI: the runtime implements only fd_write, fd_close, fd_seek, fd_fdstat_get, random_get, clock_time_get, proc_exit, environ_sizes_get, environ_get, args_sizes_get and args_get (stdout and stderr go to the agent's log, no files, sockets or environment))`,
     );

@@ -2,11 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { type AclMessage, receiversOf } from "../../protocol/index.js";
 import type { Env } from "../env.js";
 import { RUNTIME_LIMITS } from "../limits.js";
-import { type Sql, sqlOf } from "../sql.js";
+import { type Sql, migrate, sqlOf } from "../sql.js";
 import { type RefusedEntry, noteRefused, refusedEntries } from "./refused.js";
 import { type TrackerState, describeTracker, track } from "./tracker.js";
-
-const SCHEMA_VERSION = 2;
 
 /**
  * Conversation logs live in this many Durable Objects (log shards), each holding every
@@ -50,6 +48,26 @@ type Waiter = { conversationId: string; receiver: string; after: number; resolve
 
 type MessageRow = { seq: number; at: string; origin: string; violation: string | null; message: string };
 
+/** A log shard's tables, step by step: step `i` moves storage from schema version `i` to `i + 1`. */
+const MIGRATIONS: ((sql: Sql) => void)[] = [
+  (sql) => {
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS conversations (conversation_id TEXT PRIMARY KEY, next_seq INTEGER NOT NULL, bytes INTEGER NOT NULL, tracker TEXT, last_at INTEGER NOT NULL)",
+    );
+    sql.run("CREATE INDEX IF NOT EXISTS conversations_by_last_at ON conversations (last_at)");
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS messages (conversation_id TEXT NOT NULL, seq INTEGER NOT NULL, message_id TEXT NOT NULL, at TEXT NOT NULL, origin TEXT NOT NULL, violation TEXT, message TEXT NOT NULL, PRIMARY KEY (conversation_id, seq), UNIQUE (conversation_id, message_id))",
+    );
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS parties (conversation_id TEXT NOT NULL, address TEXT NOT NULL, PRIMARY KEY (conversation_id, address))",
+    );
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS refused (seq INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id TEXT NOT NULL, at TEXT NOT NULL, reason TEXT NOT NULL, excerpt TEXT)",
+    );
+    sql.run("CREATE INDEX IF NOT EXISTS refused_by_conversation ON refused (conversation_id, seq)");
+  },
+];
+
 /**
  * A log shard: every message of its conversations, in order per conversation, with each one's
  * interaction protocol state; the external parties that joined them through the HTTP API; and the
@@ -75,22 +93,7 @@ export class Conversation extends DurableObject<Env> {
   #ensureTables(): void {
     if (this.#ready) return;
     this.#ready = true;
-    this.#sql.run("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS conversations (conversation_id TEXT PRIMARY KEY, next_seq INTEGER NOT NULL, bytes INTEGER NOT NULL, tracker TEXT, last_at INTEGER NOT NULL)",
-    );
-    this.#sql.run("CREATE INDEX IF NOT EXISTS conversations_by_last_at ON conversations (last_at)");
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS messages (conversation_id TEXT NOT NULL, seq INTEGER NOT NULL, message_id TEXT NOT NULL, at TEXT NOT NULL, origin TEXT NOT NULL, violation TEXT, message TEXT NOT NULL, PRIMARY KEY (conversation_id, seq), UNIQUE (conversation_id, message_id))",
-    );
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS parties (conversation_id TEXT NOT NULL, address TEXT NOT NULL, PRIMARY KEY (conversation_id, address))",
-    );
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS refused (seq INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id TEXT NOT NULL, at TEXT NOT NULL, reason TEXT NOT NULL, excerpt TEXT)",
-    );
-    this.#sql.run("CREATE INDEX IF NOT EXISTS refused_by_conversation ON refused (conversation_id, seq)");
-    this.#sql.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
+    migrate(this.#sql, MIGRATIONS);
   }
 
   /** Logs a message (once per message_id in its conversation) and checks it against the conversation's protocol. */
@@ -362,18 +365,4 @@ export function logShardOf(conversationId: string): string {
     h = Math.imul(h, 0x01000193);
   }
   return `log-${(h >>> 0) % LOG_SHARDS}`;
-}
-
-/** The log of one conversation: its shard's methods, bound to its id. */
-export function conversationOf(env: Env, id: string) {
-  const shard = env.CONVERSATION.get(env.CONVERSATION.idFromName(logShardOf(id)));
-  return {
-    log: (message: AclMessage, origin: Origin): Promise<Logged> => shard.log(id, message, origin),
-    unlog: (messageId: string): Promise<void> => shard.unlog(id, messageId),
-    noteRefused: (reason: string, excerpt: unknown): Promise<void> => shard.noteRefused(id, reason, excerpt),
-    // The stub's RPC types of loose JSON messages are too deep for tsc; the methods' own types are exact.
-    waitFor: (receiver: string, after: number, ms: number) =>
-      shard.waitFor(id, receiver, after, ms) as Promise<LoggedMessage | null>,
-    transcript: () => shard.transcript(id) as Promise<Transcript | null>,
-  };
 }

@@ -70,14 +70,6 @@ export function writeCheckpoint(sql: Sql, changes: DurableChanges, version: numb
   );
 }
 
-/** How many pages and bytes the checkpoint holds (for the record and the bench). */
-export function checkpointSize(sql: Sql): { pages: number; bytes: number } {
-  const row = sql.one<{ n: number; bytes: number | null }>(
-    "SELECT COUNT(*) AS n, SUM(LENGTH(data)) AS bytes FROM memory_pages",
-  );
-  return { pages: row?.n ?? 0, bytes: row?.bytes ?? 0 };
-}
-
 /** An ArrayBuffer holding exactly the bytes (what SQLite binds). */
 export function bufferOf(bytes: Uint8Array): ArrayBuffer {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength

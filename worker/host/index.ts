@@ -3,12 +3,11 @@ import { type AclMessage, type RoutableMessage, replyTo } from "../../protocol/i
 import type { Env } from "../env.js";
 import { type Result, failure } from "../errors.js";
 import { type AgentLimits, BURST_SECONDS, DEFAULT_LIMITS, limitsOf } from "../limits.js";
-import { registryOf } from "../registry/index.js";
 import { parseRoutableChecked } from "../json.js";
 import { DeliveryBudget } from "../routing/budget.js";
 import { MAX_HOPS, route } from "../routing/index.js";
 import { type SandboxOutcome, runInSandbox } from "../sandbox/index.js";
-import { type Sql, sqlOf } from "../sql.js";
+import { type Sql, migrate, sqlOf } from "../sql.js";
 import { commitOutcome, createDurableTables, durableCall, hasCheckpoint } from "./durable.js";
 import { type LogLine, readLogs, tailLogs } from "./logs.js";
 import * as mailbox from "./mailbox.js";
@@ -27,8 +26,22 @@ import {
 } from "./record.js";
 import { type StateEntry, stateView } from "./state.js";
 import { fireDue, listTimers, nextTimerAt, pendingTimers } from "./timers.js";
+import { registryOf } from "../stubs.js";
 
-const SCHEMA_VERSION = 2;
+/**
+ * The host's tables, step by step: step `i` moves storage from schema version `i` to `i + 1`
+ * (version 2 added the durable agents' checkpoint, state, timer and log tables).
+ */
+const MIGRATIONS: ((sql: Sql) => void)[] = [
+  (sql) => {
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS module_chunks (version INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (version, seq))",
+    );
+    mailbox.createMailbox(sql);
+    sql.run("CREATE TABLE IF NOT EXISTS recent_conversations (conversation_id TEXT PRIMARY KEY, at TEXT NOT NULL)");
+  },
+  createDurableTables,
+];
 
 /** A trap-only circuit breaker: this many traps within the window terminate the agent. */
 const CRASH_LOOP_TRAPS = 5;
@@ -107,16 +120,7 @@ export class AgentHost extends DurableObject<Env> {
   }
 
   #createTables(): void {
-    this.#sql.run("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS module_chunks (version INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (version, seq))",
-    );
-    mailbox.createMailbox(this.#sql);
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS recent_conversations (conversation_id TEXT PRIMARY KEY, at TEXT NOT NULL)",
-    );
-    createDurableTables(this.#sql);
-    this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
+    migrate(this.#sql, MIGRATIONS);
   }
 
   /** Stores a new agent (version 1) and boots it. */
@@ -666,5 +670,5 @@ function savedAt(saved: Counters["bucket"], rate: number): { tokens: number; at:
 }
 
 function notFound<T>(): Result<T> {
-  return failure(404, "AGENT_NOT_FOUND", "no such agent");
+  return failure("AGENT_NOT_FOUND", "no such agent");
 }

@@ -22,14 +22,6 @@ export function pendingTimers(sql: Sql): number {
   return sql.one<{ n: number }>("SELECT COUNT(*) AS n FROM timers")?.n ?? 0;
 }
 
-/**
- * Whether any timer is pending (fired timers are mailbox messages, not pending timers): for the
- * quiescence check ("no retry or timer pending"). Call it with the agent host's `Sql`.
- */
-export function hasPendingTimers(sql: Sql): boolean {
-  return sql.one("SELECT id FROM timers LIMIT 1") !== undefined;
-}
-
 /** Pending timers, soonest first (for the owner, with the state). */
 export function listTimers(sql: Sql): { due_at: string; tag: string }[] {
   return sql

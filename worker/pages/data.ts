@@ -1,24 +1,21 @@
 import type { InteropProfile } from "../../protocol/index.js";
 import type { Env } from "../env.js";
-import { type LoggedMessage, type Transcript, conversationOf } from "../conversation/index.js";
+import type { LoggedMessage } from "../conversation/index.js";
 import type { AgentRecord } from "../host/record.js";
-import { hostOf } from "../hosts.js";
-import { type StoredProfile, profilesOf } from "../profiles/index.js";
-import { registryOf } from "../registry/index.js";
+import type { StoredProfile } from "../profiles/index.js";
 import { HOSTED_OWNER, HOSTED_REF } from "../runs/execute.js";
+import { conversationOf, hostOf, profilesOf, registryOf } from "../stubs.js";
 
 /** Every hosted agent's record, by name. */
 export async function hostedAgents(env: Env): Promise<AgentRecord[]> {
   const summaries = await registryOf(env).list();
-  const records = await Promise.all(
-    summaries.map(async (s) => (await hostOf(env, s.name).record()) as { ok: boolean; value?: AgentRecord }),
-  );
-  return records.flatMap((r) => (r.ok && r.value ? [r.value] : []));
+  const records = await Promise.all(summaries.map(async (s) => await hostOf(env, s.name).record()));
+  return records.flatMap((r) => (r.ok ? [r.value] : []));
 }
 
 /** The latest profile a hosted agent's edge runs produced for a suite URI prefix, if any. */
 export async function hostedProfile(env: Env, agent: string): Promise<StoredProfile | null> {
-  return (await profilesOf(env, HOSTED_OWNER, agent).latest(HOSTED_REF, null)) as StoredProfile | null;
+  return await profilesOf(env, HOSTED_OWNER, agent).latest(HOSTED_REF, null);
 }
 
 /** One row of the matrix: who, where the profile came from, and the profile. */
@@ -37,10 +34,7 @@ export type MatrixRow = {
 export async function matrixRows(env: Env, suiteUri: string): Promise<MatrixRow[]> {
   const rows: MatrixRow[] = [];
   for (const agent of await registryOf(env).list()) {
-    const stored = (await profilesOf(env, HOSTED_OWNER, agent.name).latest(
-      HOSTED_REF,
-      suiteUri,
-    )) as StoredProfile | null;
+    const stored = await profilesOf(env, HOSTED_OWNER, agent.name).latest(HOSTED_REF, suiteUri);
     if (stored)
       rows.push({
         label: agent.name,
@@ -52,7 +46,7 @@ export async function matrixRows(env: Env, suiteUri: string): Promise<MatrixRow[
   }
   for (const p of await registryOf(env).publishedProfiles()) {
     if (p.test_suite !== suiteUri || p.owner === HOSTED_OWNER) continue;
-    const stored = (await profilesOf(env, p.owner, p.repo).latest(p.ref, suiteUri)) as StoredProfile | null;
+    const stored = await profilesOf(env, p.owner, p.repo).latest(p.ref, suiteUri);
     if (stored)
       rows.push({
         label: `${p.owner}/${p.repo}@${p.ref}`,
@@ -73,11 +67,7 @@ export async function agentConversations(
   env: Env,
   agent: string,
 ): Promise<{ id: string; messages: LoggedMessage[] }[]> {
-  const ids = (await hostOf(env, agent).recentConversations()) as string[];
-  const transcripts = await Promise.all(
-    ids.map(async (id) => (await conversationOf(env, id).transcript()) as Transcript | null),
-  );
-  return transcripts.flatMap((t) =>
-    t ? [{ id: t.conversation_id, messages: t.messages.slice(-30) as LoggedMessage[] }] : [],
-  );
+  const ids = await hostOf(env, agent).recentConversations();
+  const transcripts = await Promise.all(ids.map(async (id) => await conversationOf(env, id).transcript()));
+  return transcripts.flatMap((t) => (t ? [{ id: t.conversation_id, messages: t.messages.slice(-30) }] : []));
 }

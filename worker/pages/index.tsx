@@ -1,12 +1,6 @@
 import { Hono } from "hono";
-import type { RunReport } from "../../harness/core/index.js";
 import { SUITES } from "../../suites/index.js";
 import type { Env } from "../env.js";
-import type { LogLine } from "../host/logs.js";
-import type { AgentRecord } from "../host/record.js";
-import { hostOf } from "../hosts.js";
-import { type StoredProfile, profilesOf } from "../profiles/index.js";
-import { type StoredPair, type StoredRun, registryOf } from "../registry/index.js";
 import { HOSTED_OWNER, HOSTED_REF } from "../runs/execute.js";
 import { AgentPage } from "./agent.js";
 import { dashboardAuth } from "./auth.js";
@@ -17,6 +11,7 @@ import { NotFoundPage } from "./not-found.js";
 import { PairPage, PairsPage } from "./pairs.js";
 import { RunPage } from "./run.js";
 import type { PostedPairReport } from "../routes/pairs.js";
+import { hostOf, profilesOf, registryOf } from "../stubs.js";
 
 const suites = Object.values(SUITES).map(matrixSuite);
 
@@ -45,12 +40,11 @@ export const pages = new Hono<{ Bindings: Env }>()
   })
   .get("/agents/:name", async (c) => {
     const name = c.req.param("name");
-    const result = (await hostOf(c.env, name).record()) as { ok: boolean; value?: AgentRecord };
-    if (!result.ok || !result.value)
-      return c.html(<NotFoundPage what={`No agent named \`${name}\` is hosted here.`} />, 404);
-    const history = (await profilesOf(c.env, HOSTED_OWNER, name).history(HOSTED_REF)) as StoredProfile[];
+    const result = await hostOf(c.env, name).record();
+    if (!result.ok) return c.html(<NotFoundPage what={`No agent named \`${name}\` is hosted here.`} />, 404);
+    const history = await profilesOf(c.env, HOSTED_OWNER, name).history(HOSTED_REF);
     const runs = await registryOf(c.env).runs(name);
-    const logs = (await hostOf(c.env, name).recentLogs()) as LogLine[];
+    const logs = await hostOf(c.env, name).recentLogs();
     return c.html(
       <AgentPage
         record={result.value}
@@ -64,14 +58,14 @@ export const pages = new Hono<{ Bindings: Env }>()
   .get("/pairs", async (c) => c.html(<PairsPage pairs={await registryOf(c.env).pairs()} />))
   .get("/pairs/:id", async (c) => {
     const id = c.req.param("id");
-    const pair = (await registryOf(c.env).pair(id)) as StoredPair | null;
+    const pair = await registryOf(c.env).pair(id);
     if (!pair)
       return c.html(<NotFoundPage what={`No pair report \`${id}\`: they are listed on the pairs page.`} />, 404);
     return c.html(<PairPage id={pair.id} stored_at={pair.stored_at} report={pair.report as PostedPairReport} />);
   })
   .get("/runs/:id", async (c) => {
     const id = c.req.param("id");
-    const run = (await registryOf(c.env).run(id)) as StoredRun | null;
+    const run = await registryOf(c.env).run(id);
     if (!run) return c.html(<NotFoundPage what={`No run \`${id}\`: runs are listed on their agent's page.`} />, 404);
-    return c.html(<RunPage id={run.id} agent={run.agent} report={run.report as RunReport} />);
+    return c.html(<RunPage id={run.id} agent={run.agent} report={run.report} />);
   });

@@ -82,8 +82,3 @@ function toStored(row: Row): StoredProfile {
     profile: JSON.parse(row.profile) as InteropProfile,
   };
 }
-
-/** The profile store of a repository. */
-export function profilesOf(env: Env, owner: string, repo: string): DurableObjectStub<ProfileStore> {
-  return env.PROFILES.get(env.PROFILES.idFromName(`${owner}/${repo}`.toLowerCase()));
-}

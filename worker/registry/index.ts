@@ -1,10 +1,9 @@
+import type { RunReport } from "../../harness/core/index.js";
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env.js";
 import { type Result, failure } from "../errors.js";
 import type { AgentState, ServiceEntry } from "../host/record.js";
-import { type Sql, sqlOf } from "../sql.js";
-
-const SCHEMA_VERSION = 1;
+import { type Sql, migrate, sqlOf } from "../sql.js";
 
 /** What the registry knows of an agent; the agent's host holds the full record. */
 export type AgentSummary = {
@@ -30,14 +29,14 @@ export type RunSummary = {
   ms: number;
 };
 
-/** An edge-side run as stored: `report` is the harness's RunReport (per-test results and failures). */
+/** An edge-side run as stored: `report` is the harness's report (per-test results and failures). */
 export type StoredRun = {
   id: string;
   agent: string;
   suite: string;
   started_at: string;
   summary: RunSummary;
-  report: unknown;
+  report: RunReport;
 };
 
 type RunRow = { id: string; agent: string; suite: string; started_at: string; summary: string; report: string };
@@ -51,6 +50,32 @@ export type DirectoryEntry = { name: string; state: AgentState; services: Servic
 type AgentRow = { name: string; version: number; state: string; created_at: string; updated_at: string };
 type ServiceRow = { agent: string; name: string; type: string | null; protocols: string; ontologies: string };
 
+/** The registry's tables, step by step: step `i` moves storage from schema version `i` to `i + 1`. */
+const MIGRATIONS: ((sql: Sql) => void)[] = [
+  (sql) => {
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS agents (name TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+    );
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS services (agent TEXT NOT NULL, name TEXT NOT NULL, type TEXT, protocols TEXT NOT NULL, ontologies TEXT NOT NULL)",
+    );
+    sql.run("CREATE INDEX IF NOT EXISTS services_by_agent ON services (agent)");
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, agent TEXT NOT NULL, suite TEXT NOT NULL, started_at TEXT NOT NULL, summary TEXT NOT NULL, report TEXT NOT NULL)",
+    );
+    sql.run("CREATE INDEX IF NOT EXISTS runs_by_agent ON runs (agent, started_at)");
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS published (owner TEXT NOT NULL, repo TEXT NOT NULL, ref TEXT NOT NULL, test_suite TEXT NOT NULL, stored_at TEXT NOT NULL, PRIMARY KEY (owner, repo, ref, test_suite))",
+    );
+  },
+  // 2: `agtest pair` reports (POST /v1/pairs), for the dashboard's pairs page.
+  (sql) => {
+    sql.run(
+      "CREATE TABLE IF NOT EXISTS pairs (id TEXT PRIMARY KEY, stored_at TEXT NOT NULL, summary TEXT NOT NULL, report TEXT NOT NULL)",
+    );
+  },
+];
+
 /**
  * The runtime-wide index of agents (names are unique: reserving one is atomic because a Durable
  * Object runs one call at a time between awaits) and of the services they register.
@@ -61,32 +86,13 @@ export class Registry extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = sqlOf(ctx.storage);
-    this.#sql.run("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS agents (name TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
-    );
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS services (agent TEXT NOT NULL, name TEXT NOT NULL, type TEXT, protocols TEXT NOT NULL, ontologies TEXT NOT NULL)",
-    );
-    this.#sql.run("CREATE INDEX IF NOT EXISTS services_by_agent ON services (agent)");
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS runs (id TEXT PRIMARY KEY, agent TEXT NOT NULL, suite TEXT NOT NULL, started_at TEXT NOT NULL, summary TEXT NOT NULL, report TEXT NOT NULL)",
-    );
-    this.#sql.run("CREATE INDEX IF NOT EXISTS runs_by_agent ON runs (agent, started_at)");
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS published (owner TEXT NOT NULL, repo TEXT NOT NULL, ref TEXT NOT NULL, test_suite TEXT NOT NULL, stored_at TEXT NOT NULL, PRIMARY KEY (owner, repo, ref, test_suite))",
-    );
-    this.#sql.run(
-      "CREATE TABLE IF NOT EXISTS pairs (id TEXT PRIMARY KEY, stored_at TEXT NOT NULL, summary TEXT NOT NULL, report TEXT NOT NULL)",
-    );
-    this.#sql.run("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
+    migrate(this.#sql, MIGRATIONS);
   }
 
   /** Claims a name for a new agent; fails with 409 if taken. */
   async reserve(name: string): Promise<Result<null>> {
     if (this.#sql.one("SELECT name FROM agents WHERE name = ?", name)) {
       return failure(
-        409,
         "AGENT_ALREADY_EXISTS",
         `an agent named \`${name}\` already exists; use PUT /v1/agents/${name} to reload it`,
       );
@@ -128,11 +134,6 @@ export class Registry extends DurableObject<Env> {
   async remove(name: string): Promise<void> {
     this.#sql.run("DELETE FROM services WHERE agent = ?", name);
     this.#sql.run("DELETE FROM agents WHERE name = ?", name);
-  }
-
-  /** Whether a name is registered. */
-  async has(name: string): Promise<boolean> {
-    return this.#sql.one("SELECT name FROM agents WHERE name = ?", name) !== undefined;
   }
 
   /**
@@ -191,7 +192,7 @@ export class Registry extends DurableObject<Env> {
       id,
     );
     return row
-      ? { ...row, summary: JSON.parse(row.summary) as RunSummary, report: JSON.parse(row.report) as unknown }
+      ? { ...row, summary: JSON.parse(row.summary) as RunSummary, report: JSON.parse(row.report) as RunReport }
       : null;
   }
 
@@ -261,8 +262,3 @@ export type PairSummary = { suite: string; agents: string[]; works: number; fail
 export type StoredPair = { id: string; stored_at: string; summary: PairSummary; report: unknown };
 
 type PairRow = { id: string; stored_at: string; summary: string; report: string };
-
-/** The runtime's single registry. */
-export function registryOf(env: Env): DurableObjectStub<Registry> {
-  return env.REGISTRY.get(env.REGISTRY.idFromName("registry"));
-}

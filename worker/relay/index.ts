@@ -132,8 +132,3 @@ export function relayInboxId(url: string): string | undefined {
     return undefined;
   }
 }
-
-/** The relay session of an id. */
-export function relayOf(env: Env, id: string): DurableObjectStub<AgtalkSession> {
-  return env.AGTALK.get(env.AGTALK.idFromName(id));
-}

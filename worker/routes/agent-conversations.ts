@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
-import { hostOf } from "../hosts.js";
+import { hostOf } from "../stubs.js";
 
 /**
  * `GET /v1/agents/:name/conversations`: the ids of the conversations the agent received a message
@@ -12,6 +12,6 @@ export const agentConversations = new Hono<{ Bindings: Env }>().get("/:name/conv
   const name = c.req.param("name");
   const host = hostOf(c.env, name);
   const record = (await host.record()) as { ok: boolean };
-  if (!record.ok) throw new ApiError(404, "AGENT_NOT_FOUND", `no agent \`${name}\``);
+  if (!record.ok) throw new ApiError("AGENT_NOT_FOUND", `no agent \`${name}\``);
   return c.json({ conversations: (await host.recentConversations()) as string[] });
 });

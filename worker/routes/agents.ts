@@ -2,11 +2,10 @@ import { Hono } from "hono";
 import { AGENT_NAME_PATTERN } from "../../protocol/index.js";
 import type { Env } from "../env.js";
 import { ApiError, unwrap } from "../errors.js";
-import { hostOf } from "../hosts.js";
 import { MAX_LIMITS, resolveLimits } from "../limits.js";
-import { registryOf } from "../registry/index.js";
 import { readUpload } from "../upload.js";
 import { buildModule } from "./deploy.js";
+import { hostOf, registryOf } from "../stubs.js";
 
 /** Names the runtime speaks as, or routes elsewhere; no agent may take them. */
 const RESERVED = /^(runtime$|agtalk-)/;
@@ -14,18 +13,16 @@ const RESERVED = /^(runtime$|agtalk-)/;
 function checkName(name: string | undefined): string {
   if (!name)
     throw new ApiError(
-      400,
       "INVALID_REQUEST",
       "the agent name is missing: POST /v1/agents?name=NAME (or `name` in the manifest)",
     );
   if (!AGENT_NAME_PATTERN.test(name)) {
     throw new ApiError(
-      400,
       "INVALID_REQUEST",
       `invalid agent name \`${name}\`: lowercase letters, digits, - _ . (1 to 63, starting with a letter or digit)`,
     );
   }
-  if (RESERVED.test(name)) throw new ApiError(400, "INVALID_REQUEST", `\`${name}\` is reserved by the runtime`);
+  if (RESERVED.test(name)) throw new ApiError("INVALID_REQUEST", `\`${name}\` is reserved by the runtime`);
   return name;
 }
 
@@ -35,17 +32,12 @@ export const agents = new Hono<{ Bindings: Env }>()
     const upload = await readUpload(c.req.raw, MAX_LIMITS.module_bytes);
     const queryName = c.req.query("name");
     if (queryName && upload.manifest.name && queryName !== upload.manifest.name) {
-      throw new ApiError(
-        400,
-        "INVALID_REQUEST",
-        `?name=${queryName} and manifest.name=${upload.manifest.name} disagree`,
-      );
+      throw new ApiError("INVALID_REQUEST", `?name=${queryName} and manifest.name=${upload.manifest.name} disagree`);
     }
     const name = checkName(queryName ?? upload.manifest.name);
     const resolved = resolveLimits(upload.manifest.limits);
     if (!resolved.ok) {
       throw new ApiError(
-        400,
         "INVALID_MANIFEST",
         `manifest.limits.${resolved.key} exceeds the runtime's maximum of ${resolved.max}`,
       );
@@ -82,7 +74,6 @@ export const agents = new Hono<{ Bindings: Env }>()
     const upload = await readUpload(c.req.raw, current.limits.module_bytes);
     if (Object.keys(upload.manifest).length > 0) {
       throw new ApiError(
-        400,
         "INVALID_MANIFEST",
         "a reload keeps the agent's manifest; send the module alone (delete and deploy again to change limits or services)",
       );

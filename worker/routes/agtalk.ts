@@ -2,16 +2,16 @@ import { Hono } from "hono";
 import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
 import { MAX_LIMITS } from "../limits.js";
-import { AGTALK_PREFIX, relayOf } from "../relay/index.js";
-import { parseJsonText } from "../json.js";
+import { AGTALK_PREFIX } from "../relay/index.js";
 import { MAX_HOPS } from "../routing/index.js";
-import { readBody } from "../upload.js";
+import { readJson } from "../body.js";
 import { hopsOf, parseWait } from "./messages.js";
+import { relayOf } from "../stubs.js";
 
 const ID = /^[0-9a-f]{32}$/;
 
 function sessionId(raw: string): string {
-  if (!ID.test(raw)) throw new ApiError(404, "NOT_FOUND", "no such agtalk session");
+  if (!ID.test(raw)) throw new ApiError("NOT_FOUND", "no such agtalk session");
   return raw;
 }
 
@@ -29,14 +29,14 @@ export const agtalk = new Hono<{ Bindings: Env }>()
   .get("/:id/messages", async (c) => {
     const after = Number(c.req.query("after") ?? 0);
     if (!Number.isInteger(after) || after < 0)
-      throw new ApiError(400, "INVALID_REQUEST", "after must be a sequence number (an integer >= 0)");
+      throw new ApiError("INVALID_REQUEST", "after must be a sequence number (an integer >= 0)");
     const read = await relayOf(c.env, sessionId(c.req.param("id"))).read(after, parseWait(c.req.query("wait")) ?? 0);
-    if (!read) throw new ApiError(404, "NOT_FOUND", "no such agtalk session");
+    if (!read) throw new ApiError("NOT_FOUND", "no such agtalk session");
     return c.json(read);
   })
   .delete("/:id", async (c) => {
     if (!(await relayOf(c.env, sessionId(c.req.param("id"))).close()))
-      throw new ApiError(404, "NOT_FOUND", "no such agtalk session");
+      throw new ApiError("NOT_FOUND", "no such agtalk session");
     return c.body(null, 204);
   });
 
@@ -44,12 +44,10 @@ export const agtalk = new Hono<{ Bindings: Env }>()
 export const agtalkInbox = new Hono<{ Bindings: Env }>().post("/:id/inbox", async (c) => {
   const id = sessionId(c.req.param("id"));
   const hops = hopsOf(c.req.raw);
-  if (hops >= MAX_HOPS) throw new ApiError(400, "INVALID_MESSAGE", `hop limit (${MAX_HOPS}) reached: a message loop?`);
-  const body = await readBody(c.req.raw, MAX_LIMITS.message_bytes);
-  const json = parseJsonText(new TextDecoder().decode(body));
-  if (!json.ok) throw new ApiError(400, "INVALID_MESSAGE", `(body): ${json.reason}`);
+  if (hops >= MAX_HOPS) throw new ApiError("INVALID_MESSAGE", `hop limit (${MAX_HOPS}) reached: a message loop?`);
+  const json = await readJson(c.req.raw, MAX_LIMITS.message_bytes);
+  if (!json.ok) throw new ApiError("INVALID_MESSAGE", `(body): ${json.reason}`);
   // The relay keeps what the agent sent as it is, valid or not: judging it is the harness's job.
-  if (!(await relayOf(c.env, id).push(json.value, hops)))
-    throw new ApiError(404, "NOT_FOUND", "no such agtalk session");
+  if (!(await relayOf(c.env, id).push(json.value, hops))) throw new ApiError("NOT_FOUND", "no such agtalk session");
   return c.json({ accepted: true }, 202);
 });

@@ -24,7 +24,7 @@ export const badges = new Hono<{ Bindings: Env }>().get("/:owner/:repo/:file{.+\
   const dot = file.lastIndexOf(".");
   const ref = file.slice(0, dot);
   const format = file.slice(dot + 1);
-  if (format !== "svg" && format !== "json") throw new ApiError(404, "NOT_FOUND", "badges are .svg or .json");
+  if (format !== "svg" && format !== "json") throw new ApiError("NOT_FOUND", "badges are .svg or .json");
   let badge = UNKNOWN;
   let cache = "no-cache";
   try {
@@ -34,7 +34,7 @@ export const badges = new Hono<{ Bindings: Env }>().get("/:owner/:repo/:file{.+\
     );
     cache = CACHE;
   } catch (error) {
-    if (!(error instanceof ApiError && error.status === 404)) throw error;
+    if (!(error instanceof ApiError && error.code === "NOT_FOUND")) throw error;
   }
   if (format === "json") return c.json(shieldsEndpoint(badge), 200, { "cache-control": cache });
   return c.body(badgeSvg(badge), 200, { "content-type": "image/svg+xml; charset=utf-8", "cache-control": cache });

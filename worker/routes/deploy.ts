@@ -1,3 +1,4 @@
+import { sha256Hex } from "../../protocol/digest.js";
 import { type PreparedModule, WasmValidationError, prepareModule } from "../wasm/index.js";
 import { ApiError } from "../errors.js";
 import { type AgentLimits, memoryPages } from "../limits.js";
@@ -13,7 +14,6 @@ import { STRIP_HINT } from "../upload.js";
 export async function buildModule(bytes: Uint8Array, limits: AgentLimits): Promise<ModuleUpload> {
   if (bytes.byteLength > limits.module_bytes) {
     throw new ApiError(
-      413,
       "PAYLOAD_TOO_LARGE",
       `module is ${bytes.byteLength} bytes; the limit is ${limits.module_bytes}; ${STRIP_HINT}`,
     );
@@ -22,7 +22,7 @@ export async function buildModule(bytes: Uint8Array, limits: AgentLimits): Promi
   try {
     prepared = prepareModule(bytes, { maxMemoryPages: memoryPages(limits), fuel: BigInt(limits.fuel) });
   } catch (err) {
-    if (err instanceof WasmValidationError) throw new ApiError(400, "INVALID_WASM", err.message);
+    if (err instanceof WasmValidationError) throw new ApiError("INVALID_WASM", err.message);
     throw err;
   }
   // Durable memory: the glue checkpoints the mutable globals with the memory (sandbox/globals.ts).
@@ -30,16 +30,14 @@ export async function buildModule(bytes: Uint8Array, limits: AgentLimits): Promi
   // What is stored and loaded is the instrumented module: its size is what the limit bounds.
   if (out.byteLength > limits.module_bytes) {
     throw new ApiError(
-      413,
       "PAYLOAD_TOO_LARGE",
       `module is ${bytes.byteLength} bytes, ${out.byteLength} once instrumented (fuel checks); the limit is ${limits.module_bytes}`,
     );
   }
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", out));
   return {
     bytes: out,
     originalBytes: bytes.byteLength,
-    sha256: [...digest].map((b) => b.toString(16).padStart(2, "0")).join(""),
+    sha256: await sha256Hex(out),
     hasInit: prepared.info.hasInit,
   };
 }

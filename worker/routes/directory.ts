@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { Env } from "../env.js";
-import { registryOf } from "../registry/index.js";
+import { registryOf } from "../stubs.js";
 
 /**
  * `GET /v1/directory`: the directory facilitator (FIPA SC00023 `search`) over the services

@@ -1,13 +1,13 @@
 import { Hono } from "hono";
 import { type AclMessage, type RoutableMessage, isAgentUrl, newMessageId, receiversOf } from "../../protocol/index.js";
-import { type LoggedMessage, conversationOf } from "../conversation/index.js";
 import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
 import { parseRoutableChecked } from "../json.js";
 import { MAX_LIMITS, RUNTIME_LIMITS } from "../limits.js";
 import { HOPS_HEADER } from "../routing/egress.js";
 import { MAX_HOPS, type Refusal, route } from "../routing/index.js";
-import { readBody } from "../upload.js";
+import { readBody } from "../body.js";
+import { conversationOf } from "../stubs.js";
 
 /** The longest `?wait=` a caller may ask for. */
 export const MAX_WAIT_MS = 30_000;
@@ -18,7 +18,6 @@ export function parseWait(raw: string | undefined): number | null {
   const wait = Number(raw);
   if (!Number.isInteger(wait) || wait < 0 || wait > MAX_WAIT_MS) {
     throw new ApiError(
-      400,
       "INVALID_REQUEST",
       `wait must be an integer number of milliseconds from 0 to ${MAX_WAIT_MS}, got \`${raw}\``,
     );
@@ -44,11 +43,10 @@ export function hopsOf(request: Request): number {
 export async function readMessage(request: Request): Promise<RoutableMessage> {
   const body = await readBody(request, MAX_LIMITS.message_bytes);
   const parsed = parseRoutableChecked(new TextDecoder().decode(body));
-  if (!parsed.ok) throw new ApiError(400, "INVALID_MESSAGE", parsed.error.message);
+  if (!parsed.ok) throw new ApiError("INVALID_MESSAGE", parsed.error.message);
   const receivers = receiversOf(parsed.message);
   if (receivers.length > RUNTIME_LIMITS.http_receivers) {
     throw new ApiError(
-      400,
       "INVALID_MESSAGE",
       `receiver: ${receivers.length} receivers; a message posted over HTTP names at most ${RUNTIME_LIMITS.http_receivers}`,
     );
@@ -56,7 +54,6 @@ export async function readMessage(request: Request): Promise<RoutableMessage> {
   const replyUrls = receiversOf({ receiver: parsed.message.reply_to }).filter((address) => isAgentUrl(address));
   if (replyUrls.length > 1)
     throw new ApiError(
-      400,
       "INVALID_MESSAGE",
       `reply_to: ${replyUrls.length} URLs; a message names at most one URL to reply to`,
     );
@@ -75,13 +72,12 @@ export async function readMessage(request: Request): Promise<RoutableMessage> {
  */
 function refuseIfRefused(message: RoutableMessage, refused: Refusal[]): void {
   const tooLarge = refused.find((r) => r.status === 413);
-  if (tooLarge) throw new ApiError(413, "PAYLOAD_TOO_LARGE", tooLarge.reason);
+  if (tooLarge) throw new ApiError("PAYLOAD_TOO_LARGE", tooLarge.reason);
   const limited = refused.flatMap((r) => (r.status === 429 ? [r] : []));
   if (limited.length === 0) return;
   const retryMs = Math.max(...limited.map((r) => r.retry_after_ms));
   const names = limited.map((r) => `\`${r.receiver}\``).join(", ");
   throw new ApiError(
-    429,
     "RATE_LIMITED",
     `${limited[0]?.reason ?? "rate limited"}${limited.length > 1 ? ` (also ${names})` : ""}; message ${String(message.message_id)} was not delivered to ${names}: retry it with the same message_id`,
     { "retry-after": String(Math.max(1, Math.ceil(retryMs / 1000))) },
@@ -102,19 +98,13 @@ export async function acceptExternal(
   const logged = await route(env, message, { origin: "external", hops, egress: [], refuse: true });
   if (logged.full !== null)
     throw new ApiError(
-      413,
       "PAYLOAD_TOO_LARGE",
       `conversation ${String(message.conversation_id)} refused the message: ${logged.full}`,
     );
   refuseIfRefused(message, logged.refused);
   if (wait === null) return null;
   const replyAddress = receiversOf({ receiver: message.reply_to })[0] ?? message.sender;
-  // The stub's RPC type of a loose JSON message is too deep for tsc; the DO method's own type is exact.
-  const reply = (await conversationOf(env, String(message.conversation_id)).waitFor(
-    replyAddress,
-    logged.seq,
-    wait,
-  )) as LoggedMessage | null;
+  const reply = await conversationOf(env, String(message.conversation_id)).waitFor(replyAddress, logged.seq, wait);
   return reply?.message ?? null;
 }
 
@@ -142,7 +132,6 @@ export const inbox = new Hono<{ Bindings: Env }>().post("/:name/inbox", async (c
   const self = `${new URL(c.req.url).origin}/v1/agents/${name}/inbox`;
   if (!receiversOf(message).some((r) => r === name || r === self)) {
     throw new ApiError(
-      400,
       "INVALID_MESSAGE",
       `receiver: a message posted to ${name}'s inbox must name \`${name}\` (or this inbox's URL) among its receivers`,
     );

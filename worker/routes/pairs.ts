@@ -2,9 +2,9 @@ import { Hono } from "hono";
 import * as z from "zod";
 import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
-import { parseJsonText } from "../json.js";
-import { type PairSummary, registryOf } from "../registry/index.js";
-import { readBody } from "../upload.js";
+import { readJson } from "../body.js";
+import type { PairSummary } from "../registry/index.js";
+import { registryOf } from "../stubs.js";
 
 /** The largest pair report accepted: a 12-agent matrix of three protocols is well under it. */
 const MAX_PAIR_BYTES = 1024 * 1024;
@@ -59,17 +59,13 @@ function summaryOf(report: PostedPairReport): PairSummary {
 /** `/v1/pairs`: store an `agtest pair` report (`agtest pair --post URL`), list and read them. */
 export const pairs = new Hono<{ Bindings: Env }>()
   .post("/", async (c) => {
-    const json = parseJsonText(new TextDecoder().decode(await readBody(c.req.raw, MAX_PAIR_BYTES)));
+    const json = await readJson(c.req.raw, MAX_PAIR_BYTES);
     if (!json.ok)
-      throw new ApiError(400, "INVALID_REQUEST", `the body must be an agtest pair --json report; it is ${json.reason}`);
+      throw new ApiError("INVALID_REQUEST", `the body must be an agtest pair --json report; it is ${json.reason}`);
     const parsed = PairReportSchema.safeParse(json.value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ApiError(
-        400,
-        "INVALID_REQUEST",
-        `${issue?.path.join(".") || "(body)"}: ${issue?.message ?? "invalid"}`,
-      );
+      throw new ApiError("INVALID_REQUEST", `${issue?.path.join(".") || "(body)"}: ${issue?.message ?? "invalid"}`);
     }
     const id = `pair-${crypto.randomUUID()}`;
     const summary = summaryOf(parsed.data);
@@ -79,6 +75,6 @@ export const pairs = new Hono<{ Bindings: Env }>()
   .get("/", async (c) => c.json({ pairs: await registryOf(c.env).pairs() }))
   .get("/:id", async (c) => {
     const pair = await registryOf(c.env).pair(c.req.param("id"));
-    if (!pair) throw new ApiError(404, "NOT_FOUND", `no pair report \`${c.req.param("id")}\``);
+    if (!pair) throw new ApiError("NOT_FOUND", `no pair report \`${c.req.param("id")}\``);
     return c.json(pair);
   });

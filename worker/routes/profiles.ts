@@ -2,10 +2,9 @@ import { Hono } from "hono";
 import { parseProfile } from "../../protocol/index.js";
 import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
-import { type StoredProfile, profilesOf } from "../profiles/index.js";
-import { registryOf } from "../registry/index.js";
-import { parseJsonText } from "../json.js";
-import { readBody } from "../upload.js";
+import type { StoredProfile } from "../profiles/index.js";
+import { readJson } from "../body.js";
+import { profilesOf, registryOf } from "../stubs.js";
 
 /** Largest profile accepted (per-test results included). */
 export const MAX_PROFILE_BYTES = 1024 * 1024;
@@ -15,10 +14,10 @@ const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
 /** Validates `:owner/:repo/:ref` (the ref arrives URL-decoded: `refs/pull/3/merge` is fine). */
 export function repoRef(owner: string, repo: string, ref: string): { owner: string; repo: string; ref: string } {
-  if (!NAME.test(owner)) throw new ApiError(400, "INVALID_REQUEST", `invalid owner \`${owner}\``);
-  if (!NAME.test(repo)) throw new ApiError(400, "INVALID_REQUEST", `invalid repository \`${repo}\``);
+  if (!NAME.test(owner)) throw new ApiError("INVALID_REQUEST", `invalid owner \`${owner}\``);
+  if (!NAME.test(repo)) throw new ApiError("INVALID_REQUEST", `invalid repository \`${repo}\``);
   if (ref.length === 0 || ref.length > 255 || /[\u0000-\u001f]/.test(ref))
-    throw new ApiError(400, "INVALID_REQUEST", "invalid ref");
+    throw new ApiError("INVALID_REQUEST", "invalid ref");
   return { owner, repo, ref };
 }
 
@@ -31,8 +30,8 @@ export async function latestProfile(
   suite: string | null,
 ): Promise<StoredProfile> {
   const at = repoRef(owner, repo, ref);
-  const stored = (await profilesOf(env, at.owner, at.repo).latest(at.ref, suite)) as StoredProfile | null;
-  if (!stored) throw new ApiError(404, "NOT_FOUND", `no profile stored for ${owner}/${repo}@${ref}`);
+  const stored = await profilesOf(env, at.owner, at.repo).latest(at.ref, suite);
+  if (!stored) throw new ApiError("NOT_FOUND", `no profile stored for ${owner}/${repo}@${ref}`);
   return stored;
 }
 
@@ -40,9 +39,8 @@ export async function latestProfile(
 export const profiles = new Hono<{ Bindings: Env }>()
   .put("/:owner/:repo/:ref{.+}", async (c) => {
     const at = repoRef(c.req.param("owner"), c.req.param("repo"), c.req.param("ref"));
-    const body = await readBody(c.req.raw, MAX_PROFILE_BYTES);
-    const parsed = parseJsonText(new TextDecoder().decode(body));
-    if (!parsed.ok) throw new ApiError(400, "INVALID_REQUEST", `the body is ${parsed.reason}`);
+    const parsed = await readJson(c.req.raw, MAX_PROFILE_BYTES);
+    if (!parsed.ok) throw new ApiError("INVALID_REQUEST", `the body is ${parsed.reason}`);
     const json = parsed.value;
     let profile: ReturnType<typeof parseProfile>;
     try {
@@ -50,15 +48,11 @@ export const profiles = new Hono<{ Bindings: Env }>()
     } catch (err) {
       const issue = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
       throw new ApiError(
-        400,
         "INVALID_REQUEST",
         `profile.${issue?.path.map(String).join(".") || "(body)"}: ${issue?.message ?? "invalid"}`,
       );
     }
-    const { created, stored } = (await profilesOf(c.env, at.owner, at.repo).put(at.ref, profile)) as {
-      created: boolean;
-      stored: StoredProfile;
-    };
+    const { created, stored } = await profilesOf(c.env, at.owner, at.repo).put(at.ref, profile);
     await registryOf(c.env).published({
       owner: at.owner,
       repo: at.repo,

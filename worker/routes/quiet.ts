@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import type { Env } from "../env.js";
 import { unwrap } from "../errors.js";
-import { hostOf } from "../hosts.js";
 import { parseWait } from "./messages.js";
+import { hostOf } from "../stubs.js";
 
 /**
  * `GET /v1/agents/:name/quiet?wait=MS`: whether the agent has nothing more to say (mailbox empty,

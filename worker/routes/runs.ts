@@ -2,12 +2,15 @@ import { Hono } from "hono";
 import * as z from "zod";
 import type { Env } from "../env.js";
 import { ApiError } from "../errors.js";
-import { registryOf } from "../registry/index.js";
-import { executeRun } from "../runs/execute.js";
-import { parseJsonText } from "../json.js";
-import { readBody } from "../upload.js";
+import { type SelfFetch, executeRun } from "../runs/execute.js";
+import { readJson } from "../body.js";
+import { registryOf } from "../stubs.js";
 
-const RunRequestSchema = z
+/** What the app hands these routes: its own fetch (the harness reaches the runtime in-process). */
+export type RunsVariables = { self: SelfFetch };
+
+/** The body of `POST /v1/runs` (the OpenAPI document describes it with this very schema). */
+export const RunRequestSchema = z
   .object({
     agent: z.string().min(1),
     suite: z.string().default("fipa"),
@@ -15,51 +18,27 @@ const RunRequestSchema = z
   })
   .strict();
 
-/** The runtime's own fetch, resolved at request time (the app imports this module). */
-async function selfFetch(env: Env, ctx: ExecutionContext): Promise<(request: Request) => Promise<Response>> {
-  const { app } = await import("../app.js");
-  return async (request) => app.fetch(request, env, ctx);
-}
-
 /** `/v1/runs`: run a suite against a hosted agent at the edge; read stored runs. */
-export const runs = new Hono<{ Bindings: Env }>()
+export const runs = new Hono<{ Bindings: Env; Variables: RunsVariables }>()
   .post("/", async (c) => {
-    const json = parseJsonText(new TextDecoder().decode(await readBody(c.req.raw, 64 * 1024)));
+    const json = await readJson(c.req.raw, 64 * 1024);
     if (!json.ok)
       throw new ApiError(
-        400,
         "INVALID_REQUEST",
         `the body must be JSON: {"agent": NAME, "suite"?: ID, "features"?: [...]}; it is ${json.reason}`,
       );
     const parsed = RunRequestSchema.safeParse(json.value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ApiError(
-        400,
-        "INVALID_REQUEST",
-        `${issue?.path.join(".") || "(body)"}: ${issue?.message ?? "invalid"}`,
-      );
+      throw new ApiError("INVALID_REQUEST", `${issue?.path.join(".") || "(body)"}: ${issue?.message ?? "invalid"}`);
     }
     const { agent, suite, features } = parsed.data;
-    const outcome = await executeRun(c.env, await selfFetch(c.env, c.executionCtx), agent, suite, features);
+    const outcome = await executeRun(c.env, c.var.self, agent, suite, features);
     return c.json({ id: outcome.id, agent, suite: outcome.suite, profile: outcome.profile }, 201);
   })
   .get("/", async (c) => c.json({ runs: await registryOf(c.env).runs(c.req.query("agent") ?? null) }))
   .get("/:id", async (c) => {
     const run = await registryOf(c.env).run(c.req.param("id"));
-    if (!run) throw new ApiError(404, "NOT_FOUND", `no run \`${c.req.param("id")}\``);
+    if (!run) throw new ApiError("NOT_FOUND", `no run \`${c.req.param("id")}\``);
     return c.json(run);
   });
-
-/** The nightly cron: every running hosted agent is run against the fipa suite again, so the matrix stays current. */
-export async function rerunAll(env: Env, ctx: ExecutionContext): Promise<void> {
-  const self = await selfFetch(env, ctx);
-  for (const agent of await registryOf(env).list()) {
-    if (agent.state !== "running") continue;
-    try {
-      await executeRun(env, self, agent.name, "fipa");
-    } catch (err) {
-      console.error(`nightly run of ${agent.name} failed:`, err instanceof Error ? err.message : err);
-    }
-  }
-}

@@ -1,3 +1,4 @@
+import { readCapped } from "../body.js";
 import { RUNTIME_LIMITS } from "../limits.js";
 import { parseJsonText } from "../json.js";
 import { isPrivateHost } from "./address.js";
@@ -81,14 +82,14 @@ export async function post(url: string, message: unknown, hops: number): Promise
     await res.body?.cancel();
     return { ok: true, answers: [], refused: null };
   }
-  const text = await readLimited(res, RUNTIME_LIMITS.egress_response_bytes);
-  if (text === null)
+  const bytes = await readCapped(res, RUNTIME_LIMITS.egress_response_bytes);
+  if (bytes === null)
     return {
       ok: true,
       answers: [],
       refused: `the response of ${url} exceeds ${RUNTIME_LIMITS.egress_response_bytes} bytes: not read`,
     };
-  const body = parseJsonText(text);
+  const body = parseJsonText(new TextDecoder().decode(bytes));
   if (!body.ok) return { ok: true, answers: [], refused: `the response of ${url} is ${body.reason}` };
   const value = body.value;
   return {
@@ -100,28 +101,4 @@ export async function post(url: string, message: unknown, hops: number): Promise
         : [],
     refused: null,
   };
-}
-
-/** The body as text, or null once it passes `limit` bytes (the rest is not read). */
-async function readLimited(res: Response, limit: number): Promise<string | null> {
-  if (Number(res.headers.get("content-length") ?? 0) > limit) {
-    await res.body?.cancel();
-    return null;
-  }
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const decoder = new TextDecoder();
-  return chunks.map((c) => decoder.decode(c, { stream: true })).join("") + decoder.decode();
 }

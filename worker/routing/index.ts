@@ -6,13 +6,13 @@ import {
   parseRoutable,
   receiversOf,
 } from "../../protocol/index.js";
-import { type Logged, type Origin, conversationOf } from "../conversation/index.js";
+import type { Logged, Origin } from "../conversation/index.js";
 import type { Env } from "../env.js";
 import { RUNTIME_LIMITS } from "../limits.js";
-import { AGTALK_PREFIX, relayInboxId, relayOf } from "../relay/index.js";
-import { hostOf } from "../hosts.js";
+import { AGTALK_PREFIX, relayInboxId } from "../relay/index.js";
 import type { DeliveryBudget } from "./budget.js";
 import { type Answers, egressRefusal, post, privateEgressOf } from "./egress.js";
+import { conversationOf, hostOf, relayOf } from "../stubs.js";
 
 /** Messages that travel further than this many hops from their origin are not delivered (loops). */
 export const MAX_HOPS = 32;

@@ -12,10 +12,7 @@ import type { InteropProfile } from "../../protocol/index.js";
 import { SUITES } from "../../suites/index.js";
 import type { Env } from "../env.js";
 import { ApiError, unwrap } from "../errors.js";
-import type { AgentRecord } from "../host/record.js";
-import { hostOf } from "../hosts.js";
-import { profilesOf } from "../profiles/index.js";
-import { registryOf } from "../registry/index.js";
+import { hostOf, profilesOf, registryOf } from "../stubs.js";
 
 /** Where a hosted agent's edge-side profiles are stored: `hosted/<agent>` at this ref. */
 export const HOSTED_OWNER = "hosted";
@@ -41,24 +38,14 @@ export async function executeRun(
 ): Promise<RunOutcome> {
   const suite = SUITES[suiteId];
   if (!suite)
-    throw new ApiError(
-      400,
-      "INVALID_REQUEST",
-      `unknown suite \`${suiteId}\` (known: ${Object.keys(SUITES).join(", ")})`,
-    );
-  if (!env.AGTEST_TOKEN) throw new ApiError(401, "UNAUTHORIZED", "this runtime has no AGTEST_TOKEN configured");
-  const record = unwrap(
-    (await hostOf(env, agent).record()) as Awaited<ReturnType<ReturnType<typeof hostOf>["record"]>>,
-  ) as AgentRecord;
+    throw new ApiError("INVALID_REQUEST", `unknown suite \`${suiteId}\` (known: ${Object.keys(SUITES).join(", ")})`);
+  if (!env.AGTEST_TOKEN) throw new ApiError("UNAUTHORIZED", "this runtime has no AGTEST_TOKEN configured");
+  const record = unwrap(await hostOf(env, agent).record());
   if (record.state !== "running")
-    throw new ApiError(
-      409,
-      "AGENT_NOT_RUNNING",
-      `agent \`${agent}\` is ${record.state}; start it before running a suite`,
-    );
+    throw new ApiError("AGENT_NOT_RUNNING", `agent \`${agent}\` is ${record.state}; start it before running a suite`);
   for (const f of features ?? []) {
     if (!suite.junctions.some((j) => j.id === f))
-      throw new ApiError(400, "INVALID_REQUEST", `suite ${suite.id} has no junction \`${f}\``);
+      throw new ApiError("INVALID_REQUEST", `suite ${suite.id} has no junction \`${f}\``);
   }
   // Transports are tested over real HTTP: in-process there is no URL an agent could reach, so
   // unless asked for explicitly those junctions are left out (absent: not claimed) with a note.
@@ -82,7 +69,7 @@ export async function executeRun(
   } catch (err) {
     // What makes a run meaningless is the caller's to hear about, not a 500.
     if (err instanceof BackchannelLies || err instanceof BackchannelBroken || err instanceof AgentUnreachable) {
-      throw new ApiError(422, "RUN_FAILED", `the run of ${suite.id} against \`${agent}\` stopped: ${err.message}`);
+      throw new ApiError("RUN_FAILED", `the run of ${suite.id} against \`${agent}\` stopped: ${err.message}`);
     }
     throw err;
   } finally {

@@ -6,4 +6,4 @@
 export { WasmValidationError } from "./errors.js";
 export { prepareModule } from "./instrument.js";
 export { FUEL_EXPORT, OOM_EXPORT, inspectModule, validateModule } from "./validate.js";
-export type { ExternKind, ModuleInfo, PrepareOptions, PreparedModule } from "./types.js";
+export type { PrepareOptions, PreparedModule } from "./types.js";

@@ -1,3 +1,4 @@
+import { sha256Hex } from "../../../protocol/digest.js";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { LocalRuntime } from "../../../worker/local/runtime.js";
@@ -82,8 +83,7 @@ export async function openEmbedded(options: {
       const opened = await openRuntimeChannel({ url: runtime.url, token, agent });
       return { channel: opened, close: () => opened.close() };
     };
-    const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-    const digest = `sha256-${Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+    const digest = `sha256-${await sha256Hex(bytes)}`;
     return {
       channel,
       subject: { name, digest },
