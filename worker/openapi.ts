@@ -266,6 +266,7 @@ function build(version: string) {
   registry.registerPath({
     method: "get",
     path: "/v1/agents/{name}/conversations",
+    operationId: "listAgentConversations",
     summary: "The conversations the agent received a message in most recently (ids, newest first, at most 20)",
     security,
     request: { params: name },

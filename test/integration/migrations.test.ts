@@ -1,5 +1,6 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { logShardOf } from "../../worker/conversation/index.js";
 import { type Sql, migrate, sqlOf } from "../../worker/sql.js";
 import { deploy, request, send, uniqueName } from "./api.js";
 
@@ -38,7 +39,8 @@ describe("schema migrations are gated on the stored schema_version", () => {
     const stored = async <T extends Rpc.DurableObjectBranded>(ns: DurableObjectNamespace<T>, id: string) =>
       await runInDurableObject(ns.get(ns.idFromName(id)), (_i, state) => versionOf(sqlOf(state.storage)));
     expect(await stored(env.AGENT_HOST, name)).toBe("2");
-    expect(await stored(env.CONVERSATION, conversation_id)).toBe("1");
-    expect(await stored(env.REGISTRY, "registry")).toBe("1");
+    // A conversation lives in the log shard its id hashes to.
+    expect(await stored(env.CONVERSATION, logShardOf(conversation_id))).toBe("1");
+    expect(await stored(env.REGISTRY, "registry")).toBe("2");
   });
 });
