@@ -71,7 +71,7 @@ function MatrixTable(props: { matrix: Matrix; index: number }) {
       <p>{`works = ${matrix.expect}`}</p>
       <ScrollBox label={id}>
         <table>
-          <caption id={id}>Rows: initiator; columns: participant</caption>
+          <caption id={id}>{`${matrix.protocol}: rows are initiators, columns participants`}</caption>
           <thead>
             <tr>
               <th scope="col">initiator \ participant</th>
