@@ -62,6 +62,7 @@ describe("the direct HTTP channel", () => {
     expect(await channel.send({ performative: "xyzzy" })).toEqual({
       status: "refused",
       reason: "HTTP 400: INVALID_MESSAGE performative: expected one of FIPA's 22 acts",
+      httpStatus: 400,
     });
   });
 
