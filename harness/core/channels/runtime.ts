@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { newMessageId } from "../../../protocol/index.js";
 import type { AgentLogLine, AgentLogs, Channel, Delivery } from "../channel.js";
 import { AgentUnreachable } from "../errors.js";
