@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { AclMessageSchema, RoutableMessageSchema, type AclMessage, type RoutableMessage } from "./message.js";
 
 /**
