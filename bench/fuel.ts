@@ -20,7 +20,7 @@ const MiB16 = 16 * 1024 * 1024;
 
 /**
  * Host imports shaped like the sandbox glue's: `random` and `send` charge the fuel global as the
- * glue does (worker/sandbox/glue.ts, `HOST_FUEL`), so the bench's fuel rates include host calls.
+ * glue does (worker/sandbox/isolate/sandbox.ts, `HOST_FUEL`), so the bench's fuel rates include host calls.
  */
 function hostImports(exports: () => Exports): WebAssembly.Imports {
   const charge = (cost: number): void => {

@@ -21,7 +21,7 @@ describe("the deployable bundle", () => {
       // The Worker entry exports both Durable Object classes and the Hono app.
       expect(bundle).toMatch(/export \{[^}]*\bAgentHost\b[^}]*\bRegistry\b[^}]*as default/s);
       // The sandbox glue travels inside the bundle: agents need nothing else at the edge.
-      expect(bundle).toContain("class AgentSandbox extends WorkerEntrypoint");
+      expect(bundle).toContain("AgentSandbox = class extends WorkerEntrypoint");
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

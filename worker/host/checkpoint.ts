@@ -1,4 +1,4 @@
-import { BATCH_PAGES, type Checkpoint, type DurableChanges, type MemoryPage } from "../sandbox/index.js";
+import { BATCH_PAGES, type Checkpoint, type DurableChanges, type MemoryPage } from "../sandbox/isolate/contract.js";
 import type { Sql } from "../sql.js";
 
 /**

@@ -1,5 +1,6 @@
 import { DEFAULT_STATE_BYTES } from "../limits.js";
-import type { DurableCall, SandboxOutcome } from "../sandbox/index.js";
+import type { DurableCall } from "../sandbox/index.js";
+import type { SandboxOutcome } from "../sandbox/isolate/contract.js";
 import type { Sql } from "../sql.js";
 import {
   checkpointHead,

@@ -6,7 +6,8 @@ import { type AgentLimits, BURST_SECONDS, DEFAULT_LIMITS, limitsOf } from "../li
 import { parseRoutableChecked } from "../json.js";
 import { DeliveryBudget } from "../routing/budget.js";
 import { MAX_HOPS, route } from "../routing/index.js";
-import { type SandboxOutcome, runInSandbox } from "../sandbox/index.js";
+import { runInSandbox } from "../sandbox/index.js";
+import type { SandboxOutcome } from "../sandbox/isolate/contract.js";
 import { type Sql, migrate, sqlOf } from "../sql.js";
 import { commitOutcome, createDurableTables, durableCall, hasCheckpoint } from "./durable.js";
 import { type LogLine, readLogs, tailLogs } from "./logs.js";

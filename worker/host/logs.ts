@@ -1,4 +1,4 @@
-import type { AgentLog } from "../sandbox/index.js";
+import type { AgentLog } from "../sandbox/isolate/contract.js";
 import type { Sql } from "../sql.js";
 
 /** Log lines kept per agent; older ones are dropped (a ring). */

@@ -1,6 +1,15 @@
 import type { AgentLimits } from "../limits.js";
-import { DURABLE_SOURCE } from "./durable.js";
-import { GLUE_SOURCE } from "./glue.js";
+import { GLUE_SOURCE } from "./glue.gen.js";
+import {
+  BATCH_PAGES,
+  type CallOptions,
+  type Checkpoint,
+  type GlueDurable,
+  type Link,
+  type MemoryPage,
+  type SandboxEntrypoint,
+  type SandboxOutcome,
+} from "./isolate/contract.js";
 
 /** Compatibility date of agent isolates; pinned so a runtime upgrade does not change agents. */
 const AGENT_COMPATIBILITY_DATE = "2026-04-20";
@@ -8,92 +17,15 @@ const AGENT_COMPATIBILITY_DATE = "2026-04-20";
 /** At most this many messages emitted per handled message. */
 export const MAX_SENDS_PER_MESSAGE = 64;
 
-/** A log line written by the agent with `agent.log`. */
-export type AgentLog = { level: number; text: string };
-
-/** One 64 KiB page of linear memory. */
-export type MemoryPage = { index: number; data: Uint8Array };
-
-/** What a handled message changed (durable agents): committed by the host with the message. */
-export type DurableChanges = {
-  /** The token of the checkpoint these changes make. */
-  token: string;
-  /** Pages that differ from the previous checkpoint, the memory size in pages, the mutable globals. */
-  memory: { pages: MemoryPage[]; size: number; globals: Uint8Array };
-  /** State writes, in order; `null` deletes. */
-  writes: [string, Uint8Array | null][];
-  timers: { delay_ms: number; tag: string }[];
-};
-
-/**
- * A whole checkpoint, sent to an isolate that must restore it: `count` pages in all, of which the
- * first batch is in `pages` (an RPC message is at most 32 MiB); the isolate pulls the rest.
- */
-export type Checkpoint = {
-  token: string;
-  size: number;
-  count: number;
-  pages: MemoryPage[];
-  globals: Uint8Array;
-  state: [string, Uint8Array][];
-};
-
-/** Pages per RPC batch, both ways (256 pages = 16 MiB, well under the 32 MiB of one RPC message). */
-export const BATCH_PAGES = 256;
-
 /**
  * The durable side of one call: the checkpoint token the host holds and the one this call
  * makes, the state quota and timer cap, and how to read the whole checkpoint if the isolate
  * does not have it. A boot starts from fresh memory with `state`.
  */
-export type DurableCall = {
-  token: string | null;
-  next: string;
-  stateQuota: number;
-  maxValueBytes: number;
-  maxTimers: number;
-  pendingTimers: number;
-  boot: boolean;
-  state: [string, Uint8Array][];
+export type DurableCall = Omit<GlueDurable, "restore"> & {
   checkpoint: () => Checkpoint | null;
   /** Pages `from` .. `from + BATCH_PAGES` of the checkpoint (the rest of a large restore). */
   pages: (from: number) => MemoryPage[];
-};
-
-/** What the glue returns for one delivered message. */
-export type SandboxOutcome =
-  /** `rejected`: how many `send` calls the glue refused (negative return: invalid, too large, too many). */
-  | {
-      ok: true;
-      rc: number;
-      sent: string[];
-      logs: AgentLog[];
-      fuelUsed: number;
-      rejected?: number;
-      durable?: DurableChanges | null;
-    }
-  | {
-      ok: false;
-      /**
-       * `cpu`: fuel exhausted; `memory`: memory.grow failed before the trap; `trap`: any other trap
-       * in the agent; `transient`: the isolate could not be reached (retry later).
-       */
-      kind: "cpu" | "memory" | "trap" | "transient" | "restore";
-      phase: "instantiate" | "init" | "handle";
-      message: string;
-      sent: string[];
-      logs: AgentLog[];
-      rejected?: number;
-    };
-
-/** The entrypoint the glue exports, as seen through RPC. */
-type GlueDurable = Omit<DurableCall, "checkpoint" | "pages"> & { restore: Checkpoint | null };
-/** Callbacks the isolate may call during one call (functions over RPC): large checkpoints in batches. */
-type Link = { pull(from: number): MemoryPage[]; push(pages: MemoryPage[]): void };
-type CallOptions = { fuel: number; maxMessageBytes: number; maxSends: number; durable: GlueDurable | null };
-type SandboxEntrypoint = {
-  boot(options: CallOptions, link: Link): Promise<SandboxOutcome>;
-  deliver(text: string, options: CallOptions, link: Link): Promise<SandboxOutcome>;
 };
 
 /**
@@ -139,17 +71,21 @@ export async function runInSandbox(
   const code = () =>
     isolateCode(limits, "glue.js", {
       "glue.js": GLUE_SOURCE,
-      "durable.js": DURABLE_SOURCE,
       "agent.wasm": { wasm: loadModule() },
     });
   const stub = fresh ? loader.load(code()) : loader.get(`${key.name}@${key.version}#${key.digest.slice(0, 16)}`, code);
   const entry = stub.getEntrypoint() as unknown as SandboxEntrypoint;
   try {
-    const { checkpoint, pages, ...rest } = durable ?? { checkpoint: () => null, pages: () => [] };
+    const checkpoint = () => durable?.checkpoint() ?? null;
+    const pages = (from: number) => durable?.pages(from) ?? [];
+    // What the isolate gets of the durable side: everything but the host's callbacks.
+    const glue = (restore: Checkpoint | null): GlueDurable | null => {
+      if (!durable) return null;
+      const { checkpoint: _checkpoint, pages: _pages, ...rest } = durable;
+      return { ...rest, restore };
+    };
     // A fresh isolate surely needs the checkpoint: send it at once instead of being asked.
-    const glue = (restore: Checkpoint | null): GlueDurable | null =>
-      durable ? { ...(rest as Omit<DurableCall, "checkpoint" | "pages">), restore } : null;
-    const options = (restore: Checkpoint | null) => ({
+    const options = (restore: Checkpoint | null): CallOptions => ({
       fuel: limits.fuel,
       maxMessageBytes: limits.message_bytes,
       maxSends: MAX_SENDS_PER_MESSAGE,
@@ -159,9 +95,9 @@ export async function runInSandbox(
     const pushed: MemoryPage[] = [];
     // Only an agent whose memory may exceed one batch gets the callbacks (RPC stubs cost every call).
     const big = limits.memory_bytes > BATCH_PAGES * 65536;
-    const link = (
-      big ? { pull: (from: number) => pages(from), push: (batch: MemoryPage[]) => void pushed.push(...batch) } : null
-    ) as Link;
+    const link: Link = big
+      ? { pull: (from: number) => pages(from), push: (batch: MemoryPage[]) => void pushed.push(...batch) }
+      : null;
     const joined = (outcome: SandboxOutcome): SandboxOutcome => {
       if (outcome.ok && outcome.durable && pushed.length > 0)
         outcome.durable.memory.pages = [...pushed, ...outcome.durable.memory.pages];
@@ -176,10 +112,20 @@ export async function runInSandbox(
       return { ...again, kind: "transient", message: "the isolate did not take the checkpoint" };
     return joined(again);
   } catch (err) {
-    // The isolate itself died: an edge CPU or memory limit ends the agent; anything else (isolate
-    // evicted, restarting) is worth another attempt.
+    // The glue never throws (every failure it sees comes back as an outcome with its kind): a throw
+    // here is the isolate itself dying, or the RPC to it failing.
     const message = err instanceof Error ? err.message : String(err);
-    const kind = /cpu/i.test(message) ? "cpu" : /memory/i.test(message) ? "memory" : "transient";
-    return { ok: false, kind, phase: "handle", message, sent: [], logs: [] };
+    return { ok: false, kind: isolateDeath(message), phase: "handle", message, sent: [], logs: [] };
   }
+}
+
+/**
+ * The kind of an isolate's death, from the platform's exception: the edge ends an isolate past its
+ * CPU or memory limit ("Worker exceeded CPU time limit.", "... exceeded memory limit"), and such an
+ * exception carries no structured field (workerd tunnels it as a plain `Error`; only `retryable`
+ * and `overloaded` are set, and on other failures), so its text is all there is. Those limits end
+ * the agent; anything else (isolate evicted, restarting) is worth another attempt.
+ */
+function isolateDeath(message: string): "cpu" | "memory" | "transient" {
+  return /cpu/i.test(message) ? "cpu" : /memory/i.test(message) ? "memory" : "transient";
 }

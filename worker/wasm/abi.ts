@@ -16,7 +16,7 @@ function sig(params: number[], results: number[]): Signature {
 export const WASI_MODULE = "wasi_snapshot_preview1";
 
 /**
- * The WASI preview1 functions the glue implements (`worker/sandbox/glue.ts`): what wasi-libc's
+ * The WASI preview1 functions the glue implements (`worker/sandbox/isolate/wasi.ts`): what wasi-libc's
  * `printf` and Rust's `wasm32-wasi` std import. Output to stdout/stderr goes to the agent's log,
  * there is no file system, no environment and no arguments; `proc_exit` traps. Signatures from
  * https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/witx/wasi_snapshot_preview1.witx
