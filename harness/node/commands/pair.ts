@@ -3,14 +3,15 @@ import { type InteropProfile, parseProfile, toProfile } from "../../core/index.j
 import { type PairReport, type PairScenario, pairTable } from "../../core/pair/index.js";
 import { agentNameOf } from "../channels/embedded.js";
 import { CliError, EXIT, type ExitCode } from "../exit.js";
+import { optionLines } from "../flags.js";
 import { didYouMean } from "../hints.js";
 import type { Io } from "../io.js";
 import { type PairAgent, runPairs } from "../pair/run.js";
-import { type AgentSpec, type PairSettings, settingsOf } from "../pair/settings.js";
+import { type AgentSpec, PAIR_FLAGS, type PairSettings, settingsOf } from "../pair/settings.js";
 import { loadSuite } from "../suites.js";
 import { executeRun } from "./run.js";
 
-/** `agtest pair --help`. */
+/** `agtest pair --help`: the option lines come from the flag table (`PAIR_FLAGS`). */
 export const PAIR_HELP = `agtest pair — who works with whom: every protocol scenario between every two agents
 
 Usage: agtest pair A.wasm B.wasm [C.wasm ...] [options]
@@ -31,23 +32,7 @@ Each cell of the matrix (initiator x participant) reads:
                  is never hidden this way
 
 Options:
-      --suite ID          suite whose scenarios to run (default fipa)
-      --protocols LIST    only these protocols (comma-separated), e.g. fipa-request,fipa-query
-      --json              print the report as JSON instead of the table
-      --out FILE          also write the JSON report to FILE
-      --post URL          also store the report on the agtest runtime at URL (POST /v1/pairs;
-                          its dashboard shows it at /pairs), with --token or AGTEST_TOKEN
-      --token TOKEN       the runtime's bearer token for --post
-      --timeout MS        how long one exchange may take to fall quiet (default 10000)
-      --profile FILE      an interop profile (agtest run --out) of one of the agents, for the
-                          oracle cross-check (repeatable; matched by subject digest, then name)
-      --oracle            run the suite's junctions of these protocols against each agent first
-                          (agtest run) and cross-check: a pair that fails although both roles
-                          score interoperable is reported
-      --config FILE       JSON: {"agents": ["a.wasm", {"file": "b.wasm", "name": "bee"}],
-                          "suite", "protocols", "timeout", "profiles": [FILE...], "oracle"};
-                          paths relative to the file; flags override it
-  -h, --help              show this help
+${optionLines(PAIR_FLAGS)}
 
 An agent is FILE.wasm or NAME=FILE.wasm (its name in the report; default from the file name).
 

@@ -1,37 +1,141 @@
 import { CliError } from "../exit.js";
+import type { Flag } from "../flags.js";
 import { keyName, mergeConfig, readConfigFile, validateFlags, type RunConfig, type Sources } from "../config.js";
 import { didYouMean } from "../hints.js";
 import { selectTests, type Selection, type Suite } from "../../core/index.js";
 
-/** The flags of `agtest run` (for `util.parseArgs`). */
+/**
+ * The flags of `agtest run`, for `util.parseArgs` and for `--help` (`run-help.ts`), in the order
+ * the help lists them.
+ */
 export const RUN_FLAGS = {
-  suite: { type: "string" },
-  agent: { type: "string" },
-  name: { type: "string" },
-  endpoint: { type: "string" },
-  outbox: { type: "string" },
-  inbox: { type: "string" },
-  self: { type: "string" },
-  relay: { type: "string" },
-  "relay-token": { type: "string" },
-  features: { type: "string" },
-  tests: { type: "string" },
-  skip: { type: "string", multiple: true },
-  agact: { type: "string" },
-  backchannel: { type: "string" },
-  config: { type: "string" },
-  out: { type: "string" },
-  junit: { type: "string" },
-  markdown: { type: "string" },
-  format: { type: "string" },
-  "fail-on": { type: "string" },
-  base: { type: "string" },
-  timeout: { type: "string" },
-  silence: { type: "string" },
-  parallel: { type: "string" },
-  "fresh-isolates": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const;
+  agent: {
+    type: "string",
+    value: "FILE.wasm",
+    group: "agent",
+    help: "start the edge runtime in this process, deploy FILE, test it there",
+  },
+  "fresh-isolates": {
+    type: "boolean",
+    group: "agent",
+    help: "with --agent: every delivery in a new isolate, as the edge may do",
+  },
+  name: {
+    type: "string",
+    value: "NAME",
+    group: "agent",
+    help: "the agent's address (default: the file name for --agent, NAME of a runtime's /v1/agents/NAME/inbox for --endpoint, else the URL)",
+  },
+  endpoint: {
+    type: "string",
+    value: "URL",
+    group: "agent",
+    help: "the agent's HTTP endpoint; replies come in response bodies and on a loopback server given as reply_to",
+  },
+  outbox: {
+    type: "string",
+    value: "DIR",
+    group: "agent",
+    help: "agtalk: write messages as files here (an adapter sends them)",
+  },
+  inbox: { type: "string", value: "DIR", group: "agent", help: "agtalk: read messages an adapter puts here" },
+  self: {
+    type: "string",
+    value: "ADDRESS",
+    group: "agent",
+    help: "the harness's own address as the agent sees it (default agtest; with agtalk, the adapter's reply URL)",
+  },
+  relay: {
+    type: "string",
+    value: "URL",
+    group: "agent",
+    help: "an agtest runtime whose /v1/agtalk relay receives for the harness",
+  },
+  "relay-token": { type: "string", value: "T", group: "agent", help: "its bearer token (default $AGTEST_TOKEN)" },
+  agact: {
+    type: "string",
+    value: "CMD",
+    group: "backchannel",
+    help: "run CMD ACTION [PARAMS...]: exit 0 ok, 1 broken, 127 unsupported",
+  },
+  backchannel: {
+    type: "string",
+    value: "X",
+    group: "backchannel",
+    help: 'an http(s) URL (Aries-style POST URL/agent/command/agact/ACTION), "message" (agact requests sent to the agent itself, ontology agact), or "none". Default: "message" with --agent, else "none". With none, active junctions are not run (absent = divergent).',
+  },
+  suite: {
+    type: "string",
+    value: "ID|FILE",
+    group: "suite",
+    help: "the suite: a built-in id (default fipa; see agtest suites) or a suite file (./my-suite.mjs, .js, .ts: see docs/suites.md)",
+  },
+  tests: {
+    type: "string",
+    value: "GLOB,...",
+    group: "suite",
+    help: "run only tests whose id (or junction) matches (* any, ? one char)",
+  },
+  skip: {
+    type: "string",
+    multiple: true,
+    value: "GLOB=REASON",
+    group: "suite",
+    help: 'leave matching tests out, saying why (repeatable; shown in reports; they never fail the run). Config: "skip": {"GLOB": "REASON"}',
+  },
+  features: {
+    type: "string",
+    value: "A,B",
+    group: "suite",
+    help: "claimed junctions, e.g. core.passive (default: every junction the backchannel allows). Unclaimed junctions are absent from the profile.",
+  },
+  timeout: {
+    type: "string",
+    value: "MS",
+    group: "suite",
+    help: "every test's time budget (default: each test's own, usually 5000)",
+  },
+  silence: {
+    type: "string",
+    value: "MS",
+    group: "suite",
+    help: "the shortest wait for \"nothing more arrives\" from an agent the runtime does not host (default 300, scaled up with --timeout); the wait is at least 4x the p99 round trip measured in the run. A hosted agent's silence is the runtime's word (quiescence), not a wait",
+  },
+  parallel: {
+    type: "string",
+    value: "N",
+    group: "suite",
+    help: "with --agent: run N junctions side by side, each against its own deployed copy of the agent (default 1: one after the other)",
+  },
+  "fail-on": {
+    type: "string",
+    value: "P",
+    group: "suite",
+    help: 'exit 1 when a claimed junction is divergent (default), below interoperable ("constrained"), scores worse than in --base ("regression"), or never. Config "known": {"ID": "reason"} lists junctions or tests expected to fail: they never fail it',
+  },
+  base: { type: "string", value: "FILE", group: "suite", help: "a previous run's profile (--out) to compare with" },
+  format: {
+    type: "string",
+    value: "F",
+    group: "output",
+    help: "table (default) or json (the profile) on stdout; progress on stderr",
+  },
+  out: { type: "string", value: "FILE", group: "output", help: "write the interop profile (JSON)" },
+  junit: { type: "string", value: "FILE", group: "output", help: "write JUnit XML" },
+  markdown: {
+    type: "string",
+    value: "FILE",
+    group: "output",
+    help: "write a Markdown summary (for a pull request comment)",
+  },
+  config: {
+    type: "string",
+    value: "FILE",
+    group: "output",
+    help: 'JSON config; keys are the flag names ("fail-on", "relay-token"), "features" an array; paths relative to the file; flags override',
+  },
+  help: { type: "boolean", short: "h", group: "output", help: "show this help" },
+} as const satisfies Record<string, Flag>;
 
 /** Flag values in config shape: `--features a,b` -> `["a","b"]`, `--timeout 500` -> 500. */
 export function flagsToConfig(values: Record<string, string | boolean | string[] | undefined>): RunConfig {

@@ -2,22 +2,43 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { parseCommand } from "../args.js";
 import { CliError } from "../exit.js";
+import type { Flag } from "../flags.js";
 import { didYouMean } from "../hints.js";
 
-/** The flags of `agtest pair` (for `util.parseArgs`). */
+/** The flags of `agtest pair`, for `util.parseArgs` and for `--help` (`PAIR_HELP`), in the help's order. */
 export const PAIR_FLAGS = {
-  suite: { type: "string" },
-  protocols: { type: "string" },
-  json: { type: "boolean" },
-  out: { type: "string" },
-  post: { type: "string" },
-  token: { type: "string" },
-  timeout: { type: "string" },
-  profile: { type: "string", multiple: true },
-  oracle: { type: "boolean" },
-  config: { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
+  suite: { type: "string", value: "ID", help: "suite whose scenarios to run (default fipa)" },
+  protocols: {
+    type: "string",
+    value: "LIST",
+    help: "only these protocols (comma-separated), e.g. fipa-request,fipa-query",
+  },
+  json: { type: "boolean", help: "print the report as JSON instead of the table" },
+  out: { type: "string", value: "FILE", help: "also write the JSON report to FILE" },
+  post: {
+    type: "string",
+    value: "URL",
+    help: "also store the report on the agtest runtime at URL (POST /v1/pairs; its dashboard shows it at /pairs), with --token or AGTEST_TOKEN",
+  },
+  token: { type: "string", value: "TOKEN", help: "the runtime's bearer token for --post" },
+  timeout: { type: "string", value: "MS", help: "how long one exchange may take to fall quiet (default 10000)" },
+  profile: {
+    type: "string",
+    multiple: true,
+    value: "FILE",
+    help: "an interop profile (agtest run --out) of one of the agents, for the oracle cross-check (repeatable; matched by subject digest, then name)",
+  },
+  oracle: {
+    type: "boolean",
+    help: "run the suite's junctions of these protocols against each agent first (agtest run) and cross-check: a pair that fails although both roles score interoperable is reported",
+  },
+  config: {
+    type: "string",
+    value: "FILE",
+    help: 'JSON: {"agents": ["a.wasm", {"file": "b.wasm", "name": "bee"}], "suite", "protocols", "timeout", "profiles": [FILE...], "oracle"}; paths relative to the file; flags override it',
+  },
+  help: { type: "boolean", short: "h", help: "show this help" },
+} as const satisfies Record<string, Flag>;
 
 /** An agent as given: its file, its name if given, and how to name it in errors. */
 export type AgentSpec = { file: string; name?: string; key: string };
