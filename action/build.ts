@@ -1,9 +1,7 @@
 import { build, type BuildOptions, type Plugin } from "esbuild";
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-
-/** The project root, whatever the working directory: paths in the bundle are relative to it. */
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
+import { nodeBundle, ROOT } from "../harness/esbuild.js";
 
 /**
  * How the action is bundled: every import inlined except `wrangler`, which starts the embedded
@@ -15,23 +13,10 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
  */
 export function actionBuildOptions(outdir: string): BuildOptions {
   return {
-    absWorkingDir: ROOT,
-    // `suite`: what a user's suite file gets for `agtest/suite` (harness/node/suite-file.ts maps it).
-    entryPoints: { index: "action/src/index.ts", suite: "harness/suite.ts" },
-    define: { __AGTEST_SUITE_API__: JSON.stringify("./suite.js") },
-    outdir,
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
     // GitHub runs it on node24; Node 20 (the project's floor) runs the same file in tests.
-    target: "node20",
-    entryNames: "[name]",
-    chunkNames: "[name]-[hash]",
+    ...nodeBundle(outdir, { index: "action/src/index.ts" }),
     external: ["wrangler", "miniflare"],
-    charset: "utf8",
     legalComments: "eof",
-    logLevel: "warning",
     // Smaller to check in and faster for node to parse at every job start (bench prints the size).
     minify: true,
     plugins: [oneUndici],

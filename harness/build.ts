@@ -17,29 +17,17 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 import { workerBundle } from "../worker/local/bundle.js";
+import { nodeBundle, ROOT } from "./esbuild.js";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DIST = join(ROOT, "dist");
 
 /** The CLI and the suite API, compiled. */
 export async function buildCli(outdir = join(DIST, "cli")): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
   await build({
-    absWorkingDir: ROOT,
-    entryPoints: { bin: "harness/node/bin.ts", suite: "harness/suite.ts" },
-    outdir,
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
+    ...nodeBundle(outdir, { bin: "harness/node/bin.ts" }),
+    // Dependencies stay in node_modules (miniflare, zod): the package installs them.
     packages: "external",
-    entryNames: "[name]",
-    chunkNames: "[name]-[hash]",
-    charset: "utf8",
-    logLevel: "warning",
-    // suite-file.ts maps `agtest/suite` to this file, beside the chunk that maps it.
-    define: { __AGTEST_SUITE_API__: JSON.stringify("./suite.js") },
   });
 }
 

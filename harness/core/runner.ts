@@ -48,6 +48,21 @@ export const DEFAULT_LANES = 4;
 export type Lane = { channel: Channel; backchannel: Backchannel; close(): Promise<void> };
 
 /**
+ * The first claimed feature the suite has no junction of (its place in the list, and the
+ * junctions there are), or `null` when every claim is a junction of the suite. One check for every
+ * boundary that takes claims: the runner (a `RangeError`), `agtest run` and the action (a usage
+ * error naming the flag or config key), the runtime's `POST /v1/runs` (a 400).
+ */
+export function unknownClaim(
+  suite: Suite,
+  features: readonly string[] | undefined,
+): { index: number; feature: string; known: string[] } | null {
+  const known = suite.junctions.map((j) => j.id);
+  const index = (features ?? []).findIndex((f) => !known.includes(f));
+  return index < 0 ? null : { index, feature: features![index]!, known };
+}
+
+/**
  * Runs the claimed junctions of `suite` against the agent behind `channel`: probes the
  * backchannel, then for every test drains the inbox, asks for `setup`, runs the test within its
  * budget, asks for `teardown`, and finally scores each junction.
@@ -58,10 +73,9 @@ export type Lane = { channel: Channel; backchannel: Backchannel; close(): Promis
 export async function runSuite(suite: Suite, options: RunOptions): Promise<RunReport> {
   const { channel, backchannel = noBackchannel, features, timeout, onProgress, signal } = options;
   const silence = new Silence(options.silence);
-  const known = new Set(suite.junctions.map((j) => j.id));
-  const claimed = new Set(features ?? known);
-  for (const f of claimed)
-    if (!known.has(f)) throw new RangeError(`suite ${suite.id} has no junction ${JSON.stringify(f)}`);
+  const unknown = unknownClaim(suite, features);
+  if (unknown) throw new RangeError(`suite ${suite.id} has no junction ${JSON.stringify(unknown.feature)}`);
+  const claimed = new Set(features ?? suite.junctions.map((j) => j.id));
   const started = Date.now();
   const digest = await suiteDigest(suite);
   await probeBackchannel(backchannel, signal);

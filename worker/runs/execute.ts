@@ -7,6 +7,7 @@ import {
   openRuntimeChannel,
   runSuite,
   toProfile,
+  unknownClaim,
 } from "../../harness/core/index.js";
 import type { InteropProfile } from "../../protocol/index.js";
 import { SUITES } from "../../suites/index.js";
@@ -43,10 +44,8 @@ export async function executeRun(
   const record = unwrap(await hostOf(env, agent).record());
   if (record.state !== "running")
     throw new ApiError("AGENT_NOT_RUNNING", `agent \`${agent}\` is ${record.state}; start it before running a suite`);
-  for (const f of features ?? []) {
-    if (!suite.junctions.some((j) => j.id === f))
-      throw new ApiError("INVALID_REQUEST", `suite ${suite.id} has no junction \`${f}\``);
-  }
+  const unknown = unknownClaim(suite, features);
+  if (unknown) throw new ApiError("INVALID_REQUEST", `suite ${suite.id} has no junction \`${unknown.feature}\``);
   // Transports are tested over real HTTP: in-process there is no URL an agent could reach, so
   // unless asked for explicitly those junctions are left out (absent: not claimed) with a note.
   const claimed = features ?? suite.junctions.filter((j) => !j.cluster.startsWith("transports.")).map((j) => j.id);

@@ -2,7 +2,7 @@ import { CliError } from "../exit.js";
 import type { Flag } from "../flags.js";
 import { keyName, mergeConfig, readConfigFile, validateFlags, type RunConfig, type Sources } from "../config.js";
 import { didYouMean } from "../hints.js";
-import { selectTests, type Selection, type Suite } from "../../core/index.js";
+import { selectTests, unknownClaim, type Selection, type Suite } from "../../core/index.js";
 
 /**
  * The flags of `agtest run`, for `util.parseArgs` and for `--help` (`run-help.ts`), in the order
@@ -228,14 +228,13 @@ export function checkKnown(suite: Suite, config: RunConfig): void {
 
 /** Checks claimed junctions against the suite; errors name the key (`config.features[2]`). */
 export function checkFeatures(suite: Suite, config: RunConfig, sources: Sources): void {
-  const known = suite.junctions.map((j) => j.id);
-  for (const [index, feature] of (config.features ?? []).entries()) {
-    if (known.includes(feature)) continue;
-    const key = sources.features === "config" ? `config.features[${index}]` : "--features";
-    throw new CliError(
-      `${key}: unknown junction "${feature}"${didYouMean(feature, known)}; suite ${suite.id} has ${known.join(", ")}`,
-    );
-  }
+  const unknown = unknownClaim(suite, config.features);
+  if (!unknown) return;
+  const { index, feature, known } = unknown;
+  const key = sources.features === "config" ? `config.features[${index}]` : "--features";
+  throw new CliError(
+    `${key}: unknown junction "${feature}"${didYouMean(feature, known)}; suite ${suite.id} has ${known.join(", ")}`,
+  );
 }
 
 /**
