@@ -192,10 +192,10 @@ async function main(): Promise<void> {
       : []),
     ...(fuel
       ? fuel.overheads.map((o): [string, string, string, string] => [
-          `fuel overhead: ${o.name}, instrumented vs plain (p50)`,
+          `fuel overhead: ${o.name}, instrumented vs plain (p50; ratio: median of paired rounds)`,
           `${fmt(o.fueled.p50)} ms`,
           `plain ${fmt(o.plain.p50)} ms`,
-          `×${fmt(o.fueled.p50 / o.plain.p50)}`,
+          `×${fmt(o.ratio)}`,
         ])
       : []),
     ...(fuel
