@@ -1,7 +1,10 @@
 import { build, type BuildOptions, type Plugin } from "esbuild";
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { nodeBundle, ROOT } from "../harness/esbuild.js";
+import { nodeBundle } from "../harness/cli-build.mjs";
+
+/** The project root, whatever the working directory: paths in the bundle are relative to it. */
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 /**
  * How the action is bundled: every import inlined except `wrangler`, which starts the embedded
@@ -14,7 +17,7 @@ import { nodeBundle, ROOT } from "../harness/esbuild.js";
 export function actionBuildOptions(outdir: string): BuildOptions {
   return {
     // GitHub runs it on node24; Node 20 (the project's floor) runs the same file in tests.
-    ...nodeBundle(outdir, { index: "action/src/index.ts" }),
+    ...nodeBundle(ROOT, outdir, { index: "action/src/index.ts" }),
     external: ["wrangler", "miniflare"],
     legalComments: "eof",
     // Smaller to check in and faster for node to parse at every job start (bench prints the size).

@@ -15,20 +15,16 @@ import { copyFile, mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { build } from "esbuild";
+import { buildCliInto } from "./cli-build.mjs";
 import { workerBundle } from "../worker/local/bundle.js";
-import { nodeBundle, ROOT } from "./esbuild.js";
 
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DIST = join(ROOT, "dist");
 
 /** The CLI and the suite API, compiled. */
 export async function buildCli(outdir = join(DIST, "cli")): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
-  await build({
-    ...nodeBundle(outdir, { bin: "harness/node/bin.ts" }),
-    // Dependencies stay in node_modules (miniflare, zod): the package installs them.
-    packages: "external",
-  });
+  await buildCliInto(ROOT, outdir);
 }
 
 async function buildTypes(): Promise<void> {

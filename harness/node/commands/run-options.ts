@@ -18,7 +18,7 @@ export const RUN_FLAGS = {
   "fresh-isolates": {
     type: "boolean",
     group: "agent",
-    help: "with --agent: every delivery in a new isolate, as the edge may do",
+    help: "with --agent: every delivery as in a new isolate, as the edge may do",
   },
   name: {
     type: "string",
@@ -105,7 +105,7 @@ export const RUN_FLAGS = {
     type: "string",
     value: "N",
     group: "suite",
-    help: "with --agent: run N junctions side by side, each against its own deployed copy of the agent (default 1: one after the other)",
+    help: "with --agent: run N junctions side by side, each against its own deployed copy of the agent (default 4; 1: one after the other)",
   },
   "fail-on": {
     type: "string",

@@ -91,8 +91,17 @@ export type GlueDurable = {
   restore: Checkpoint | null;
 };
 
-/** The options of one call into the isolate. */
-export type CallOptions = { fuel: number; maxMessageBytes: number; maxSends: number; durable: GlueDurable | null };
+/**
+ * The options of one call into the isolate. `fresh` (AGTEST_FRESH_ISOLATES): nothing of an earlier
+ * call survives, as in a new isolate.
+ */
+export type CallOptions = {
+  fresh?: boolean;
+  fuel: number;
+  maxMessageBytes: number;
+  maxSends: number;
+  durable: GlueDurable | null;
+};
 
 /**
  * Callbacks the isolate may call during one call (functions over RPC): large checkpoints in

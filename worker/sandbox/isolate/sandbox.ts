@@ -230,6 +230,11 @@ export function createSandbox(wasmModule: WebAssembly.Module) {
     };
     const d: GlueDurable | null = DURABLE ? (options.durable ?? null) : null;
     durable.begin(d);
+    // AGTEST_FRESH_ISOLATES: nothing of an earlier delivery survives, as in a new isolate.
+    if (options.fresh) {
+      instance = null;
+      durable.drop();
+    }
     try {
       if (d && boot) {
         // A boot (deploy, reload, revival) starts from fresh memory; state outlives versions.
