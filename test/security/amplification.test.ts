@@ -5,7 +5,7 @@ import { MAX_HOPS } from "../../worker/routing/index.js";
 import { MAX_SENDS_PER_MESSAGE } from "../../worker/sandbox/index.js";
 import { reached } from "./helpers/outside.js";
 import { describeReport, deployProbe, probeUntil } from "./helpers/probe.js";
-import { type AgentView, deployWith, record, transcript } from "./helpers/runtime.js";
+import { type AgentView, deployWith, quiet, record, transcript } from "./helpers/runtime.js";
 
 /**
  * The offenders' limits, lowered in their manifests (as any tenant may) so that each attack runs
@@ -116,6 +116,8 @@ describe("amplification: one message cannot make the runtime do unbounded routin
       content: { to: receivers, multicast: true, count: 64 },
     });
     const report = await probeUntil(probe, [amp, a, b], LIMITS.mailbox_depth, (records) => records.every(idle));
+    // Idle mailboxes; then what the last messages caused is routed too.
+    for (const name of [amp, a, b]) expect(await quiet(name)).toBe(true);
     const records = await Promise.all([amp, a, b].map(record));
     console.log(describeReport("multicast to 1,000", report, records));
     // One inbound message: at most its delivery budget of deliveries and bounces, not 64,000.

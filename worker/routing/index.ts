@@ -12,6 +12,7 @@ import { RUNTIME_LIMITS } from "../limits.js";
 import { AGTALK_PREFIX, relayInboxId } from "../relay/index.js";
 import type { DeliveryBudget } from "./budget.js";
 import { type Answers, egressRefusal, post, privateEgressOf } from "./egress.js";
+import { knownNotHosted, noteNotHosted } from "./hosted.js";
 import { conversationOf, hostOf, relayOf } from "../stubs.js";
 
 /** Messages that travel further than this many hops from their origin are not delivered (loops). */
@@ -136,6 +137,8 @@ async function deliver(
     const pushed = await relayOf(env, receiver.slice(AGTALK_PREFIX.length)).push(message, ctx.hops);
     return pushed ? { ok: true } : { ok: false, performative: "failure", reason: `no agtalk session \`${receiver}\`` };
   }
+  // An external party already known not to be hosted reads it from the log: no call to learn it again.
+  if (external && knownNotHosted(receiver)) return { ok: true };
   // Hosted agents first: an external client cannot shadow a hosted agent's name.
   const violation = ctx.origin === "runtime" ? null : logged.violation;
   const taken = await hostOf(env, receiver).enqueue({ ...message, receiver }, ctx.hops, violation !== null);
@@ -171,6 +174,7 @@ async function deliver(
       };
     }
     case "absent":
+      noteNotHosted(receiver);
       break;
   }
   // Not hosted: an external party of the conversation reads it from the log (?wait=, transcript).
