@@ -4,9 +4,10 @@ import type { Env } from "../env.js";
 import { type Result, failure } from "../errors.js";
 import { type AgentLimits, BURST_SECONDS, DEFAULT_LIMITS, limitsOf } from "../limits.js";
 import { parseRoutableChecked } from "../json.js";
+import type { Logged, Origin } from "../conversation/index.js";
 import { DeliveryBudget } from "../routing/budget.js";
 import { noteHosted } from "../routing/hosted.js";
-import { MAX_HOPS, route } from "../routing/index.js";
+import { MAX_HOPS, logAll, route } from "../routing/index.js";
 import { type SandboxOutcome, runInSandbox } from "../sandbox/index.js";
 import { type Sql, migrate, sqlOf } from "../sql.js";
 import { commitOutcome, createDurableTables, durableCall, hasCheckpoint } from "./durable.js";
@@ -618,26 +619,43 @@ export class AgentHost extends DurableObject<Env> {
     this.ctx.waitUntil(run);
   }
 
-  /** Routes the outbox's rows in order, each deleted once routed. */
+  /**
+   * Routes the outbox's rows in order, each deleted once routed. A batch of rows is logged first
+   * (different conversations at once), then delivered row by row in order, so order per
+   * sender→receiver pair holds and a redelivery after a crash logs duplicates, which the log drops.
+   */
   async #routeOutbox(): Promise<void> {
     for (;;) {
       const record = this.#record;
       if (!record) return;
-      const [row] = outbox.oldest(this.#sql, 1);
-      if (!row) return;
+      const rows = outbox.oldest(this.#sql, OUTBOX_AHEAD);
+      if (rows.length === 0) return;
       // The safety net: a crash while rows wait resumes them.
       await this.#ensureAlarm(Date.now() + SAFETY_NET_MS);
-      if (row.work.kind === "answer") {
-        await route(this.env, row.work.reply, { origin: "runtime", hops: row.hops, egress: [] });
-      } else {
-        const limited = await this.#routeMetered(record, row.work.messages, row.hops, row.work.charged);
-        if (limited && !this.#struck) this.#struck = { detail: limited, cause: row.work.cause, hops: row.hops - 1 };
-      }
-      outbox.done(this.#sql, row.seq);
-      if (this.#record) this.#save();
-      if (this.#struck || (this.#blocked && outbox.depth(this.#sql) < OUTBOX_AHEAD)) {
-        this.#blocked = false;
-        this.#pump();
+      const logged = await logAll(
+        this.env,
+        rows.flatMap((row): { message: RoutableMessage; origin: Origin }[] =>
+          row.work.kind === "answer"
+            ? [{ message: row.work.reply, origin: "runtime" }]
+            : row.work.messages.map((message) => ({ message, origin: "agent" })),
+        ),
+      );
+      let at = 0;
+      for (const row of rows) {
+        if (row.work.kind === "answer") {
+          await route(this.env, row.work.reply, { origin: "runtime", hops: row.hops, egress: [] }, logged[at++]);
+        } else {
+          const mine = logged.slice(at, at + row.work.messages.length);
+          at += row.work.messages.length;
+          const limited = await this.#routeMetered(record, row.work.messages, row.hops, row.work.charged, mine);
+          if (limited && !this.#struck) this.#struck = { detail: limited, cause: row.work.cause, hops: row.hops - 1 };
+        }
+        outbox.done(this.#sql, row.seq);
+        if (this.#record) this.#save();
+        if (this.#struck || (this.#blocked && outbox.depth(this.#sql) < OUTBOX_AHEAD)) {
+          this.#blocked = false;
+          this.#pump();
+        }
       }
     }
   }
@@ -659,13 +677,14 @@ export class AgentHost extends DurableObject<Env> {
     emitted: RoutableMessage[],
     hops: number,
     charged: number,
+    logged: Logged[],
   ): Promise<string | null> {
     const limits = limitsOf(record.limits);
     const budget = new DeliveryBudget(limits.deliveries_per_message);
     let limited = 0;
-    for (const out of emitted) {
+    for (const [i, out] of emitted.entries()) {
       const before = budget.refused;
-      const routed = await route(this.env, out, { origin: "agent", hops, egress: record.egress, budget });
+      const routed = await route(this.env, out, { origin: "agent", hops, egress: record.egress, budget }, logged[i]);
       if (routed.full !== null || budget.refused > before) record.stats.rejected_sends++;
       limited += routed.limited;
     }

@@ -60,10 +60,15 @@ type Delivered =
  * `failure` (a protocol violation a `not-understood`): never a silent drop. Each delivery takes
  * one from `ctx.budget`; what is over it is refused and counted in `limited`.
  */
-export async function route(env: Env, message: RoutableMessage, ctx: RouteContext): Promise<Routed> {
+export async function route(
+  env: Env,
+  message: RoutableMessage,
+  ctx: RouteContext,
+  preLogged?: Logged,
+): Promise<Routed> {
   const conversationId = String(message.conversation_id);
   const conversation = conversationOf(env, conversationId);
-  const logged = await conversation.log(message, ctx.origin);
+  const logged = preLogged ?? (await conversation.log(message, ctx.origin));
   if (logged.full !== null) return { ...logged, refused: [], limited: 1 };
   const refused: Refusal[] = [];
   let limited = 0;
@@ -96,6 +101,30 @@ export async function route(env: Env, message: RoutableMessage, ctx: RouteContex
     await conversation.unlog(String(message.message_id));
   }
   return { ...logged, refused, limited };
+}
+
+/**
+ * Logs messages ahead of their routing (then given to {@link route} as `preLogged`): each
+ * conversation's in their order, different conversations' at once, so a batch of k messages
+ * costs the log calls of its longest conversation in time, not k round trips one after another.
+ */
+export async function logAll(env: Env, items: { message: RoutableMessage; origin: Origin }[]): Promise<Logged[]> {
+  const out: Logged[] = new Array(items.length);
+  const byConversation = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const id = String(item.message.conversation_id);
+    byConversation.set(id, [...(byConversation.get(id) ?? []), i]);
+  });
+  await Promise.all(
+    [...byConversation].map(async ([id, indexes]) => {
+      const conversation = conversationOf(env, id);
+      for (const i of indexes) {
+        const item = items[i] as (typeof items)[number];
+        out[i] = await conversation.log(item.message, item.origin);
+      }
+    }),
+  );
+  return out;
 }
 
 async function deliver(
