@@ -7,7 +7,7 @@ import { parseRoutableChecked } from "../json.js";
 import type { Logged, Origin } from "../conversation/index.js";
 import { DeliveryBudget } from "../routing/budget.js";
 import { noteHosted } from "../routing/hosted.js";
-import { MAX_HOPS, logAll, route } from "../routing/index.js";
+import { MAX_HOPS, enqueueAhead, logAll, route } from "../routing/index.js";
 import { type SandboxOutcome, runInSandbox } from "../sandbox/index.js";
 import { type Sql, migrate, sqlOf } from "../sql.js";
 import { commitOutcome, createDurableTables, durableCall, hasCheckpoint } from "./durable.js";
@@ -388,6 +388,13 @@ export class AgentHost extends DurableObject<Env> {
     return { status: "queued" };
   }
 
+  /** {@link enqueue} for several messages in one call (a sender's batch), in their order. */
+  async enqueueMany(items: { message: RoutableMessage; hops: number; violation: boolean }[]): Promise<Enqueued[]> {
+    const out: Enqueued[] = [];
+    for (const item of items) out.push(await this.enqueue(item.message, item.hops, item.violation));
+    return out;
+  }
+
   /** The alarm resumes delivery after a restart or a backoff. */
   override async alarm(): Promise<void> {
     this.#alarmAt = null;
@@ -640,14 +647,30 @@ export class AgentHost extends DurableObject<Env> {
             : row.work.messages.map((message) => ({ message, origin: "agent" })),
         ),
       );
+      // A row's sends are taken ahead only when its delivery budget holds them all and their
+      // bounces (one each: a single address to reply to), so none of them can be refused later.
+      const budgetOf = limitsOf(record.limits).deliveries_per_message;
+      const taken = await enqueueAhead(
+        this.env,
+        rows
+          .flatMap((row) => {
+            if (row.work.kind === "answer") return [{ message: row.work.reply, hops: row.hops, ahead: false }];
+            const ahead =
+              row.work.messages.length * 2 <= budgetOf &&
+              row.work.messages.every((m) => receiversOf({ receiver: m.reply_to }).length <= 1);
+            return row.work.messages.map((message) => ({ message, hops: row.hops, ahead }));
+          })
+          .map((item, i) => ({ ...item, logged: logged[i] as Logged })),
+      );
       let at = 0;
       for (const row of rows) {
         if (row.work.kind === "answer") {
           await route(this.env, row.work.reply, { origin: "runtime", hops: row.hops, egress: [] }, logged[at++]);
         } else {
           const mine = logged.slice(at, at + row.work.messages.length);
+          const ahead = taken.slice(at, at + row.work.messages.length);
           at += row.work.messages.length;
-          const limited = await this.#routeMetered(record, row.work.messages, row.hops, row.work.charged, mine);
+          const limited = await this.#routeMetered(record, row.work.messages, row.hops, row.work.charged, mine, ahead);
           if (limited && !this.#struck) this.#struck = { detail: limited, cause: row.work.cause, hops: row.hops - 1 };
         }
         outbox.done(this.#sql, row.seq);
@@ -678,13 +701,16 @@ export class AgentHost extends DurableObject<Env> {
     hops: number,
     charged: number,
     logged: Logged[],
+    taken: (Enqueued | undefined)[],
   ): Promise<string | null> {
     const limits = limitsOf(record.limits);
     const budget = new DeliveryBudget(limits.deliveries_per_message);
     let limited = 0;
     for (const [i, out] of emitted.entries()) {
       const before = budget.refused;
-      const routed = await route(this.env, out, { origin: "agent", hops, egress: record.egress, budget }, logged[i]);
+      const ahead = taken[i];
+      const ctx = { origin: "agent" as const, hops, egress: record.egress, budget, ...(ahead ? { taken: ahead } : {}) };
+      const routed = await route(this.env, out, ctx, logged[i]);
       if (routed.full !== null || budget.refused > before) record.stats.rejected_sends++;
       limited += routed.limited;
     }

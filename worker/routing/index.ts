@@ -14,6 +14,7 @@ import type { DeliveryBudget } from "./budget.js";
 import { type Answers, egressRefusal, post, privateEgressOf } from "./egress.js";
 import { knownNotHosted, noteNotHosted } from "./hosted.js";
 import { conversationOf, hostOf, relayOf } from "../stubs.js";
+import type { Enqueued } from "../host/index.js";
 
 /** Messages that travel further than this many hops from their origin are not delivered (loops). */
 export const MAX_HOPS = 32;
@@ -32,6 +33,8 @@ export type RouteContext = {
   refuse?: boolean;
   /** The routing work this message may still cause (the handled message's budget), shared with its bounces. */
   budget?: DeliveryBudget;
+  /** What its single receiver's host already answered to it (taken in a batch: {@link enqueueAhead}). */
+  taken?: Enqueued;
 };
 
 /** A hosted receiver that would not take the message: too large for it, over its rate limit, mailbox full. */
@@ -127,6 +130,55 @@ export async function logAll(env: Env, items: { message: RoutableMessage; origin
   return out;
 }
 
+/** A message to enqueue ahead of its routing, if `ahead` (its caller knows its delivery budget holds it). */
+export type AheadItem = { message: RoutableMessage; logged: Logged; hops: number; ahead: boolean };
+
+/**
+ * Batching per Durable Object call: the messages of a batch that go to one hosted agent name
+ * alone are written to each receiver's mailbox in one call per receiver (receivers at once),
+ * in their order; {@link route} then takes each one's answer as `ctx.taken`. A receiver that a
+ * message not taken ahead also addresses gets no later message ahead, so order per
+ * sender→receiver pair holds. Returns each item's answer, undefined where it was not taken.
+ */
+export async function enqueueAhead(env: Env, items: AheadItem[]): Promise<(Enqueued | undefined)[]> {
+  const out: (Enqueued | undefined)[] = new Array(items.length).fill(undefined);
+  const byReceiver = new Map<string, number[]>();
+  const blocked = new Set<string>();
+  items.forEach((item, i) => {
+    const receivers = receiversOf(item.message);
+    const [receiver] = receivers;
+    const eligible =
+      item.ahead &&
+      receivers.length === 1 &&
+      receiver !== undefined &&
+      isAgentName(receiver) &&
+      !receiver.startsWith(AGTALK_PREFIX) &&
+      item.hops < MAX_HOPS &&
+      item.logged.full === null &&
+      !(item.logged.externals.includes(receiver) && knownNotHosted(receiver)) &&
+      !blocked.has(receiver);
+    if (!eligible || receiver === undefined) {
+      for (const r of receivers) blocked.add(r);
+      return;
+    }
+    byReceiver.set(receiver, [...(byReceiver.get(receiver) ?? []), i]);
+  });
+  await Promise.all(
+    [...byReceiver].map(async ([receiver, indexes]) => {
+      const taken = await hostOf(env, receiver).enqueueMany(
+        indexes.map((i) => {
+          const item = items[i] as AheadItem;
+          return { message: { ...item.message, receiver }, hops: item.hops, violation: item.logged.violation !== null };
+        }),
+      );
+      indexes.forEach((i, k) => {
+        out[i] = taken[k];
+      });
+    }),
+  );
+  return out;
+}
+
 async function deliver(
   env: Env,
   receiver: string,
@@ -170,7 +222,8 @@ async function deliver(
   if (external && knownNotHosted(receiver)) return { ok: true };
   // Hosted agents first: an external client cannot shadow a hosted agent's name.
   const violation = ctx.origin === "runtime" ? null : logged.violation;
-  const taken = await hostOf(env, receiver).enqueue({ ...message, receiver }, ctx.hops, violation !== null);
+  const taken =
+    ctx.taken ?? (await hostOf(env, receiver).enqueue({ ...message, receiver }, ctx.hops, violation !== null));
   switch (taken.status) {
     case "queued":
       return { ok: true };
