@@ -91,9 +91,10 @@ export type DeployInput = {
 
 /**
  * One agent: its module bytes (chunked), record, counters and mailbox, in the Durable Object's
- * own SQLite. A message is written to the mailbox before it is acknowledged and removed only after
- * the agent handled it and what it emitted was routed (at-least-once; duplicates are suppressed by
- * `message_id`). Handling and lifecycle changes take turns in one serial queue, one message per
+ * own SQLite. A message is written to the mailbox before it is acknowledged and removed once the
+ * agent handled it, in the transaction that writes what it emitted to the outbox (outbox.ts); the
+ * outbox is routed after, in order, each row deleted once routed (at-least-once; duplicates are
+ * suppressed by `message_id`), without holding the agent's next turn. Handling and lifecycle changes take turns in one serial queue, one message per
  * turn, so a hot reload waits only for the message in flight and none is lost.
  */
 export class AgentHost extends DurableObject<Env> {
