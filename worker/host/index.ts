@@ -675,12 +675,13 @@ export class AgentHost extends DurableObject<Env> {
           if (limited && !this.#struck) this.#struck = { detail: limited, cause: row.work.cause, hops: row.hops - 1 };
         }
         outbox.done(this.#sql, row.seq);
-        if (this.#record) this.#save();
         if (this.#struck || (this.#blocked && outbox.depth(this.#sql) < OUTBOX_AHEAD)) {
           this.#blocked = false;
           this.#pump();
         }
       }
+      // The stats the batch changed (rejected sends), once per batch.
+      if (this.#record) this.#save();
     }
   }
 
