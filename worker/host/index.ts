@@ -736,8 +736,8 @@ export class AgentHost extends DurableObject<Env> {
     const receivers = emitted.reduce((n, m) => n + receiversOf(m).length, 0);
     const charge = Math.min(limitsOf(record.limits).deliveries_per_message, receivers);
     const now = Date.now();
+    // Saved with the router's own charge (a crash before it forgets this one: the row is charged then).
     this.#meter(record, now).charge(charge, now);
-    this.#saveCounters();
     return charge;
   }
 
