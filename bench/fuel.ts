@@ -119,13 +119,31 @@ async function kernels(): Promise<Uint8Array<ArrayBuffer>> {
   }
 }
 
-/** One kernel, plain vs instrumented, side by side. */
-export type Overhead = { name: string; plain: Summary; fueled: Summary };
+/**
+ * One kernel, plain vs instrumented, side by side; `ratio` is the median of each round's
+ * instrumented ÷ plain (the two samples of a round run back to back, so they share the load).
+ */
+export type Overhead = { name: string; plain: Summary; fueled: Summary; ratio: number };
+
+function pairedRatio(plain: number[], fueled: number[]): number {
+  return summarize(fueled.map((t, i) => t / plain[i]!)).p50;
+}
 /** Fuel burnt per millisecond by one class of work, and how long the default budget lasts on it. */
 export type Rate = { name: string; fuelPerMs: number; budgetMs: number };
 
 function call(ex: Exports, name: string, arg: number): unknown {
   return (ex[name] as (n: number) => unknown)(arg);
+}
+
+/** How long one overhead sample lasts, at least (ms). */
+const SAMPLE_MS = 10;
+
+/** How many calls of `run` one sample needs to last `SAMPLE_MS`. */
+function repsFor(run: () => void): number {
+  const t0 = performance.now();
+  let n = 0;
+  while (performance.now() - t0 < SAMPLE_MS / 2) run(), n++;
+  return Math.max(1, 2 * n);
 }
 
 /** How fast `run` burns fuel on a prepared instance. */
@@ -168,12 +186,20 @@ export async function benchFuel(rounds: number): Promise<{ overheads: Overhead[]
     const refuel = () => void (fueled.__agtest_fuel!.value = PLENTY);
     // Warm up until both run optimised code (V8 tiers a function up after its first calls).
     for (let i = 0; i < 10; i++) call(plain, fn, arg), refuel(), call(fueled, fn, arg);
+    // Each sample repeats the call enough times to last SAMPLE_MS (a kernel takes 0.1 to a few
+    // ms, where one sample is mostly the machine's noise); figures are per call.
+    const reps = repsFor(() => call(plain, fn, arg));
     const [tp, tf] = await sideBySide(
       rounds,
-      async () => call(plain, fn, arg),
-      async () => (refuel(), call(fueled, fn, arg)),
+      async () => {
+        for (let i = 0; i < reps; i++) call(plain, fn, arg);
+      },
+      async () => {
+        for (let i = 0; i < reps; i++) refuel(), call(fueled, fn, arg);
+      },
     );
-    overheads.push({ name, plain: summarize(tp), fueled: summarize(tf) });
+    const perCall = (ms: number[]) => summarize(ms.map((t) => t / reps));
+    overheads.push({ name, plain: perCall(tp), fueled: perCall(tf), ratio: pairedRatio(tp, tf) });
   }
 
   // The fixture the default budget was calibrated on.
@@ -197,7 +223,12 @@ export async function benchFuel(rounds: number): Promise<{ overheads: Overhead[]
     async () => deliver(burnPlain)(),
     async () => deliver(burnFueled)(),
   );
-  overheads.push({ name: "cpu-burn(200000) fixture", plain: summarize(bp), fueled: summarize(bf) });
+  overheads.push({
+    name: "cpu-burn(200000) fixture",
+    plain: summarize(bp),
+    fueled: summarize(bf),
+    ratio: pairedRatio(bp, bf),
+  });
 
   const rates: Rate[] = [
     rate("instructions: cpu-burn fixture", burnFueled, deliver(burnFueled, false)),

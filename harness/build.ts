@@ -15,7 +15,7 @@ import { copyFile, mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { build } from "esbuild";
+import { buildCliInto } from "./cli-build.mjs";
 import { workerBundle } from "../worker/local/bundle.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -24,23 +24,7 @@ const DIST = join(ROOT, "dist");
 /** The CLI and the suite API, compiled. */
 export async function buildCli(outdir = join(DIST, "cli")): Promise<void> {
   await rm(outdir, { recursive: true, force: true });
-  await build({
-    absWorkingDir: ROOT,
-    entryPoints: { bin: "harness/node/bin.ts", suite: "harness/suite.ts" },
-    outdir,
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    packages: "external",
-    entryNames: "[name]",
-    chunkNames: "[name]-[hash]",
-    charset: "utf8",
-    logLevel: "warning",
-    // suite-file.ts maps `agtest/suite` to this file, beside the chunk that maps it.
-    define: { __AGTEST_SUITE_API__: JSON.stringify("./suite.js") },
-  });
+  await buildCliInto(ROOT, outdir);
 }
 
 async function buildTypes(): Promise<void> {

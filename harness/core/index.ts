@@ -36,7 +36,7 @@ export type {
 } from "./suite.js";
 export type { FailureDetails, MessageFields, Posted, SuiteInfo, TestContext } from "./context.js";
 export { describeFilter, matches, replyOf, type MessageFilter } from "./filter.js";
-export { runSuite, type Deselected, type Lane, type RunOptions } from "./runner.js";
+export { DEFAULT_LANES, runSuite, type Deselected, type Lane, type RunOptions } from "./runner.js";
 export { globMatcher, selectTests, type Selection, type SelectionOptions } from "./select.js";
 export type { Failure, JunctionReport, ProgressEvent, RunReport, Subject, TestResult } from "./report.js";
 export {

@@ -43,8 +43,8 @@ class OutOfTime extends Error {
 /** Runs one test between `setup` and `teardown`; rethrows only what must stop the whole run. */
 export async function runTest(test: SuiteTest, run: TestRun): Promise<TestResult> {
   const { suite, channel, backchannel, actions, budget, stale, silence, signal } = run;
-  await hook("setup", [test.id], run);
-  const logFrom = await channel.logs?.cursor();
+  // Where the agent's log stands, asked while setup runs: a failing test shows what came after.
+  const [logFrom] = await Promise.all([channel.logs?.cursor(), hook("setup", [test.id], run)]);
   const controller = new AbortController();
   const cancel = () => controller.abort(new RunAborted("the run was cancelled"));
   signal?.addEventListener("abort", cancel, { once: true });

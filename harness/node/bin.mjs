@@ -1,12 +1,63 @@
 #!/usr/bin/env node
-// `agtest` as the package's bin. In the repository (the TypeScript sources beside this file) it
-// registers tsx and runs them; the installed package runs the compiled CLI (`npm run build`).
-import { existsSync } from "node:fs";
+// `agtest` as the package's bin: it runs the compiled CLI. The installed package ships it in
+// dist/cli (`npm run build`). In the repository (the TypeScript sources beside this file) it is
+// compiled here on the first run after a change to the sources, into dist/cli-<digest>/ (a few
+// hundred milliseconds, once), so no TypeScript loader runs on every command.
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 if (existsSync(new URL("./bin.ts", import.meta.url))) {
-  const { register } = await import("tsx/esm/api");
-  register();
-  await import("./bin.ts");
+  await import(pathToFileURL(join(await compiled(), "bin.js")).href);
 } else {
   await import("../../dist/cli/bin.js");
+}
+
+/** The folder of the CLI compiled from the sources as they are now (built if it is not there yet). */
+async function compiled() {
+  const digest = sourceDigest().slice(0, 16);
+  const dist = join(ROOT, "dist");
+  const dir = join(dist, `cli-${digest}`);
+  if (existsSync(join(dir, "bin.js"))) return dir;
+  // Each builder writes a folder of its own; the first rename wins, so nobody runs a half-built one.
+  const tmp = join(dist, `.cli-${digest}.${process.pid}.tmp`);
+  const { buildCliInto } = await import("../cli-build.mjs");
+  try {
+    await buildCliInto(ROOT, tmp);
+    renameSync(tmp, dir);
+  } catch (error) {
+    if (!existsSync(join(dir, "bin.js"))) throw error;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  // Builds of older sources are of no further use once no run can still be loading from them.
+  for (const old of readdirSync(dist)) {
+    const path = join(dist, old);
+    const stale = /^cli-[0-9a-f]{16}$/.test(old) && old !== `cli-${digest}`;
+    if (stale && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/** sha256 over the path and bytes of every file the CLI is compiled from. */
+function sourceDigest() {
+  const hash = createHash("sha256");
+  const files = ["harness", "protocol", "suites", "worker"].flatMap((d) => walk(join(ROOT, d)));
+  files.push(join(ROOT, "package-lock.json"), join(ROOT, "tsconfig.json"));
+  for (const file of files.sort()) {
+    hash.update(relative(ROOT, file)).update("\0");
+    hash.update(existsSync(file) ? readFileSync(file) : "").update("\0");
+  }
+  return hash.digest("hex");
+}
+
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return e.name === "node_modules" ? [] : walk(path);
+    return /\.(ts|tsx|js|mjs|json)$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [path] : [];
+  });
 }

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import * as nodeModule from "node:module";
 import { dirname, extname, join, relative, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { defineSuite, SuiteDefinitionError, type Suite, type SuiteSpec } from "../core/index.js";
 import { CliError } from "./exit.js";
 
@@ -65,11 +65,18 @@ async function importSuite(url: string, file: string, ext: string): Promise<Reco
     if (!TYPESCRIPT.includes(ext) || (error as NodeJS.ErrnoException).code !== "ERR_UNKNOWN_FILE_EXTENSION")
       throw error;
   }
-  // This Node cannot load TypeScript by itself: use tsx from the suite's project if it has it.
+  // This Node cannot load TypeScript by itself: use tsx from the suite's project if it has it,
+  // else agtest's own (a development checkout has it).
   let api: string;
   try {
     // tsx's ES module entry (require.resolve would give its CommonJS one).
-    const manifest = nodeModule.createRequire(file).resolve("tsx/package.json");
+    const tsxOf = (from: string) => nodeModule.createRequire(from).resolve("tsx/package.json");
+    let manifest: string;
+    try {
+      manifest = tsxOf(file);
+    } catch {
+      manifest = tsxOf(fileURLToPath(import.meta.url));
+    }
     const { exports } = JSON.parse(readFileSync(manifest, "utf8")) as {
       exports: Record<string, { import?: { default?: string } }>;
     };

@@ -95,6 +95,34 @@ describe("deploy rejections, each with its code and a message naming the problem
     expect((await withLimit(2 * ping)).status).toBe(201);
   });
 
+  it("a reload counts the instrumented size against the agent's module limit too", async () => {
+    const ping = new Uint8Array(env.FIXTURE_PING);
+    const name = uniqueName("regrown");
+    const deployWith = (bytes: number): Promise<Response> => {
+      const form = new FormData();
+      form.set("module", new Blob([ping]), "ping.wasm");
+      form.set("manifest", JSON.stringify({ limits: { module_bytes: bytes } }));
+      return api(`/v1/agents?name=${name}`, { method: "POST", body: form });
+    };
+    // The limit is ping's instrumented size, exactly: ping deploys, at its limit.
+    const message = await rejected(await deployWith(ping.length), 413, "PAYLOAD_TOO_LARGE");
+    const instrumented = Number(/(\d+) once instrumented/.exec(message)?.[1]);
+    expect(instrumented).toBeGreaterThan(ping.length);
+    expect((await deployWith(instrumented)).status).toBe(201);
+    // Ping plus a custom section of 5 bytes (passed through as is): within the limit as uploaded,
+    // 5 bytes over it once instrumented.
+    const padded = new Uint8Array([...ping, ...section(0, [2, 0x61, 0x62])]);
+    expect(padded.length).toBeLessThanOrEqual(instrumented);
+    const reload = (bytes: Uint8Array<ArrayBuffer>) =>
+      api(`/v1/agents/${name}`, { method: "PUT", headers: { "content-type": "application/wasm" }, body: bytes });
+    expect(await rejected(await reload(padded), 413, "PAYLOAD_TOO_LARGE")).toMatch(
+      new RegExp(
+        `module is ${padded.length} bytes, ${instrumented + 5} once instrumented .*the limit is ${instrumented}`,
+      ),
+    );
+    expect((await reload(ping)).status).toBe(200);
+  });
+
   it("a module the engine would refuse to compile is 400 INVALID_WASM naming the function and the type error", async () => {
     const name = (t: string) => [t.length, ...new TextEncoder().encode(t)];
     const types = section(1, [2, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 2, 0x7f, 0x7f, 1, 0x7f]);

@@ -45,3 +45,24 @@ describe("load: concurrent senders against several agents, zero errors and zero 
     expectClean(result);
   });
 });
+
+describe("load with a fresh isolate per delivery (AGTEST_FRESH_ISOLATES=1): the runtime stays up", () => {
+  // Loading a real new isolate per delivery made this workerd abort within a few hundred
+  // deliveries ("tried to defer destruction during isolate shutdown"); the mode must survive load.
+  let runtime: LocalRuntime;
+  let client: RuntimeClient;
+  beforeAll(async () => {
+    runtime = await startRuntime({ port: 0, token: "load", persistTo: false, logLevel: "none", freshIsolates: true });
+    client = new RuntimeClient(runtime.url, runtime.token);
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  it("round trips, every delivery from nothing but the checkpoint", async () => {
+    const result = await runLoad(client, { ...OPTIONS, mode: "round-trip" });
+    console.log(report(result));
+    expectClean(result);
+    expect((await fetch(`${runtime.url}/v1/health`)).status).toBe(200);
+  });
+});

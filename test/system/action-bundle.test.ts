@@ -27,7 +27,8 @@ describe("the action's committed bundle", () => {
     const files = readdirSync("action/dist");
     const importing = (pkg: string) =>
       files.filter((f) =>
-        new RegExp(`from ?"${pkg}"|import\\("${pkg}"\\)`).test(readFileSync(join("action/dist", f), "utf8")),
+        // `from "pkg"`, `import("pkg")` or `createRequire(...)("pkg")`.
+        new RegExp(`from ?"${pkg}"|\\("${pkg}"\\)`).test(readFileSync(join("action/dist", f), "utf8")),
       );
     const importers = importing("miniflare");
     expect(importers).toHaveLength(1);

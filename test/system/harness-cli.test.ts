@@ -103,13 +103,24 @@ describe("agtest run against the embedded runtime", () => {
     expect(parseProfile(JSON.parse(run.out)).profile).toEqual({ "core.passive": "interoperable" });
   });
 
-  it("a module the runtime refuses: exit 3 with the runtime's reason, no stack trace", async () => {
+  it("a module the runtime would refuse: exit 3 with the deploy checks' reason, found before any runtime starts", async () => {
     const run = await agtest("run", "--agent", "fixtures/agents/forbidden-import.wasm");
     expect(run.code).toBe(3);
+    // The runtime's own checks, run offline: its words, not a refused deploy (`deploy of ... failed`).
     expect(run.err).toContain(
-      "deploy of forbidden-import failed: INVALID_WASM forbidden import `wasi_snapshot_preview1.path_open` (WASI: ",
+      "--agent: fixtures/agents/forbidden-import.wasm is not a valid agent: forbidden import `wasi_snapshot_preview1.path_open` (WASI: ",
     );
+    expect(run.err).not.toContain("deploy of");
     expect(run.err).not.toMatch(/\n\s+at /);
+    const dir = mkdtempSync(join(tmpdir(), "agtest-bad-"));
+    try {
+      writeFileSync(join(dir, "notes.wasm"), "not a module at all");
+      const garbage = await agtest("run", "--agent", join(dir, "notes.wasm"));
+      expect(garbage.code).toBe(3);
+      expect(garbage.err).toContain("is not a valid agent: bad magic number (not a WebAssembly module)");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("an HTTP endpoint that answers 404 to everything: exit 3 after one preflight POST, not a suite of timeouts", async () => {

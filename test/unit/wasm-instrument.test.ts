@@ -307,4 +307,92 @@ describe("fuel kept in a local: the global is exact wherever the host or a calle
     expect(500n - (fuel.value as bigint)).toBe(early);
     expect(early).toBe(7n); // local.get, if, i32.const, br, end, i32.const, end
   });
+  it("a flush is left out only where every path since the last reload charged nothing", async () => {
+    const seen: bigint[] = [];
+    let instance: ReturnType<typeof instantiatePrepared> | undefined;
+    // Each function calls the host (which records the fuel it sees and charges 100), then runs
+    // code that charges on some paths only (a loop: 1 for its `end`), then calls the host again.
+    const bytes = await wat(
+      agentWat(
+        `
+      (func (export "merge") (param $n i32) (result i32)
+        (drop (call $now))
+        (if (local.get $n) (then (loop $l)))
+        (drop (call $now))
+        (i32.const 0))
+      (func (export "exit") (param $n i32) (result i32)
+        (block $b
+          (drop (call $now))
+          (br_if $b (local.get $n))
+          (loop $l))
+        (drop (call $now))
+        (i32.const 0))
+      (func (export "arms") (param $n i32) (result i32)
+        (drop (call $now))
+        (if (local.get $n) (then (drop (call $now))) (else (loop $l)))
+        (drop (call $now))
+        (i32.const 0))
+      (func (export "exit2") (param $n i32) (result i32)
+        (block $b
+          (drop (call $now))
+          (loop $l)
+          (br_if $b (local.get $n))
+          (drop (call $now)))
+        (drop (call $now))
+        (i32.const 0))
+      (func (export "arms2") (param $n i32) (result i32)
+        (drop (call $now))
+        (if (local.get $n) (then (loop $l)) (else (drop (call $now))))
+        (drop (call $now))
+        (i32.const 0))
+      (func (export "cond") (param $n i32) (result i32)
+        (drop (call $now))
+        (loop $l)
+        (if (local.get $n) (then (drop (call $now))))
+        (drop (call $now))
+        (i32.const 0))`,
+        AGENT_IMPORTS,
+      ),
+    );
+    instance = instantiatePrepared(
+      bytes,
+      { fuel: 10_000n },
+      {
+        ...stubImports(() => memory(instance!.exports)).imports,
+        agent: {
+          ...stubImports(() => memory(instance!.exports)).imports.agent,
+          now: () => {
+            const f = instance!.fuel.value as bigint;
+            seen.push(10_000n - f);
+            instance!.fuel.value = f - 100n;
+            return 0n;
+          },
+        },
+      },
+    );
+    const { fuel, fn } = instance;
+    /** Fuel spent before each host call, and in all, by one call of `name`. */
+    const run = (name: string, n: number): bigint[] => {
+      seen.length = 0;
+      fuel.value = 10_000n;
+      expect(fn(name)(n)).toBe(0);
+      return [...seen, 10_000n - (fuel.value as bigint)];
+    };
+    // merge: 10 at entry (call drop local.get if loop end call drop i32.const end), the loop's 1.
+    expect(run("merge", 1)).toEqual([10n, 111n, 211n]);
+    expect(run("merge", 0)).toEqual([10n, 110n, 210n]);
+    // exit: 11 at entry; the branch out of the block skips the loop.
+    expect(run("exit", 0)).toEqual([11n, 112n, 212n]);
+    expect(run("exit", 1)).toEqual([11n, 111n, 211n]);
+    // arms: 13 at entry; the `else` arm starts in sync and charges.
+    expect(run("arms", 0)).toEqual([13n, 114n, 214n]);
+    expect(run("arms", 1)).toEqual([13n, 113n, 213n, 313n]);
+    // The same, with the path that charged arriving by a branch, the other arm, or a false condition.
+    expect(run("exit2", 1)).toEqual([13n, 114n, 214n]);
+    expect(run("exit2", 0)).toEqual([13n, 114n, 214n, 314n]);
+    expect(run("arms2", 1)).toEqual([13n, 114n, 214n]);
+    expect(run("arms2", 0)).toEqual([13n, 113n, 213n, 313n]);
+    expect(run("cond", 0)).toEqual([12n, 113n, 213n]);
+    expect(run("cond", 1)).toEqual([12n, 113n, 213n, 313n]);
+  });
 });

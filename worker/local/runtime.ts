@@ -1,8 +1,13 @@
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { Log, Miniflare } from "miniflare";
+import { createRequire } from "node:module";
 import { workerBundle } from "./bundle.js";
+
+// Required, not imported: Node imports a CommonJS package into an ES module by scanning its source
+// for export names first (and, on Node 20, by trying to parse it as an ES module), which for
+// miniflare's 3.8 MB bundle cost about half a second of every runtime start.
+const { Log, Miniflare } = createRequire(import.meta.url)("miniflare") as typeof import("miniflare");
 
 /** Options of {@link startRuntime}. */
 export type RuntimeOptions = {
@@ -53,6 +58,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<LocalRuntim
     privateEgress = [],
   } = options;
   const bundle = await workerBundle();
+  let stopping = false;
   const { bindings = {}, ...worker } = bundle.options as { bindings?: Record<string, unknown> };
   const mf = new Miniflare({
     ...worker,
@@ -75,6 +81,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<LocalRuntim
     handleRuntimeStdio(stdout: Readable, stderr: Readable) {
       relay(stdout, process.stdout);
       relay(stderr, process.stderr);
+      // workerd's output ends only with workerd: before stop() that is a crash, which would
+      // otherwise show only as refused connections. Its own last words are on stderr above.
+      stdout.once("end", () => {
+        if (!stopping) process.stderr.write("agtest: the embedded runtime (workerd) exited unexpectedly\n");
+      });
     },
     ...(persistTo === false ? {} : { defaultPersistRoot: join(persistTo, "v3"), durableObjectsPersist: true }),
   });
@@ -82,6 +93,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<LocalRuntim
   try {
     url = await mf.ready;
   } catch (error) {
+    stopping = true;
     await mf.dispose().catch(() => undefined);
     throw error;
   }
@@ -89,6 +101,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<LocalRuntim
     url: url.toString().replace(/\/$/, ""),
     token,
     async stop() {
+      stopping = true;
       await mf.dispose();
     },
   };

@@ -14,7 +14,7 @@ Options:
       --host ADDR     address to bind (default 127.0.0.1)
       --persist DIR   keep agents and mailboxes in DIR (default .agtest/state)
       --in-memory     keep nothing after exit
-      --fresh-isolates  run every delivery in a new agent isolate (AGTEST_FRESH_ISOLATES=1)
+      --fresh-isolates  run every delivery as in a new agent isolate (AGTEST_FRESH_ISOLATES=1)
       --token TOKEN   bearer token (default: $AGTEST_TOKEN, else .dev.vars, else a new one saved there)
   -v, --verbose       show the runtime's own log
   -h, --help          show this help

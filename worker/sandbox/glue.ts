@@ -166,6 +166,11 @@ function attempt(options, work, boot = false) {
   call = { phase: "instantiate", sent: [], logs: [], rejected: 0, maxMessageBytes: options.maxMessageBytes, maxSends: options.maxSends };
   const d = DURABLE ? options.durable ?? null : null;
   durable.begin(d);
+  // AGTEST_FRESH_ISOLATES: nothing of an earlier delivery survives, as in a new isolate.
+  if (options.fresh) {
+    instance = null;
+    durable.drop();
+  }
   try {
     if (d && boot) {
       // A boot (deploy, reload, revival) starts from fresh memory; state outlives versions.

@@ -142,7 +142,12 @@ export async function runInSandbox(
       "durable.js": DURABLE_SOURCE,
       "agent.wasm": { wasm: loadModule() },
     });
-  const stub = fresh ? loader.load(code()) : loader.get(`${key.name}@${key.version}#${key.digest.slice(0, 16)}`, code);
+  // A fresh isolate per delivery is emulated inside the warm one: the glue drops the instance and
+  // what it knew of the checkpoint, so the agent starts from nothing but the checkpoint, as it would
+  // in a new isolate. (Loading a real new isolate per delivery made this workerd abort within a few
+  // hundred deliveries when the old ones were collected: "tried to defer destruction during
+  // isolate shutdown", workerd#6506; and keeping them cached grows without bound.)
+  const stub = loader.get(`${key.name}@${key.version}#${key.digest.slice(0, 16)}`, code);
   const entry = stub.getEntrypoint() as unknown as SandboxEntrypoint;
   try {
     const { checkpoint, pages, ...rest } = durable ?? { checkpoint: () => null, pages: () => [] };
@@ -150,6 +155,7 @@ export async function runInSandbox(
     const glue = (restore: Checkpoint | null): GlueDurable | null =>
       durable ? { ...(rest as Omit<DurableCall, "checkpoint" | "pages">), restore } : null;
     const options = (restore: Checkpoint | null) => ({
+      fresh,
       fuel: limits.fuel,
       maxMessageBytes: limits.message_bytes,
       maxSends: MAX_SENDS_PER_MESSAGE,

@@ -35,7 +35,9 @@ const BULK = new Set([8, 10, 11, 12, 14, 15, 17]); // memory.init/copy/fill, tab
  *
  * The counter lives in a local while the function runs; the plan marks where it must meet the
  * global: reloaded after every call (the callee, or a host function, spent from the global),
- * flushed before every call, every `return`, every branch out of the function and its final `end`.
+ * flushed before every call, every `return`, every branch out of the function and its final `end`
+ * — except where nothing was charged since the last flush or reload on every path there (a call
+ * right after a call, a return after a call), where the global holds the local's value already.
  */
 export function planBody(bytes: Uint8Array, body: Body, ctx: IndexSpace, params = 0): BodyPlan {
   const fn = `function ${body.funcIndex}`;
@@ -55,6 +57,26 @@ export function planBody(bytes: Uint8Array, body: Body, ctx: IndexSpace, params 
   const frames: number[] = [FUNC];
   const regions: number[] = [0]; // instruction counts of the open regions, innermost last
   const loops: { kind: "fuel"; at: number; cost: number }[] = [];
+  // Whether the fuel local equals the global here (nothing charged since the last flush or reload),
+  // so a flush would store what is there already. Unreachable code counts as in sync (it never
+  // runs, and `true` is neutral where paths meet). Per frame: whether every branch to its `end`
+  // so far came in sync, and (an `if`) the state its `else` arm starts from.
+  let synced = false; // the entry charge
+  const syncedAtEnd: boolean[] = [true];
+  const syncedAtIf: boolean[] = [false];
+  const open = (frame: number): void => {
+    frames.push(frame);
+    syncedAtEnd.push(true);
+    syncedAtIf.push(synced);
+  };
+  const branch = (depth: number): void => {
+    const i = frames.length - 1 - depth;
+    if (i > 0 && frames[i] !== LOOP) syncedAtEnd[i] = syncedAtEnd[i]! && synced;
+  };
+  const flushHere = (at: number): void => {
+    if (!synced) patches.push({ kind: "flush", at });
+    synced = true;
+  };
   let funcCost = 0;
   while (frames.length > 0) {
     if (r.atEnd()) {
@@ -64,18 +86,22 @@ export function planBody(bytes: Uint8Array, body: Body, ctx: IndexSpace, params 
     const op = readInstruction(r, ctx);
     regions[regions.length - 1]! += 1;
     switch (op) {
+      case 0x00:
+        synced = true; // unreachable
+        break;
       case 0x02:
-        frames.push(BLOCK);
+        open(BLOCK);
         break;
       case 0x04:
-        frames.push(IF);
+        open(IF);
         break;
       case 0x03: {
-        frames.push(LOOP);
+        open(LOOP);
         regions.push(0);
         const patch = { kind: "fuel" as const, at: r.pos, cost: 0 };
         loops.push(patch);
         patches.push(patch);
+        synced = false;
         break;
       }
       case 0x05:
@@ -83,35 +109,50 @@ export function planBody(bytes: Uint8Array, body: Body, ctx: IndexSpace, params 
           throw new WasmValidationError(`\`else\` without \`if\` in ${fn} at offset ${at}`, at);
         }
         frames[frames.length - 1] = ELSE;
+        syncedAtEnd[frames.length - 1] = syncedAtEnd[frames.length - 1]! && synced;
+        synced = syncedAtIf[frames.length - 1]!;
         break;
       case 0x0b: {
         const frame = frames.pop();
+        const atEnd = syncedAtEnd.pop()!;
+        const atIf = syncedAtIf.pop()!;
         if (frame === LOOP) loops.pop()!.cost = regions.pop()!;
         if (frame === FUNC) {
           funcCost = regions.pop()!;
-          patches.push({ kind: "flush", at });
+          flushHere(at);
+        } else if (frame !== LOOP) {
+          // An `if` without `else` also ends from its condition, false.
+          synced = synced && atEnd && (frame !== IF || atIf);
         }
         break;
       }
       case 0x0c:
       case 0x0d:
-      case 0x0e:
-        if (leavesFunction(bytes, at, r.pos, frames.length - 1)) patches.push({ kind: "flush", at });
+      case 0x0e: {
+        const depths = labels(bytes, at, r.pos);
+        if (depths.includes(frames.length - 1)) flushHere(at);
+        for (const d of depths) branch(d);
+        if (op !== 0x0d) synced = true; // br, br_table: what follows is unreachable
         break;
+      }
       case 0x0f:
       case 0x12:
       case 0x13:
-        patches.push({ kind: "flush", at });
-        break; // return, return_call(_indirect)
+        flushHere(at);
+        break; // return, return_call(_indirect); what follows is unreachable
       case 0x10:
       case 0x11:
-        patches.push({ kind: "call", at, end: r.pos });
+        patches.push({ kind: "call", at, end: r.pos, flush: !synced });
+        synced = true; // reloaded from the global after the call
         break;
       case 0x40:
         patches.push({ kind: "grow", at, length: r.pos - at });
         break;
       case 0xfc:
-        if (BULK.has(new Reader(bytes, at + 1, r.pos, "").u32())) patches.push({ kind: "bulk", at });
+        if (BULK.has(new Reader(bytes, at + 1, r.pos, "").u32())) {
+          patches.push({ kind: "bulk", at });
+          synced = false;
+        }
         break;
     }
   }
@@ -119,10 +160,11 @@ export function planBody(bytes: Uint8Array, body: Body, ctx: IndexSpace, params 
   return { body, codeStart, cost: funcCost, patches, localsAt, groups, fuelLocal: locals };
 }
 
-/** Whether the branch at `at` (already decoded up to `end`) can target the function's own label. */
-function leavesFunction(bytes: Uint8Array, at: number, end: number, depth: number): boolean {
+/** The label depths of the branch at `at` (already decoded up to `end`). */
+function labels(bytes: Uint8Array, at: number, end: number): number[] {
   const r = new Reader(bytes, at + 1, end, "");
-  if (bytes[at] !== 0x0e) return r.u32() === depth;
-  for (let n = r.u32(); n >= 0; n--) if (r.u32() === depth) return true;
-  return false;
+  if (bytes[at] !== 0x0e) return [r.u32()];
+  const out: number[] = [];
+  for (let n = r.u32(); n >= 0; n--) out.push(r.u32());
+  return out;
 }

@@ -128,7 +128,8 @@ function rewriteBody(bytes: Uint8Array, plan: BodyPlan, l: Layout, out: Writer):
         w.bytes(fuel.bulk).bytes(fuel.check);
         break;
       case "call":
-        w.bytes(fuel.flush).bytes(bytes.subarray(p.at, p.end)).bytes(fuel.reload);
+        if (p.flush) w.bytes(fuel.flush);
+        w.bytes(bytes.subarray(p.at, p.end)).bytes(fuel.reload);
         pos = p.end;
         break;
       case "grow":

@@ -59,14 +59,15 @@ export type Body = { start: number; end: number; funcIndex: number };
  * A point where instrumentation changes the code: `fuel` inserts a fuel check charging `cost`
  * right at `at` (after a `loop` header); `grow` replaces the `length` bytes of a `memory.grow`;
  * `flush` stores the fuel local to the global before the instruction at `at`; `call` flushes
- * before the call at `at` and reloads after it (at `end`); `bulk` charges the length operand of
+ * before the call at `at` (unless `flush` is false: the global holds the local's value already)
+ * and reloads after it (at `end`); `bulk` charges the length operand of
  * the bulk memory or table instruction at `at` before it runs.
  */
 export type Patch =
   | { kind: "fuel"; at: number; cost: number }
   | { kind: "grow"; at: number; length: number }
   | { kind: "flush"; at: number }
-  | { kind: "call"; at: number; end: number }
+  | { kind: "call"; at: number; end: number; flush: boolean }
   | { kind: "bulk"; at: number };
 
 /**

@@ -1,7 +1,9 @@
 import { sha256Hex } from "../../../protocol/digest.js";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { DEFAULT_LIMITS, memoryPages } from "../../../worker/limits.js";
 import type { LocalRuntime } from "../../../worker/local/runtime.js";
+import { WasmValidationError, validateModule } from "../../../worker/wasm/index.js";
 import { AgentUnreachable, openRuntimeChannel, type Channel, type Subject } from "../../core/index.js";
 import { CliError, EXIT } from "../exit.js";
 import { deployAgent } from "../deploy.js";
@@ -44,6 +46,13 @@ export async function openEmbedded(options: {
     bytes = new Uint8Array(await readFile(wasm));
   } catch (error) {
     throw new CliError(`--agent: cannot read ${wasm} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  // The runtime's own deploy checks, before it starts: a file that is no agent fails in a moment.
+  try {
+    validateModule(bytes, { maxMemoryPages: memoryPages(DEFAULT_LIMITS) });
+  } catch (error) {
+    if (!(error instanceof WasmValidationError)) throw error;
+    throw new CliError(`--agent: ${wasm} is not a valid agent: ${error.message}`, EXIT.unreachable);
   }
   const name = options.name ?? agentNameOf(wasm);
   const token = crypto.randomUUID();

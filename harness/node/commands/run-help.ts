@@ -9,7 +9,7 @@ Usage:
 
 Agent:
       --agent FILE.wasm     start the edge runtime in this process, deploy FILE, test it there
-      --fresh-isolates      with --agent: every delivery in a new isolate, as the edge may do
+      --fresh-isolates      with --agent: every delivery as in a new isolate, as the edge may do
       --name NAME           the agent's address (default: the file name for --agent, NAME of a
                             runtime's /v1/agents/NAME/inbox for --endpoint, else the URL)
       --endpoint URL        the agent's HTTP endpoint; replies come in response bodies and on
@@ -42,7 +42,7 @@ Suite and scoring:
                             wait is at least 4x the p99 round trip measured in the run. A hosted
                             agent's silence is the runtime's word (quiescence), not a wait
       --parallel N          with --agent: run N junctions side by side, each against its own
-                            deployed copy of the agent (default 1: one after the other)
+                            deployed copy of the agent (default 4; 1: one after the other)
       --fail-on P           exit 1 when a claimed junction is divergent (default), below
                             interoperable ("constrained"), scores worse than in --base
                             ("regression"), or never. Config "known": {"ID": "reason"}

@@ -4,6 +4,7 @@ import {
   AgentUnreachable,
   BackchannelBroken,
   BackchannelLies,
+  DEFAULT_LANES,
   DEFAULT_SILENCE_FLOOR_MS,
   DEFAULT_TEST_TIMEOUT,
   RunAborted,
@@ -110,16 +111,23 @@ export async function executeRun(
     // A hosted agent asked through agact messages: each junction gets a copy of its own and they
     // run side by side (a shared copy lets one junction's late traffic reach another's tests).
     const { copy } = target;
+    const parallel = config.parallel ?? (copy ? DEFAULT_LANES : 1);
+    let deployed = false;
     const lanes: RunOptions["lanes"] =
-      copy && backchannel.kind === "message" && (config.parallel ?? 1) > 1
+      copy && backchannel.kind === "message" && parallel > 1
         ? async () => {
+            // The first junction takes the agent deployed already; every other one a new copy.
+            if (!deployed) {
+              deployed = true;
+              return { channel: target.channel, backchannel, close: async () => undefined };
+            }
             const lane = await copy();
             return { channel: lane.channel, backchannel: messageBackchannel(lane.channel), close: () => lane.close() };
           }
         : undefined;
     report = await runSuite(suite, {
       channel: target.channel,
-      ...(lanes ? { lanes, parallel: config.parallel } : {}),
+      ...(lanes ? { lanes, parallel } : {}),
       backchannel,
       features,
       select: selection.select,
