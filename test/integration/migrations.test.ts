@@ -40,7 +40,7 @@ describe("schema migrations are gated on the stored schema_version", () => {
       await runInDurableObject(ns.get(ns.idFromName(id)), (_i, state) => versionOf(sqlOf(state.storage)));
     expect(await stored(env.AGENT_HOST, name)).toBe("3");
     // A conversation lives in the log shard its id hashes to.
-    expect(await stored(env.CONVERSATION, logShardOf(conversation_id))).toBe("1");
+    expect(await stored(env.CONVERSATION, logShardOf(conversation_id))).toBe("2");
     expect(await stored(env.REGISTRY, "registry")).toBe("2");
   });
 });
