@@ -75,16 +75,21 @@ describe("retry, then dead letter", () => {
         reason: `not delivered after ${MAX_ATTEMPTS} attempts: isolate lost (test)`,
       }),
     ]);
-    // The sender hears why, in the conversation, from the agent (written by the runtime).
-    const transcript = (await (await api(`/v1/conversations/${msg.conversation_id}`)).json()) as {
-      messages: { origin: string; message: { performative: string; sender: string; content: string } }[];
-    };
-    expect(transcript.messages.map((m) => [m.origin, m.message.performative, m.message.sender])).toEqual([
-      ["external", "request", "harness"],
-      ["runtime", "failure", name],
-    ]);
-    expect(transcript.messages[1]?.message.content).toContain(`agent \`${name}\` could not take the message`);
-    // No further attempt is scheduled for it.
+    // The sender hears why, in the conversation, from the agent (written by the runtime), once the
+    // host's outbox routed the answer.
+    const transcript = async () =>
+      (await (await api(`/v1/conversations/${msg.conversation_id}`)).json()) as {
+        messages: { origin: string; message: { performative: string; sender: string; content: string } }[];
+      };
+    await expect
+      .poll(async () => (await transcript()).messages.map((m) => [m.origin, m.message.performative, m.message.sender]))
+      .toEqual([
+        ["external", "request", "harness"],
+        ["runtime", "failure", name],
+      ]);
+    expect((await transcript()).messages[1]?.message.content).toContain(`agent \`${name}\` could not take the message`);
+    // No further attempt is made for it: the host's alarm (the outbox's safety net) finds nothing to deliver.
+    await runDurableObjectAlarm(host);
     expect(await runDurableObjectAlarm(host)).toBe(false);
     expect(lost.attempts()).toBe(MAX_ATTEMPTS);
   });

@@ -38,9 +38,9 @@ describe("schema migrations are gated on the stored schema_version", () => {
     const { conversation_id } = (await res.json()) as { conversation_id: string };
     const stored = async <T extends Rpc.DurableObjectBranded>(ns: DurableObjectNamespace<T>, id: string) =>
       await runInDurableObject(ns.get(ns.idFromName(id)), (_i, state) => versionOf(sqlOf(state.storage)));
-    expect(await stored(env.AGENT_HOST, name)).toBe("2");
+    expect(await stored(env.AGENT_HOST, name)).toBe("3");
     // A conversation lives in the log shard its id hashes to.
-    expect(await stored(env.CONVERSATION, logShardOf(conversation_id))).toBe("1");
+    expect(await stored(env.CONVERSATION, logShardOf(conversation_id))).toBe("2");
     expect(await stored(env.REGISTRY, "registry")).toBe("2");
   });
 });

@@ -82,7 +82,13 @@ describe("conversations are bounded and expire", () => {
           new Date().toISOString(),
         );
       }
-      sql.exec("UPDATE conversations SET next_seq = ? WHERE conversation_id = ?", seq, id);
+      // The shard keeps each conversation's count beside it (schema version 2).
+      sql.exec(
+        "UPDATE conversations SET next_seq = ?, messages = (SELECT COUNT(*) FROM messages WHERE conversation_id = ?) WHERE conversation_id = ?",
+        seq,
+        id,
+        id,
+      );
     });
     const more = {
       ...request(name, "more", { conversation_id: first.conversation_id, protocol: undefined }),

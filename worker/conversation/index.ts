@@ -66,6 +66,13 @@ const MIGRATIONS: ((sql: Sql) => void)[] = [
     );
     sql.run("CREATE INDEX IF NOT EXISTS refused_by_conversation ON refused (conversation_id, seq)");
   },
+  // 2: each conversation's message count kept beside its bytes (its cap is checked at every message).
+  (sql) => {
+    sql.run("ALTER TABLE conversations ADD COLUMN messages INTEGER NOT NULL DEFAULT 0");
+    sql.run(
+      "UPDATE conversations SET messages = (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = conversations.conversation_id)",
+    );
+  },
 ];
 
 /**
@@ -151,7 +158,7 @@ export class Conversation extends DurableObject<Env> {
     if (this.#undo.size > 1000) this.#undo.delete(this.#undo.keys().next().value as string);
     const seq =
       this.#sql.one<{ seq: number }>(
-        "UPDATE conversations SET next_seq = next_seq + 1, bytes = bytes + ? WHERE conversation_id = ? RETURNING next_seq - 1 AS seq",
+        "UPDATE conversations SET next_seq = next_seq + 1, messages = messages + 1, bytes = bytes + ? WHERE conversation_id = ? RETURNING next_seq - 1 AS seq",
         text.length,
         conversationId,
       )?.seq ?? 0;
@@ -184,7 +191,7 @@ export class Conversation extends DurableObject<Env> {
     if (!row) return;
     this.#sql.run("DELETE FROM messages WHERE conversation_id = ? AND seq = ?", conversationId, row.seq);
     this.#sql.run(
-      "UPDATE conversations SET bytes = bytes - ? WHERE conversation_id = ?",
+      "UPDATE conversations SET bytes = bytes - ?, messages = messages - 1 WHERE conversation_id = ?",
       row.message.length,
       conversationId,
     );
@@ -243,14 +250,15 @@ export class Conversation extends DurableObject<Env> {
   #full(conversationId: string, bytes: number): string | null {
     const row = !this.#ready
       ? undefined
-      : this.#sql.one<{ bytes: number }>("SELECT bytes FROM conversations WHERE conversation_id = ?", conversationId);
+      : this.#sql.one<{ bytes: number; messages: number }>(
+          "SELECT bytes, messages FROM conversations WHERE conversation_id = ?",
+          conversationId,
+        );
     if (!row)
       return bytes > RUNTIME_LIMITS.conversation_bytes
         ? `the message alone is larger than a conversation's maximum of ${RUNTIME_LIMITS.conversation_bytes}`
         : null;
-    const count =
-      this.#sql.one<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ?", conversationId)?.n ??
-      0;
+    const count = row.messages;
     if (count >= RUNTIME_LIMITS.conversation_messages) return `the conversation holds ${count} messages, its maximum`;
     if (row.bytes + bytes > RUNTIME_LIMITS.conversation_bytes)
       return `the conversation holds ${row.bytes} bytes of messages; ${bytes} more would pass its maximum of ${RUNTIME_LIMITS.conversation_bytes}`;

@@ -1,17 +1,20 @@
 import { DurableObject } from "cloudflare:workers";
-import { type AclMessage, type RoutableMessage, replyTo } from "../../protocol/index.js";
+import { type AclMessage, type RoutableMessage, receiversOf, replyTo } from "../../protocol/index.js";
 import type { Env } from "../env.js";
 import { type Result, failure } from "../errors.js";
 import { type AgentLimits, BURST_SECONDS, DEFAULT_LIMITS, limitsOf } from "../limits.js";
 import { parseRoutableChecked } from "../json.js";
+import type { Logged, Origin } from "../conversation/index.js";
 import { DeliveryBudget } from "../routing/budget.js";
-import { MAX_HOPS, route } from "../routing/index.js";
+import { noteHosted } from "../routing/hosted.js";
+import { MAX_HOPS, enqueueAhead, logAll, route } from "../routing/index.js";
 import { runInSandbox } from "../sandbox/index.js";
 import type { SandboxOutcome } from "../sandbox/isolate/contract.js";
 import { type Sql, migrate, sqlOf } from "../sql.js";
 import { commitOutcome, createDurableTables, durableCall, hasCheckpoint } from "./durable.js";
 import { type LogLine, readLogs, tailLogs } from "./logs.js";
 import * as mailbox from "./mailbox.js";
+import * as outbox from "./outbox.js";
 import { Quiescence, type QuietState, quietNow } from "./quiet.js";
 import { loadModule, pruneModules, storeModule } from "./modules.js";
 import { OutboundMeter, RoutingStrikes } from "./budget.js";
@@ -42,6 +45,8 @@ const MIGRATIONS: ((sql: Sql) => void)[] = [
     sql.run("CREATE TABLE IF NOT EXISTS recent_conversations (conversation_id TEXT PRIMARY KEY, at TEXT NOT NULL)");
   },
   createDurableTables,
+  // 3: what handled messages left to route (worker/host/outbox.ts).
+  outbox.createOutbox,
 ];
 
 /** A trap-only circuit breaker: this many traps within the window terminate the agent. */
@@ -57,6 +62,12 @@ const backoffMs = (attempts: number) => Math.min(30_000, 100 * 2 ** attempts);
  * message of the window, instead of a set and a fire (and an empty drain) per message.
  */
 const SAFETY_NET_MS = 2_000;
+/**
+ * How many handled messages may wait in the outbox before the next delivery waits for routing:
+ * the agent's turn does not hold its routing, but it cannot run far ahead of it either (what a
+ * routing limit charges lands at most this many messages late).
+ */
+const OUTBOX_AHEAD = 16;
 
 /** What {@link AgentHost.enqueue} did with a message. */
 export type Enqueued =
@@ -81,9 +92,10 @@ export type DeployInput = {
 
 /**
  * One agent: its module bytes (chunked), record, counters and mailbox, in the Durable Object's
- * own SQLite. A message is written to the mailbox before it is acknowledged and removed only after
- * the agent handled it and what it emitted was routed (at-least-once; duplicates are suppressed by
- * `message_id`). Handling and lifecycle changes take turns in one serial queue, one message per
+ * own SQLite. A message is written to the mailbox before it is acknowledged and removed once the
+ * agent handled it, in the transaction that writes what it emitted to the outbox (outbox.ts); the
+ * outbox is routed after, in order, each row deleted once routed (at-least-once; duplicates are
+ * suppressed by `message_id`), without holding the agent's next turn. Handling and lifecycle changes take turns in one serial queue, one message per
  * turn, so a hot reload waits only for the message in flight and none is lost.
  */
 export class AgentHost extends DurableObject<Env> {
@@ -102,6 +114,12 @@ export class AgentHost extends DurableObject<Env> {
   /** Routing work this agent causes (worker/host/budget.ts): slowed when in debt, terminated after repeated refusals. */
   #outbound: OutboundMeter | null = null;
   #strikes = new RoutingStrikes();
+  /** The outbox's router, while it runs (one at a time: rows go out in order). */
+  #flushing: Promise<void> | null = null;
+  /** Routing limits refused the agent once too often: it is terminated at its next turn. */
+  #struck: { detail: string; cause: RoutableMessage; hops: number } | null = null;
+  /** Delivery waits for the outbox to shrink below {@link OUTBOX_AHEAD}. */
+  #blocked = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -126,6 +144,7 @@ export class AgentHost extends DurableObject<Env> {
 
   /** Stores a new agent (version 1) and boots it. */
   async deploy(input: DeployInput): Promise<Result<AgentRecord>> {
+    noteHosted(input.name);
     return this.#serial(async () => {
       const now = new Date().toISOString();
       this.#createTables();
@@ -213,7 +232,11 @@ export class AgentHost extends DurableObject<Env> {
   async quiet(waitMs: number): Promise<Result<QuietState>> {
     if (!this.#record) return notFound();
     const check = (waited: number) =>
-      quietNow(this.#sql, { state: this.#record?.state ?? "failed", timers: this.#pendingTimers() }, waited);
+      quietNow(
+        this.#sql,
+        { state: this.#record?.state ?? "failed", timers: this.#pendingTimers(), outbox: outbox.depth(this.#sql) },
+        waited,
+      );
     return { ok: true, value: await this.#quiet.until(check, waitMs) };
   }
 
@@ -296,17 +319,20 @@ export class AgentHost extends DurableObject<Env> {
     const record = this.#record;
     if (!record) return notFound();
     return this.#serial(async () => {
+      // What the agent sent before goes out first; the answers below are routed directly, as the
+      // outbox is deleted with everything else.
+      await this.#outboxRouted();
       const waiting = mailbox.pendingAll(this.#sql);
       this.#record = null;
       await this.ctx.storage.deleteAlarm();
       await this.ctx.storage.deleteAll();
       for (const pending of waiting) {
-        await this.#answer(
+        const reply = failureOf(
           record,
           JSON.parse(pending.text) as RoutableMessage,
-          pending.hops,
           `agent \`${record.name}\` was deleted before it handled the message`,
         );
+        await route(this.env, reply, { origin: "runtime", hops: pending.hops + 1, egress: [] });
       }
       return { ok: true, value: null };
     });
@@ -329,7 +355,14 @@ export class AgentHost extends DurableObject<Env> {
     if (violation) return { status: "refused" };
     if (hops >= MAX_HOPS) return { status: "hop-limit" };
     if (record.state === "failed") {
-      await this.#answer(
+      // No failure about a failure: the runtime's own notices (bounces) to a failed agent are kept
+      // in its dead letters, not answered.
+      if (message.x_agtest_origin === "runtime") {
+        const id = String(message.message_id);
+        if (!mailbox.known(this.#sql, id)) mailbox.bury(this.#sql, id, JSON.stringify(message), "agent failed");
+        return { status: "queued" };
+      }
+      this.#answer(
         record,
         message,
         hops,
@@ -357,9 +390,17 @@ export class AgentHost extends DurableObject<Env> {
     return { status: "queued" };
   }
 
+  /** {@link enqueue} for several messages in one call (a sender's batch), in their order. */
+  async enqueueMany(items: { message: RoutableMessage; hops: number; violation: boolean }[]): Promise<Enqueued[]> {
+    const out: Enqueued[] = [];
+    for (const item of items) out.push(await this.enqueue(item.message, item.hops, item.violation));
+    return out;
+  }
+
   /** The alarm resumes delivery after a restart or a backoff. */
   override async alarm(): Promise<void> {
     this.#alarmAt = null;
+    this.#flush();
     await this.#drain();
   }
 
@@ -379,7 +420,22 @@ export class AgentHost extends DurableObject<Env> {
 
   async #deliverOne(): Promise<boolean> {
     const record = this.#record;
-    if (!record || (record.state !== "running" && record.state !== "draining")) return false;
+    if (!record) return false;
+    const struck = this.#struck;
+    if (struck) {
+      this.#struck = null;
+      if (record.state === "failed") return true;
+      // The agent was slowed and refused and kept going: ended, then its message answered.
+      await this.#terminate("RoutingLimitExceeded", struck.detail);
+      this.#answer(record, struck.cause, struck.hops, `RoutingLimitExceeded: ${struck.detail}`);
+      this.#save();
+      return true;
+    }
+    if (record.state !== "running" && record.state !== "draining") return false;
+    if (outbox.depth(this.#sql) >= OUTBOX_AHEAD) {
+      this.#blocked = true;
+      return false;
+    }
     // Due timers become mailbox messages (one synchronous step: pending or queued, never both).
     fireDue(this.#sql, Date.now(), record.name);
     const pending = mailbox.head(this.#sql);
@@ -410,7 +466,7 @@ export class AgentHost extends DurableObject<Env> {
           pending.text,
           `not delivered after ${MAX_ATTEMPTS} attempts: ${outcome.message}`,
         );
-        await this.#answer(
+        this.#answer(
           record,
           message,
           pending.hops,
@@ -423,16 +479,19 @@ export class AgentHost extends DurableObject<Env> {
       await this.#ensureAlarm(at);
       return false;
     }
-    const terminated = await this.#settle(record, message, pending, outcome);
-    // The checkpoint, state writes, timers and logs land with the message's removal, atomically.
+    const { terminated, work } = this.#settle(record, message, pending, outcome);
+    // The checkpoint, state writes, timers and logs land with the message's removal, atomically,
+    // and so does what is left to route: the turn ends here, the outbox's router sends it on.
     this.ctx.storage.transactionSync(() => {
       commitOutcome(this.#sql, record, outcome, pending.message_id);
       mailbox.settle(this.#sql, pending);
+      for (const item of work) outbox.push(this.#sql, item, pending.hops + 1);
     });
+    if (work.length > 0) this.#flush();
     if (terminated) {
       await this.#terminate(terminated.reason, terminated.detail);
       // Answered only once the agent is failed: whoever reads the answer, then the record, sees it failed.
-      await this.#answer(record, message, pending.hops, `${terminated.reason}: ${terminated.detail}`);
+      this.#answer(record, message, pending.hops, `${terminated.reason}: ${terminated.detail}`);
     }
     this.#save();
     return true;
@@ -492,15 +551,18 @@ export class AgentHost extends DurableObject<Env> {
   }
 
   /**
-   * Routes what the agent emitted (as itself), and answers the sender when the agent failed the
-   * message; returns the termination when the failure ends the agent (the caller answers then).
+   * What a handled message leaves to route (as the agent itself: what it emitted; as the runtime:
+   * the sender's `failure` when the agent failed the message), to be written with the message's
+   * removal; and the termination when the failure ends the agent (the caller answers then).
    */
-  async #settle(
+  #settle(
     record: AgentRecord,
     message: RoutableMessage,
     pending: mailbox.Pending,
     outcome: SandboxOutcome,
-  ): Promise<{ reason: TerminationReason; detail: string } | null> {
+  ): { terminated: { reason: TerminationReason; detail: string } | null; work: outbox.OutboxWork[] } {
+    const work: outbox.OutboxWork[] = [];
+    const answer = (reason: string) => work.push({ kind: "answer", reply: failureOf(record, message, reason) });
     const stats = record.stats;
     stats.messages_in++;
     if (message.conversation_id != null) this.#remember(String(message.conversation_id));
@@ -522,20 +584,20 @@ export class AgentHost extends DurableObject<Env> {
       return [out];
     });
     stats.messages_out += emitted.length;
-    const limited = await this.#routeMetered(record, emitted, pending.hops + 1);
+    // The deliveries they will cause are charged now, so that an amplifying agent is slowed at its
+    // very next message, not only once its routing caught up; the router settles the difference.
+    if (emitted.length > 0)
+      work.push({ kind: "sends", messages: emitted, cause: message, charged: this.#precharge(record, emitted) });
     if (outcome.ok) {
       stats.fuel_used += outcome.fuelUsed;
-      // The agent was slowed and refused and kept going: ended, and answered by the caller.
-      if (limited) return { reason: "RoutingLimitExceeded", detail: limited };
       if (outcome.rc !== 0) {
         stats.failures++;
-        await this.#answer(record, message, pending.hops, `agent returned ${outcome.rc} from handle`);
+        answer(`agent returned ${outcome.rc} from handle`);
       }
-      return null;
+      return { terminated: null, work };
     }
     stats.failures++;
     stats.traps++;
-    if (limited) return { reason: "RoutingLimitExceeded", detail: limited };
     const reason: TerminationReason | null =
       outcome.kind === "cpu"
         ? "CpuLimitExceeded"
@@ -543,55 +605,148 @@ export class AgentHost extends DurableObject<Env> {
           ? "MemoryLimitExceeded"
           : this.#crashLoop();
     // A fatal trap is answered by the caller, after the agent is marked failed.
-    if (reason) return { reason, detail: outcome.message };
-    await this.#answer(record, message, pending.hops, `agent trapped: ${outcome.message}`);
-    return null;
+    if (reason) return { terminated: { reason, detail: outcome.message }, work };
+    answer(`agent trapped: ${outcome.message}`);
+    return { terminated: null, work };
+  }
+
+  /** Starts the outbox's router unless it runs; a run that failed leaves the rest to the alarm. */
+  #flush(): void {
+    if (this.#flushing) return;
+    let failed = false;
+    const run = this.#routeOutbox()
+      .catch((err: unknown) => {
+        failed = true;
+        console.error(`agent host: routing the outbox failed (the alarm retries): ${String(err)}`);
+      })
+      .finally(() => {
+        this.#flushing = null;
+        if (!failed && this.#record && outbox.depth(this.#sql) > 0) this.#flush();
+        else this.#quiet.notify();
+      });
+    this.#flushing = run;
+    this.ctx.waitUntil(run);
+  }
+
+  /**
+   * Routes the outbox's rows in order, each deleted once routed. A batch of rows is logged first
+   * (different conversations at once), then delivered row by row in order, so order per
+   * sender→receiver pair holds and a redelivery after a crash logs duplicates, which the log drops.
+   */
+  async #routeOutbox(): Promise<void> {
+    for (;;) {
+      const record = this.#record;
+      if (!record) return;
+      const rows = outbox.oldest(this.#sql, OUTBOX_AHEAD);
+      if (rows.length === 0) return;
+      // The safety net: a crash while rows wait resumes them.
+      await this.#ensureAlarm(Date.now() + SAFETY_NET_MS);
+      const logged = await logAll(
+        this.env,
+        rows.flatMap((row): { message: RoutableMessage; origin: Origin }[] =>
+          row.work.kind === "answer"
+            ? [{ message: row.work.reply, origin: "runtime" }]
+            : row.work.messages.map((message) => ({ message, origin: "agent" })),
+        ),
+      );
+      // A row's sends are taken ahead only when its delivery budget holds them all and their
+      // bounces (one each: a single address to reply to), so none of them can be refused later.
+      const budgetOf = limitsOf(record.limits).deliveries_per_message;
+      const taken = await enqueueAhead(
+        this.env,
+        rows
+          .flatMap((row) => {
+            if (row.work.kind === "answer") return [{ message: row.work.reply, hops: row.hops, ahead: false }];
+            const ahead =
+              row.work.messages.length * 2 <= budgetOf &&
+              row.work.messages.every((m) => receiversOf({ receiver: m.reply_to }).length <= 1);
+            return row.work.messages.map((message) => ({ message, hops: row.hops, ahead }));
+          })
+          .map((item, i) => ({ ...item, logged: logged[i] as Logged })),
+      );
+      let at = 0;
+      for (const row of rows) {
+        if (row.work.kind === "answer") {
+          await route(this.env, row.work.reply, { origin: "runtime", hops: row.hops, egress: [] }, logged[at++]);
+        } else {
+          const mine = logged.slice(at, at + row.work.messages.length);
+          const ahead = taken.slice(at, at + row.work.messages.length);
+          at += row.work.messages.length;
+          const limited = await this.#routeMetered(record, row.work.messages, row.hops, row.work.charged, mine, ahead);
+          if (limited && !this.#struck) this.#struck = { detail: limited, cause: row.work.cause, hops: row.hops - 1 };
+        }
+        outbox.done(this.#sql, row.seq);
+        if (this.#struck || (this.#blocked && outbox.depth(this.#sql) < OUTBOX_AHEAD)) {
+          this.#blocked = false;
+          this.#pump();
+        }
+      }
+      // The stats the batch changed (rejected sends), once per batch.
+      if (this.#record) this.#save();
+    }
+  }
+
+  /** Waits until the outbox is empty (or its router failed: then what is left stays for the alarm). */
+  async #outboxRouted(): Promise<void> {
+    for (let tries = 0; tries < 3 && outbox.depth(this.#sql) > 0; tries++) {
+      this.#flush();
+      await this.#flushing;
+    }
   }
 
   /**
    * Routes what the agent emitted within its delivery budget and charges its outbound meter;
    * returns why the agent is to be terminated once routing limits refused it too often.
    */
-  async #routeMetered(record: AgentRecord, emitted: RoutableMessage[], hops: number): Promise<string | null> {
+  async #routeMetered(
+    record: AgentRecord,
+    emitted: RoutableMessage[],
+    hops: number,
+    charged: number,
+    logged: Logged[],
+    taken: (Enqueued | undefined)[],
+  ): Promise<string | null> {
     const limits = limitsOf(record.limits);
     const budget = new DeliveryBudget(limits.deliveries_per_message);
     let limited = 0;
-    for (const out of emitted) {
+    for (const [i, out] of emitted.entries()) {
       const before = budget.refused;
-      const routed = await route(this.env, out, { origin: "agent", hops, egress: record.egress, budget });
+      const ahead = taken[i];
+      const ctx = { origin: "agent" as const, hops, egress: record.egress, budget, ...(ahead ? { taken: ahead } : {}) };
+      const routed = await route(this.env, out, ctx, logged[i]);
       if (routed.full !== null || budget.refused > before) record.stats.rejected_sends++;
       limited += routed.limited;
     }
     const now = Date.now();
-    this.#outbound ??= new OutboundMeter(
-      limits.send_rate_per_sec,
-      now,
-      savedAt(this.#saved.outbound, limits.send_rate_per_sec),
-    );
-    this.#outbound.charge(budget.used, now);
+    this.#meter(record, now).charge(budget.used - charged, now);
     const struck = limited > 0 && this.#strikes.strike(now);
     this.#saveCounters();
     if (!struck) return null;
     return `routing limits refused ${limited} deliveries of one message, the last of repeated refusals (delivery budget ${limits.deliveries_per_message} per message, send rate ${limits.send_rate_per_sec}/s, receivers' rate and mailbox caps, conversation caps)`;
   }
 
-  /** A `failure` from this agent to the sender of `message`, marked as written by the runtime. */
-  async #answer(
-    record: AgentRecord,
-    message: AclMessage,
-    hops: number,
-    reason: string,
-    budget?: DeliveryBudget,
-  ): Promise<void> {
-    const reply: RoutableMessage = {
-      ...replyTo(message, "failure", { content: reason }),
-      sender: record.name,
-      receiver: (message.reply_to ?? message.sender) as string | string[],
-      message_id: `${String(message.message_id)}/${record.name}/failure`,
-      x_agtest_origin: "runtime",
-    };
+  /** The agent's outbound meter, made from its saved level at first use. */
+  #meter(record: AgentRecord, now: number): OutboundMeter {
+    const rate = limitsOf(record.limits).send_rate_per_sec;
+    this.#outbound ??= new OutboundMeter(rate, now, savedAt(this.#saved.outbound, rate));
+    return this.#outbound;
+  }
+
+  /** Charges the deliveries `emitted` will cause at least (its receivers, within the delivery budget); returns the charge. */
+  #precharge(record: AgentRecord, emitted: RoutableMessage[]): number {
+    const receivers = emitted.reduce((n, m) => n + receiversOf(m).length, 0);
+    const charge = Math.min(limitsOf(record.limits).deliveries_per_message, receivers);
+    const now = Date.now();
+    // Saved with the router's own charge (a crash before it forgets this one: the row is charged then).
+    this.#meter(record, now).charge(charge, now);
+    return charge;
+  }
+
+  /** Answers the sender of `message` with a `failure` from this agent, through the outbox. */
+  #answer(record: AgentRecord, message: AclMessage, hops: number, reason: string, budget?: DeliveryBudget): void {
     if (budget && !budget.take()) return; // kept in the dead letters, not answered: a termination must not flood
-    await route(this.env, reply, { origin: "runtime", hops: hops + 1, egress: [] });
+    outbox.push(this.#sql, { kind: "answer", reply: failureOf(record, message, reason) }, hops + 1);
+    this.#flush();
   }
 
   /** Counts a trap; returns `CrashLoop` once the breaker opens. */
@@ -612,7 +767,7 @@ export class AgentHost extends DurableObject<Env> {
     const budget = new DeliveryBudget(limitsOf(record.limits).deliveries_per_message);
     for (const pending of mailbox.pendingAll(this.#sql)) {
       mailbox.bury(this.#sql, pending.message_id, pending.text, `agent terminated: ${reason}`);
-      await this.#answer(
+      this.#answer(
         record,
         JSON.parse(pending.text) as RoutableMessage,
         pending.hops,
@@ -654,6 +809,17 @@ export class AgentHost extends DurableObject<Env> {
     record.stats.mailbox_depth = mailbox.depth(this.#sql);
     this.#sql.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('record', ?)", JSON.stringify(record));
   }
+}
+
+/** A `failure` from `record`'s agent to the sender of `message`, marked as written by the runtime. */
+function failureOf(record: AgentRecord, message: AclMessage, reason: string): RoutableMessage {
+  return {
+    ...replyTo(message, "failure", { content: reason }),
+    sender: record.name,
+    receiver: (message.reply_to ?? message.sender) as string | string[],
+    message_id: `${String(message.message_id)}/${record.name}/failure`,
+    x_agtest_origin: "runtime",
+  };
 }
 
 function moduleInfo(module: ModuleUpload): AgentRecord["module"] {

@@ -38,14 +38,19 @@ export function known(sql: Sql, messageId: string): boolean {
 }
 
 /**
- * Writes a message to the mailbox unless its id is already queued or was delivered; returns
- * whether it was new. The write is durable before the caller's RPC returns (the Durable Object's
- * output gate holds the answer until storage confirms it).
+ * Writes a message to the mailbox unless its id is already queued (the caller checked {@link known}:
+ * delivered ids are not looked up again); returns whether it was new. The write is durable before
+ * the caller's RPC returns (the Durable Object's output gate holds the answer until storage confirms it).
  */
 export function enqueue(sql: Sql, messageId: string, text: string, hops: number, now: number): boolean {
-  if (known(sql, messageId)) return false;
-  sql.run("INSERT INTO mailbox (message_id, text, hops, next_at) VALUES (?, ?, ?, ?)", messageId, text, hops, now);
-  return true;
+  const added = sql.one<{ seq: number }>(
+    "INSERT INTO mailbox (message_id, text, hops, next_at) VALUES (?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING RETURNING seq",
+    messageId,
+    text,
+    hops,
+    now,
+  );
+  return added !== undefined;
 }
 
 /** The oldest message, if it is due: strict FIFO, so order per sender→receiver pair is kept. */
@@ -53,11 +58,17 @@ export function head(sql: Sql): Pending | undefined {
   return sql.one<Pending>("SELECT seq, message_id, text, hops, attempts, next_at FROM mailbox ORDER BY seq LIMIT 1");
 }
 
+/** How often (in delivered messages) the duplicate filter is trimmed back to {@link SEEN_KEEP}. */
+const SEEN_TRIM_EVERY = 100;
+
 /** Marks a message delivered: out of the mailbox, into the duplicate filter. */
 export function settle(sql: Sql, pending: Pending): void {
   sql.run("DELETE FROM mailbox WHERE seq = ?", pending.seq);
-  sql.run("INSERT OR IGNORE INTO seen (message_id) VALUES (?)", pending.message_id);
-  sql.run("DELETE FROM seen WHERE seq <= (SELECT MAX(seq) FROM seen) - ?", SEEN_KEEP);
+  const seen = sql.one<{ seq: number }>(
+    "INSERT INTO seen (message_id) VALUES (?) ON CONFLICT (message_id) DO NOTHING RETURNING seq",
+    pending.message_id,
+  );
+  if (seen && seen.seq % SEEN_TRIM_EVERY === 0) sql.run("DELETE FROM seen WHERE seq <= ?", seen.seq - SEEN_KEEP);
 }
 
 /** Schedules another attempt. */
@@ -69,6 +80,7 @@ export function retryLater(sql: Sql, pending: Pending, at: number): void {
 export function bury(sql: Sql, messageId: string, text: string, reason: string): void {
   sql.run("DELETE FROM mailbox WHERE message_id = ?", messageId);
   sql.run("INSERT OR IGNORE INTO seen (message_id) VALUES (?)", messageId);
+  sql.run("DELETE FROM seen WHERE seq <= (SELECT MAX(seq) FROM seen) - ?", SEEN_KEEP);
   sql.run(
     "INSERT INTO dead_letters (message_id, text, reason, at) VALUES (?, ?, ?, ?)",
     messageId,

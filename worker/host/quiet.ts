@@ -3,15 +3,16 @@ import type { AgentState } from "./record.js";
 
 /**
  * Whether a hosted agent has nothing more to say, and why not. `quiet` holds when its mailbox is
- * empty (nothing queued, nothing in flight: a message stays in the mailbox until what the agent
- * emitted for it was routed, and a retry waits there with its backoff) and no timer of its own is
+ * empty (nothing queued, nothing in flight: a message stays in the mailbox until it was handled and
+ * what the agent emitted for it is in the outbox, which counts until routed; a retry waits in the
+ * mailbox with its backoff) and no timer of its own is
  * pending. What the agent sent is then already wherever it was routed (another mailbox, a relay
  * session, an egress POST that was answered), so a reader of that place sees everything.
  */
 export type QuietState = {
   quiet: boolean;
   state: AgentState;
-  /** Messages waiting, the one in flight included. */
+  /** Messages waiting, the one in flight included, and handled ones whose sends are still being routed. */
   mailbox: number;
   /** Of those, how many wait for a retry after a failed delivery. */
   retrying: number;
@@ -28,14 +29,14 @@ export const MAX_QUIET_WAIT_MS = 30_000;
 const RECHECK_MS = 50;
 
 /** What the Durable Object tells {@link quietNow} beyond its SQLite. */
-export type QuietInputs = { state: AgentState; timers: number };
+export type QuietInputs = { state: AgentState; timers: number; outbox: number };
 
 /** The agent's quietness now, from its mailbox and the counts the host passes in. */
 export function quietNow(sql: Sql, inputs: QuietInputs, waitedMs = 0): QuietState {
   const row = sql.one<{ n: number; retrying: number | null }>(
     "SELECT COUNT(*) AS n, SUM(attempts > 0) AS retrying FROM mailbox",
   );
-  const depth = row?.n ?? 0;
+  const depth = (row?.n ?? 0) + inputs.outbox;
   return {
     quiet: depth === 0 && inputs.timers === 0,
     state: inputs.state,

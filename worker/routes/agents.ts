@@ -5,6 +5,7 @@ import { ApiError, unwrap } from "../errors.js";
 import { MAX_LIMITS, resolveLimits } from "../limits.js";
 import { readUpload } from "../upload.js";
 import { buildModule } from "./deploy.js";
+import { noteHosted } from "../routing/hosted.js";
 import { hostOf, registryOf } from "../stubs.js";
 
 /** Names the runtime speaks as, or routes elsewhere; no agent may take them. */
@@ -45,6 +46,7 @@ export const agents = new Hono<{ Bindings: Env }>()
     const module = await buildModule(upload.bytes, resolved.limits);
     const registry = registryOf(c.env);
     unwrap(await registry.reserve(name));
+    noteHosted(name);
     try {
       const record = unwrap(
         await hostOf(c.env, name).deploy({

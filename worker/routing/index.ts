@@ -12,7 +12,9 @@ import { RUNTIME_LIMITS } from "../limits.js";
 import { AGTALK_PREFIX, relayInboxId } from "../relay/index.js";
 import type { DeliveryBudget } from "./budget.js";
 import { type Answers, egressRefusal, post, privateEgressOf } from "./egress.js";
+import { knownNotHosted, noteNotHosted } from "./hosted.js";
 import { conversationOf, hostOf, relayOf } from "../stubs.js";
+import type { Enqueued } from "../host/index.js";
 
 /** Messages that travel further than this many hops from their origin are not delivered (loops). */
 export const MAX_HOPS = 32;
@@ -31,6 +33,8 @@ export type RouteContext = {
   refuse?: boolean;
   /** The routing work this message may still cause (the handled message's budget), shared with its bounces. */
   budget?: DeliveryBudget;
+  /** What its single receiver's host already answered to it (taken in a batch: {@link enqueueAhead}). */
+  taken?: Enqueued;
 };
 
 /** A hosted receiver that would not take the message: too large for it, over its rate limit, mailbox full. */
@@ -59,10 +63,15 @@ type Delivered =
  * `failure` (a protocol violation a `not-understood`): never a silent drop. Each delivery takes
  * one from `ctx.budget`; what is over it is refused and counted in `limited`.
  */
-export async function route(env: Env, message: RoutableMessage, ctx: RouteContext): Promise<Routed> {
+export async function route(
+  env: Env,
+  message: RoutableMessage,
+  ctx: RouteContext,
+  preLogged?: Logged,
+): Promise<Routed> {
   const conversationId = String(message.conversation_id);
   const conversation = conversationOf(env, conversationId);
-  const logged = await conversation.log(message, ctx.origin);
+  const logged = preLogged ?? (await conversation.log(message, ctx.origin));
   if (logged.full !== null) return { ...logged, refused: [], limited: 1 };
   const refused: Refusal[] = [];
   let limited = 0;
@@ -95,6 +104,79 @@ export async function route(env: Env, message: RoutableMessage, ctx: RouteContex
     await conversation.unlog(String(message.message_id));
   }
   return { ...logged, refused, limited };
+}
+
+/**
+ * Logs messages ahead of their routing (then given to {@link route} as `preLogged`): each
+ * conversation's in their order, different conversations' at once, so a batch of k messages
+ * costs the log calls of its longest conversation in time, not k round trips one after another.
+ */
+export async function logAll(env: Env, items: { message: RoutableMessage; origin: Origin }[]): Promise<Logged[]> {
+  const out: Logged[] = new Array(items.length);
+  const byConversation = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    const id = String(item.message.conversation_id);
+    byConversation.set(id, [...(byConversation.get(id) ?? []), i]);
+  });
+  await Promise.all(
+    [...byConversation].map(async ([id, indexes]) => {
+      const conversation = conversationOf(env, id);
+      for (const i of indexes) {
+        const item = items[i] as (typeof items)[number];
+        out[i] = await conversation.log(item.message, item.origin);
+      }
+    }),
+  );
+  return out;
+}
+
+/** A message to enqueue ahead of its routing, if `ahead` (its caller knows its delivery budget holds it). */
+export type AheadItem = { message: RoutableMessage; logged: Logged; hops: number; ahead: boolean };
+
+/**
+ * Batching per Durable Object call: the messages of a batch that go to one hosted agent name
+ * alone are written to each receiver's mailbox in one call per receiver (receivers at once),
+ * in their order; {@link route} then takes each one's answer as `ctx.taken`. A receiver that a
+ * message not taken ahead also addresses gets no later message ahead, so order per
+ * sender→receiver pair holds. Returns each item's answer, undefined where it was not taken.
+ */
+export async function enqueueAhead(env: Env, items: AheadItem[]): Promise<(Enqueued | undefined)[]> {
+  const out: (Enqueued | undefined)[] = new Array(items.length).fill(undefined);
+  const byReceiver = new Map<string, number[]>();
+  const blocked = new Set<string>();
+  items.forEach((item, i) => {
+    const receivers = receiversOf(item.message);
+    const [receiver] = receivers;
+    const eligible =
+      item.ahead &&
+      receivers.length === 1 &&
+      receiver !== undefined &&
+      isAgentName(receiver) &&
+      !receiver.startsWith(AGTALK_PREFIX) &&
+      item.hops < MAX_HOPS &&
+      item.logged.full === null &&
+      !(item.logged.externals.includes(receiver) && knownNotHosted(receiver)) &&
+      !blocked.has(receiver);
+    if (!eligible || receiver === undefined) {
+      for (const r of receivers) blocked.add(r);
+      return;
+    }
+    byReceiver.set(receiver, [...(byReceiver.get(receiver) ?? []), i]);
+  });
+  await Promise.all(
+    [...byReceiver].map(async ([receiver, indexes]) => {
+      const taken = await hostOf(env, receiver).enqueueMany(
+        indexes.map((i) => {
+          const item = items[i] as AheadItem;
+          return { message: { ...item.message, receiver }, hops: item.hops, violation: item.logged.violation !== null };
+        }),
+      );
+      indexes.forEach((i, k) => {
+        out[i] = taken[k];
+      });
+    }),
+  );
+  return out;
 }
 
 async function deliver(
@@ -136,9 +218,12 @@ async function deliver(
     const pushed = await relayOf(env, receiver.slice(AGTALK_PREFIX.length)).push(message, ctx.hops);
     return pushed ? { ok: true } : { ok: false, performative: "failure", reason: `no agtalk session \`${receiver}\`` };
   }
+  // An external party already known not to be hosted reads it from the log: no call to learn it again.
+  if (external && knownNotHosted(receiver)) return { ok: true };
   // Hosted agents first: an external client cannot shadow a hosted agent's name.
   const violation = ctx.origin === "runtime" ? null : logged.violation;
-  const taken = await hostOf(env, receiver).enqueue({ ...message, receiver }, ctx.hops, violation !== null);
+  const taken =
+    ctx.taken ?? (await hostOf(env, receiver).enqueue({ ...message, receiver }, ctx.hops, violation !== null));
   switch (taken.status) {
     case "queued":
       return { ok: true };
@@ -171,6 +256,7 @@ async function deliver(
       };
     }
     case "absent":
+      noteNotHosted(receiver);
       break;
   }
   // Not hosted: an external party of the conversation reads it from the log (?wait=, transcript).

@@ -66,16 +66,22 @@ export function postInbox(
   });
 }
 
+/** Whether the agent is quiet (nothing queued, nothing of it left to route), waiting up to `waitMs` for it. */
+export async function quiet(name: string, waitMs = 15_000): Promise<boolean> {
+  const res = await api(`/v1/agents/${name}/quiet?wait=${waitMs}`);
+  return ((await res.json()) as { quiet: boolean }).quiet;
+}
+
 /**
- * Resolves once the agent has handled `n` messages and routed everything they caused (a message
- * leaves the mailbox only after what it emitted was routed).
+ * Resolves once the agent has handled `n` messages and routed everything they caused (the
+ * runtime says when it is quiet: mailbox and outbox empty).
  */
 export async function settled(name: string, n: number): Promise<AgentView> {
   await expect
     .poll(
       async () => {
         const { stats } = await record(name);
-        return stats.messages_in >= n && stats.mailbox_depth === 0;
+        return stats.messages_in >= n && (await quiet(name));
       },
       { timeout: 15_000 },
     )
