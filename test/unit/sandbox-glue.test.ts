@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { glueModule } from "../../worker/local/glue-build.js";
+import { glueModule } from "../../harness/glue-build.js";
 import { DEFAULT_LIMITS } from "../../worker/limits.js";
 import { exportMutableGlobals } from "../../worker/sandbox/globals.js";
 import type { CallOptions, GlueDurable, SandboxOutcome } from "../../worker/sandbox/isolate/contract.js";

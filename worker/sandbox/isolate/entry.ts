@@ -1,7 +1,7 @@
 /**
  * The main module of every agent isolate (`glue.js` in the Worker Loader's modules, beside
  * `agent.wasm`): the `WorkerEntrypoint` the host calls over RPC. Bundled to text by
- * `worker/local/glue-build.ts` into `worker/sandbox/glue.gen.ts`.
+ * `harness/glue-build.ts` into `worker/sandbox/glue.gen.ts`.
  */
 import wasmModule from "agent.wasm";
 import { WorkerEntrypoint } from "cloudflare:workers";
