@@ -3,9 +3,8 @@
 // dist/cli (`npm run build`). In the repository (the TypeScript sources beside this file) it is
 // compiled here on the first run after a change to the sources, into dist/cli-<digest>/ (a few
 // hundred milliseconds, once), so no TypeScript loader runs on every command.
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -18,7 +17,13 @@ if (existsSync(new URL("./bin.ts", import.meta.url))) {
 
 /** The folder of the CLI compiled from the sources as they are now (built if it is not there yet). */
 async function compiled() {
-  const digest = sourceDigest().slice(0, 16);
+  const { sourceDigest } = await import("../../worker/local/source-digest.mjs");
+  // What the CLI is compiled from: the harness, and what it imports of the rest.
+  const digest = sourceDigest(
+    ROOT,
+    ["harness", "protocol", "suites", "worker"],
+    ["package-lock.json", "tsconfig.json"],
+  ).slice(0, 16);
   const dist = join(ROOT, "dist");
   const dir = join(dist, `cli-${digest}`);
   if (existsSync(join(dir, "bin.js"))) return dir;
@@ -40,24 +45,4 @@ async function compiled() {
     if (stale && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
   }
   return dir;
-}
-
-/** sha256 over the path and bytes of every file the CLI is compiled from. */
-function sourceDigest() {
-  const hash = createHash("sha256");
-  const files = ["harness", "protocol", "suites", "worker"].flatMap((d) => walk(join(ROOT, d)));
-  files.push(join(ROOT, "package-lock.json"), join(ROOT, "tsconfig.json"));
-  for (const file of files.sort()) {
-    hash.update(relative(ROOT, file)).update("\0");
-    hash.update(existsSync(file) ? readFileSync(file) : "").update("\0");
-  }
-  return hash.digest("hex");
-}
-
-function walk(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return e.name === "node_modules" ? [] : walk(path);
-    return /\.(ts|tsx|js|mjs|json)$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [path] : [];
-  });
 }

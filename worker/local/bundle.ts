@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sourceDigest } from "./source-digest.mjs";
 
 /** Where the project root (with wrangler.toml) is, wherever this file is run from. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -41,7 +41,7 @@ export async function workerBundle(): Promise<WorkerBundle> {
     if (!shipped) throw new Error(`the prebuilt worker bundle ${PREBUILT} is missing: reinstall agtest`);
     return shipped;
   }
-  const digest = await sourceDigest();
+  const digest = sourceDigest(ROOT, SOURCES, FILES);
   const cache = join(ROOT, "node_modules", ".cache", "agtest");
   const dir = join(cache, `worker-${digest.slice(0, 16)}`);
   const cached = await readBundle(dir);
@@ -112,30 +112,4 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<s
       else resolve(stdout);
     });
   });
-}
-
-/** sha256 over every source file's path and bytes. */
-async function sourceDigest(): Promise<string> {
-  const hash = createHash("sha256");
-  const files = [
-    ...(await Promise.all(SOURCES.map((s) => walk(join(ROOT, s))))).flat(),
-    ...FILES.map((f) => join(ROOT, f)),
-  ].sort();
-  for (const file of files) {
-    hash.update(relative(ROOT, file)).update("\0");
-    hash.update(await readFile(file).catch(() => Buffer.alloc(0))).update("\0");
-  }
-  return hash.digest("hex");
-}
-
-async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const nested = await Promise.all(
-    entries.map((e) => {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) return e.name === "node_modules" ? [] : walk(path);
-      return /\.(ts|tsx|js|mjs|json)$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [path] : [];
-    }),
-  );
-  return nested.flat();
 }
