@@ -257,9 +257,31 @@ describe("fuel that means CPU: bulk operations pay their length", () => {
 });
 
 describe("fuel kept in a local: the global is exact wherever the host or a callee can see it", () => {
+  /** The module with 10,000 fuel and an `agent.now` that reports the fuel it sees, then charges 100. */
+  const withChargingNow = (bytes: Uint8Array, see: (left: bigint) => void) => {
+    let instance: ReturnType<typeof instantiatePrepared> | undefined;
+    const stubs = stubImports(() => memory(instance!.exports)).imports;
+    instance = instantiatePrepared(
+      bytes,
+      { fuel: 10_000n },
+      {
+        ...stubs,
+        agent: {
+          ...stubs.agent,
+          now: () => {
+            const left = instance!.fuel.value as bigint;
+            see(left);
+            instance!.fuel.value = left - 100n;
+            return 0n;
+          },
+        },
+      },
+    );
+    return instance;
+  };
+
   it("a callee and the host see the caller's fuel; what they spend is not refunded", async () => {
     let seen = -1n;
-    let instance: ReturnType<typeof instantiatePrepared> | undefined;
     const bytes = await wat(
       agentWat(
         `
@@ -276,23 +298,10 @@ describe("fuel kept in a local: the global is exact wherever the host or a calle
         AGENT_IMPORTS,
       ),
     );
-    instance = instantiatePrepared(
-      bytes,
-      { fuel: 10_000n },
-      {
-        ...stubImports(() => memory(instance!.exports)).imports,
-        agent: {
-          ...stubImports(() => memory(instance!.exports)).imports.agent,
-          now: () => {
-            // What the host sees is what the module has left; a host charge is kept.
-            seen = instance!.fuel.value as bigint;
-            instance!.fuel.value = seen - 100n;
-            return 0n;
-          },
-        },
-      },
-    );
-    const { fuel, fn } = instance;
+    // What the host sees is what the module has left; a host charge is kept.
+    const { fuel, fn } = withChargingNow(bytes, (left) => {
+      seen = left;
+    });
     expect(fn("calls")(3)).toBe(7);
     // entry: loop, i32.const, end = 3; loop body: call drop call drop local.get i32.const i32.sub local.tee br_if end = 10;
     // leaf: i32.const end = 2, three times; host: 100, three times.
@@ -309,7 +318,6 @@ describe("fuel kept in a local: the global is exact wherever the host or a calle
   });
   it("a flush is left out only where every path since the last reload charged nothing", async () => {
     const seen: bigint[] = [];
-    let instance: ReturnType<typeof instantiatePrepared> | undefined;
     // Each function calls the host (which records the fuel it sees and charges 100), then runs
     // code that charges on some paths only (a loop: 1 for its `end`), then calls the host again.
     const bytes = await wat(
@@ -354,23 +362,7 @@ describe("fuel kept in a local: the global is exact wherever the host or a calle
         AGENT_IMPORTS,
       ),
     );
-    instance = instantiatePrepared(
-      bytes,
-      { fuel: 10_000n },
-      {
-        ...stubImports(() => memory(instance!.exports)).imports,
-        agent: {
-          ...stubImports(() => memory(instance!.exports)).imports.agent,
-          now: () => {
-            const f = instance!.fuel.value as bigint;
-            seen.push(10_000n - f);
-            instance!.fuel.value = f - 100n;
-            return 0n;
-          },
-        },
-      },
-    );
-    const { fuel, fn } = instance;
+    const { fuel, fn } = withChargingNow(bytes, (left) => seen.push(10_000n - left));
     /** Fuel spent before each host call, and in all, by one call of `name`. */
     const run = (name: string, n: number): bigint[] => {
       seen.length = 0;
